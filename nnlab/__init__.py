@@ -1,0 +1,1 @@
+"""nnlab: a neural-network lab whose every number comes from one transparent NumPy engine."""

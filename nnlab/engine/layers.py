@@ -1,0 +1,136 @@
+"""Layers: each keeps its forward computation and its derivative side by side.
+
+Contract (every layer, including the convolution and attention ones):
+- ``build(input_shape, rng, dtype, init, sigma) -> output_shape`` creates parameters (shapes exclude the batch).
+- ``forward(x, training)`` returns the output and caches what ``backward`` needs in ``self.cache``
+  (overwritten on each call, so nothing grows). Layers with an activation also keep ``self.z`` and ``self.a``.
+- ``backward(grad_out, need_input_grad=True)`` stores parameter gradients in ``self.grad`` and returns
+  ∂L/∂input (or None when ``need_input_grad`` is False: the first layer's input gradient is never used
+  in training, and skipping it saves a third of that layer's backward work). Layers with an activation
+  keep ``self.delta`` = ∂L/∂z.
+- ``params`` / ``grad`` are dicts name -> array; ``config()`` is the JSON-able spec that rebuilds the layer.
+- ``trace_extras()`` returns extra tensors pages may show (attention weights, ...).
+"""
+import numpy as np
+
+from .activations import get_activation
+from .initializers import initialize
+
+
+class Layer:
+    kind = "layer"
+    activation = None  # an Activation for layers that apply one, else None
+
+    def __init__(self):
+        self.params, self.grad, self.cache = {}, {}, None
+        self.input_shape = self.output_shape = None
+        self.z = self.a = None
+
+    def build(self, input_shape, rng, dtype, init, sigma):
+        self.input_shape = self.output_shape = tuple(input_shape)
+        return self.output_shape
+
+    def config(self):
+        return {"type": self.kind}
+
+    def trace_extras(self):
+        return {}
+
+    def backward_from_z(self, delta, need_input_grad=True):
+        """Backward pass given δ = ∂L/∂z directly (used when the loss fuses with the activation)."""
+        raise NotImplementedError(f"{self.kind} has no activation to fuse with")
+
+    @property
+    def n_params(self):
+        return int(sum(p.size for p in self.params.values()))
+
+
+class Dense(Layer):
+    """Fully connected layer with its activation: z = x·W + b, a = f(z).
+
+    W has shape (n_in, n_out) — the same as scikit-learn's ``coefs_`` — so one row per input unit.
+    """
+    kind = "dense"
+
+    def __init__(self, units, activation="relu", init=None):
+        super().__init__()
+        if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units < 1:
+            raise ValueError(f"units={units!r}: a dense layer needs at least 1 unit")
+        self.units, self.init = int(units), init
+        self.activation = get_activation(activation)
+
+    def build(self, input_shape, rng, dtype, init, sigma):
+        if len(input_shape) != 1:
+            raise ValueError(f"a dense layer needs a flat input, got shape {tuple(input_shape)}; "
+                             "put a 'flatten' layer before it")
+        n_in = input_shape[0]
+        self.params = {
+            "W": initialize(self.init or init, (n_in, self.units), n_in, self.units, rng, sigma, dtype),
+            "b": np.zeros(self.units, dtype=dtype),
+        }
+        self.input_shape, self.output_shape = (n_in,), (self.units,)
+        return self.output_shape
+
+    def forward(self, x, training=False):
+        self.cache = x
+        self.z = x @ self.params["W"] + self.params["b"]
+        self.a = self.activation.f(self.z)
+        return self.a
+
+    def backward(self, grad_a, need_input_grad=True):
+        return self.backward_from_z(self.activation.backward(self.z, self.a, grad_a), need_input_grad)
+
+    def backward_from_z(self, delta, need_input_grad=True):
+        self.delta = delta
+        self.grad = {"W": self.cache.T @ delta, "b": delta.sum(axis=0)}
+        return delta @ self.params["W"].T if need_input_grad else None
+
+    def config(self):
+        cfg = {"type": "dense", "units": self.units, "activation": self.activation.name}
+        if self.init:
+            cfg["init"] = self.init
+        return cfg
+
+
+class Dropout(Layer):
+    """Inverted dropout: in training, zero each input with probability ``rate`` and scale the rest by
+    1/(1−rate), so that nothing needs rescaling at prediction time."""
+    kind = "dropout"
+
+    def __init__(self, rate=0.5):
+        super().__init__()
+        if not 0 <= rate < 1:
+            raise ValueError(f"rate={rate!r}: dropout rate must be in [0, 1)")
+        self.rate = float(rate)
+
+    def build(self, input_shape, rng, dtype, init, sigma):
+        self.rng = np.random.default_rng(rng.integers(2**63))
+        return super().build(input_shape, rng, dtype, init, sigma)
+
+    def forward(self, x, training=False):
+        if not training or self.rate == 0:
+            self.cache = None
+            return x
+        self.cache = (self.rng.random(x.shape) >= self.rate).astype(x.dtype) / (1 - self.rate)
+        return x * self.cache
+
+    def backward(self, grad_out, need_input_grad=True):
+        return grad_out if self.cache is None else grad_out * self.cache
+
+    def config(self):
+        return {"type": "dropout", "rate": self.rate}
+
+
+# type name -> class; the convolution and attention modules register theirs here too.
+LAYER_TYPES = {"dense": Dense, "dropout": Dropout}
+
+
+def layer_from_config(cfg):
+    cfg = dict(cfg)
+    kind = cfg.pop("type", None)
+    if kind not in LAYER_TYPES:
+        raise ValueError(f"layer type={kind!r} is unknown; choose one of {sorted(LAYER_TYPES)}")
+    try:
+        return LAYER_TYPES[kind](**cfg)
+    except TypeError as exc:
+        raise ValueError(f"layer type={kind!r}: bad settings {cfg}: {exc}") from None

@@ -1,0 +1,67 @@
+"""Losses: value averaged over the batch, and ∂L/∂a for the network's output a.
+
+MSE follows the seed article: L = ½·Σ_k (y_k − t_k)², summed over outputs and averaged over the batch.
+Cross-entropies are paired with their natural output activation (``fused``): softmax + softmax
+cross-entropy and sigmoid + binary cross-entropy both give δ = ∂L/∂z = (a − t)/n, which is exact,
+cheaper and numerically safer than going through ∂L/∂a.
+"""
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+
+EPS = 1e-12
+
+
+def _mse(a, t):
+    return 0.5 * float(np.sum((a - t) ** 2)) / a.shape[0]
+
+
+def _bce(a, t):
+    a = np.clip(a, EPS, 1 - EPS)
+    return -float(np.sum(t * np.log(a) + (1 - t) * np.log(1 - a))) / a.shape[0]
+
+
+def _softmax_ce(a, t):
+    return -float(np.sum(t * np.log(np.clip(a, EPS, None)))) / a.shape[0]
+
+
+@dataclass(frozen=True)
+class Loss:
+    name: str
+    value: Callable
+    grad: Callable  # ∂L/∂a, shape of a
+    fused: Optional[str] = None  # output activation whose δ is simply (a − t)/n
+    formula: str = ""
+
+
+LOSSES = {
+    "mse": Loss("mse", _mse, lambda a, t: (a - t) / a.shape[0],
+                formula=r"L=\frac{1}{2}\sum_k (y_k-t_k)^2"),
+    "bce": Loss("bce", _bce,
+                lambda a, t: (np.clip(a, EPS, 1 - EPS) - t)
+                / (np.clip(a, EPS, 1 - EPS) * (1 - np.clip(a, EPS, 1 - EPS))) / a.shape[0],
+                fused="sigmoid", formula=r"L=-\sum_k t_k\log y_k+(1-t_k)\log(1-y_k)"),
+    "softmax_ce": Loss("softmax_ce", _softmax_ce, lambda a, t: -t / np.clip(a, EPS, None) / a.shape[0],
+                       fused="softmax", formula=r"L=-\sum_k t_k\log p_k"),
+}
+
+# Output activations each loss accepts; anything else is a spec error (e.g. log of a negative output).
+COMPATIBLE_OUTPUTS = {
+    "mse": set(),  # empty = any activation
+    "bce": {"sigmoid"},
+    "softmax_ce": {"softmax"},
+}
+
+
+def get_loss(name):
+    if name not in LOSSES:
+        raise ValueError(f"loss={name!r} is unknown; choose one of {sorted(LOSSES)}")
+    return LOSSES[name]
+
+
+def check_output_activation(loss_name, activation):
+    allowed = COMPATIBLE_OUTPUTS[loss_name]
+    if allowed and activation not in allowed:
+        raise ValueError(f"loss={loss_name!r} needs the output activation to be one of {sorted(allowed)}, "
+                         f"got activation={activation!r}")

@@ -1,0 +1,95 @@
+"""Optimisers: objects with one override point, ``_delta(i, grad, lr)``, as in scikit-learn's
+``BaseOptimizer``. ``step`` adds L2 weight decay, asks for each parameter's change, applies it in
+place, and returns the changes so the trainer can report ‖ΔW‖/‖W‖ without recomputing them.
+"""
+import numpy as np
+
+
+class Optimizer:
+    def __init__(self, lr=0.01, weight_decay=0.0):
+        if not np.isfinite(lr) or lr <= 0:
+            raise ValueError(f"lr={lr!r}: the learning rate must be a positive number")
+        if weight_decay < 0:
+            raise ValueError(f"weight_decay={weight_decay!r}: L2 weight decay cannot be negative")
+        self.lr, self.weight_decay = float(lr), float(weight_decay)
+        self.t = 0  # steps taken, for Adam's bias correction
+
+    def compute(self, params, grads, decay, lr=None):
+        """The change for each parameter, without applying it.
+
+        params, grads: lists of arrays in the same order; decay: list of bools, True for arrays that
+        L2 weight decay applies to (weights, not biases).
+        """
+        self.t += 1
+        lr = self.lr if lr is None else lr
+        deltas = []
+        for i, (p, g, d) in enumerate(zip(params, grads, decay)):
+            if d and self.weight_decay:
+                g = g + self.weight_decay * p  # ∂/∂W of (λ/2)·‖W‖²
+            deltas.append(self._delta(i, g, lr))
+        return deltas
+
+    def step(self, params, grads, decay, lr=None):
+        deltas = self.compute(params, grads, decay, lr)
+        for p, d in zip(params, deltas):
+            p += d
+        return deltas
+
+    def _delta(self, i, grad, lr):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """W ← W − η·g"""
+    def _delta(self, i, grad, lr):
+        return -lr * grad
+
+
+class Momentum(Optimizer):
+    """v ← μ·v − η·g;  W ← W + v  (heavy ball: keeps moving in directions that agree step after step)."""
+    def __init__(self, lr=0.01, weight_decay=0.0, momentum=0.9):
+        super().__init__(lr, weight_decay)
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum={momentum!r}: must be in [0, 1)")
+        self.momentum, self.velocity = momentum, {}
+
+    def _delta(self, i, grad, lr):
+        v = self.velocity.get(i)
+        if v is None:
+            v = self.velocity[i] = np.zeros_like(grad)
+        v *= self.momentum
+        v -= lr * grad
+        return v.copy()
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba): per-parameter step sizes from running means of g and g²."""
+    def __init__(self, lr=0.001, weight_decay=0.0, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(lr, weight_decay)
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.m, self.v = {}, {}
+
+    def _delta(self, i, grad, lr):
+        if i not in self.m:
+            self.m[i], self.v[i] = np.zeros_like(grad), np.zeros_like(grad)
+        m, v = self.m[i], self.v[i]
+        m *= self.beta1
+        m += (1 - self.beta1) * grad
+        v *= self.beta2
+        v += (1 - self.beta2) * (grad * grad)
+        # Bias-corrected step size folded into one scalar: η·√(1−β₂ᵗ)/(1−β₁ᵗ).
+        step = lr * np.sqrt(1 - self.beta2 ** self.t) / (1 - self.beta1 ** self.t)
+        denom = np.sqrt(v)
+        denom += self.eps
+        out = m / denom
+        out *= -step
+        return out
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+
+
+def make_optimizer(name, **kwargs):
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer={name!r} is unknown; choose one of {sorted(OPTIMIZERS)}")
+    return OPTIMIZERS[name](**kwargs)

@@ -1,0 +1,196 @@
+"""The trainer: a generator that yields a record after every step and every epoch.
+
+A page iterates it and draws as records arrive; to stop, it simply stops iterating — the network keeps
+whatever it has learned so far. Everything in a record is a plain float, dict or copied array, so it can
+be kept in a history list and drawn later.
+
+Cheap by design: the per-layer statistics reuse arrays the step already has (gradients, the optimiser's
+changes, the cached activations) and histograms are taken only every ``hist_every`` steps.
+"""
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .optimizers import Adam, Optimizer
+from .schedules import get_schedule
+
+SATURATION = {"sigmoid": (0.02, 0.98), "tanh": (-0.98, 0.98)}
+HIST_BINS = 30
+
+
+@dataclass
+class StepRecord:
+    step: int
+    epoch: int
+    lr: float
+    loss: float
+    accuracy: float | None
+    layers: dict  # layer name -> {grad_norm, weight_norm, update_ratio, act_mean, act_std, dead_frac, saturated_frac}
+    histograms: dict | None = None  # layer name -> {"weights": (counts, edges), "grads": (counts, edges)}
+
+
+@dataclass
+class EpochRecord:
+    epoch: int
+    step: int
+    train_loss: float
+    train_acc: float | None
+    val_loss: float | None
+    val_acc: float | None
+    seconds: float  # wall time since training began
+
+
+@dataclass
+class ErrorRecord:
+    step: int
+    epoch: int
+    message: str
+    details: dict = field(default_factory=dict)
+
+
+def is_classification(y):
+    return np.asarray(y).ndim == 1 and np.issubdtype(np.asarray(y).dtype, np.integer)
+
+
+def encode_targets(net, y):
+    """Targets shaped like the network's output: one-hot for class labels with several outputs,
+    a column for one output, the values themselves for regression."""
+    y = np.asarray(y)
+    n_out = net.n_outputs
+    if is_classification(y) and n_out > 1:
+        if y.size and (y.min() < 0 or y.max() >= n_out):
+            raise ValueError(f"labels run from {y.min()} to {y.max()}, but the network has {n_out} outputs")
+        t = np.zeros((len(y), n_out), dtype=net.dtype)
+        t[np.arange(len(y)), y] = 1
+        return t
+    return y.reshape(len(y), n_out).astype(net.dtype)
+
+
+def accuracy(output, y):
+    """Share of correct class predictions (argmax, or > 0.5 for a single output); None for regression."""
+    if not is_classification(y):
+        return None
+    pred = (output[:, 0] > 0.5).astype(int) if output.shape[1] == 1 else output.argmax(axis=1)
+    return float(np.mean(pred == y))
+
+
+def evaluate(net, x, y):
+    """(loss, accuracy) of the network on a whole set, in inference mode."""
+    out = net.predict(x).reshape(len(x), -1)
+    return net.loss_value(out, encode_targets(net, y)), accuracy(out, y)
+
+
+def _norm(a):
+    a = a.ravel()
+    return float(np.sqrt(np.dot(a, a)))
+
+
+def _activation_stats(layer):
+    a = layer.a
+    stats = {"act_mean": float(a.mean()), "act_std": float(a.std())}
+    name = layer.activation.name
+    if name in ("relu", "leaky_relu"):
+        # A unit is dead on this batch if it is never positive for any sample.
+        stats["dead_frac"] = float(np.mean(a.reshape(a.shape[0], -1).max(axis=0) <= 0))
+    if name in SATURATION:
+        lo, hi = SATURATION[name]
+        stats["saturated_frac"] = float(np.mean((a < lo) | (a > hi)))
+    return stats
+
+
+def _histograms(layer):
+    out = {}
+    for key, arrays in (("weights", layer.params), ("grads", layer.grad)):
+        flat = np.concatenate([v.ravel() for v in arrays.values()])
+        counts, edges = np.histogram(flat, bins=HIST_BINS)
+        out[key] = (counts, edges)
+    return out
+
+
+def train(net, x, y, *, epochs=10, batch_size=64, optimizer: Optimizer | None = None, schedule="constant",
+          x_val=None, y_val=None, seed=0, hist_every=50, augment=None):
+    """Train ``net`` on (x, y), yielding StepRecord / EpochRecord, and an ErrorRecord on NaN/inf.
+
+    Parameters
+    ----------
+    x : array (n_samples, n_features); y : int labels (n_samples,) or values (n_samples, n_outputs).
+    optimizer : an Optimizer (default Adam 1e-3); its ``lr`` is the base of ``schedule``.
+    augment : optional ``f(x_batch, rng) -> x_batch`` applied to each training batch (seeded by ``seed``).
+    """
+    if epochs < 1:
+        raise ValueError(f"epochs={epochs!r}: train for at least 1 epoch")
+    if batch_size < 1:
+        raise ValueError(f"batch_size={batch_size!r}: a batch needs at least 1 sample")
+    x = np.asarray(x, dtype=net.dtype).reshape(len(x), -1)
+    if len(x) == 0:
+        raise ValueError("the training set is empty")
+    targets = encode_targets(net, y)
+    y = np.asarray(y)
+    labels = y if is_classification(y) else None
+    optimizer = optimizer or Adam()
+    lr_at = get_schedule(schedule)
+    rng = np.random.default_rng(seed)
+    layers = net.param_layers()
+    params = [p for layer in layers for p in layer.params.values()]
+    decay = [p.ndim >= 2 for p in params]  # weight decay on weight matrices and kernels, not on biases
+    # Index ranges of each layer's weight arrays (ndim >= 2) in the flat parameter list.
+    spans, k = [], 0
+    for layer in layers:
+        names = list(layer.params)
+        spans.append([k + j for j, n in enumerate(names) if layer.params[n].ndim >= 2] or [k + j for j in range(len(names))])
+        k += len(names)
+    n = len(x)
+    steps_per_epoch = -(-n // batch_size)
+    step = 0
+    t0 = time.perf_counter()
+    for epoch in range(1, epochs + 1):
+        snapshot = [p.copy() for p in params]
+        order = rng.permutation(n)
+        loss_sum = correct = 0.0
+        for start in range(0, n, batch_size):
+            idx = order[start:start + batch_size]
+            xb = x[idx]
+            if augment is not None:
+                xb = np.asarray(augment(xb, rng), dtype=net.dtype)
+            out = net.forward(xb, training=True)
+            loss = net.loss_value(out, targets[idx])
+            net.backward(out, targets[idx], need_input_grad=False)
+            grads = [g for layer in layers for g in layer.grad.values()]
+            lr = lr_at(optimizer.lr, epoch - 1 + (start / n), epochs)
+            deltas = optimizer.compute(params, grads, decay, lr)
+            stats = {}
+            finite = np.isfinite(loss)
+            for layer, span in zip(layers, spans):
+                g = np.sqrt(sum(_norm(grads[i]) ** 2 for i in span))
+                w = np.sqrt(sum(_norm(params[i]) ** 2 for i in span))
+                d = np.sqrt(sum(_norm(deltas[i]) ** 2 for i in span))
+                finite = finite and np.isfinite(g) and np.isfinite(w) and np.isfinite(d)
+                stats[layer.name] = {"grad_norm": g, "weight_norm": w, "update_ratio": d / w if w > 0 else float("inf")}
+                if layer.activation is not None:
+                    stats[layer.name].update(_activation_stats(layer))
+            step += 1
+            if not finite:
+                for p, s in zip(params, snapshot):
+                    p[...] = s
+                yield ErrorRecord(step, epoch, (
+                    f"Training diverged at step {step} (epoch {epoch}): the loss or the weights became NaN or "
+                    f"infinite (loss = {loss:.3g}, learning rate = {lr:.3g}). The weights from the start of "
+                    f"epoch {epoch} were restored. Lower the learning rate, or use a smaller initialisation."),
+                    {"loss": float(loss), "lr": lr})
+                return
+            for p, dlt in zip(params, deltas):
+                p += dlt
+            loss_sum += loss * len(idx)
+            acc = None
+            if labels is not None:
+                hits = accuracy(out, labels[idx]) * len(idx)
+                correct += hits
+                acc = hits / len(idx)
+            hist = {layer.name: _histograms(layer) for layer in layers} if hist_every and (step - 1) % hist_every == 0 else None
+            yield StepRecord(step, epoch, lr, float(loss), acc, stats, hist)
+        val_loss = val_acc = None
+        if x_val is not None and len(x_val):
+            val_loss, val_acc = evaluate(net, x_val, y_val)
+        yield EpochRecord(epoch, step, loss_sum / n, correct / n if labels is not None else None,
+                          val_loss, val_acc, time.perf_counter() - t0)
