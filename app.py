@@ -1,0 +1,20 @@
+"""nnlab entry point: routes to the pages and draws the shared sidebar model builder."""
+import streamlit as st
+
+from nnlab.ui import sidebar, state
+
+st.set_page_config(page_title="nnlab — see inside a neural network", page_icon="🧠", layout="wide")
+
+PAGES = {
+    "Lab": [
+        st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+        st.Page("pages/architecture.py", title="Architecture", icon="🕸️"),
+        st.Page("pages/forward.py", title="Forward pass", icon="➡️"),
+        st.Page("pages/backprop.py", title="Backprop", icon="⬅️"),
+        st.Page("pages/training.py", title="Training", icon="📉"),
+    ],
+}
+page = st.navigation(PAGES)
+sidebar.draw()
+state.show_notices()
+page.run()

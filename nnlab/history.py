@@ -1,0 +1,76 @@
+"""A training run's history: the trainer's records kept in order, and tidy tables drawn from them.
+
+Plain Python and pandas (no Streamlit), so pages keep one History per user in ``st.session_state``
+and the compare page keeps one per architecture.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .engine.trainer import EpochRecord, ErrorRecord, StepRecord
+
+
+@dataclass
+class History:
+    steps: list = field(default_factory=list)
+    epochs: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    snapshots: dict = field(default_factory=dict)  # epoch (0 = initialisation) -> {layer name: weights copy}
+
+    def add(self, record):
+        if isinstance(record, StepRecord):
+            self.steps.append(record)
+        elif isinstance(record, EpochRecord):
+            self.epochs.append(record)
+        elif isinstance(record, ErrorRecord):
+            self.errors.append(record)
+        else:
+            raise TypeError(f"not a training record: {type(record).__name__}")
+
+    def snapshot(self, epoch, net):
+        """Keep a copy of each parameter layer's weights, to show how they moved since initialisation."""
+        self.snapshots[epoch] = {layer.name: next(iter(layer.params.values())).copy() for layer in net.param_layers()}
+
+    @property
+    def last_epoch(self):
+        return self.epochs[-1].epoch if self.epochs else 0
+
+    @property
+    def n_steps(self):
+        return self.steps[-1].step if self.steps else 0
+
+    def __len__(self):
+        return len(self.steps)
+
+    def step_frame(self):
+        """One row per step: step, epoch, lr, loss, accuracy."""
+        return pd.DataFrame([{"step": r.step, "epoch": r.epoch, "lr": r.lr, "loss": r.loss, "accuracy": r.accuracy}
+                             for r in self.steps], columns=["step", "epoch", "lr", "loss", "accuracy"])
+
+    def epoch_frame(self):
+        """One row per epoch: train/val loss and accuracy, seconds since the run began."""
+        cols = ["epoch", "step", "train_loss", "train_acc", "val_loss", "val_acc", "seconds"]
+        return pd.DataFrame([{c: getattr(r, c) for c in cols} for r in self.epochs], columns=cols)
+
+    def layer_frame(self):
+        """Long format, one row per (step, layer): grad_norm, weight_norm, update_ratio, activation stats."""
+        rows = [{"step": r.step, "epoch": r.epoch, "layer": name, **stats}
+                for r in self.steps for name, stats in r.layers.items()]
+        return pd.DataFrame(rows)
+
+    def to_csv(self):
+        """Per-step and per-epoch history as one CSV (epoch columns filled on each epoch's last step)."""
+        steps = self.step_frame()
+        epochs = self.epoch_frame().drop(columns=["epoch"])
+        merged = steps.merge(epochs, on="step", how="left") if len(steps) else steps
+        return merged.to_csv(index=False)
+
+
+def downsample(frame, max_rows=2000, by="step"):
+    """Every k-th row so a chart stays under ``max_rows`` (Altair embeds all its data in the page);
+    the last row is always kept so the curve reaches the present."""
+    if len(frame) <= max_rows:
+        return frame
+    keep = np.unique(np.r_[np.linspace(0, len(frame) - 1, max_rows).astype(int), len(frame) - 1])
+    return frame.iloc[keep]

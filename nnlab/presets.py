@@ -1,0 +1,24 @@
+"""Named starting points for the sidebar: each one a LabConfig that shows one idea clearly."""
+from .config import LabConfig
+
+SEED_WEIGHTS = {0: {"W": [[0.3], [0.7]], "b": [-0.2]}}  # the seed article's §4 neuron
+
+PRESETS = {
+    "MNIST MLP 784-128-64-10": LabConfig(),
+    "Seed example (2→1 sigmoid)": LabConfig(
+        dataset="Blobs", hidden=(), activations=(), loss="mse", output="sigmoid", init="xavier",
+        optimizer="sgd", lr=0.5, batch_size=16, epochs=30, initial_params=SEED_WEIGHTS),
+    "Vanishing gradients (8 sigmoid layers)": LabConfig(
+        dataset="Digits 8×8", hidden=(32,) * 8, activations=("sigmoid",) * 8, init="xavier",
+        optimizer="sgd", lr=0.1, batch_size=32, epochs=5),
+    "Dead ReLUs (lr too high)": LabConfig(
+        hidden=(128, 64), activations=("relu", "relu"), optimizer="sgd", lr=3.0, epochs=3),
+    "Spirals 2-8-8-1 tanh": LabConfig(
+        dataset="Spirals", hidden=(8, 8), activations=("tanh", "tanh"), loss="bce", output="sigmoid",
+        init="xavier", optimizer="adam", lr=0.03, batch_size=16, epochs=150),
+}
+
+
+def register_preset(name, config):
+    """Let other modules (e.g. the CNN and attention zoo) add presets without editing this table."""
+    PRESETS[name] = config

@@ -1,0 +1,64 @@
+"""Images in charts: each image becomes one PNG data-URI row, so a grid of 100 digits is 100 rows of
+chart data instead of 78,400 pixel rows (Altair embeds all chart data in the page)."""
+import base64
+import io
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+# Diverging blue (negative) – white (0) – red (positive), for weights and gradients.
+_BLUE, _WHITE, _RED = np.array([33, 102, 172]), np.array([247, 247, 247]), np.array([178, 24, 43])
+
+
+def to_rgb(img, cmap="gray", vmax=None):
+    """2-D array -> uint8 RGB. 'gray': 0 black … max white (activations, pixels). 'diverging': centred
+    on 0 with ±vmax at full blue/red, so signs read at a glance."""
+    img = np.asarray(img, dtype=np.float64)
+    if cmap == "diverging":
+        vmax = vmax or float(np.abs(img).max()) or 1.0
+        t = np.clip(img / vmax, -1, 1)[..., None]
+        rgb = np.where(t < 0, _WHITE + (-t) * (_BLUE - _WHITE), _WHITE + t * (_RED - _WHITE))
+    else:
+        lo = float(img.min())
+        hi = vmax if vmax is not None else float(img.max())
+        t = (img - lo) / (hi - lo) if hi > lo else np.zeros_like(img)
+        rgb = np.repeat(np.clip(t, 0, 1)[..., None] * 255, 3, axis=-1)
+    return np.round(rgb).astype(np.uint8)
+
+
+def png_data_uri(img, cmap="gray", vmax=None, scale=1):
+    """A 2-D array as a ``data:image/png;base64,…`` URI (nearest-neighbour upscaled by ``scale``)."""
+    rgb = to_rgb(img, cmap, vmax)
+    if scale > 1:
+        rgb = rgb.repeat(scale, axis=0).repeat(scale, axis=1)
+    buf = io.BytesIO()
+    Image.fromarray(rgb, "RGB").save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def image_grid(images, shape, captions=None, ncols=10, size=56, cmap="gray", shared_scale=False, title=None,
+               tooltips=None):
+    """A grid of small images with a caption under each.
+
+    images : (n, h*w) or (n, h, w); captions : n strings; tooltips : optional dict column -> n values.
+    With ``shared_scale`` one colour scale spans all images (compare magnitudes between tiles).
+    """
+    images = np.asarray(images).reshape((-1,) + tuple(shape))
+    n = len(images)
+    vmax = float(np.abs(images).max()) if shared_scale and n else None
+    frame = pd.DataFrame({
+        "url": [png_data_uri(im, cmap, vmax, scale=max(1, size // max(shape))) for im in images],
+        "col": np.arange(n) % ncols, "row": np.arange(n) // ncols,
+        "caption": list(captions) if captions is not None else [str(i) for i in range(n)],
+        **(tooltips or {})})
+    base = alt.Chart(frame).encode(
+        x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None),
+        tooltip=["caption"] + list((tooltips or {}).keys()))
+    pics = base.mark_image(width=size, height=size)
+    nrows = -(-n // ncols) if n else 1
+    chart = pics.encode(url="url:N").properties(width=ncols * (size + 8), height=nrows * (size + 22))
+    text = base.mark_text(dy=size / 2 + 8, fontSize=11).encode(text="caption:N")
+    out = alt.layer(chart, text)
+    return out.properties(title=title) if title else out
