@@ -1,0 +1,314 @@
+"""Image augmentation for flat greyscale batches: new, plausible training images from old ones.
+
+A network that only ever sees centred, upright digits learns that digits are centred and upright;
+small random rotations, shifts and noise teach it the digit's shape instead. Every function takes a
+flat batch ``x`` of shape (n_samples, h * w) plus ``shape = (h, w)``, works on the whole batch at once
+(index arithmetic and bilinear gathers, no loop over samples or pixels) and draws its randomness from
+the ``rng`` it is given, so a seeded trainer gives the same augmented batches on every run.
+"""
+from dataclasses import dataclass
+import math
+
+import numpy as np
+
+from .dataset import DataError
+
+FLIP_NOTE = (
+    "Horizontal flips are a standard augmentation for photos (a mirrored cat is still a cat), but they "
+    "are wrong for digits: handwriting has a direction. A mirrored 2 becomes a 5-like hook, a 3 turns "
+    "into Ɛ, a 7 stops being a 7 and a 4 or 9 becomes a shape no one writes. The picture keeps its old "
+    "label while its meaning changes, so the network is taught that shapes which are not digits (or "
+    "look like another digit) belong to the class, and accuracy on real digits drops. Flip only data "
+    "whose meaning survives a mirror."
+)
+
+
+# --------------------------------------------------------------------------- validation helpers
+
+def _check_shape(shape):
+    try:
+        h, w = (int(s) for s in shape)
+    except (TypeError, ValueError):
+        raise ValueError(f"image_shape={shape!r}: give (height, width), e.g. (28, 28)") from None
+    if h < 1 or w < 1 or (h, w) != tuple(shape):
+        raise ValueError(f"image_shape={shape!r}: height and width must be positive integers")
+    return h, w
+
+
+def _as_images(x, shape):
+    """(n, h*w) -> float32 (n, h, w) view/copy, checking that the sizes agree."""
+    h, w = _check_shape(shape)
+    x = np.asarray(x)
+    if x.ndim != 2 or x.shape[1] != h * w:
+        raise DataError(f"x has shape {x.shape}; augmentation needs a flat batch (n_samples, {h * w}) "
+                        f"for image_shape={(h, w)}")
+    return x.astype(np.float32, copy=False).reshape(len(x), h, w), h, w
+
+
+def _check_number(name, value, low, high=math.inf):
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}={value!r}: give a number") from None
+    if not (low <= v <= high):
+        hi = "" if high == math.inf else f" and at most {high:g}"
+        raise ValueError(f"{name}={value!r}: must be at least {low:g}{hi}")
+    return v
+
+
+def _check_int(name, value, low, high):
+    try:
+        whole = not isinstance(value, bool) and float(value).is_integer()
+    except (TypeError, ValueError):
+        whole = False
+    if not whole:
+        raise ValueError(f"{name}={value!r}: give a whole number")
+    v = int(value)
+    if not (low <= v <= high):
+        raise ValueError(f"{name}={value!r}: must be between {low} and {high}")
+    return v
+
+
+# --------------------------------------------------------------------------- sampling
+
+def _bilinear(imgs, rows, cols):
+    """Sample (n, h, w) images at fractional (n, h, w) source coordinates; outside the image reads 0.
+
+    The images get a 2-pixel zero border and coordinates are clipped into it, so every one of the four
+    neighbours is a valid index and anything off the image reads black without per-corner masks.
+    """
+    n, h, w = imgs.shape
+    # Snap coordinates within 1e-6 of a pixel centre, so e.g. a 90° turn copies pixels exactly.
+    for c in (rows, cols):
+        near = np.rint(c)
+        np.copyto(c, near, where=np.abs(c - near) < 1e-6)
+    np.clip(rows, -1, h, out=rows)
+    np.clip(cols, -1, w, out=cols)
+    r0, c0 = np.floor(rows), np.floor(cols)
+    fr, fc = (rows - r0).astype(np.float32), (cols - c0).astype(np.float32)
+    hp, wp = h + 4, w + 4
+    padded = np.zeros((n, hp, wp), dtype=np.float32)
+    padded[:, 2:h + 2, 2:w + 2] = imgs
+    flat = padded.reshape(-1)
+    idx = ((np.arange(n) * (hp * wp))[:, None, None] + (r0.astype(np.int64) + 2) * wp + (c0.astype(np.int64) + 2))
+    top = np.take(flat, idx) * (1 - fc) + np.take(flat, idx + 1) * fc
+    bottom = np.take(flat, idx + wp) * (1 - fc) + np.take(flat, idx + wp + 1) * fc
+    return top * (1 - fr) + bottom * fr
+
+
+# --------------------------------------------------------------------------- transforms
+
+def pad(x, shape, pad):
+    """Place each image in the centre of a larger zero canvas, ``pad`` pixels wider on every side.
+
+    Gives rotations and shifts room so strokes are not cut off at the border.
+
+    Parameters
+    ----------
+    x : array (n_samples, h * w);  shape : (h, w);  pad : int >= 0
+    Returns
+    -------
+    x_padded : float32 (n_samples, (h + 2 pad) * (w + 2 pad)), new_shape : (h + 2 pad, w + 2 pad)
+    """
+    imgs, h, w = _as_images(x, shape)
+    p = _check_int("pad", pad, 0, 1000)
+    out = np.zeros((len(imgs), h + 2 * p, w + 2 * p), dtype=np.float32)
+    out[:, p:p + h, p:p + w] = imgs
+    return out.reshape(len(imgs), -1), (h + 2 * p, w + 2 * p)
+
+
+def rotate_by(x, shape, degrees):
+    """Rotate each image about its centre by its own angle (degrees, counter-clockwise as displayed).
+
+    Bilinear interpolation; corners that come from outside the image are black (0).
+
+    Parameters
+    ----------
+    x : array (n_samples, h * w);  shape : (h, w);  degrees : scalar or array (n_samples,)
+    Returns
+    -------
+    float32 (n_samples, h * w)
+    """
+    imgs, h, w = _as_images(x, shape)
+    theta = np.deg2rad(np.broadcast_to(np.asarray(degrees, dtype=np.float64), (len(imgs),)))
+    cos, sin = np.cos(theta)[:, None, None], np.sin(theta)[:, None, None]
+    cy, cx = (h - 1) / 2, (w - 1) / 2
+    yd, xd = np.meshgrid(np.arange(h) - cy, np.arange(w) - cx, indexing="ij")
+    # Inverse map: each output pixel reads the source point rotated back by -theta (row axis points down).
+    rows = cy + xd * sin + yd * cos
+    cols = cx + xd * cos - yd * sin
+    return _bilinear(imgs, rows, cols).reshape(len(imgs), -1)
+
+
+def rotate(x, shape, max_degrees, rng):
+    """Rotate each image by an angle drawn uniformly from [-max_degrees, max_degrees].
+
+    Parameters
+    ----------
+    x : array (n_samples, h * w);  shape : (h, w);  max_degrees : 0..180;  rng : np.random.Generator
+    Returns
+    -------
+    float32 (n_samples, h * w)
+    """
+    m = _check_number("max_degrees", max_degrees, 0, 180)
+    angles = rng.uniform(-m, m, size=len(x))
+    return rotate_by(x, shape, angles)
+
+
+def shift_by(x, shape, dy, dx):
+    """Move each image by whole pixels (dy down, dx right); what leaves the canvas is cut, new area is 0.
+
+    Parameters
+    ----------
+    x : array (n_samples, h * w);  shape : (h, w);  dy, dx : int scalars or int arrays (n_samples,)
+    Returns
+    -------
+    float32 (n_samples, h * w)
+    """
+    imgs, h, w = _as_images(x, shape)
+    n = len(imgs)
+    dy = np.broadcast_to(np.asarray(dy, dtype=np.int64), (n,))[:, None, None]
+    dx = np.broadcast_to(np.asarray(dx, dtype=np.int64), (n,))[:, None, None]
+    r = np.arange(h)[None, :, None] - dy            # source row of each output row
+    c = np.arange(w)[None, None, :] - dx            # source column of each output column
+    inside = (r >= 0) & (r < h) & (c >= 0) & (c < w)
+    idx = np.arange(n)[:, None, None] * (h * w) + np.clip(r, 0, h - 1) * w + np.clip(c, 0, w - 1)
+    out = np.where(inside, np.take(imgs.reshape(n, -1), idx), np.float32(0))
+    return out.astype(np.float32, copy=False).reshape(n, -1)
+
+
+def shift(x, shape, max_pixels, rng):
+    """Shift each image by random whole pixels, dy and dx each uniform in [-max_pixels, max_pixels].
+
+    Parameters
+    ----------
+    x : array (n_samples, h * w);  shape : (h, w);  max_pixels : int, 0 <= max_pixels < min(h, w)
+    Returns
+    -------
+    float32 (n_samples, h * w)
+    """
+    h, w = _check_shape(shape)
+    m = _check_int("max_pixels", max_pixels, 0, min(h, w) - 1)
+    dy = rng.integers(-m, m + 1, size=len(x))
+    dx = rng.integers(-m, m + 1, size=len(x))
+    return shift_by(x, shape, dy, dx)
+
+
+def hflip(x, shape, p, rng):
+    """Mirror each image left-right with probability ``p`` (see FLIP_NOTE for why not on digits).
+
+    Parameters
+    ----------
+    x : array (n_samples, h * w);  shape : (h, w);  p : probability in [0, 1]
+    Returns
+    -------
+    float32 (n_samples, h * w)
+    """
+    imgs, h, w = _as_images(x, shape)
+    p = _check_number("p", p, 0, 1)
+    flip = rng.random(len(imgs)) < p
+    out = np.where(flip[:, None, None], imgs[:, :, ::-1], imgs)
+    return out.astype(np.float32, copy=False).reshape(len(imgs), -1)
+
+
+def gaussian_noise(x, sigma, rng):
+    """Add independent N(0, sigma²) noise to every pixel, then clip to the valid range [0, 1].
+
+    Parameters
+    ----------
+    x : array (n_samples, n_features);  sigma : >= 0
+    Returns
+    -------
+    float32, same shape as x
+    """
+    s = _check_number("sigma", sigma, 0)
+    x = np.asarray(x, dtype=np.float32)
+    noise = rng.standard_normal(x.shape, dtype=np.float32) * np.float32(s)
+    return np.clip(x + noise, 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------- config for the trainer
+
+@dataclass(frozen=True)
+class AugmentConfig:
+    """What to do to each training batch; every field at 0 means "off"."""
+    rotation_degrees: float = 0.0   # max |angle|, 0..180
+    shift_pixels: int = 0           # max |shift| per axis, in pixels
+    flip_probability: float = 0.0   # chance of a left-right mirror (wrong for digits: see FLIP_NOTE)
+    noise_sigma: float = 0.0        # std of added gaussian noise, pixel values in [0, 1]
+
+    def __post_init__(self):
+        _check_number("rotation_degrees", self.rotation_degrees, 0, 180)
+        _check_int("shift_pixels", self.shift_pixels, 0, 1000)
+        _check_number("flip_probability", self.flip_probability, 0, 1)
+        _check_number("noise_sigma", self.noise_sigma, 0, 1)
+
+    @property
+    def is_identity(self):
+        return not (self.rotation_degrees or self.shift_pixels or self.flip_probability or self.noise_sigma)
+
+    def describe(self):
+        """One line in words, for notes and captions."""
+        parts = []
+        if self.rotation_degrees:
+            parts.append(f"rotation ±{self.rotation_degrees:g}°")
+        if self.shift_pixels:
+            parts.append(f"shift ±{int(self.shift_pixels)} px")
+        if self.flip_probability:
+            parts.append(f"horizontal flip p={self.flip_probability:g}")
+        if self.noise_sigma:
+            parts.append(f"gaussian noise σ={self.noise_sigma:g}")
+        return ", ".join(parts) if parts else "no augmentation"
+
+
+def make_augmenter(config, image_shape):
+    """A function ``f(x_batch, rng) -> x_batch`` for ``train(..., augment=f)``.
+
+    Applies, in order, rotation, shift, flip and noise (each only if on), drawing from the trainer's
+    seeded ``rng``. Returns float32 of the input's shape.
+    """
+    if not isinstance(config, AugmentConfig):
+        raise ValueError(f"config={config!r}: give an AugmentConfig")
+    h, w = _check_shape(image_shape)
+    if config.shift_pixels >= min(h, w):
+        raise ValueError(f"shift_pixels={config.shift_pixels}: must be smaller than the image side {min(h, w)}")
+
+    def augment(x_batch, rng):
+        x = np.asarray(x_batch)
+        if x.ndim != 2 or x.shape[1] != h * w:
+            raise DataError(f"x_batch has shape {x.shape}; expected (n_samples, {h * w}) for image_shape={(h, w)}")
+        out = x.astype(np.float32)  # always a new array: the caller's batch is never modified
+        if config.rotation_degrees:
+            out = rotate(out, (h, w), config.rotation_degrees, rng)
+        if config.shift_pixels:
+            out = shift(out, (h, w), config.shift_pixels, rng)
+        if config.flip_probability:
+            out = hflip(out, (h, w), config.flip_probability, rng)
+        if config.noise_sigma:
+            out = gaussian_noise(out, config.noise_sigma, rng)
+        return out
+
+    augment.config = config
+    augment.image_shape = (h, w)
+    return augment
+
+
+def preview_grid(x, shape, config, n=8, seed=0):
+    """Pick ``n`` samples (seeded) and return them with one augmented copy each, for a side-by-side view.
+
+    Parameters
+    ----------
+    x : array (n_samples, h * w);  shape : (h, w);  config : AugmentConfig;  n : how many (>= 1)
+    Returns
+    -------
+    originals, augmented : float32 (min(n, n_samples), h, w) each
+    """
+    imgs, h, w = _as_images(x, shape)
+    n = _check_int("n", n, 1, 10_000)
+    if len(imgs) == 0:
+        raise DataError("x is empty: there is nothing to preview")
+    rng = np.random.default_rng(seed)
+    idx = np.arange(len(imgs)) if len(imgs) <= n else np.sort(rng.choice(len(imgs), n, replace=False))
+    originals = imgs[idx].reshape(len(idx), h * w)
+    augmented = make_augmenter(config, (h, w))(originals, rng)
+    return originals.reshape(-1, h, w).copy(), augmented.reshape(-1, h, w)
