@@ -1,0 +1,178 @@
+"""Turn an uploaded photo or drawing of a digit into a 28×28 input prepared the way MNIST was.
+
+A network trained on MNIST has only seen white digits on black, about 20 px tall, centred by their
+centre of mass in a 28×28 field. A raw upload (dark ink on white paper, off-centre, 600 px wide) looks
+nothing like that, so it is inverted, cropped, scaled and centred the same way before it is shown to
+the network. Untrusted bytes: only common image formats are opened, oversize files and images that
+would decompress to huge pixel counts are refused, and every failure is a ``DataError`` with a message.
+"""
+import io
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .dataset import DataError
+
+FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
+MAX_BYTES = 5 * 2 ** 20
+MAX_PIXELS = 4096 * 4096    # refuse decompression bombs: checked from the header, before decoding
+SIDE = 28                   # MNIST canvas
+BOX = 20                    # MNIST digits were scaled to fit a 20×20 box
+NOISE_FLOOR = 0.15          # after contrast stretch, fainter pixels are paper texture / JPEG noise
+MIN_CONTRAST = 0.1          # ink must differ from the background by at least this (of the full range)
+
+
+def _open(data, max_bytes):
+    """Open and fully decode the upload, or raise DataError saying why not."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise DataError(f"image data is a {type(data).__name__}; give the file's bytes")
+    data = bytes(data)
+    if len(data) == 0:
+        raise DataError("the image file is empty (0 bytes); choose a PNG or JPEG of a digit")
+    if len(data) > max_bytes:
+        raise DataError(f"the image file is {len(data) / 2 ** 20:.1f} MB; the limit is "
+                        f"{max_bytes / 2 ** 20:.1f} MB — crop or shrink it and upload again")
+    names = ", ".join(FORMATS)
+    try:
+        with Image.open(io.BytesIO(data), formats=FORMATS) as probe:
+            w, h = probe.size
+            if w * h > MAX_PIXELS:
+                raise DataError(f"the image is {w}×{h} pixels; the limit is {MAX_PIXELS:,} pixels "
+                                f"(e.g. 4096×4096) — shrink it and upload again")
+            probe.verify()  # structural check (checksums, chunk layout) without decoding everything
+        img = Image.open(io.BytesIO(data), formats=FORMATS)  # verify() leaves the image unusable
+        img.seek(0)          # first frame of an animated GIF/WebP
+        img.load()           # full decode: truncated files fail here
+    except DataError:
+        raise
+    except UnidentifiedImageError:
+        raise DataError(f"this file is not an image nnlab can read; upload one of: {names}") from None
+    except Image.DecompressionBombError:
+        raise DataError(f"the image would decompress to too many pixels; the limit is {MAX_PIXELS:,}") from None
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as exc:
+        raise DataError(f"the image file is damaged or truncated and cannot be decoded ({exc}); "
+                        f"save it again as PNG or JPEG and upload again") from None
+    if img.width < 1 or img.height < 1:
+        raise DataError(f"the image is {img.width}×{img.height} pixels; it has no content")
+    return img
+
+
+def _grey(img):
+    """Greyscale float array in [0, 1]; transparent areas become background, whatever the ink colour."""
+    img = ImageOps.exif_transpose(img)  # phone photos store their rotation in EXIF
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        a = np.asarray(img, dtype=np.float64)
+        span = a.max() - a.min()
+        return (a - a.min()) / span if span > 0 else np.zeros_like(a)
+    has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
+    if not has_alpha:
+        return np.asarray(img.convert("L"), dtype=np.float64) / 255.0
+    rgba = np.asarray(img.convert("RGBA"), dtype=np.float64) / 255.0
+    alpha = rgba[..., 3]
+    lum = np.asarray(img.convert("RGBA").convert("L"), dtype=np.float64) / 255.0
+    # Ink drawn on a transparent layer may be dark or light: put it on the opposite background.
+    ink_is_dark = alpha.sum() == 0 or (lum * alpha).sum() / alpha.sum() < 0.5
+    background = 1.0 if ink_is_dark else 0.0
+    return lum * alpha + background * (1 - alpha)
+
+
+def prepare_digit(data, max_bytes=MAX_BYTES):
+    """Like ``digit_from_image_bytes`` but also returns what was done, in words, for the page.
+
+    Returns
+    -------
+    image : float32 (784,), values in [0, 1], white digit on black
+    notes : tuple of str
+    """
+    img = _open(data, max_bytes)
+    notes = [f"read a {img.format or 'image'} of {img.width}×{img.height} pixels ({img.mode})"]
+    try:
+        a = _grey(img)
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError) as exc:
+        raise DataError(f"the image could not be converted to greyscale ({exc}); save it again as PNG "
+                        f"or JPEG and upload again") from None
+
+    # 1. MNIST is white ink on black: judge the background from the border and invert if it is light.
+    border = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
+    if np.median(border) > 0.5:
+        a = 1.0 - a
+        notes.append("inverted the colours (light background → black, dark ink → white)")
+
+    # 2. Stretch contrast so the background is 0 and the strongest ink is 1; drop faint noise.
+    bg = float(np.median(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])))
+    peak = float(a.max())
+    if peak - bg < MIN_CONTRAST:
+        raise DataError("no digit found: the image is (nearly) one flat colour. Upload a picture of a "
+                        "single digit, dark on light or light on dark")
+    a = np.clip((a - bg) / (peak - bg), 0.0, 1.0)
+    a[a < NOISE_FLOOR] = 0.0
+
+    # 3. Crop to the ink's bounding box.
+    rows, cols = np.flatnonzero(a.any(axis=1)), np.flatnonzero(a.any(axis=0))
+    a = a[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    ih, iw = a.shape
+
+    # 4. Scale the longer side to 20 px, keeping the aspect ratio (anti-aliased, as MNIST was).
+    scale = BOX / max(ih, iw)
+    nh, nw = max(1, round(ih * scale)), max(1, round(iw * scale))
+    small = Image.fromarray(a.astype(np.float32)).resize((nw, nh), Image.Resampling.LANCZOS)
+    patch = np.clip(np.asarray(small, dtype=np.float64), 0.0, 1.0)
+    if patch.max() <= 0:
+        raise DataError("no digit found: the marks in the image are too thin or faint to survive scaling "
+                        "to 20 pixels; upload a bolder, larger digit")
+    patch /= patch.max()
+    notes.append(f"cropped the ink to {iw}×{ih} px and scaled it to {nw}×{nh} px")
+
+    # 5. Paste into 28×28 so the centre of mass lands on pixel (14, 14), as in MNIST; the digit is kept
+    #    whole, so a lopsided one may end up a little off that point.
+    mass = patch.sum()
+    cy = (patch.sum(axis=1) * np.arange(nh)).sum() / mass
+    cx = (patch.sum(axis=0) * np.arange(nw)).sum() / mass
+    top = int(np.clip(round(SIDE / 2 - cy), 0, SIDE - nh))
+    left = int(np.clip(round(SIDE / 2 - cx), 0, SIDE - nw))
+    out = np.zeros((SIDE, SIDE), dtype=np.float32)
+    out[top:top + nh, left:left + nw] = patch
+    notes.append("centred by centre of mass in a 28×28 field")
+    return out.reshape(-1), tuple(notes)
+
+
+def digit_from_image_bytes(data, max_bytes=MAX_BYTES):
+    """Prepare an uploaded image of one digit like MNIST.
+
+    Parameters
+    ----------
+    data : bytes of a PNG, JPEG, GIF, BMP or WebP file
+    max_bytes : refuse larger files (default 5 MB)
+
+    Returns
+    -------
+    float32 (784,) in [0, 1]: white digit on black, longer side 20 px, centre of mass at (14, 14).
+
+    Raises
+    ------
+    DataError : empty, too large, not an image, damaged/truncated, or no ink found.
+    """
+    return prepare_digit(data, max_bytes)[0]
+
+
+def to_png_bytes(img, shape=(SIDE, SIDE), scale=1):
+    """Encode a flat greyscale image with values in [0, 1] as PNG bytes (e.g. for ``st.image``).
+
+    Parameters
+    ----------
+    img : array (h * w,) or (h, w);  shape : (h, w);  scale : integer upscaling (nearest neighbour)
+    """
+    a = np.asarray(img, dtype=np.float64)
+    h, w = shape
+    if a.size != h * w:
+        raise ValueError(f"img has {a.size} values; shape={shape!r} needs {h * w}")
+    if isinstance(scale, bool) or int(scale) != scale or not 1 <= scale <= 64:
+        raise ValueError(f"scale={scale!r}: give a whole number from 1 to 64")
+    a = np.nan_to_num(a.reshape(h, w), nan=0.0)
+    pixels = np.round(np.clip(a, 0.0, 1.0) * 255).astype(np.uint8)
+    image = Image.fromarray(pixels)
+    if scale > 1:
+        image = image.resize((w * int(scale), h * int(scale)), Image.Resampling.NEAREST)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
