@@ -1,0 +1,113 @@
+"""The model download/upload section: a saved model round-trips into the session; bad files and models
+that do not fit the current data are refused with a message while the current model stays."""
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nnlab.config import LabConfig
+from nnlab.data.builtin import load_dataset
+from nnlab.engine import Network, mlp_spec, model_to_bytes
+from nnlab.ui.model_io import check_fits, config_for_network
+
+SCRIPT = """
+from nnlab.ui import sidebar, state
+from nnlab.ui.model_io import model_io_section
+sidebar.draw()
+state.show_notices()
+model_io_section()
+"""
+IRIS = LabConfig(dataset="Iris", hidden=(8,), activations=("relu",), epochs=1)
+
+
+def _app():
+    at = AppTest.from_string(SCRIPT, default_timeout=60)
+    at.session_state["config"] = IRIS
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _saved(sizes, seed=7, **kw):
+    net = Network(mlp_spec(sizes, seed=seed, **kw))
+    return net, model_to_bytes(net)
+
+
+def _upload(at, name, data):
+    at.file_uploader(key="mio_upload").set_value((name, data, "application/octet-stream"))
+    at.run()
+    assert not at.exception
+
+
+def test_upload_replaces_the_model_and_sidebar_follows():
+    at = _app()
+    saved, data = _saved([4, 5, 3], activation="tanh")
+    _upload(at, "mine.npz", data)
+    net = at.session_state["model"]
+    np.testing.assert_array_equal(net.get_params(0)["W"], saved.get_params(0)["W"])
+    np.testing.assert_array_equal(net.get_params(1)["b"], saved.get_params(1)["b"])
+    cfg = at.session_state["config"]
+    assert (cfg.hidden, cfg.activations, cfg.seed, cfg.spec) == ((5,), ("tanh",), 7, None)
+    assert at.session_state["sb_units_0"] == 5 and at.session_state["sb_act_0"] == "tanh"
+    assert any("Loaded “mine.npz”" in s.value and "43 parameters" in s.value for s in at.success)
+    # a rerun keeps the loaded model (the sidebar's config now describes it exactly)
+    at.run()
+    assert at.session_state["model"] is net
+    assert not any("reset" in i.value for i in at.info)
+
+
+def test_corrupt_file_is_refused_and_the_model_stays():
+    at = _app()
+    before = at.session_state["model"]
+    w = before.get_params(0)["W"].copy()
+    _upload(at, "broken.npz", b"PK\x03\x04 not really a zip file")
+    assert any("cannot be loaded" in e.value and "unchanged" in e.value for e in at.error)
+    assert at.session_state["model"] is before
+    np.testing.assert_array_equal(at.session_state["model"].get_params(0)["W"], w)
+
+
+def test_model_for_other_data_is_refused_with_sizes():
+    at = _app()
+    before = at.session_state["model"]
+    _, data = _saved([784, 10, 10])
+    _upload(at, "mnist.npz", data)
+    assert any("expects 784 inputs" in e.value and "4 features" in e.value for e in at.error)
+    assert at.session_state["model"] is before
+    assert at.session_state["config"].hidden == (8,)
+
+
+def test_pickle_inside_npz_is_refused():
+    import io
+    buf = io.BytesIO()
+    np.savez(buf, evil=np.array([{"a": 1}], dtype=object))
+    at = _app()
+    _upload(at, "evil.npz", buf.getvalue())
+    assert any("pickle" in e.value for e in at.error)
+
+
+def test_check_fits_outputs_and_task():
+    iris = load_dataset("Iris")
+    assert check_fits(Network(mlp_spec([4, 3, 3])), iris) is None
+    assert "3 classes" in check_fits(Network(mlp_spec([4, 3, 2])), iris)
+    moons = load_dataset("Moons")
+    one_sigmoid = Network(mlp_spec([2, 4, 1], output="sigmoid", loss="bce"))
+    assert check_fits(one_sigmoid, moons) is None
+
+
+def test_non_mlp_or_float64_models_become_a_fixed_spec():
+    iris = load_dataset("Iris")
+    net = Network(mlp_spec([4, 6, 3], dtype="float64", seed=3))
+    cfg = config_for_network(IRIS, net, iris)
+    assert cfg.hidden == () and cfg.spec["dtype"] == "float64" and cfg.seed == 3
+    assert "seed" not in cfg.spec
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.25])
+def test_mlp_with_dropout_maps_to_the_builder(rate):
+    iris = load_dataset("Iris")
+    layers = [{"type": "dense", "units": 6, "activation": "relu"}]
+    if rate:
+        layers.append({"type": "dropout", "rate": rate})
+    layers.append({"type": "dense", "units": 3, "activation": "softmax"})
+    net = Network({"input_shape": [4], "layers": layers, "loss": "softmax_ce", "seed": 1})
+    cfg = config_for_network(IRIS, net, iris)
+    assert (cfg.hidden, cfg.dropout, cfg.spec) == ((6,), rate, None)
