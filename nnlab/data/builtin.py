@@ -1,0 +1,205 @@
+"""The datasets the app offers by name, each loaded into a ready-to-train ``Dataset``.
+
+``load_dataset`` is pure and deterministic — the same (name, seed, n_samples, noise) always gives the
+same arrays — so a page can cache it with ``st.cache_data``.
+"""
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Callable
+
+import numpy as np
+
+from . import toys
+from .dataset import Dataset, DataError
+from .download import cached_mnist, is_mnist_cached
+from .idx import FASHION_MNIST_CLASSES, fashion_mnist_dir, load_fashion_mnist
+from .mnist import check_seed, mnist_split
+
+DEFAULT_DATASET = "MNIST subset (10k digits)"
+VAL_FRACTION = TEST_FRACTION = 0.15
+DEFAULT_N_SAMPLES, DEFAULT_NOISE = 400, 0.1
+DIGITS = tuple(str(d) for d in range(10))
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What the UI lists: a name, one line saying what it is, a kind, and ``loader(seed, **params) -> Dataset``.
+
+    Call ``load_dataset`` rather than ``loader`` directly: it validates the arguments.
+    """
+    name: str
+    description: str
+    kind: str  # "image" | "2d" | "table"
+    loader: Callable
+
+
+def _pixel_names(h, w):
+    return tuple(f"px{r}_{c}" for r in range(h) for c in range(w))
+
+
+def split_70_15_15(x, y, seed):
+    """Stratified, seeded train / validation / test parts of 70 / 15 / 15 per cent.
+
+    Returns x_train, y_train, x_val, y_val, x_test, y_test.
+    """
+    from sklearn.model_selection import train_test_split
+
+    n = len(y)
+    n_test, n_val = round(TEST_FRACTION * n), round(VAL_FRACTION * n)
+    x_rest, x_test, y_rest, y_test = train_test_split(x, y, test_size=n_test, stratify=y, random_state=seed)
+    x_train, x_val, y_train, y_val = train_test_split(x_rest, y_rest, test_size=n_val, stratify=y_rest,
+                                                      random_state=seed)
+    return x_train, y_train, x_val, y_val, x_test, y_test
+
+
+def _f32(*arrays):
+    return tuple(np.asarray(a, dtype=np.float32) for a in arrays)
+
+
+def _i64(*arrays):
+    return tuple(np.asarray(a, dtype=np.int64) for a in arrays)
+
+
+def _split_dataset(head, x, y, seed, **meta):
+    x_tr, y_tr, x_va, y_va, x_te, y_te = split_70_15_15(x, y, seed)
+    x_tr, x_va, x_te = _f32(x_tr, x_va, x_te)
+    y_tr, y_va, y_te = _i64(y_tr, y_va, y_te)
+    notes = (f"stratified split, seed {seed}: {len(y_tr)} train / {len(y_va)} validation / {len(y_te)} test",)
+    meta["notes"] = tuple(meta.get("notes", ())) + notes
+    return Dataset(*head, x_tr, y_tr, x_te, y_te, x_va, y_va, **meta)
+
+
+# ---- builders: build(head=(name, description), seed, **params) -> Dataset ----
+
+def _mnist_subset(head, seed):
+    x_tr, y_tr, x_te, y_te = mnist_split(seed)
+    return Dataset(*head, x_tr, y_tr, x_te, y_te,
+                   feature_names=_pixel_names(28, 28), class_names=DIGITS, image_shape=(28, 28),
+                   notes=("pixels scaled from 0–255 to 0–1",
+                          f"fixed stratified split, seed {seed}: 8000 train / 2000 test"))
+
+
+def _digits(head, seed):
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    return _split_dataset(head, d.data / 16.0, d.target, seed, feature_names=_pixel_names(8, 8),
+                          class_names=DIGITS, image_shape=(8, 8), notes=("pixels scaled from 0–16 to 0–1",))
+
+
+def _table(loader_name):
+    """A builder for one of scikit-learn's small tables, z-scored with the training part's statistics."""
+    def build(head, seed):
+        from sklearn import datasets
+        from sklearn.preprocessing import StandardScaler
+
+        d = getattr(datasets, loader_name)()
+        ds = _split_dataset(head, d.data, d.target, seed, feature_names=tuple(str(f) for f in d.feature_names),
+                            class_names=tuple(str(c) for c in d.target_names))
+        # fit on train only, so nothing about validation or test leaks into training
+        scaler = StandardScaler().fit(ds.x_train)
+        scaled = {k: scaler.transform(getattr(ds, k)).astype(np.float32) for k in ("x_train", "x_val", "x_test")}
+        return replace(ds, **scaled,
+                       notes=ds.notes + ("features z-scored with the mean and std of the training part",))
+    return build
+
+
+def _toy(make):
+    def build(head, seed, n_samples=DEFAULT_N_SAMPLES, noise=DEFAULT_NOISE):
+        x, y = make(n_samples=n_samples, noise=noise, seed=seed)
+        k = int(y.max()) + 1
+        return _split_dataset(head, x, y, seed, feature_names=("x1", "x2"),
+                              class_names=tuple(str(c) for c in range(k)),
+                              notes=(f"{n_samples} points, noise {noise}, seed {seed}",))
+    return build
+
+
+def _image_split(head, split, class_names):
+    """A dataset with its own train/test files: flattened, scaled to [0, 1], no validation part."""
+    h, w = split.x_train.shape[1:]
+
+    def flat(images):
+        return images.reshape(len(images), -1).astype(np.float32) / np.float32(255.0)
+
+    return Dataset(*head, flat(split.x_train), split.y_train.astype(np.int64),
+                   flat(split.x_test), split.y_test.astype(np.int64), feature_names=_pixel_names(h, w),
+                   class_names=class_names, image_shape=(h, w),
+                   notes=("pixels scaled from 0–255 to 0–1",
+                          f"the dataset's own split: {len(split.y_train)} train / {len(split.y_test)} test"))
+
+
+def _fashion(head, seed):
+    return _image_split(head, load_fashion_mnist(), FASHION_MNIST_CLASSES)
+
+
+def _mnist_full(head, seed):
+    split = cached_mnist()
+    if split is None:
+        raise DataError("the full MNIST is not in the cache; download it first (nnlab.data.download.download_mnist)")
+    return _image_split(head, split, DIGITS)
+
+
+def _info(name, description, kind, build):
+    return name, DatasetInfo(name, description, kind, partial(build, (name, description)))
+
+
+_ALWAYS = dict([
+    _info(DEFAULT_DATASET, "10,000 real handwritten digits, 28×28 grey pixels, bundled with nnlab", "image",
+          _mnist_subset),
+    _info("Digits 8×8", "1,797 small handwritten digits, 8×8 pixels (scikit-learn)", "image", _digits),
+    _info("Iris", "150 iris flowers, 4 measurements, 3 species (scikit-learn)", "table",
+          _table("load_iris")),
+    _info("Wine", "178 wines, 13 chemical measurements, 3 cultivars (scikit-learn)", "table",
+          _table("load_wine")),
+    _info("Breast cancer", "569 tumour samples, 30 cell measurements, malignant or benign (scikit-learn)", "table",
+          _table("load_breast_cancer")),
+    _info("Moons", "two interleaving half circles, 2-D", "2d", _toy(toys.moons)),
+    _info("Circles", "a small circle inside a large one, 2-D", "2d", _toy(toys.circles)),
+    _info("Blobs", "three round Gaussian clusters, 2-D", "2d", _toy(toys.blobs)),
+    _info("Spirals", "two interleaved spiral arms, 2-D", "2d", _toy(toys.spirals)),
+    _info("XOR", "four quadrants, opposite ones share a class, 2-D", "2d", _toy(toys.xor)),
+])
+_OPTIONAL = dict([
+    _info("Fashion-MNIST", "70,000 clothing images, 28×28, 10 classes (Debian dataset-fashion-mnist)", "image",
+          _fashion),
+    _info("MNIST (full)", "all 70,000 MNIST digits, 28×28, from the download cache", "image", _mnist_full),
+])
+_OPTIONAL_PRESENT = {"Fashion-MNIST": lambda: fashion_mnist_dir() is not None, "MNIST (full)": is_mnist_cached}
+
+
+def available_datasets():
+    """name -> DatasetInfo of every dataset usable right now, in display order (the default first).
+
+    Fashion-MNIST appears when its Debian package is installed, "MNIST (full)" once it is downloaded.
+    """
+    found = {name: info for name, info in _OPTIONAL.items() if _OPTIONAL_PRESENT[name]()}
+    return {**_ALWAYS, **found}
+
+
+# what was available at import; call available_datasets() again after a download
+DATASETS = available_datasets()
+
+
+def load_dataset(name, seed=0, n_samples=None, noise=None):
+    """Load a dataset by its display name, split and scaled, ready to train on.
+
+    Parameters
+    ----------
+    name : str, a key of ``available_datasets()``
+    seed : int, seeds the split (and the points of the 2-D toys)
+    n_samples, noise : only for the 2-D toys (default 400 points, noise 0.1); must be None otherwise
+
+    Returns
+    -------
+    Dataset: x float32 (n, n_features), y int64. MNIST subset: 8000 train / 2000 test; Fashion-MNIST
+    and MNIST (full): their own 60000 / 10000; all others stratified 70 / 15 / 15 train / val / test.
+    """
+    datasets = available_datasets()
+    if name not in datasets:
+        raise ValueError(f"unknown dataset {name!r}; choose one of: {', '.join(datasets)}")
+    info = datasets[name]
+    seed = check_seed(seed)
+    params = {k: v for k, v in (("n_samples", n_samples), ("noise", noise)) if v is not None}
+    if params and info.kind != "2d":
+        raise ValueError(f"{' and '.join(params)} only apply to the 2-D toy sets, not to {name!r}; pass None")
+    return info.loader(seed, **params)
