@@ -87,9 +87,8 @@ def read_idx(source, ndim=None):
     if dims_n == 0:
         raise DataError(f"{name} declares 0 dimensions in its magic number; an IDX file has at least 1")
     if ndim is not None and dims_n != ndim:
-        raise DataError(f"{name} has {dims_n} dimensions but {ndim} were expected "
-                        f"({'images (n, rows, cols)' if ndim == 3 else 'labels (n,)' if ndim == 1 else 'check the file'}); "
-                        "is it the right file?")
+        what = {3: "images (n, rows, cols)", 1: "labels (n,)"}.get(ndim, "check the file")
+        raise DataError(f"{name} has {dims_n} dimensions but {ndim} were expected ({what}); is it the right file?")
     header = 4 + 4 * dims_n
     if len(data) < header:
         raise DataError(f"{name} is truncated: its header needs {header} bytes but the file has {len(data)}")
@@ -116,7 +115,8 @@ def write_idx(path, array, compress=None):
     array = np.asarray(array)
     code = _CODE_OF.get(array.dtype.newbyteorder("="))
     if code is None:
-        raise ValueError(f"array dtype {array.dtype} has no IDX type; use uint8, int8, int16, int32, float32 or float64")
+        raise ValueError(f"array dtype {array.dtype} has no IDX type; "
+                         "use uint8, int8, int16, int32, float32 or float64")
     if not 1 <= array.ndim <= 255:
         raise ValueError(f"array must have 1 to 255 dimensions for IDX, got {array.ndim}")
     path = Path(path)
