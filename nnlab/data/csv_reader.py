@@ -1,0 +1,449 @@
+"""Read an uploaded CSV/TSV/TXT file into a DataFrame, saying in words what was guessed and what went wrong.
+
+Uploads come from spreadsheets in every locale: Windows-1252 or UTF-16 instead of UTF-8, semicolons instead
+of commas, no header row, a stray extra separator. Each guess made here is reported in ``notices`` so the
+page can show it, and each refusal is a ``DataError`` whose message says what was wrong and what to do.
+Parsing itself is ``pandas.read_csv`` with every option explicit; Python's ``csv`` module is used only to
+sniff the separator and to find the exact line of a ragged row.
+"""
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .dataset import DataError
+
+MAX_BYTES = 50 * 2**20
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+WHITESPACE = " "  # the delimiter reported when values are separated by runs of spaces/tabs
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+# Cell texts read as a missing value (compared after strip() and lower()).
+MISSING_TOKENS = frozenset({"", "?", "na", "n/a", "nan", "-nan", "null", "none", "#n/a", "#na", "<na>"})
+INF_TOKENS = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
+
+# File signatures of formats people upload by mistake: (leading bytes, what it is).
+MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive; an Excel .xlsx workbook is one"),
+    (b"PK\x05\x06", "ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Office file, such as an Excel .xls workbook"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"\x28\xb5\x2f\xfd", "zstd archive"),
+    (b"\x93NUMPY", "NumPy .npy array"),
+    (b"\x89HDF\r\n\x1a\n", "HDF5 file"),
+    (b"PAR1", "Parquet file"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\x7fELF", "program (ELF executable)"),
+)
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_SAMPLE_CHARS = 64_000
+_SAMPLE_LINES = 200
+_WHAT_TO_UPLOAD = "Upload a CSV, TSV or TXT table (from a spreadsheet: File → Save As → CSV UTF-8)."
+
+
+@dataclass(frozen=True, eq=False)
+class ReadResult:
+    """A table read from an upload, with what was detected and what the page should tell the user.
+
+    frame : one row per data row; columns are float64/int64 (numbers), pandas "boolean" (true/false)
+        or str (text); missing cells are NaN/<NA>. Column names are unique strings.
+    encoding : Python codec name used ("utf-8", "utf-8-sig", "utf-16-le", "cp1252", "latin-1", ...).
+    delimiter : ",", ";", "\\t", "|", or " " for runs of whitespace.
+    has_header : whether the first row was taken as column names.
+    notices : guesses and fixes, in words, in the order they were made.
+    """
+    frame: pd.DataFrame
+    encoding: str
+    delimiter: str
+    has_header: bool
+    notices: list = field(default_factory=list)
+
+
+def read_table(data, filename="upload.csv", max_bytes=MAX_BYTES, *, delimiter=None, header=None):
+    """Turn an uploaded file's bytes into a typed DataFrame.
+
+    Parameters
+    ----------
+    data : bytes (or bytearray/memoryview) -- the whole file.
+    filename : used for messages and as a hint (".tsv" prefers tabs).
+    max_bytes : larger files are refused.
+    delimiter : None to detect, or one of ",", ";", "\\t", "|", " " (whitespace) to force.
+    header : None to detect whether the first row holds column names, or True/False to force.
+
+    Returns
+    -------
+    ReadResult
+
+    Raises
+    ------
+    DataError
+        Empty, binary, undecodable, header-only, one-column or ragged files; values beyond float32.
+    """
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        raise TypeError(f"read_table needs the file's bytes, got {type(data).__name__}")
+    if delimiter is not None and delimiter not in DELIMITERS and delimiter != WHITESPACE:
+        raise DataError(f"delimiter={delimiter!r} is not supported; use None (detect) or one of "
+                        f"{', '.join(map(repr, [*DELIMITERS, WHITESPACE]))}")
+    if header not in (None, True, False):
+        raise DataError(f"header={header!r} must be None (detect), True or False")
+    if len(data) > max_bytes:
+        raise DataError(f"'{filename}' is {len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB. "
+                        "Upload a smaller file, for example a sample of the rows.")
+    if not data.strip():
+        raise DataError(f"'{filename}' is empty. {_WHAT_TO_UPLOAD}")
+    _reject_known_binary(data, filename)
+    text, encoding, notices = decode(data, filename)
+    text = _normalise_lines(text)
+    if not text.strip():
+        raise DataError(f"'{filename}' is empty (it holds only blank lines). {_WHAT_TO_UPLOAD}")
+
+    if delimiter is None:
+        delimiter, how = detect_delimiter(text, filename)
+        if how:
+            notices.append(how)
+    raw = _parse(text, delimiter)
+    raw = raw.apply(lambda col: col.str.strip())
+    has_header = _looks_like_header(raw) if header is None else header
+    if has_header and len(raw) == 1:
+        cells = list(raw.iloc[0])
+        shown = ", ".join(cells[:6]) + (", …" if len(cells) > 6 else "")
+        raise DataError(f"'{filename}' has a header row ({shown}) but no data rows. Add the data below it.")
+    if (raw.iloc[1:] if has_header else raw).eq("").all(axis=None):
+        raise DataError(f"'{filename}' has no values, only separators. {_WHAT_TO_UPLOAD}")
+    raw = _drop_empty_columns(raw, has_header, notices)
+    if raw.shape[1] < 2:
+        raise DataError(
+            f"'{filename}' has only one column, so there is nothing to predict it from. A dataset needs a "
+            "target column and at least one feature column. If the values are separated by something other "
+            "than a comma, semicolon, tab or pipe, re-save the file as CSV.")
+    names = _column_names(raw, has_header, notices)
+    body = (raw.iloc[1:] if has_header else raw).set_axis(names, axis=1).reset_index(drop=True)
+    blank_rows = body.eq("").all(axis=1)
+    if blank_rows.any():
+        body = body[~blank_rows].reset_index(drop=True)
+        notices.append(f"Dropped {_count(int(blank_rows.sum()), 'row')} with no values at all.")
+    frame = pd.DataFrame({name: _typed_column(body[name], name, delimiter, notices) for name in body.columns})
+    return ReadResult(frame, encoding, delimiter, bool(has_header), notices)
+
+
+# ---------------------------------------------------------------- bytes → text
+
+def _reject_known_binary(data, filename):
+    for magic, what in MAGIC:
+        if data.startswith(magic):
+            raise DataError(f"'{filename}' looks like a binary file ({what}), not a text table. {_WHAT_TO_UPLOAD}")
+
+
+def decode(data, filename="upload.csv"):
+    """(text, codec name, notices): a BOM decides; else UTF-8, then cp1252, then latin-1 (which never fails).
+
+    NUL bytes without a BOM mean UTF-16 without a BOM (ASCII text has every other byte zero) or a binary
+    file; a high share of control characters after decoding also means binary.
+    """
+    notices = []
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text = _strict(data[len(bom):], codec.replace("-sig", ""), filename, f"starts with a {codec} byte-order mark")
+            if codec != "utf-8-sig":
+                notices.append(f"Read the file as {codec.upper()} (it starts with a byte-order mark).")
+            return _reject_control_chars(text, filename), codec, notices
+    if b"\x00" in data:
+        codec = _bomless_utf16(data)
+        if codec is None:
+            raise DataError(f"'{filename}' looks like a binary file (it contains NUL bytes), not a text table. "
+                            f"{_WHAT_TO_UPLOAD}")
+        text = _strict(data, codec, filename, "looks like UTF-16 without a byte-order mark")
+        notices.append(f"Read the file as {codec.upper()} (no byte-order mark; guessed from its zero bytes).")
+        return _reject_control_chars(text, filename), codec, notices
+    try:
+        return _reject_control_chars(data.decode("utf-8"), filename), "utf-8", notices
+    except UnicodeDecodeError as exc:
+        bad = f"byte 0x{data[exc.start]:02X} at position {exc.start}"
+    for codec, label in (("cp1252", "Windows-1252 (cp1252)"), ("latin-1", "Latin-1 (ISO-8859-1)")):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        notices.append(f"The file is not UTF-8 ({bad}), so it was read as {label}. If accented letters look "
+                       "wrong, re-save the file as CSV UTF-8.")
+        return _reject_control_chars(text, filename), codec, notices
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def _strict(data, codec, filename, why):
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"'{filename}' {why} but cannot be decoded as {codec.upper()} (bad bytes at position "
+                        f"{exc.start}). Re-save it as CSV UTF-8.") from None
+
+
+def _bomless_utf16(data):
+    """'utf-16-le'/'utf-16-be' when zero bytes sit in every other position, as in ASCII text in UTF-16."""
+    sample = data[:8192]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd > 0.9 and zeros_even < 0.1:
+        return "utf-16-le"
+    if zeros_even > 0.9 and zeros_odd < 0.1:
+        return "utf-16-be"
+    return None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def _reject_control_chars(text, filename):
+    text = text.lstrip("\ufeff").rstrip("\x1a")  # a stray BOM; the old DOS end-of-file mark
+    sample = text[:_SAMPLE_CHARS]
+    n_control = len(_CONTROL.findall(sample))
+    if "\x00" in sample or n_control > max(1, 0.01 * len(sample)):
+        raise DataError(f"'{filename}' looks like a binary file ({n_control} of its first {len(sample)} characters "
+                        f"are control codes), not a text table. {_WHAT_TO_UPLOAD}")
+    return text
+
+
+def _normalise_lines(text):
+    """CRLF and lone CR become LF; whitespace-only lines become blank (pandas skips those, csv would not)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return re.sub(r"(?m)^[ \t\f\v]+$", "", text)
+
+
+# ---------------------------------------------------------------- text → cells
+
+def detect_delimiter(text, filename="upload.csv"):
+    """(delimiter, notice or ""): csv.Sniffer's answer if every sampled line then has the same number of
+    fields, else the candidate that splits the most lines into the same number (≥ 2) of fields."""
+    lines = text[:_SAMPLE_CHARS].split("\n")
+    if len(text) > _SAMPLE_CHARS:
+        lines = lines[:-1]  # probably cut in the middle
+    sample = "\n".join(line for line in lines[:_SAMPLE_LINES] if line)
+    scores = {}
+    for delim in DELIMITERS:
+        counts = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delim, skipinitialspace=True) if row]
+        if counts:
+            mode = max(set(counts), key=counts.count)
+            if mode >= 2:
+                scores[delim] = counts.count(mode) / len(counts)
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
+    except csv.Error:
+        sniffed = None
+    preferred = [sniffed, "\t" if filename.lower().endswith(".tsv") else None]
+    for delim in preferred:
+        if delim in scores and scores[delim] == 1.0:
+            return delim, ""
+    if scores:
+        best = max(scores, key=scores.get)  # ties: the order of DELIMITERS
+        return best, ""
+    counts = {len(line.split()) for line in sample.split("\n") if line.strip()}
+    if len(counts) == 1 and min(counts) >= 2:
+        return WHITESPACE, "No comma, semicolon, tab or pipe separates the values; split them at spaces."
+    return ",", ""
+
+
+def _parse(text, delimiter):
+    """All cells as strings (header=None), after checking every row has as many fields as the first."""
+    options = dict(header=None, dtype=str, na_filter=False, skip_blank_lines=True, engine="c")
+    if delimiter == WHITESPACE:
+        options.update(sep=r"\s+")
+    else:
+        options.update(sep=delimiter, quotechar='"', doublequote=True, skipinitialspace=True)
+    try:
+        raw = pd.read_csv(io.StringIO(text), **options)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"the file is empty. {_WHAT_TO_UPLOAD}") from None
+    except pd.errors.ParserError as exc:
+        _find_ragged_row(text, delimiter, None)
+        detail = str(exc).replace("Error tokenizing data. C error: ", "").strip()
+        if "EOF inside string" in detail:
+            raise DataError(f"A quoted value is never closed: a \" {_last_record_start(text, delimiter)}opens a "
+                            "value and the file ends before the closing \". Check the quotes there.") from None
+        raise DataError(f"The file could not be read as a table ({detail}). Check its quotes and separators.") from None
+    # pandas pads short rows with "" silently; only then can the last column hold "" cells.
+    if raw.shape[1] > 1 and (raw.iloc[:, -1] == "").any():
+        _find_ragged_row(text, delimiter, raw.shape[1])
+    return raw
+
+
+def _find_ragged_row(text, delimiter, expected):
+    """Raise a DataError naming the first line whose field count differs from the first row's."""
+    if delimiter == WHITESPACE:
+        records = ((n, line.split()) for n, line in enumerate(text.split("\n"), 1))
+    else:
+        records = _csv_records(text, delimiter)
+    first_line = None
+    try:
+        for line_no, row in records:
+            if not row:
+                continue
+            if first_line is None:
+                first_line, expected = line_no, expected or len(row)
+            elif len(row) != expected:
+                name = DELIMITERS.get(delimiter, "whitespace")
+                raise DataError(
+                    f"Line {line_no} has {len(row)} field{'s' * (len(row) != 1)} but line {first_line} has "
+                    f"{expected} (separator: {name}). Every row needs the same number of values: fix that "
+                    f"line, or put values that contain a {name} in double quotes.")
+    except csv.Error as exc:
+        raise DataError(f"The file could not be read as a table ({exc}). Check its quotes and separators.") from None
+
+
+def _last_record_start(text, delimiter):
+    """'on line N ' for the record an unclosed quote runs away with, or '' when csv cannot tell."""
+    start = None
+    try:
+        for start, _ in _csv_records(text, delimiter):
+            pass
+    except csv.Error:
+        return ""
+    return f"on line {start} " if start else ""
+
+
+def _csv_records(text, delimiter):
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', doublequote=True,
+                        skipinitialspace=True)
+    start = 1
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
+
+
+# ---------------------------------------------------------------- cells → typed columns
+
+def _is_missing(cells):
+    return cells.str.lower().isin(MISSING_TOKENS)
+
+
+def _numbers(cells):
+    return pd.to_numeric(cells, errors="coerce")
+
+
+def _looks_like_header(raw):
+    """A first row with no number in it is a header when a column below holds numbers, or (all text)
+    when none of its cells reappears in its column below."""
+    first, body = raw.iloc[0], raw.iloc[1:]
+    named = first[~_is_missing(first)]
+    if named.empty or _numbers(first).notna().any():
+        return False
+    text_columns_differ = True
+    for j in range(raw.shape[1]):
+        below = body.iloc[:, j]
+        below = below[~_is_missing(below)]
+        if len(below) and _numbers(below).notna().all():
+            return True
+        if first.iloc[j] and (below == first.iloc[j]).any():
+            text_columns_differ = False
+    return text_columns_differ
+
+
+def _column_names(raw, has_header, notices):
+    n = raw.shape[1]
+    if not has_header:
+        notices.append(f"The first row looks like data, not column names, so the columns are called "
+                       f"\"column 1\" … \"column {n}\".")
+        return [f"column {j + 1}" for j in range(n)]
+    names = list(raw.iloc[0])
+    unnamed = [j for j, name in enumerate(names) if not name]
+    for j in unnamed:
+        names[j] = f"column {j + 1}"
+    if unnamed:
+        notices.append(f"{_count(len(unnamed), 'column')} had no name in the header; named by position "
+                       f"({', '.join(names[j] for j in unnamed[:5])}{', …' if len(unnamed) > 5 else ''}).")
+    return _deduplicate(names, notices)
+
+
+def _deduplicate(names, notices):
+    """'a', 'a' → 'a', 'a (2)', skipping names already taken."""
+    taken, out, renamed = set(names), [], []
+    seen = set()
+    for name in names:
+        if name in seen:
+            k = 2
+            while f"{name} ({k})" in taken:
+                k += 1
+            new = f"{name} ({k})"
+            taken.add(new)
+            renamed.append(f"'{name}' → '{new}'")
+            name = new
+        seen.add(name)
+        out.append(name)
+    if renamed:
+        notices.append(f"Duplicate column names were renamed: {', '.join(renamed[:5])}"
+                       f"{', …' if len(renamed) > 5 else ''}.")
+    return out
+
+
+def _drop_empty_columns(raw, has_header, notices):
+    """Drop nameless columns with no values: a separator at the end of every line makes one."""
+    data = raw.iloc[1:] if has_header else raw
+    drop = [j for j in range(raw.shape[1])
+            if (data.iloc[:, j] == "").all() and not (has_header and raw.iloc[0, j])]
+    if not drop:
+        return raw
+    notices.append(f"Dropped {_count(len(drop), 'empty column')} without a name (position "
+                   f"{', '.join(str(j + 1) for j in drop[:5])}{', …' if len(drop) > 5 else ''}); "
+                   "probably a separator at the end of each line.")
+    return raw.drop(columns=raw.columns[drop])
+
+
+def _typed_column(cells, name, delimiter, notices):
+    """Numbers → float64 (int64 when whole and complete), true/false → boolean, else text; missing → NaN."""
+    lower = cells.str.lower()
+    missing = lower.isin(MISSING_TOKENS)
+    infinite = lower.isin(INF_TOKENS)
+    present = cells[~missing & ~infinite]
+    values = _numbers(present)
+    if values.isna().any() and delimiter not in (",", WHITESPACE) and len(present):
+        decimal_comma = present.str.fullmatch(r"[+-]?(\d+,\d*|\d*,\d+|\d+)([eE][+-]?\d+)?")
+        if decimal_comma.all() and present.str.contains(",").any():
+            values = _numbers(present.str.replace(",", ".", regex=False))
+            notices.append(f"Column '{name}': read a decimal comma as a decimal point (e.g. '{present.iloc[0]}').")
+    if values.notna().all() and (len(present) or infinite.any()):
+        if infinite.any():
+            notices.append(f"Column '{name}': {_count(int(infinite.sum()), 'infinite value')} (inf) treated as "
+                           "missing.")
+        too_big = ~np.isfinite(values) | (values.abs() > FLOAT32_MAX)
+        if too_big.any():
+            row = int(too_big.idxmax())
+            raise DataError(f"Column '{name}' has a value too large for 32-bit floats ({present[row]} in data row "
+                            f"{row + 1}); the limit is about ±3.4e38. Rescale that column (for example divide it "
+                            "by a power of ten) or remove it from the file.")
+        out = pd.Series(np.nan, index=cells.index, dtype="float64")
+        out[values.index] = values.astype("float64")
+        whole = out.notna().all() and (out == np.round(out)).all() and (out.abs() < 2**53).all()
+        return out.astype("int64") if whole else out
+    if not len(present):
+        return pd.Series(np.nan, index=cells.index, dtype="float64")
+    if lower[present.index].isin({"true", "false"}).all():
+        out = pd.Series(pd.NA, index=cells.index, dtype="boolean")
+        out[present.index] = lower[present.index] == "true"
+        return out
+    return cells.where(~missing)
+
+
+def _count(n, noun):
+    return f"{n} {noun}{'s' * (n != 1)}"

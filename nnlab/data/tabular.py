@@ -1,0 +1,427 @@
+"""Turn a table (from ``read_table`` or any DataFrame) into a split, encoded, scaled ``Dataset``.
+
+The order matters and is the textbook one: choose rows, split, then fit every imputer, encoder and scaler
+on the training part only and apply it to all parts, so nothing about the validation or test rows leaks
+into training. Every choice made on the user's behalf is reported in ``notices``; every refusal is a
+``DataError`` that says what was wrong and what to do.
+"""
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import is_bool_dtype, is_numeric_dtype
+from sklearn.impute import SimpleImputer
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import FunctionTransformer, LabelEncoder, MinMaxScaler, OneHotEncoder, StandardScaler
+
+from .csv_reader import FLOAT32_MAX
+from .dataset import Dataset, DataError
+
+MIN_ROWS = 10
+MAX_INPUTS = 1000  # input columns after one-hot encoding
+MAX_CLASSES = 50
+CLASSIFICATION_MAX_DISTINCT = 20  # whole-number targets with at most this many values look like classes
+TASKS = ("classification", "regression")
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """A scaling choice: ``label`` for the UI; calling it makes a fresh, unfitted scikit-learn transformer."""
+    label: str
+    make: object
+
+    def __call__(self):
+        return self.make()
+
+
+SCALERS = {
+    "none": Scaling("none", lambda: FunctionTransformer()),
+    "minmax01": Scaling("min-max to [0, 1]", lambda: MinMaxScaler(feature_range=(0, 1))),
+    "minmax11": Scaling("min-max to [−1, 1]", lambda: MinMaxScaler(feature_range=(-1, 1))),
+    "zscore": Scaling("z-score (mean 0, standard deviation 1)", lambda: StandardScaler()),
+}
+MISSING = {
+    "drop": "drop rows with a missing value",
+    "mean": "fill with the column mean (text: the most frequent value)",
+    "most_frequent": "fill with the most frequent value",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class PrepResult:
+    """The prepared dataset, what was done in words (``notices``) and in numbers (``report``)."""
+    dataset: Dataset
+    notices: list = field(default_factory=list)
+    report: dict = field(default_factory=dict)
+
+
+def column_kind(series):
+    """'bool', 'numeric' or 'text' -- how ``prepare`` will treat the column."""
+    if is_bool_dtype(series.dtype):
+        return "bool"
+    if is_numeric_dtype(series.dtype):
+        return "numeric"
+    return "text"
+
+
+def describe_columns(frame):
+    """One row per column for the preview.
+
+    Returns
+    -------
+    DataFrame with columns column, type ('numeric'/'text'/'bool'), missing, distinct, example.
+    """
+    rows = []
+    for name in frame.columns:
+        series = frame[name]
+        present = series.dropna()
+        rows.append({"column": str(name), "type": column_kind(series), "missing": int(series.isna().sum()),
+                     "distinct": int(present.nunique()), "example": str(present.iloc[0]) if len(present) else ""})
+    return pd.DataFrame(rows, columns=["column", "type", "missing", "distinct", "example"])
+
+
+def infer_task(series):
+    """'classification' for text/bool or at most 20 distinct whole numbers; else 'regression'."""
+    if column_kind(series) != "numeric":
+        return "classification"
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    values = values[np.isfinite(values)]
+    if len(values) and np.all(values == np.round(values)) and len(np.unique(values)) <= CLASSIFICATION_MAX_DISTINCT:
+        return "classification"
+    return "regression"
+
+
+def prepare(frame, target, features=None, task=None, missing="drop", scaling="none", split=(0.7, 0.15, 0.15),
+            seed=0, max_categories=20, name="upload"):
+    """Encode, clean, split and scale a table into a ``Dataset``.
+
+    Parameters
+    ----------
+    frame : DataFrame with unique column names, (n_rows, n_columns).
+    target : the column to predict.
+    features : columns to predict it from; None means every other column.
+    task : 'classification', 'regression' or None to infer it from the target (``infer_task``).
+    missing : a key of ``MISSING``: drop rows with a missing feature, or fill them (fitted on train).
+    scaling : a key of ``SCALERS``; applied to numeric and true/false features, fitted on train.
+        One-hot columns stay 0/1.
+    split : (train, validation, test) fractions adding up to 1; validation may be 0.
+    seed : seeds the split (stratified by class for classification).
+    max_categories : one-hot columns per text feature at most; rarer values share one "(other)" column.
+    name : the Dataset's name.
+
+    Returns
+    -------
+    PrepResult with dataset.x_* float32 (n, n_inputs); y_* int64 (n,) with class_names = the original
+    labels as strings (classification), or float32 (n, 1) (regression).
+    """
+    features = _check_arguments(frame, target, features, task, missing, scaling, split, seed, max_categories)
+    notices, report = [], {"rows_in": int(len(frame))}
+    columns = {col: _clean(frame[col], col, notices, report) for col in [target, *features]}
+    kinds = {col: column_kind(frame[col]) for col in columns}
+
+    # Target: rows without one cannot be used at all.
+    y_raw = columns.pop(target)
+    has_target = ~pd.isna(y_raw)
+    report["rows_target_missing"] = int((~has_target).sum())
+    if not has_target.any():
+        raise DataError(f"The target column '{target}' has no values (all {len(frame)} are missing). "
+                        "Choose another target column.")
+    if report["rows_target_missing"]:
+        notices.append(f"Dropped {_count(report['rows_target_missing'], 'row')} without a value in the target "
+                       f"'{target}'.")
+    y_raw = y_raw[has_target]
+    columns = {col: values[has_target] for col, values in columns.items()}
+    task = task or ("classification" if kinds[target] != "numeric" else infer_task(pd.Series(y_raw)))
+    report["task"] = task
+
+    # Features: leave out the empty ones, then drop rows or leave the gaps for the imputers.
+    for col in [c for c, values in columns.items() if pd.isna(values).all()]:
+        del columns[col]
+        notices.append(f"Left out the feature '{col}': it has no values.")
+    if not columns:
+        raise DataError("No usable feature: every chosen feature column is empty. Choose other feature columns.")
+    if missing == "drop":
+        gaps = np.zeros(len(y_raw), dtype=bool)
+        for values in columns.values():
+            gaps |= pd.isna(values)
+        report["rows_dropped_missing"] = int(gaps.sum())
+        if gaps.any():
+            notices.append(f"Dropped {_count(int(gaps.sum()), 'row')} with a missing feature value.")
+        y_raw = y_raw[~gaps]
+        columns = {col: values[~gaps] for col, values in columns.items()}
+    else:
+        report["rows_dropped_missing"] = 0
+    n = len(y_raw)
+    report["rows_used"] = n
+    if n < MIN_ROWS:
+        raise DataError(_too_few_rows(n, report, missing))
+
+    y, class_names = _encode_target(y_raw, target, kinds[target], task, notices, report)
+    train, val, test = _split(n, y if class_names else None, class_names, split, seed, notices, report)
+    x, feature_names = _encode_features(columns, kinds, train, missing, scaling, max_categories, notices, report)
+
+    description = (f"{name}: {n} rows, target '{target}' ({task}"
+                   f"{f', {len(class_names)} classes' if class_names else ''}), "
+                   f"{x.shape[1]} inputs from {_count(len(columns), 'feature')}")
+    notes = [*notices, f"Scaling: {SCALERS[scaling].label}, fitted on the training part."]
+    dataset = Dataset(
+        name=name, description=description,
+        x_train=x[train], y_train=y[train], x_test=x[test], y_test=y[test],
+        x_val=x[val] if len(val) else None, y_val=y[val] if len(val) else None,
+        feature_names=tuple(feature_names), class_names=class_names, notes=tuple(notes))
+    return PrepResult(dataset, notices, report)
+
+
+# ---------------------------------------------------------------- checks
+
+def _check_arguments(frame, target, features, task, missing, scaling, split, seed, max_categories):
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"prepare needs a pandas DataFrame, got {type(frame).__name__}")
+    if not frame.columns.is_unique:
+        dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise DataError(f"Column names must be unique; repeated: {', '.join(dupes)}. Rename those columns.")
+    if target not in frame.columns:
+        raise DataError(f"The target '{target}' is not a column of the table; choose one of: "
+                        f"{_listing(frame.columns)}.")
+    if features is None:
+        features = [c for c in frame.columns if c != target]
+    features = list(features)
+    unknown = [c for c in features if c not in frame.columns]
+    if unknown:
+        raise DataError(f"Feature column(s) {_listing(unknown)} are not in the table; choose from "
+                        f"{_listing(frame.columns)}.")
+    if target in features:
+        raise DataError(f"The target '{target}' is also chosen as a feature. Remove it from the features: "
+                        "a network that is shown the answer learns nothing useful.")
+    if len(set(features)) != len(features):
+        raise DataError("A feature column is chosen twice; choose each column once.")
+    if not features:
+        raise DataError("No feature columns are chosen; choose at least one column to predict the target from.")
+    if task is not None and task not in TASKS:
+        raise DataError(f"task={task!r} is not known; use None (infer), 'classification' or 'regression'.")
+    if missing not in MISSING:
+        raise DataError(f"missing={missing!r} is not known; use one of {_listing(MISSING)}.")
+    if scaling not in SCALERS:
+        raise DataError(f"scaling={scaling!r} is not known; use one of {_listing(SCALERS)}.")
+    try:
+        fractions = [float(f) for f in split]
+    except (TypeError, ValueError):
+        fractions = []
+    if (len(fractions) != 3 or not all(np.isfinite(fractions)) or min(fractions) < 0 or fractions[0] <= 0
+            or fractions[2] <= 0 or abs(sum(fractions) - 1) > 1e-6):
+        raise DataError(f"split={split!r} must be three fractions (train, validation, test) that add up to 1, "
+                        "with train and test above 0, e.g. (0.7, 0.15, 0.15).")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise DataError(f"seed={seed!r} must be a whole number from 0 to 2**32 - 1.")
+    if isinstance(max_categories, bool) or not isinstance(max_categories, (int, np.integer)) or max_categories < 2:
+        raise DataError(f"max_categories={max_categories!r} must be a whole number of at least 2.")
+    return features
+
+
+def _clean(series, col, notices, report):
+    """float64 array (NaN = missing) for numbers and true/false; object array of str (None = missing) for text."""
+    kind = column_kind(series)
+    if kind == "text":
+        values = series.astype(object).to_numpy()
+        out = np.empty(len(values), dtype=object)
+        for i, v in enumerate(values):
+            text = None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else str(v).strip()
+            out[i] = text or None
+        return out
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    infinite = np.isinf(values)
+    if infinite.any():
+        values = np.where(infinite, np.nan, values)
+        report.setdefault("inf_to_missing", {})[str(col)] = int(infinite.sum())
+        notices.append(f"Column '{col}': {_count(int(infinite.sum()), 'infinite value')} treated as missing.")
+    too_big = np.abs(np.nan_to_num(values)) > FLOAT32_MAX
+    if too_big.any():
+        raise DataError(f"Column '{col}' has a value too large for 32-bit floats ({values[too_big][0]:g}); the "
+                        "limit is about ±3.4e38. Rescale that column or leave it out.")
+    return values
+
+
+def _too_few_rows(n, report, missing):
+    why = []
+    if report["rows_target_missing"]:
+        why.append(f"{report['rows_target_missing']} without a target value")
+    if report["rows_dropped_missing"]:
+        why.append(f"{report['rows_dropped_missing']} with a missing feature value")
+    msg = f"Only {_count(n, 'usable row')} (of {report['rows_in']}"
+    msg += f"; dropped {' and '.join(why)})" if why else ")"
+    msg += f"; at least {MIN_ROWS} are needed to train and test a network. "
+    if report["rows_dropped_missing"] and missing == "drop":
+        return msg + "Fill missing values instead of dropping rows (choose 'mean' or 'most_frequent'), " \
+                     "choose features with fewer gaps, or add rows."
+    return msg + "Add rows to the file."
+
+
+# ---------------------------------------------------------------- target, split, features
+
+def _label(value):
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _encode_target(y_raw, target, kind, task, notices, report):
+    """(y, class_names): int64 codes and label strings, or float32 (n, 1) and None."""
+    if task == "regression":
+        if kind == "text":
+            raise DataError(f"The target '{target}' holds text (e.g. '{y_raw[0]}'), and regression needs numbers. "
+                            "Choose classification, or a numeric target.")
+        y = y_raw.astype("float64")
+        if np.all(y == y[0]):
+            raise DataError(f"The target '{target}' has the same value ({_label(y[0])}) in every row, so there is "
+                            "nothing to learn. Choose another target column.")
+        report["n_classes"] = 0
+        return y.astype(np.float32).reshape(-1, 1), None
+    if kind == "bool":
+        y_raw = np.where(y_raw == 1, "True", "False")
+    encoder = LabelEncoder().fit(y_raw)
+    class_names = tuple(_label(c) for c in encoder.classes_)
+    k = len(class_names)
+    report["n_classes"] = k
+    if k < 2:
+        raise DataError(f"The target '{target}' has a single class ('{class_names[0]}') in every usable row, "
+                        "so there is nothing to tell apart. Choose a target with at least two different values.")
+    if k > MAX_CLASSES:
+        hint = ("It holds numbers: choose the regression task to predict the value instead."
+                if kind == "numeric" else "Choose another target, or group its values into fewer classes.")
+        raise DataError(f"The target '{target}' has {k} different values: too many classes for classification "
+                        f"(at most {MAX_CLASSES}). {hint}")
+    y = encoder.transform(y_raw).astype(np.int64)
+    report["class_counts"] = {name: int(c) for name, c in zip(class_names, np.bincount(y, minlength=k))}
+    return y, class_names
+
+
+def _split(n, y, class_names, fractions, seed, notices, report):
+    """Shuffled index arrays (train, val, test); stratified by class when every class allows it."""
+    _, f_val, f_test = (float(f) for f in fractions)
+    n_test = max(1, round(n * f_test))
+    n_val = max(1, round(n * f_val)) if f_val > 0 else 0
+    n_train = n - n_test - n_val
+    if n_train < 2:
+        raise DataError(f"split={tuple(fractions)} leaves {n_train} of {n} rows for training; give training a "
+                        "larger share.")
+    idx = np.arange(n)
+    stratified = y is not None
+    if stratified:
+        try:
+            rest, test = train_test_split(idx, test_size=n_test, random_state=seed, stratify=y)
+            train, val = (train_test_split(rest, test_size=n_val, random_state=seed, stratify=y[rest])
+                          if n_val else (rest, rest[:0]))
+        except ValueError:
+            stratified = False
+            counts = np.bincount(y, minlength=len(class_names))
+            rare = int(np.argmin(counts))
+            notices.append(f"The class '{class_names[rare]}' has only {_count(int(counts[rare]), 'row')}, too few to "
+                           "put some in every part, so the split is random instead of stratified: the share of "
+                           "each class may differ between training, validation and test.")
+    if not stratified:
+        rest, test = train_test_split(idx, test_size=n_test, random_state=seed)
+        train, val = train_test_split(rest, test_size=n_val, random_state=seed) if n_val else (rest, rest[:0])
+    report.update(stratified=stratified, n_train=len(train), n_val=len(val), n_test=len(test))
+    return train, val, test
+
+
+def _encode_features(columns, kinds, train, missing, scaling, max_categories, notices, report):
+    """(x float32 (n, n_inputs), names): numbers imputed and scaled, text imputed and one-hot encoded."""
+    numeric = [c for c in columns if kinds[c] != "text"]
+    text = [c for c in columns if kinds[c] == "text"]
+    if len(numeric) > MAX_INPUTS:
+        raise DataError(_too_many_inputs(len(numeric)))
+    report["cells_filled"] = {}
+    if missing != "drop":  # a column empty in the training part cannot be filled from it
+        for col in list(columns):
+            if pd.isna(columns[col][train]).all():
+                notices.append(f"Left out the feature '{col}': it has no values in the training part.")
+                del columns[col]
+        numeric = [c for c in numeric if c in columns]
+        text = [c for c in text if c in columns]
+        if not columns:
+            raise DataError("No usable feature: the chosen features have no values in the training part. "
+                            "Choose other feature columns.")
+        for col in columns:
+            filled = int(pd.isna(columns[col]).sum())
+            if filled:
+                report["cells_filled"][str(col)] = filled
+        if report["cells_filled"]:
+            how = "column means" if missing == "mean" else "most frequent values"
+            notices.append(f"Filled {_count(sum(report['cells_filled'].values()), 'missing cell')} with the "
+                           f"{how} of the training part.")
+        if missing == "mean" and any(c in report["cells_filled"] for c in map(str, text)):
+            notices.append("Text columns have no mean; their gaps were filled with the most frequent value.")
+
+    blocks = {}
+    if numeric:
+        num = np.column_stack([columns[c] for c in numeric])
+        if missing != "drop":
+            num = SimpleImputer(strategy=missing).fit(num[train]).transform(num)
+        scaler = SCALERS[scaling]().fit(num[train])
+        num = scaler.transform(num)
+        for j, col in enumerate(numeric):
+            blocks[col] = (num[:, [j]], [str(col)])
+    report["one_hot_columns"], report["capped"] = {}, {}
+    if text:
+        cat = np.column_stack([columns[c] for c in text]).astype(object)
+        cat[pd.isna(cat)] = np.nan
+        if missing != "drop":
+            cat = SimpleImputer(strategy="most_frequent", missing_values=np.nan).fit(cat[train]).transform(cat)
+        distinct = [len(set(cat[train, j])) for j in range(len(text))]
+        n_inputs = len(numeric) + sum(min(d, max_categories) for d in distinct)
+        if n_inputs > MAX_INPUTS:
+            raise DataError(_too_many_inputs(n_inputs))
+        encoder = OneHotEncoder(max_categories=max_categories, handle_unknown="infrequent_if_exist",
+                                sparse_output=False, dtype=np.float64).fit(cat[train])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # unseen values: reported below instead
+            onehot = encoder.transform(cat)
+        infrequent = encoder.infrequent_categories_
+        start = 0
+        for j, col in enumerate(text):
+            kept = [c for c in encoder.categories_[j] if infrequent[j] is None or c not in set(infrequent[j])]
+            names = [f"{col}={c}" for c in kept] + ([f"{col}=(other)"] if infrequent[j] is not None else [])
+            blocks[col] = (onehot[:, start:start + len(names)], names)
+            start += len(names)
+            report["one_hot_columns"][str(col)] = len(names)
+            if infrequent[j] is not None:
+                report["capped"][str(col)] = distinct[j]
+                notices.append(f"The text feature '{col}' has {distinct[j]} different values; the "
+                               f"{len(kept)} most frequent get a column each and the rest share '{col}=(other)'.")
+        unseen = int((onehot.reshape(len(onehot), -1).sum(axis=1) < len(text)).sum())
+        if unseen:
+            notices.append(f"{_count(unseen, 'validation/test row')} hold a text value never seen in training; "
+                           "encoded as all zeros for that feature.")
+        report["rows_unseen_category"] = unseen
+
+    order = [c for c in columns]
+    x = np.concatenate([blocks[c][0] for c in order], axis=1).astype(np.float32)
+    names = [name for c in order for name in blocks[c][1]]
+    report["n_inputs"] = x.shape[1]
+    if x.shape[1] > MAX_INPUTS:
+        raise DataError(_too_many_inputs(x.shape[1]))
+    spread = np.ptp(x[train], axis=0) > 0
+    if not spread.any():
+        raise DataError("No usable feature: every input has the same value in every training row, so nothing "
+                        "can be learned from it. Choose other feature columns.")
+    constant = [names[j] for j in np.flatnonzero(~spread)]
+    if constant:
+        notices.append(f"{_count(len(constant), 'input')} never change in the training part and carry no "
+                       f"information: {', '.join(constant[:5])}{', …' if len(constant) > 5 else ''}.")
+    return x, names
+
+
+def _too_many_inputs(n_inputs):
+    return (f"The chosen features make {n_inputs:,} input columns after one-hot encoding (at most {MAX_INPUTS:,}). "
+            "Choose fewer feature columns, or lower the category cap for text features.")
+
+
+def _listing(names, limit=10):
+    names = [str(n) for n in names]
+    return ", ".join(f"'{n}'" for n in names[:limit]) + (", …" if len(names) > limit else "")
+
+
+def _count(n, noun):
+    return f"{n} {noun}{'s' * (n != 1)}"
