@@ -7,11 +7,11 @@ st.set_page_config(page_title="nnlab — see inside a neural network", page_icon
 
 PAGES = {
     "Lab": [
-        st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-        st.Page("pages/architecture.py", title="Architecture", icon="🕸️"),
-        st.Page("pages/forward.py", title="Forward pass", icon="➡️"),
-        st.Page("pages/backprop.py", title="Backprop", icon="⬅️"),
-        st.Page("pages/training.py", title="Training", icon="📉"),
+        st.Page("pages/lab/home.py", title="Home", icon="🏠", default=True),
+        st.Page("pages/lab/architecture.py", title="Architecture", icon="🕸️"),
+        st.Page("pages/lab/forward.py", title="Forward pass", icon="➡️"),
+        st.Page("pages/lab/backprop.py", title="Backprop", icon="⬅️"),
+        st.Page("pages/lab/training.py", title="Training", icon="📉"),
     ],
 }
 page = st.navigation(PAGES)

@@ -6,7 +6,7 @@ SEED_WEIGHTS = {0: {"W": [[0.3], [0.7]], "b": [-0.2]}}  # the seed article's §4
 PRESETS = {
     "MNIST MLP 784-128-64-10": LabConfig(),
     "Seed example (2→1 sigmoid)": LabConfig(
-        dataset="Blobs", hidden=(), activations=(), loss="mse", output="sigmoid", init="xavier",
+        dataset="Two blobs", hidden=(), activations=(), loss="mse", output="sigmoid", init="xavier",
         optimizer="sgd", lr=0.5, batch_size=16, epochs=30, initial_params=SEED_WEIGHTS),
     "Vanishing gradients (8 sigmoid layers)": LabConfig(
         dataset="Digits 8×8", hidden=(32,) * 8, activations=("sigmoid",) * 8, init="xavier",

@@ -156,6 +156,8 @@ _ALWAYS = dict([
     _info("Moons", "two interleaving half circles, 2-D", "2d", _toy(toys.moons)),
     _info("Circles", "a small circle inside a large one, 2-D", "2d", _toy(toys.circles)),
     _info("Blobs", "three round Gaussian clusters, 2-D", "2d", _toy(toys.blobs)),
+    _info("Two blobs", "two round Gaussian clusters, 2-D: separable by a single neuron", "2d",
+          _toy(partial(toys.blobs, n_classes=2))),
     _info("Spirals", "two interleaved spiral arms, 2-D", "2d", _toy(toys.spirals)),
     _info("XOR", "four quadrants, opposite ones share a class, 2-D", "2d", _toy(toys.xor)),
 ])
