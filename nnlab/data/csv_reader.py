@@ -235,8 +235,9 @@ def _normalise_lines(text):
 # ---------------------------------------------------------------- text → cells
 
 def detect_delimiter(text, filename="upload.csv"):
-    """(delimiter, notice or ""): csv.Sniffer's answer if every sampled line then has the same number of
-    fields, else the candidate that splits the most lines into the same number (≥ 2) of fields."""
+    """(delimiter, notice or ""): tab for a .tsv file, else csv.Sniffer's answer, if every sampled line then
+    has the same number of fields; else the candidate that splits the most lines into the same number (≥ 2)
+    of fields; else whitespace if that splits every line alike; else comma."""
     lines = text[:_SAMPLE_CHARS].split("\n")
     if len(text) > _SAMPLE_CHARS:
         lines = lines[:-1]  # probably cut in the middle
@@ -252,7 +253,7 @@ def detect_delimiter(text, filename="upload.csv"):
         sniffed = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS)).delimiter
     except csv.Error:
         sniffed = None
-    preferred = [sniffed, "\t" if filename.lower().endswith(".tsv") else None]
+    preferred = ["\t" if filename.lower().endswith(".tsv") else None, sniffed]
     for delim in preferred:
         if delim in scores and scores[delim] == 1.0:
             return delim, ""

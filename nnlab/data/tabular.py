@@ -180,7 +180,7 @@ def _check_arguments(frame, target, features, task, missing, scaling, split, see
         raise DataError(f"prepare needs a pandas DataFrame, got {type(frame).__name__}")
     if not frame.columns.is_unique:
         dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
-        raise DataError(f"Column names must be unique; repeated: {', '.join(dupes)}. Rename those columns.")
+        raise DataError(f"Column names must be unique; repeated: {_listing(dupes)}. Rename those columns.")
     if target not in frame.columns:
         raise DataError(f"The target '{target}' is not a column of the table; choose one of: "
                         f"{_listing(frame.columns)}.")
