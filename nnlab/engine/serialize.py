@@ -38,16 +38,18 @@ def load_model(file):
     if isinstance(file, (bytes, bytearray)):
         file = io.BytesIO(file)
     try:
-        with np.load(file, allow_pickle=False) as data:
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ModelFileError("this is a single .npy array, not an nnlab model (.npz with an architecture)")
+        data = np.load(file, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):  # a bare .npy gives an ndarray, not a context manager
+            raise ModelFileError("this is a single .npy array, not an nnlab model (.npz with an architecture)")
+        with data:
             arrays = {k: data[k] for k in data.files}
     except ModelFileError:
         raise
     except ValueError as exc:
         if "pickle" in str(exc).lower():
-            raise ModelFileError("the file contains pickled Python objects; nnlab never loads pickles, "
-                                 "because they can run code. Save the model with nnlab instead.") from None
+            raise ModelFileError("the file is not an nnlab model: reading it would mean unpickling Python "
+                                 "objects, and nnlab never loads pickles because they can run code. "
+                                 "Save the model with nnlab instead.") from None
         raise ModelFileError(f"the file is not a readable .npz model ({exc})") from None
     except (OSError, EOFError, zipfile.BadZipFile) as exc:
         raise ModelFileError(f"the file is not a readable .npz model ({exc}); it may be truncated or "

@@ -171,12 +171,17 @@ def train(net, x, y, *, epochs=10, batch_size=64, optimizer: Optimizer | None = 
                     stats[layer.name].update(_activation_stats(layer))
             step += 1
             if not finite:
-                for p, s in zip(params, snapshot):
-                    p[...] = s
+                # The bad step has not been applied, so the weights are still those of the last good step,
+                # unless that step's update itself overflowed; then fall back to the start of the epoch.
+                kept = all(np.isfinite(p).all() for p in params)
+                if not kept:
+                    for p, s in zip(params, snapshot):
+                        p[...] = s
+                restored = f"after step {step - 1}" if kept else f"from the start of epoch {epoch}"
                 yield ErrorRecord(step, epoch, (
                     f"Training diverged at step {step} (epoch {epoch}): the loss or the weights became NaN or "
-                    f"infinite (loss = {loss:.3g}, learning rate = {lr:.3g}). The weights from the start of "
-                    f"epoch {epoch} were restored. Lower the learning rate, or use a smaller initialisation."),
+                    f"infinite (loss = {loss:.3g}, learning rate = {lr:.3g}). The last finite weights "
+                    f"({restored}) were kept. Lower the learning rate, or use a smaller initialisation."),
                     {"loss": float(loss), "lr": lr})
                 return
             for p, dlt in zip(params, deltas):

@@ -1,0 +1,260 @@
+"""Benchmark: the reference MLP (784-128-64-10, ReLU, softmax-CE, Adam 1e-3, batch 64, seed 0) four ways.
+
+1. nnlab's trainer with its per-step records on (the generator is consumed to the end);
+2. a bare NumPy float32 loop written inline below — the floor: same Adam, same batch order policy
+   (a fresh ``default_rng(seed).permutation`` each epoch), a validation pass each epoch, nothing else;
+3. PyTorch CPU with 2 threads, if ``torch`` is importable;
+4. scikit-learn's ``MLPClassifier`` (adam, lr 1e-3, batch 64, ``max_iter`` = epochs).
+
+Machines are noisy, so the four run in turn, ``--rounds`` times (default 3), and the median of each is
+reported. The last line printed is one JSON object::
+
+    {"nnlab_s": …, "numpy_loop_s": …, "torch_s": …, "sklearn_s": …, "nnlab_acc": …}
+
+(null for a reference that is not installed). Targets: nnlab_s ≤ 1.10 × numpy_loop_s, faster than
+PyTorch and scikit-learn, nnlab_acc ≥ 0.95.
+
+``--full`` trains on Fashion-MNIST (60,000 images, Debian package ``dataset-fashion-mnist``) and also
+prints seconds per epoch and the peak resident memory.
+
+Run: ``python bench/train_mlp.py [--full] [--rounds 3] [--epochs 10]``
+"""
+import argparse
+import gzip
+import json
+import resource
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nnlab.engine import Network, evaluate, make_optimizer, mlp_spec, train  # noqa: E402
+
+SIZES = [784, 128, 64, 10]
+BATCH, LR, SEED = 64, 1e-3, 0
+FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+
+# ---- data -------------------------------------------------------------------------------------------
+def bundled_split():
+    from nnlab.data.mnist import mnist_split
+
+    return mnist_split(seed=SEED)
+
+
+def _read_idx_gz(path):
+    """Fallback IDX reader (magic 0x0000 08 ndim, big-endian sizes, uint8 data) if nnlab.data.idx is absent."""
+    raw = gzip.decompress(Path(path).read_bytes())
+    if raw[:3] != b"\x00\x00\x08":
+        raise SystemExit(f"{path}: not a uint8 IDX file")
+    ndim = raw[3]
+    shape = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+    if data.size != int(np.prod(shape)):
+        raise SystemExit(f"{path}: expected {shape}, found {data.size} values; the file is truncated")
+    return data.reshape(shape)
+
+
+def fashion_split():
+    try:
+        from nnlab.data.idx import load_fashion_mnist
+
+        x_train, y_train, x_test, y_test = load_fashion_mnist(FASHION_DIR)
+    except ImportError:
+        files = {k: FASHION_DIR / f"{k}-ubyte.gz" for k in
+                 ("train-images-idx3", "train-labels-idx1", "t10k-images-idx3", "t10k-labels-idx1")}
+        missing = [str(p) for p in files.values() if not p.exists()]
+        if missing:
+            raise SystemExit(f"--full needs Fashion-MNIST: missing {missing}; "
+                             "install it with `apt-get install dataset-fashion-mnist`")
+        x_train, y_train, x_test, y_test = (_read_idx_gz(p) for p in files.values())
+
+    def flat(images):
+        return images.reshape(len(images), -1).astype(np.float32) / np.float32(255.0)
+
+    return flat(x_train), y_train.astype(np.int64), flat(x_test), y_test.astype(np.int64)
+
+
+# ---- the four ways ----------------------------------------------------------------------------------
+def run_nnlab(x, y, x_test, y_test, epochs):
+    net = Network(mlp_spec(SIZES, activation="relu", output="softmax", loss="softmax_ce", seed=SEED))
+    t0 = time.perf_counter()
+    n_records, epoch_seconds, last = 0, [], 0.0
+    for rec in train(net, x, y, epochs=epochs, batch_size=BATCH, optimizer=make_optimizer("adam", lr=LR),
+                     x_val=x_test, y_val=y_test, seed=SEED):
+        n_records += 1
+        if hasattr(rec, "message"):
+            raise SystemExit(f"nnlab training failed: {rec.message}")
+        if hasattr(rec, "val_acc"):
+            epoch_seconds.append(rec.seconds - last)
+            last = rec.seconds
+    seconds = time.perf_counter() - t0
+    return seconds, evaluate(net, x_test, y_test)[1], epoch_seconds
+
+
+def run_numpy_loop(x, y, x_test, y_test, epochs):
+    """The floor: forward, fused softmax-CE backward, Adam, in float32 — no records, no checks."""
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(SEED)
+    params = []
+    for n_in, n_out in zip(SIZES[:-1], SIZES[1:]):
+        params.append(rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out)).astype(np.float32))  # He
+        params.append(np.zeros(n_out, dtype=np.float32))
+    w1, b1, w2, b2, w3, b3 = params
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    onehot = np.eye(SIZES[-1], dtype=np.float32)[y]
+    order_rng = np.random.default_rng(SEED)
+    n, t, epoch_seconds, last = len(x), 0, [], t0
+    for _ in range(epochs):
+        order = order_rng.permutation(n)
+        for start in range(0, n, BATCH):
+            idx = order[start:start + BATCH]
+            xb = x[idx]
+            z1 = xb @ w1 + b1
+            a1 = np.maximum(z1, 0)
+            z2 = a1 @ w2 + b2
+            a2 = np.maximum(z2, 0)
+            z3 = a2 @ w3 + b3
+            e = np.exp(z3 - z3.max(axis=1, keepdims=True))
+            p = e / e.sum(axis=1, keepdims=True)
+            d3 = (p - onehot[idx]) / len(idx)
+            d2 = (d3 @ w3.T) * (z2 > 0)
+            d1 = (d2 @ w2.T) * (z1 > 0)
+            grads = [xb.T @ d1, d1.sum(axis=0), a1.T @ d2, d2.sum(axis=0), a2.T @ d3, d3.sum(axis=0)]
+            t += 1
+            step = LR * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+            for prm, g, mi, vi in zip(params, grads, m, v):
+                mi *= beta1
+                mi += (1 - beta1) * g
+                vi *= beta2
+                vi += (1 - beta2) * (g * g)
+                prm -= step * mi / (np.sqrt(vi) + eps)
+        # per-epoch validation, as the trainer does
+        out = np.maximum(np.maximum(x_test @ w1 + b1, 0) @ w2 + b2, 0) @ w3 + b3
+        acc = float(np.mean(out.argmax(axis=1) == y_test))
+        now = time.perf_counter()
+        epoch_seconds.append(now - last)
+        last = now
+    return time.perf_counter() - t0, acc, epoch_seconds
+
+
+def run_torch(x, y, x_test, y_test, epochs):
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(2)
+    torch.manual_seed(SEED)
+    t0 = time.perf_counter()
+    model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 64),
+                                torch.nn.ReLU(), torch.nn.Linear(64, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    xv, yv = torch.from_numpy(x_test), torch.from_numpy(y_test)
+    order_rng = np.random.default_rng(SEED)
+    epoch_seconds, last = [], t0
+    for _ in range(epochs):
+        order = torch.from_numpy(order_rng.permutation(len(x)))
+        model.train()
+        for start in range(0, len(x), BATCH):
+            idx = order[start:start + BATCH]
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xt[idx]), yt[idx])
+            loss.backward()
+            opt.step()
+        model.eval()
+        with torch.no_grad():
+            acc = float((model(xv).argmax(dim=1) == yv).float().mean())
+        now = time.perf_counter()
+        epoch_seconds.append(now - last)
+        last = now
+    return time.perf_counter() - t0, acc, epoch_seconds
+
+
+def run_sklearn(x, y, x_test, y_test, epochs):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    clf = MLPClassifier(hidden_layer_sizes=tuple(SIZES[1:-1]), solver="adam", learning_rate_init=LR,
+                        batch_size=BATCH, max_iter=epochs, random_state=SEED)
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(x, y)
+    seconds = time.perf_counter() - t0
+    return seconds, float(clf.score(x_test, y_test)), [seconds / epochs] * epochs
+
+
+WAYS = {"nnlab": run_nnlab, "numpy_loop": run_numpy_loop, "torch": run_torch, "sklearn": run_sklearn}
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--full", action="store_true", help="train on Fashion-MNIST (60,000 images)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the four ways (median reported)")
+    parser.add_argument("--epochs", type=int, default=10)
+    args = parser.parse_args(argv)
+    if args.rounds < 1 or args.epochs < 1:
+        parser.error("--rounds and --epochs must be at least 1")
+
+    x, y, x_test, y_test = fashion_split() if args.full else bundled_split()
+    name = "Fashion-MNIST" if args.full else "bundled MNIST subset"
+    print(f"{name}: {len(x)} train / {len(x_test)} test, MLP {'-'.join(map(str, SIZES))}, "
+          f"{args.epochs} epochs, batch {BATCH}, {args.rounds} rounds", flush=True)
+
+    results = {k: [] for k in WAYS}
+    rss_after_nnlab = None
+    for r in range(args.rounds):
+        for way, fn in WAYS.items():
+            out = fn(x, y, x_test, y_test, args.epochs)
+            if out is None:
+                results[way] = None
+                continue
+            results[way].append(out)
+            if way == "nnlab" and rss_after_nnlab is None:
+                rss_after_nnlab = peak_rss_mb()  # before torch / sklearn have run in this process
+            print(f"  round {r + 1}  {way:<11} {out[0]:7.2f} s  acc {out[1]:.4f}", flush=True)
+
+    summary = {}
+    print(f"\n{'way':<12}{'median s':>10}{'min s':>9}{'max s':>9}{'s/epoch':>9}{'test acc':>10}")
+    for way, runs in results.items():
+        if not runs:
+            print(f"{way:<12}{'(not installed)':>47}")
+            summary[way] = None
+            continue
+        secs = [s for s, _, _ in runs]
+        med = statistics.median(secs)
+        per_epoch = statistics.median(s for _, _, eps in runs for s in eps)
+        acc = runs[secs.index(min(secs, key=lambda s: abs(s - med)))][1]
+        summary[way] = (med, acc)
+        print(f"{way:<12}{med:>10.2f}{min(secs):>9.2f}{max(secs):>9.2f}{per_epoch:>9.3f}{acc:>10.4f}")
+    floor = summary["numpy_loop"][0]
+    print(f"\nnnlab / numpy floor = {summary['nnlab'][0] / floor:.3f} (target ≤ 1.10)")
+    for ref in ("torch", "sklearn"):
+        if summary[ref]:
+            print(f"nnlab / {ref} = {summary['nnlab'][0] / summary[ref][0]:.3f} (target < 1)")
+    if args.full:
+        print(f"peak RSS after nnlab's first run: {rss_after_nnlab:.0f} MB (target < 1024 MB); "
+              f"whole process: {peak_rss_mb():.0f} MB")
+
+    def sec(way):
+        return None if summary[way] is None else round(summary[way][0], 3)
+
+    print(json.dumps({"nnlab_s": sec("nnlab"), "numpy_loop_s": sec("numpy_loop"), "torch_s": sec("torch"),
+                      "sklearn_s": sec("sklearn"), "nnlab_acc": round(summary["nnlab"][1], 4)}))
+
+
+if __name__ == "__main__":
+    main()
