@@ -118,18 +118,33 @@ def train(net, x, y, *, epochs=10, batch_size=64, optimizer: Optimizer | None = 
     optimizer : an Optimizer (default Adam 1e-3); its ``lr`` is the base of ``schedule``.
     augment : optional ``f(x_batch, rng) -> x_batch`` applied to each training batch (seeded by ``seed``).
     """
-    if epochs < 1:
+    # Validate here, in the call itself: a generator function would only raise on the first next().
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ValueError(f"epochs={epochs!r}: train for at least 1 epoch")
-    if batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise ValueError(f"batch_size={batch_size!r}: a batch needs at least 1 sample")
-    x = np.asarray(x, dtype=net.dtype).reshape(len(x), -1)
+    x = np.asarray(x, dtype=net.dtype)
     if len(x) == 0:
         raise ValueError("the training set is empty")
+    x = x.reshape(len(x), -1)
+    if x.shape[1] != net.n_inputs:
+        raise ValueError(f"x has {x.shape[1]} features per sample, the network expects {net.n_inputs}")
+    if len(y) != len(x):
+        raise ValueError(f"x has {len(x)} samples but y has {len(y)}; give one target per sample")
+    if x_val is not None and y_val is not None and len(x_val) != len(y_val):
+        raise ValueError(f"x_val has {len(x_val)} samples but y_val has {len(y_val)}")
     targets = encode_targets(net, y)
     y = np.asarray(y)
     labels = y if is_classification(y) else None
     optimizer = optimizer or Adam()
     lr_at = get_schedule(schedule)
+    return _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val, y_val, seed,
+                  hist_every, augment)
+
+
+def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val, y_val, seed, hist_every,
+           augment):
+    """The training loop itself (a generator); ``train`` has checked and prepared its arguments."""
     rng = np.random.default_rng(seed)
     layers = net.param_layers()
     params = [p for layer in layers for p in layer.params.values()]
