@@ -10,6 +10,8 @@ import pandas as pd
 
 from .engine.trainer import EpochRecord, ErrorRecord, StepRecord
 
+MAX_SNAPSHOTS = 21  # weight copies kept per run (see History.thin_snapshots)
+
 
 @dataclass
 class History:
@@ -31,6 +33,20 @@ class History:
     def snapshot(self, epoch, net):
         """Keep a copy of each parameter layer's weights, to show how they moved since initialisation."""
         self.snapshots[epoch] = {layer.name: next(iter(layer.params.values())).copy() for layer in net.param_layers()}
+
+    def thin_snapshots(self, max_keep=MAX_SNAPSHOTS):
+        """Keep at most ``max_keep`` snapshots (initialisation, the latest, and epochs evenly spread in
+        between), so a 1,000-epoch run does not hold 1,000 copies of its weights."""
+        if max_keep < 2:
+            raise ValueError(f"max_keep={max_keep!r}: keep at least 2 snapshots (first and latest)")
+        epochs = sorted(self.snapshots)
+        if len(epochs) <= max_keep:
+            return
+        targets = np.linspace(epochs[0], epochs[-1], max_keep)
+        keep = {min(epochs, key=lambda e: (abs(e - t), e)) for t in targets} | {epochs[0], epochs[-1]}
+        for e in epochs:
+            if e not in keep:
+                del self.snapshots[e]
 
     @property
     def last_epoch(self):

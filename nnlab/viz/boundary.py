@@ -1,0 +1,90 @@
+"""The decision boundary of a network with 2-D inputs, drawn as TensorFlow Playground does: the plane
+coloured by what the network predicts at each point of a grid, with the data points on top.
+
+Two classes: the colour is P(class 1) on a diverging scale centred at 0.5, so the boundary is where
+blue turns orange and the shade shows how sure the network is. More classes: the colour is the
+predicted class, faded where the network is unsure.
+"""
+import altair as alt
+import numpy as np
+import pandas as pd
+
+RESOLUTION = 60  # 60 × 60 = 3,600 grid cells
+MAX_POINTS = 1000
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+           "#17becf"]
+
+
+def grid(x, resolution=RESOLUTION, margin=0.1):
+    """Cell centres covering the data's bounding box plus ``margin`` of its size on each side.
+
+    x : (n, 2). Returns centres (resolution², 2), and the cell width and height.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"a decision boundary needs 2-D inputs; got data of shape {x.shape}")
+    if resolution < 2:
+        raise ValueError(f"resolution={resolution!r}: use at least 2 cells per side")
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    pad = np.maximum((hi - lo) * margin, 1e-3)
+    lo, hi = lo - pad, hi + pad
+    step = (hi - lo) / resolution
+    g1 = lo[0] + step[0] * (np.arange(resolution) + 0.5)
+    g2 = lo[1] + step[1] * (np.arange(resolution) + 0.5)
+    xx, yy = np.meshgrid(g1, g2)
+    return np.column_stack([xx.ravel(), yy.ravel()]), step
+
+
+def boundary_frame(net, x, class_names, resolution=RESOLUTION):
+    """One row per grid cell: its extent (x1, x1_end, x2, x2_end), the predicted class, the network's
+    confidence, and for a two-class problem P(class 1) as ``p1``."""
+    centres, step = grid(x, resolution)
+    out = np.asarray(net.predict(centres.astype(net.dtype)), dtype=np.float64).reshape(len(centres), -1)
+    if out.shape[1] == 1:
+        p1 = out[:, 0]
+        pred, conf = (p1 > 0.5).astype(int), np.maximum(p1, 1 - p1)
+    else:
+        pred, conf = out.argmax(axis=1), out.max(axis=1)
+        p1 = out[:, 1] if out.shape[1] == 2 else np.full(len(out), np.nan)
+    names = [str(c) for c in class_names]
+    return pd.DataFrame({"x1": centres[:, 0] - step[0] / 2, "x1_end": centres[:, 0] + step[0] / 2,
+                         "x2": centres[:, 1] - step[1] / 2, "x2_end": centres[:, 1] + step[1] / 2,
+                         "predicted": [names[i] for i in pred], "confidence": conf, "p1": p1})
+
+
+def points_frame(x, y, class_names, max_points=MAX_POINTS, seed=0):
+    """The data points (a seeded sample of at most ``max_points``) with their class names."""
+    x, y = np.asarray(x), np.asarray(y)
+    idx = np.arange(len(x))
+    if len(idx) > max_points:
+        idx = np.sort(np.random.default_rng(seed).choice(len(idx), max_points, replace=False))
+    names = [str(c) for c in class_names]
+    return pd.DataFrame({"x1": x[idx, 0], "x2": x[idx, 1], "class": [names[int(c)] for c in y[idx]]})
+
+
+def boundary_chart(cells, points, class_names, feature_names=("x1", "x2"), title="Decision boundary", size=380):
+    """Heatmap of the network's prediction on the grid, the data points over it."""
+    names = [str(c) for c in class_names]
+    colors = PALETTE[:len(names)] if len(names) <= len(PALETTE) else None
+    class_scale = alt.Scale(domain=names, range=colors) if colors else alt.Scale(domain=names, scheme="category20")
+    f1, f2 = (list(feature_names) + ["x1", "x2"])[:2]
+    x = alt.X("x1:Q", title=f1, scale=alt.Scale(domain=[cells["x1"].min(), cells["x1_end"].max()], nice=False))
+    y = alt.Y("x2:Q", title=f2, scale=alt.Scale(domain=[cells["x2"].min(), cells["x2_end"].max()], nice=False))
+    tips = [alt.Tooltip("predicted:N", title="predicted class"), alt.Tooltip("confidence:Q", format=".1%")]
+    if len(names) == 2:
+        color = alt.Color("p1:Q", title=f"P(class {names[1]})",
+                          scale=alt.Scale(domain=[0, 0.5, 1], range=["#6baed6", "#f7f7f7", "#fdae6b"]))
+        tips.insert(0, alt.Tooltip("p1:Q", title=f"P(class {names[1]})", format=".3f"))
+        heat = alt.Chart(cells).mark_rect().encode(x=x, x2="x1_end:Q", y=y, y2="x2_end:Q", color=color, tooltip=tips)
+    else:
+        heat = alt.Chart(cells).mark_rect().encode(
+            x=x, x2="x1_end:Q", y=y, y2="x2_end:Q",
+            color=alt.Color("predicted:N", title="predicted class", scale=class_scale),
+            opacity=alt.Opacity("confidence:Q", title="confidence", scale=alt.Scale(range=[0.1, 0.6]), legend=None),
+            tooltip=tips)
+    dots = alt.Chart(points).mark_circle(size=28, opacity=1, stroke="white", strokeWidth=0.8).encode(
+        x="x1:Q", y="x2:Q",
+        color=alt.Color("class:N", title="data: class", scale=class_scale),
+        tooltip=[alt.Tooltip("class:N", title="true class"), alt.Tooltip("x1:Q", title=f1, format=".3f"),
+                 alt.Tooltip("x2:Q", title=f2, format=".3f")])
+    return alt.layer(heat, dots, title=title).resolve_scale(color="independent").properties(width=size, height=size)

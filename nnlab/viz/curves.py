@@ -1,0 +1,97 @@
+"""Learning curves: the loss of every batch (raw and smoothed) and train/held-out loss and accuracy per epoch.
+
+Frames are built from a History's records; charts take those frames, so tests can check the numbers a
+chart carries. Long runs are thinned before they reach a chart (Altair embeds every row in the page).
+"""
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..history import downsample
+
+MAX_ROWS = 5000
+RAW, SMOOTH = "batch loss", "smoothed (EMA)"
+
+
+def auto_beta(n_steps):
+    """EMA factor that averages over roughly n/50 steps (5 … 100): smooth for long runs, responsive for short."""
+    span = int(np.clip(n_steps // 50, 5, 100))
+    return 1 - 2 / (span + 1)
+
+
+def ema(values, beta):
+    """Bias-corrected exponential moving average (as TensorBoard smooths): the first points are not
+    dragged towards zero. values : (n,) -> (n,)."""
+    if not 0 <= beta < 1:
+        raise ValueError(f"beta={beta!r}: the smoothing factor must be in [0, 1)")
+    values = np.asarray(values, dtype=np.float64)
+    out = np.empty_like(values)
+    acc = 0.0
+    for i, v in enumerate(values):
+        acc = beta * acc + (1 - beta) * v
+        out[i] = acc / (1 - beta ** (i + 1))
+    return out
+
+
+def batch_loss_frame(history, beta=None, max_rows=MAX_ROWS):
+    """Long frame (step, epoch, series, loss): every batch's loss and its EMA, each thinned to
+    ``max_rows // 2`` rows. The EMA is computed on all steps before thinning."""
+    steps = history.steps
+    cols = ["step", "epoch", "series", "loss"]
+    if not steps:
+        return pd.DataFrame(columns=cols)
+    frame = pd.DataFrame({"step": [r.step for r in steps], "epoch": [r.epoch for r in steps],
+                          "loss": [r.loss for r in steps]})
+    frame = frame[np.isfinite(frame["loss"])]
+    smooth = frame.assign(loss=ema(frame["loss"].to_numpy(), auto_beta(len(frame)) if beta is None else beta))
+    parts = [downsample(f, max_rows // 2).assign(series=s) for f, s in ((frame, RAW), (smooth, SMOOTH))]
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
+def epoch_frame(history, held_out="validation"):
+    """Long frame (epoch, set, metric, value) with ``set`` in {"train", held_out} and ``metric`` in
+    {"loss", "accuracy"}; missing values (no held-out set, regression accuracy) are left out."""
+    rows = []
+    for r in history.epochs:
+        for set_name, loss, acc in (("train", r.train_loss, r.train_acc), (held_out, r.val_loss, r.val_acc)):
+            for metric, value in (("loss", loss), ("accuracy", acc)):
+                if value is not None and np.isfinite(value):
+                    rows.append({"epoch": r.epoch, "set": set_name, "metric": metric, "value": float(value)})
+    return pd.DataFrame(rows, columns=["epoch", "set", "metric", "value"])
+
+
+def batch_loss_chart(frame, title="Loss of each training batch", height=260):
+    """Raw batch losses as a faint line, the smoothed curve bold on top."""
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=[RAW, SMOOTH], range=["#9ecae1", "#08519c"]),
+                      legend=alt.Legend(orient="top-right"))
+    return alt.Chart(frame, title=title).mark_line().encode(
+        x=alt.X("step:Q", title="training step (batch)"),
+        y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
+        color=color,
+        strokeWidth=alt.StrokeWidth("series:N", scale=alt.Scale(domain=[RAW, SMOOTH], range=[1, 2.5]), legend=None),
+        tooltip=[alt.Tooltip("series:N"), alt.Tooltip("step:Q"), alt.Tooltip("epoch:Q"),
+                 alt.Tooltip("loss:Q", format=".4f")],
+    ).properties(height=height)
+
+
+def epoch_chart(frame, metric, height=260):
+    """Train vs held-out ``metric`` ("loss" or "accuracy") per epoch, lines with points."""
+    if metric not in ("loss", "accuracy"):
+        raise ValueError(f"metric={metric!r}: choose 'loss' or 'accuracy'")
+    data = frame[frame["metric"] == metric]
+    is_acc = metric == "accuracy"
+    y = alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False),
+              axis=alt.Axis(format=".0%") if is_acc else alt.Axis())
+    sets = list(dict.fromkeys(data["set"]))
+    n_epochs = data["epoch"].nunique()
+    base = alt.Chart(data).encode(
+        x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1, format="d")),
+        y=y,
+        color=alt.Color("set:N", title=None, sort=sets, scale=alt.Scale(domain=sets, range=["#1f77b4", "#ff7f0e"]),
+                        legend=alt.Legend(orient="bottom-right" if is_acc else "top-right")),
+        tooltip=[alt.Tooltip("set:N"), alt.Tooltip("epoch:Q"),
+                 alt.Tooltip("value:Q", title=metric, format=".2%" if is_acc else ".4f")],
+    )
+    points = base.mark_point(filled=True, size=40 if n_epochs <= 60 else 10)
+    return alt.layer(base.mark_line(), points, title=f"{'Accuracy' if is_acc else 'Loss'} per epoch").properties(
+        height=height)

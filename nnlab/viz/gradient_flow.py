@@ -1,0 +1,105 @@
+"""Gradient flow: how big each layer's gradient and update are, step by step, and what its units do.
+
+Gradient norms and update/weight ratios span many orders of magnitude (a vanishing network's first
+layer gets 1e-5 of the last one's gradient), so both are drawn on log scales; the update ratio gets a
+guide rule at 1e-3, a common rule of thumb for a healthy learning rate.
+"""
+import altair as alt
+import numpy as np
+import pandas as pd
+
+MAX_ROWS = 5000
+GUIDE_RATIO = 1e-3
+STATS = ["grad_norm", "weight_norm", "update_ratio", "act_mean", "act_std", "dead_frac", "saturated_frac"]
+
+
+def layer_order(history):
+    """Layer names in network order, as the trainer reported them."""
+    return list(history.steps[0].layers) if history.steps else []
+
+
+def layer_stats_frame(history, max_rows=MAX_ROWS):
+    """Long frame, one row per (step, layer) with the trainer's per-layer statistics (NaN where a
+    layer has none, e.g. dead_frac for a sigmoid layer). Steps are thinned evenly (the last kept) so
+    that rows ≤ ``max_rows``."""
+    steps = history.steps
+    layers = layer_order(history)
+    if not steps or not layers:
+        return pd.DataFrame(columns=["step", "epoch", "layer"] + STATS)
+    keep = max(1, max_rows // len(layers))
+    if len(steps) > keep:
+        idx = np.unique(np.r_[np.linspace(0, len(steps) - 1, keep).astype(int), len(steps) - 1])
+        steps = [steps[i] for i in idx][-keep:]
+    rows = [{"step": r.step, "epoch": r.epoch, "layer": name, **{k: stats.get(k, np.nan) for k in STATS}}
+            for r in steps for name, stats in r.layers.items()]
+    return pd.DataFrame(rows, columns=["step", "epoch", "layer"] + STATS)
+
+
+def _positive(frame, column):
+    """Rows a log scale can draw: finite and > 0 (a dead layer's gradient is exactly 0)."""
+    values = frame[column].astype(float)
+    return frame[np.isfinite(values) & (values > 0)]
+
+
+def _layer_color(frame):
+    order = list(dict.fromkeys(frame["layer"]))
+    return alt.Color("layer:N", title="layer", sort=order, scale=alt.Scale(scheme="viridis", domain=order))
+
+
+def grad_norm_chart(frame, height=280):
+    """‖∂L/∂W‖ per layer against the step, log y."""
+    data = _positive(frame, "grad_norm")[["step", "epoch", "layer", "grad_norm"]]
+    return alt.Chart(data, title="Gradient norm per layer ‖∂L/∂W‖ (log scale)").mark_line(strokeWidth=1.5).encode(
+        x=alt.X("step:Q", title="training step (batch)"),
+        y=alt.Y("grad_norm:Q", title="‖∂L/∂W‖", scale=alt.Scale(type="log")),
+        color=_layer_color(data),
+        tooltip=["layer:N", "step:Q", "epoch:Q", alt.Tooltip("grad_norm:Q", title="‖∂L/∂W‖", format=".3e")],
+    ).properties(height=height)
+
+
+def update_ratio_chart(frame, guide=GUIDE_RATIO, height=280):
+    """‖ΔW‖ / ‖W‖ per layer against the step, log y, with a dashed guide rule at ``guide``."""
+    data = _positive(frame, "update_ratio")[["step", "epoch", "layer", "update_ratio"]]
+    lines = alt.Chart(data).mark_line(strokeWidth=1.5).encode(
+        x=alt.X("step:Q", title="training step (batch)"),
+        y=alt.Y("update_ratio:Q", title="‖ΔW‖ / ‖W‖ per step", scale=alt.Scale(type="log")),
+        color=_layer_color(data),
+        tooltip=["layer:N", "step:Q", "epoch:Q", alt.Tooltip("update_ratio:Q", title="‖ΔW‖/‖W‖", format=".3e")],
+    )
+    guide_df = pd.DataFrame({"update_ratio": [guide], "label": [f"guide {guide:g}"]})
+    rule = alt.Chart(guide_df).mark_rule(strokeDash=[6, 4], color="#d62728").encode(
+        y="update_ratio:Q", tooltip=[alt.Tooltip("label:N", title="rule of thumb")])
+    text = alt.Chart(guide_df).mark_text(align="left", dx=4, dy=-7, color="#d62728").encode(
+        y="update_ratio:Q", x=alt.value(0), text="label:N")
+    return alt.layer(lines, rule, text, title="Update / weight ratio per layer (log scale)").properties(height=height)
+
+
+def activation_chart(frame, height=260):
+    """Mean activation per hidden layer with a ±1 std band: where units sit on their activation curve."""
+    data = frame.dropna(subset=["act_mean", "act_std"])[["step", "epoch", "layer", "act_mean", "act_std"]]
+    data = data.assign(lo=data["act_mean"] - data["act_std"], hi=data["act_mean"] + data["act_std"])
+    base = alt.Chart(data).encode(x=alt.X("step:Q", title="training step (batch)"), color=_layer_color(data))
+    band = base.mark_area(opacity=0.15).encode(y=alt.Y("lo:Q", title="activation (mean ± std)"), y2="hi:Q")
+    line = base.mark_line(strokeWidth=1.5).encode(
+        y="act_mean:Q",
+        tooltip=["layer:N", "step:Q", alt.Tooltip("act_mean:Q", title="mean", format=".3f"),
+                 alt.Tooltip("act_std:Q", title="std", format=".3f")])
+    return alt.layer(band, line, title="Activations per layer").properties(height=height)
+
+
+def unit_health_chart(frame, height=260):
+    """Share of dead ReLUs and saturated sigmoid/tanh units per layer, in per cent; None if no layer has
+    such units."""
+    long = frame.melt(id_vars=["step", "epoch", "layer"], value_vars=["dead_frac", "saturated_frac"],
+                      var_name="stat", value_name="share").dropna(subset=["share"])
+    if long.empty:
+        return None
+    long["what"] = long["stat"].map({"dead_frac": "dead (ReLU never > 0)", "saturated_frac": "saturated outputs"})
+    long["series"] = long["layer"] + " " + long["what"]
+    return alt.Chart(long, title="Dead or saturated units per layer").mark_line(strokeWidth=1.5).encode(
+        x=alt.X("step:Q", title="training step (batch)"),
+        y=alt.Y("share:Q", title="share of the layer (dead units, saturated outputs)", axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("series:N", title="layer", sort=list(dict.fromkeys(long["series"]))),
+        tooltip=["layer:N", "what:N", "step:Q", alt.Tooltip("share:Q", format=".1%")],
+    ).properties(height=height)

@@ -1,0 +1,127 @@
+"""What the trained network gets right and wrong on the test set: confusion matrix, accuracy per class,
+the misclassified images themselves, and predicted against true values for regression.
+"""
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .images import image_grid
+
+MAX_POINTS = 5000
+
+
+def predict_labels(net, x):
+    """Predicted class and the network's confidence in it, for n samples.
+
+    Returns pred (n,) int64 and confidence (n,) float: the top softmax probability, or for a single
+    sigmoid output max(p, 1 − p) with class 1 when p > 0.5.
+    """
+    out = np.asarray(net.predict(x), dtype=np.float64).reshape(len(x), -1)
+    if out.shape[1] == 1:
+        p = out[:, 0]
+        return (p > 0.5).astype(np.int64), np.maximum(p, 1 - p)
+    return out.argmax(axis=1).astype(np.int64), out.max(axis=1)
+
+
+def confusion_frame(y_true, y_pred, class_names):
+    """Every (true, predicted) pair with its count and its share of the true class's samples (k² rows)."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}; give one label per sample")
+    k = len(class_names)
+    counts = np.zeros((k, k), dtype=np.int64)
+    np.add.at(counts, (y_true, y_pred), 1)
+    totals = counts.sum(axis=1, keepdims=True)
+    share = counts / np.maximum(totals, 1)
+    names = [str(c) for c in class_names]
+    return pd.DataFrame({"true": np.repeat(names, k), "predicted": np.tile(names, k),
+                         "count": counts.ravel(), "share": share.ravel(),
+                         "correct": np.eye(k, dtype=bool).ravel()})
+
+
+def confusion_chart(frame, size=360):
+    """Heatmap of counts (colour = share of the true class, so rare classes show too), counts written in."""
+    order = list(dict.fromkeys(frame["true"]))
+    base = alt.Chart(frame).encode(
+        x=alt.X("predicted:N", title="predicted class", sort=order, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("true:N", title="true class", sort=order),
+        tooltip=["true:N", "predicted:N", "count:Q", alt.Tooltip("share:Q", title="share of true class", format=".1%")])
+    cells = base.mark_rect().encode(
+        color=alt.Color("share:Q", title="share of true class", scale=alt.Scale(scheme="blues", domain=[0, 1]),
+                        legend=alt.Legend(format=".0%")))
+    text = base.mark_text(fontSize=11 if len(order) <= 10 else 8).encode(
+        text=alt.Text("count:Q"),
+        color=alt.condition("datum.share > 0.5", alt.value("white"), alt.value("#333")))
+    return alt.layer(cells, text, title="Confusion matrix (test set)").properties(width=size, height=size)
+
+
+def per_class_frame(y_true, y_pred, class_names):
+    """One row per class: samples, correct predictions, accuracy (NaN for a class with no samples)."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    rows = []
+    for i, name in enumerate(class_names):
+        mask = y_true == i
+        n, correct = int(mask.sum()), int((y_pred[mask] == i).sum())
+        rows.append({"class": str(name), "samples": n, "correct": correct, "accuracy": correct / n if n else np.nan})
+    return pd.DataFrame(rows)
+
+
+def per_class_chart(frame, height=360):
+    return alt.Chart(frame, title="Accuracy per class (test set)").mark_bar(color="#4c78a8").encode(
+        x=alt.X("accuracy:Q", title="accuracy", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
+        y=alt.Y("class:N", title="class", sort=list(frame["class"])),
+        tooltip=["class:N", "samples:Q", "correct:Q", alt.Tooltip("accuracy:Q", format=".1%")],
+    ).properties(height=height)
+
+
+def misclassified_grid(x, y_true, y_pred, confidence, image_shape, class_names, max_images=30, ncols=10, size=56):
+    """The misclassified images, most confidently wrong first, captioned "true → predicted".
+
+    Returns (chart or None when nothing is wrong, number misclassified).
+    """
+    wrong = np.flatnonzero(np.asarray(y_true) != np.asarray(y_pred))
+    if not len(wrong):
+        return None, 0
+    wrong = wrong[np.argsort(-np.asarray(confidence)[wrong], kind="stable")][:max_images]
+    names = [str(c) for c in class_names]
+    captions = [f"{names[y_true[i]]} → {names[y_pred[i]]}" for i in wrong]
+    tips = {"test sample": wrong.tolist(), "true": [names[y_true[i]] for i in wrong],
+            "predicted": [names[y_pred[i]] for i in wrong],
+            "confidence": [f"{confidence[i]:.1%}" for i in wrong]}
+    n_wrong = int((np.asarray(y_true) != np.asarray(y_pred)).sum())
+    chart = image_grid(np.asarray(x)[wrong], image_shape, captions=captions, ncols=ncols, size=size, tooltips=tips,
+                       title=f"Misclassified test images, most confident first (true → predicted; {n_wrong} in all)")
+    return chart, n_wrong
+
+
+def regression_frame(y_true, y_pred, target_names=None, max_points=MAX_POINTS, seed=0):
+    """Long frame (target, true, predicted, error), at most ``max_points`` rows (a seeded sample)."""
+    y_true = np.asarray(y_true, dtype=np.float64).reshape(len(y_true), -1)
+    y_pred = np.asarray(y_pred, dtype=np.float64).reshape(len(y_pred), -1)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}")
+    k = y_true.shape[1]
+    names = list(target_names) if target_names is not None and len(target_names) == k else \
+        (["target"] if k == 1 else [f"target {j + 1}" for j in range(k)])
+    frame = pd.DataFrame({"target": np.tile(names, len(y_true)), "true": y_true.ravel(), "predicted": y_pred.ravel()})
+    frame["error"] = frame["predicted"] - frame["true"]
+    if len(frame) > max_points:
+        rng = np.random.default_rng(seed)
+        frame = frame.iloc[np.sort(rng.choice(len(frame), max_points, replace=False))]
+    return frame.reset_index(drop=True)
+
+
+def regression_chart(frame, size=360):
+    """Predicted against true, one point per sample, with the line y = x where perfect predictions lie."""
+    lo = float(min(frame["true"].min(), frame["predicted"].min())) if len(frame) else 0.0
+    hi = float(max(frame["true"].max(), frame["predicted"].max())) if len(frame) else 1.0
+    points = alt.Chart(frame).mark_circle(size=24, opacity=0.6).encode(
+        x=alt.X("true:Q", title="true value", scale=alt.Scale(domain=[lo, hi])),
+        y=alt.Y("predicted:Q", title="predicted value", scale=alt.Scale(domain=[lo, hi])),
+        color=alt.Color("target:N", title="target"),
+        tooltip=["target:N", alt.Tooltip("true:Q", format=".4g"), alt.Tooltip("predicted:Q", format=".4g"),
+                 alt.Tooltip("error:Q", format=".4g")])
+    diagonal = alt.Chart(pd.DataFrame({"true": [lo, hi], "predicted": [lo, hi]})).mark_line(
+        color="#888", strokeDash=[5, 4]).encode(x="true:Q", y="predicted:Q")
+    return alt.layer(diagonal, points, title="Predicted vs true (test set); dashed: perfect").properties(
+        width=size, height=size)

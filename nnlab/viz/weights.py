@@ -1,0 +1,80 @@
+"""How the weights moved: histograms per layer at chosen epochs against initialisation, and the first
+layer's weights as images (one tile per hidden unit: the input pattern that unit responds to).
+"""
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .images import image_grid
+
+BINS = 40
+
+
+def weight_hist_frame(snapshots, epochs=None, bins=BINS):
+    """Long frame (layer, epoch, lo, hi, mid, count, share): each layer's weight histogram at each
+    chosen epoch, on bins shared across those epochs so the shapes compare directly.
+
+    snapshots : {epoch: {layer name: weight array}} (History.snapshots; epoch 0 = initialisation).
+    epochs : epochs to show (default: all snapshots); unknown epochs raise ValueError.
+    """
+    epochs = sorted(snapshots) if epochs is None else sorted(epochs)
+    missing = [e for e in epochs if e not in snapshots]
+    if missing:
+        raise ValueError(f"epochs {missing} have no weight snapshot; choose from {sorted(snapshots)}")
+    rows = []
+    layers = list(dict.fromkeys(name for e in epochs for name in snapshots[e]))
+    for name in layers:
+        arrays = {e: np.asarray(snapshots[e][name], dtype=np.float64).ravel() for e in epochs if name in snapshots[e]}
+        arrays = {e: a[np.isfinite(a)] for e, a in arrays.items()}
+        lo = min((a.min() for a in arrays.values() if a.size), default=0.0)
+        hi = max((a.max() for a in arrays.values() if a.size), default=0.0)
+        if hi <= lo:
+            lo, hi = lo - 0.5, hi + 0.5  # e.g. zero initialisation: every weight the same
+        edges = np.linspace(lo, hi, bins + 1)
+        for e, a in arrays.items():
+            counts, _ = np.histogram(a, bins=edges)
+            share = counts / max(a.size, 1)
+            rows += [{"layer": name, "epoch": e, "lo": edges[i], "hi": edges[i + 1], "mid": (edges[i] + edges[i + 1]) / 2,
+                      "count": int(counts[i]), "share": float(share[i])} for i in range(bins)]
+    return pd.DataFrame(rows, columns=["layer", "epoch", "lo", "hi", "mid", "count", "share"])
+
+
+def weight_hist_chart(frame, columns=3, width=260, height=170):
+    """One panel per layer, one step-shaped histogram per epoch (dark = initialisation, bright = latest)."""
+    epochs = sorted(frame["epoch"].unique().tolist())
+    layers = list(dict.fromkeys(frame["layer"]))
+    base = alt.Chart(frame).encode(
+        x=alt.X("mid:Q", title="weight value"),
+        y=alt.Y("share:Q", title="share of weights", axis=alt.Axis(format=".0%")),
+        color=alt.Color("epoch:O", title="epoch (0 = init)", sort=epochs, scale=alt.Scale(scheme="viridis")),
+        tooltip=["layer:N", "epoch:O", alt.Tooltip("lo:Q", title="from", format=".4f"),
+                 alt.Tooltip("hi:Q", title="to", format=".4f"), "count:Q",
+                 alt.Tooltip("share:Q", format=".2%")],
+    )
+    lines = base.mark_line(interpolate="step", strokeWidth=1.6).properties(width=width, height=height)
+    return lines.facet(facet=alt.Facet("layer:N", title=None, sort=layers), columns=columns,
+                       title="Weight histograms per layer, by epoch").resolve_scale(x="independent", y="independent")
+
+
+def weight_tiles(W, image_shape, units=None, max_tiles=32, ncols=8, size=56, reference=None):
+    """The first layer's weights as images: column j of W (n_inputs, n_units) reshaped to the input image.
+
+    Diverging colours (blue negative, red positive), each tile on its own scale so every unit's pattern
+    shows. With ``reference`` (the initial W) the tiles show W − reference: what training changed.
+    Returns an Altair chart.
+    """
+    W = np.asarray(W, dtype=np.float64)
+    h, w = image_shape
+    if W.ndim != 2 or W.shape[0] != h * w:
+        raise ValueError(f"weights of shape {W.shape} do not come from {h}×{w} images; the first layer needs "
+                         f"{h * w} inputs")
+    if reference is not None:
+        W = W - np.asarray(reference, dtype=np.float64)
+    units = list(range(min(max_tiles, W.shape[1]))) if units is None else list(units)
+    tiles = W[:, units].T
+    scale = np.abs(tiles).max(axis=1)
+    what = "change since initialisation" if reference is not None else "weights"
+    return image_grid(tiles, (h, w), captions=[f"unit {u + 1}" for u in units], ncols=ncols, size=size,
+                      cmap="diverging",
+                      tooltips={"max |w|": [float(f"{s:.4g}") for s in scale]},
+                      title=f"First layer: {what} into {len(units)} hidden units (blue −, red +)")

@@ -1,0 +1,72 @@
+import numpy as np
+import pytest
+
+from nnlab.engine.trainer import StepRecord
+from nnlab.history import History
+from nnlab.viz import gradient_flow as gf
+
+
+def make_history(n_steps, grads=(1e-5, 1e-2, 1.0)):
+    h = History()
+    for i in range(1, n_steps + 1):
+        layers = {}
+        for j, g in enumerate(grads, start=1):
+            stats = {"grad_norm": g * i, "weight_norm": 2.0, "update_ratio": 1e-3 * j, "act_mean": 0.1 * j,
+                     "act_std": 0.5}
+            if j == 1:
+                stats["dead_frac"] = 0.25
+            layers[f"L{j} dense"] = stats
+        h.add(StepRecord(i, 1, 0.1, 1.0, None, layers))
+    return h
+
+
+def test_layer_stats_frame_one_row_per_step_and_layer():
+    frame = gf.layer_stats_frame(make_history(4))
+    assert len(frame) == 12
+    assert list(dict.fromkeys(frame["layer"])) == ["L1 dense", "L2 dense", "L3 dense"]
+    row = frame[(frame.step == 3) & (frame.layer == "L2 dense")].iloc[0]
+    assert row.grad_norm == pytest.approx(3e-2) and row.update_ratio == pytest.approx(2e-3)
+    assert row.act_mean == pytest.approx(0.2)
+    assert np.isnan(row.dead_frac) and np.isnan(row.saturated_frac)  # no ReLU statistics on this layer
+    assert frame[frame.layer == "L1 dense"]["dead_frac"].tolist() == [0.25] * 4
+
+
+def test_layer_stats_frame_thins_to_max_rows_keeping_the_last_step():
+    frame = gf.layer_stats_frame(make_history(3000), max_rows=5000)
+    assert len(frame) <= 5000
+    assert frame["step"].max() == 3000 and frame["step"].min() == 1
+    assert gf.layer_stats_frame(History()).empty
+
+
+def test_grad_norm_chart_is_log_scaled_and_skips_zero_norms():
+    h = make_history(3)
+    h.steps[1].layers["L1 dense"]["grad_norm"] = 0.0  # a dead layer: nothing to draw on a log scale
+    chart = gf.grad_norm_chart(gf.layer_stats_frame(h))
+    spec = chart.to_dict()
+    assert spec["encoding"]["y"]["scale"]["type"] == "log"
+    assert spec["encoding"]["y"]["title"] == "‖∂L/∂W‖" and spec["encoding"]["x"]["title"]
+    assert spec["encoding"]["color"]["field"] == "layer"
+    assert len(chart.data) == 8 and (chart.data["grad_norm"] > 0).all()
+    assert spec["encoding"]["color"]["sort"] == ["L1 dense", "L2 dense", "L3 dense"]
+
+
+def test_update_ratio_chart_has_a_guide_rule_at_1e_3():
+    chart = gf.update_ratio_chart(gf.layer_stats_frame(make_history(3)))
+    lines, rule, _ = chart.layer
+    assert lines.to_dict()["encoding"]["y"]["scale"]["type"] == "log"
+    assert rule.data["update_ratio"].tolist() == [1e-3]
+    assert rule.to_dict()["mark"]["type"] == "rule"
+    assert sorted(lines.data["update_ratio"].unique()) == pytest.approx([1e-3, 2e-3, 3e-3])
+
+
+def test_activation_and_unit_health_charts():
+    frame = gf.layer_stats_frame(make_history(5))
+    chart = gf.activation_chart(frame)
+    assert (chart.data["hi"] - chart.data["lo"]).to_numpy() == pytest.approx(np.full(15, 1.0))  # ±1 std of 0.5
+    band, line = chart.to_dict()["layer"]
+    assert band["mark"]["type"] == "area" and band["encoding"]["y2"]["field"] == "hi"
+    assert line["encoding"]["y"]["field"] == "act_mean"
+    health = gf.unit_health_chart(frame)
+    assert health.data["share"].tolist() == [0.25] * 5  # only L1 reports dead units
+    assert health.to_dict()["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert gf.unit_health_chart(frame.assign(dead_frac=np.nan)) is None

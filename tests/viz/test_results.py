@@ -1,0 +1,91 @@
+import numpy as np
+import pytest
+
+from nnlab.engine import Network, mlp_spec
+from nnlab.viz import results
+
+
+class FixedNet:
+    """Stands in for a Network: returns fixed outputs, so predictions are known exactly."""
+    def __init__(self, out):
+        self.out = np.asarray(out, dtype=np.float64)
+
+    def predict(self, x):
+        return self.out[:len(x)]
+
+
+def test_predict_labels_softmax_and_single_sigmoid():
+    pred, conf = results.predict_labels(FixedNet([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]]), np.zeros((2, 4)))
+    assert pred.tolist() == [1, 0] and conf == pytest.approx([0.7, 0.5])
+    pred, conf = results.predict_labels(FixedNet([[0.9], [0.2], [0.5]]), np.zeros((3, 2)))
+    assert pred.tolist() == [1, 0, 0] and conf == pytest.approx([0.9, 0.8, 0.5])
+
+
+def test_predict_labels_on_a_real_network():
+    net = Network(mlp_spec([3, 4, 5], seed=2))
+    x = np.random.default_rng(0).normal(size=(6, 3)).astype(np.float32)
+    pred, conf = results.predict_labels(net, x)
+    out = net.predict(x)
+    assert pred.tolist() == out.argmax(axis=1).tolist() and conf == pytest.approx(out.max(axis=1), rel=1e-6)
+
+
+def test_confusion_frame_counts_and_shares():
+    y_true = np.array([0, 0, 0, 1, 1, 2])
+    y_pred = np.array([0, 1, 0, 1, 1, 0])
+    frame = results.confusion_frame(y_true, y_pred, ("a", "b", "c"))
+    assert len(frame) == 9 and frame["count"].sum() == 6
+    cell = frame.set_index(["true", "predicted"])
+    assert cell.loc[("a", "a"), "count"] == 2 and cell.loc[("a", "b"), "count"] == 1
+    assert cell.loc[("a", "a"), "share"] == pytest.approx(2 / 3) and cell.loc[("c", "a"), "share"] == 1.0
+    assert cell.loc[("b", "b"), "correct"] and not cell.loc[("a", "b"), "correct"]
+    with pytest.raises(ValueError, match="one label per sample"):
+        results.confusion_frame(y_true, y_pred[:3], ("a", "b", "c"))
+
+
+def test_confusion_chart_writes_counts_in_cells():
+    frame = results.confusion_frame(np.array([0, 1, 1]), np.array([0, 1, 0]), ("0", "1"))
+    spec = results.confusion_chart(frame).to_dict()
+    rect, text = spec["layer"]
+    assert rect["mark"]["type"] == "rect" and text["encoding"]["text"]["field"] == "count"
+    assert rect["encoding"]["x"]["title"] == "predicted class" and rect["encoding"]["y"]["title"] == "true class"
+    assert rect["encoding"]["color"]["scale"]["domain"] == [0, 1]
+    assert "Confusion matrix" in str(spec["title"])
+
+
+def test_per_class_frame():
+    frame = results.per_class_frame(np.array([0, 0, 1, 1, 1]), np.array([0, 1, 1, 1, 0]), ("x", "y", "z"))
+    assert frame["samples"].tolist() == [2, 3, 0] and frame["correct"].tolist() == [1, 2, 0]
+    assert frame["accuracy"].iloc[:2].tolist() == pytest.approx([0.5, 2 / 3]) and np.isnan(frame["accuracy"].iloc[2])
+    spec = results.per_class_chart(frame).to_dict()
+    assert spec["encoding"]["x"]["axis"]["format"] == ".0%"
+
+
+def test_misclassified_grid_most_confident_first():
+    x = np.arange(5 * 4, dtype=np.float32).reshape(5, 4)
+    y_true = np.array([0, 1, 1, 0, 1])
+    y_pred = np.array([0, 0, 1, 1, 0])
+    conf = np.array([0.9, 0.6, 0.8, 0.95, 0.7])
+    chart, n_wrong = results.misclassified_grid(x, y_true, y_pred, conf, (2, 2), ("cat", "dog"))
+    assert n_wrong == 3
+    data = chart.data
+    assert data["test sample"].tolist() == [3, 4, 1]  # confidence 0.95, 0.7, 0.6
+    assert data["caption"].tolist() == ["cat → dog", "dog → cat", "dog → cat"]
+    assert data["confidence"].tolist() == ["95.0%", "70.0%", "60.0%"]
+    none, zero = results.misclassified_grid(x, y_true, y_true, conf, (2, 2), ("cat", "dog"))
+    assert none is None and zero == 0
+
+
+def test_regression_frame_and_chart():
+    y = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]])
+    p = y + np.array([[0.5, -1.0]])
+    frame = results.regression_frame(y, p, ("a", "b"))
+    assert frame["target"].tolist() == ["a", "b"] * 3
+    assert frame["error"].tolist() == pytest.approx([0.5, -1.0] * 3)
+    big = results.regression_frame(np.arange(9000.0), np.arange(9000.0), max_points=5000)
+    assert len(big) == 5000 and (big["true"] == big["predicted"]).all()
+    spec = results.regression_chart(frame).to_dict()
+    diagonal, points = spec["layer"]
+    assert diagonal["mark"]["type"] == "line" and points["encoding"]["x"]["title"] == "true value"
+    assert points["encoding"]["y"]["title"] == "predicted value"
+    with pytest.raises(ValueError, match="shape"):
+        results.regression_frame(y, p[:2])
