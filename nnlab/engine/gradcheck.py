@@ -9,14 +9,18 @@ def relative_error(analytic, numeric, floor=1e-10):
     return abs(analytic - numeric) / max(abs(analytic), abs(numeric), floor)
 
 
-def gradient_check(net, x, target, eps=1e-6, max_per_param=None, seed=0, training=False):
+def gradient_check(net, x, target, eps=1e-6, max_per_param=None, seed=0, training=False, pick="random"):
     """One row per checked entry: layer, param, index, analytic, numeric, rel_error.
 
-    ``max_per_param`` checks a random sample of that many entries per parameter array (all if None).
+    ``max_per_param`` checks a random sample of that many entries per parameter array (all if None);
+    with ``pick="largest"`` the entries with the largest |analytic gradient| instead (a page showing a
+    few checks then shows non-zero ones, not the many exact zeros of dead ReLUs and blank pixels).
     With ``training`` the dropout masks are replayed identically for every evaluation.
     """
     if net.dtype != np.float64:
         raise ValueError(f"dtype={net.dtype.name!r}: gradient checks need a float64 network")
+    if pick not in ("random", "largest"):
+        raise ValueError(f"pick={pick!r}: use 'random' or 'largest'")
     rng = np.random.default_rng(seed)
     state = net.rng_state()
 
@@ -33,7 +37,10 @@ def gradient_check(net, x, target, eps=1e-6, max_per_param=None, seed=0, trainin
         flat = p.reshape(-1)
         idx = np.arange(flat.size)
         if max_per_param is not None and flat.size > max_per_param:
-            idx = np.sort(rng.choice(flat.size, max_per_param, replace=False))
+            if pick == "largest":
+                idx = np.sort(np.argsort(-np.abs(grad.reshape(-1)), kind="stable")[:max_per_param])
+            else:
+                idx = np.sort(rng.choice(flat.size, max_per_param, replace=False))
         for j in idx:
             old = flat[j]
             flat[j] = old + eps
