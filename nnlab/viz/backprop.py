@@ -1,0 +1,76 @@
+"""Backprop, step by step: the seed neuron's chain rule as a table and in LaTeX, per-layer gradient
+overviews of a backward trace, the finite-difference check, and one SGD step before/after."""
+import numpy as np
+import pandas as pd
+
+from .forward import fmt
+
+DERIVATIVE_LATEX = {"sigmoid": r"y(1-y)", "tanh": r"1-y^2", "relu": r"[z>0]", "leaky_relu": r"[z>0]+0.01[z\le 0]",
+                    "identity": r"1"}
+CHECK_OK = 1e-5  # relative error below this: backprop and finite differences agree
+
+
+def neuron_backward_table(result):
+    """The seed neuron's backward pass for L = ½(y − t)²: loss, ∂L/∂y, f'(z), δ, ∂L/∂wᵢ, ∂L/∂b.
+
+    Returns a DataFrame with columns quantity, computation, value (float64).
+    """
+    rows = [
+        {"quantity": "L = ½(y − t)²", "computation": f"½·({fmt(result.y)} − {fmt(result.target)})²",
+         "value": result.loss},
+        {"quantity": "∂L/∂y = y − t", "computation": f"{fmt(result.y)} − {fmt(result.target)}", "value": result.dLdy},
+        {"quantity": "f′(z)", "computation": f"{result.activation}′({fmt(result.z)})", "value": result.dfdz},
+        {"quantity": "δ = ∂L/∂z = ∂L/∂y · f′(z)", "computation": f"{fmt(result.dLdy)} · {fmt(result.dfdz)}",
+         "value": result.delta},
+    ]
+    for i, (x, g) in enumerate(zip(result.x, result.dW), start=1):
+        rows.append({"quantity": f"∂L/∂w{i} = δ·x{i}", "computation": f"{fmt(result.delta)} · {fmt(x)}", "value": g})
+    rows.append({"quantity": "∂L/∂b = δ", "computation": fmt(result.delta), "value": result.db})
+    return pd.DataFrame(rows)
+
+
+def neuron_backward_latex(result):
+    """L, δ, ∂L/∂W and ∂L/∂b with the numbers substituted, as one LaTeX ``aligned`` block."""
+    t = lambda v: f"{v:.6f}"  # noqa: E731
+    dW = r" \\ ".join(t(v) for v in result.dW)
+    xs = r" \\ ".join(f"{v:g}" for v in result.x)
+    return (r"\begin{aligned}"
+            rf"L &= \tfrac12 (y-t)^2 = \tfrac12({t(result.y)} - {result.target:g})^2 = {t(result.loss)} \\"
+            rf"\delta &= \frac{{\partial L}}{{\partial y}}\, f'(z) = (y-t)\cdot {DERIVATIVE_LATEX[result.activation]} \\"
+            rf" &= ({t(result.dLdy)})\cdot {t(result.dfdz)} = {t(result.delta)} \\"
+            rf"\frac{{\partial L}}{{\partial W}} &= \delta\, x = {t(result.delta)}"
+            rf"\begin{{pmatrix}} {xs} \end{{pmatrix}} = \begin{{pmatrix}} {dW} \end{{pmatrix}} \\"
+            rf"\frac{{\partial L}}{{\partial b}} &= \delta = {t(result.db)}"
+            r"\end{aligned}")
+
+
+def gradient_overview(btrace):
+    """One row per layer of a backward trace: the size of δ and of each parameter gradient (L2 norms),
+    so vanishing or exploding gradients show as numbers falling or growing towards the input."""
+    rows = []
+    for g in btrace.layers:
+        row = {"layer": g.name, "kind": g.kind, "‖δ‖": float(np.linalg.norm(g.delta))}
+        for name, arr in g.grads.items():
+            row[f"‖∂L/∂{name}‖"] = float(np.linalg.norm(arr))
+            row[f"max |∂L/∂{name}|"] = float(np.abs(arr).max()) if arr.size else 0.0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def gradient_check_frame(rows):
+    """engine.gradient_check rows -> a table with the analytic value, the finite difference beside it,
+    their relative error and a verdict (agree when below CHECK_OK)."""
+    frame = pd.DataFrame(rows, columns=["layer", "param", "index", "analytic", "numeric", "rel_error"])
+    frame["index"] = [",".join(str(i) for i in idx) for idx in frame["index"]]
+    frame = frame.rename(columns={"analytic": "backprop ∂L/∂θ", "numeric": "finite difference",
+                                  "rel_error": "relative error"})
+    frame["agree"] = np.where(frame["relative error"] < CHECK_OK, "✓", "✗")
+    return frame
+
+
+def sgd_frame(step):
+    """The weights an SGD step moved most: before, gradient, after = before − η·gradient."""
+    frame = pd.DataFrame(step.changes, columns=["layer", "param", "index", "before", "gradient", "after"])
+    frame["index"] = [",".join(str(i) for i in idx) for idx in frame["index"]]
+    frame["change"] = frame["after"] - frame["before"]
+    return frame

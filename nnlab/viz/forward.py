@@ -1,0 +1,149 @@
+"""The forward pass, step by step: the seed neuron's arithmetic as a table and in LaTeX, a layer overview
+of a trace, and the softmax's three steps (z − max, exp, ÷ sum) with the probabilities as bars."""
+import altair as alt
+import numpy as np
+import pandas as pd
+
+# f applied to a number, in LaTeX, per activation; {z} is the number.
+ACTIVATION_LATEX = {
+    "sigmoid": (r"\sigma(z)=\frac{1}{1+e^{-z}}", r"\frac{{1}}{{1+e^{{-({z})}}}}"),
+    "tanh": (r"\tanh z", r"\tanh({z})"),
+    "relu": (r"\max(0,z)", r"\max(0,\,{z})"),
+    "leaky_relu": (r"\max(0.01z,z)", r"\max(0.01\cdot{z},\,{z})"),
+    "identity": (r"z", r"{z}"),
+}
+
+
+def fmt(value, digits=6):
+    """A number as people write it: up to ``digits`` significant digits, no trailing zeros, "−" for minus."""
+    text = f"{value:.{digits}g}"
+    return text.replace("-", "−")
+
+
+def _tex(value, digits=6):
+    return f"{value:.{digits}g}"
+
+
+def neuron_table(result):
+    """The seed neuron's forward pass, one row per step: products wᵢ·xᵢ, their sum, + b, z, f(z).
+
+    Returns a DataFrame with columns step, computation, value (float64).
+    """
+    rows = []
+    for i, (w, x, p) in enumerate(zip(result.w, result.x, result.products), start=1):
+        rows.append({"step": f"w{i}·x{i}", "computation": f"{fmt(w)} · {fmt(x)}", "value": p})
+    rows.append({"step": "Σ wᵢ·xᵢ", "computation": " + ".join(fmt(p) for p in result.products),
+                 "value": result.weighted_sum})
+    rows.append({"step": "z = Σ + b", "computation": f"{fmt(result.weighted_sum)} + ({fmt(result.b)})",
+                 "value": result.z})
+    rows.append({"step": f"y = {result.activation}(z)", "computation": f"{result.activation}({fmt(result.z)})",
+                 "value": result.y})
+    return pd.DataFrame(rows)
+
+
+def neuron_latex(result):
+    """z = wᵀx + b and y = f(z) with the numbers substituted, as one LaTeX ``aligned`` block."""
+    terms = " + ".join(f"{_tex(w)}\\cdot{_tex(x)}" for w, x in zip(result.w, result.x))
+    products = " + ".join(_tex(p) for p in result.products)
+    b = f"+ {_tex(result.b)}" if result.b >= 0 else f"- {_tex(-result.b)}"
+    general, applied = ACTIVATION_LATEX[result.activation]
+    return (r"\begin{aligned}"
+            rf"z &= W^{{\top}}x + b = {terms} {b} \\"
+            rf"  &= {products} {b} = {_tex(result.z)} \\"
+            rf"y &= f(z),\quad f(z) = {general} \\"
+            rf"  &= {applied.format(z=_tex(result.z))} \approx {result.y:.4f}"
+            r"\end{aligned}")
+
+
+def layer_overview(trace):
+    """One row per layer of a forward trace for one sample: sizes, activation, the range of z and a, and
+    how many units are exactly 0 (ReLUs that are off for this sample)."""
+    rows = []
+    for tr in trace:
+        z, a = np.asarray(tr.z, dtype=np.float64).ravel(), np.asarray(tr.a, dtype=np.float64).ravel()
+        rows.append({"layer": tr.name, "activation": tr.activation or "—", "inputs": int(np.asarray(tr.input).size),
+                     "units": int(a.size), "z min": z.min(), "z max": z.max(), "a min": a.min(), "a max": a.max(),
+                     "units with a = 0": int(np.sum(a == 0))})
+    return pd.DataFrame(rows)
+
+
+def softmax_steps(z, class_names=None):
+    """Softmax as three visible steps for one sample: z − max(z), exp(z − max), ÷ their sum.
+
+    z : (k,) pre-activations. Returns (frame with columns class, z, z − max, exp(z − max), p; the sum).
+    Subtracting the max changes nothing mathematically but keeps exp from overflowing.
+    """
+    z = np.asarray(z, dtype=np.float64).ravel()
+    if z.size < 2:
+        raise ValueError(f"softmax needs at least 2 outputs, got {z.size}")
+    names = [str(c) for c in class_names] if class_names is not None else [str(i) for i in range(z.size)]
+    if len(names) != z.size:
+        raise ValueError(f"class_names has {len(names)} names for {z.size} outputs")
+    shifted = z - z.max()
+    e = np.exp(shifted)
+    total = float(e.sum())
+    frame = pd.DataFrame({"class": names, "z": z, "z − max": shifted, "exp(z − max)": e, "p = exp ÷ sum": e / total})
+    return frame, total
+
+
+def softmax_latex(frame, total, k):
+    """p_k written out for class row ``k`` of a ``softmax_steps`` frame."""
+    row = frame.iloc[int(k)]
+    return (rf"p_{{{row['class']}}} = \frac{{e^{{z_{{{row['class']}}}-\max z}}}}{{\sum_j e^{{z_j-\max z}}}}"
+            rf" = \frac{{e^{{{_tex(row['z − max'], 4)}}}}}{{{_tex(total, 6)}}}"
+            rf" = \frac{{{_tex(row['exp(z − max)'], 6)}}}{{{_tex(total, 6)}}} = {row['p = exp ÷ sum']:.4f}")
+
+
+def probability_chart(p, class_names=None, true_class=None, title="Output probabilities"):
+    """Bars of the output probabilities; the predicted class and (if given) the true class are marked."""
+    p = np.asarray(p, dtype=np.float64).ravel()
+    names = [str(c) for c in class_names] if class_names is not None else [str(i) for i in range(p.size)]
+    pred = int(np.argmax(p))
+    role = []
+    for i in range(p.size):
+        tags = (["predicted"] if i == pred else []) + (["true"] if true_class is not None and i == true_class else [])
+        role.append(" & ".join(tags) if tags else "other")
+    frame = pd.DataFrame({"class": names, "p": p, "role": role})
+    domain = ["predicted & true", "predicted", "true", "other"]
+    colours = ["#1a9850", "#d73027", "#4575b4", "#bbbbbb"]
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("class:N", title="class", sort=names, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("p:Q", title="probability", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("role:N", title="", scale=alt.Scale(domain=domain, range=colours)),
+        tooltip=["class:N", alt.Tooltip("p:Q", format=".4f"), "role:N"],
+    ).properties(title=title, width=min(640, 48 * p.size + 40), height=300)
+
+
+def unit_values_chart(values, labels=None, unit_title="unit", width=720, sequential=()):
+    """Several vectors of one layer (bias b, pre-activation z, activation a) as bar rows sharing the unit
+    axis, so what the activation does to z is visible unit by unit (ReLU cuts the negative bars off).
+
+    values : dict title -> (n,) vector, all the same length (≤ 1,500); the titles in ``sequential``
+    (activations) are drawn in one green, the others blue/red by sign.
+    """
+    vectors = {k: np.asarray(v, dtype=np.float64).ravel() for k, v in values.items()}
+    sizes = {v.size for v in vectors.values()}
+    if len(sizes) != 1:
+        raise ValueError(f"the vectors have different lengths {sorted(sizes)}; give one value per unit in each")
+    n = sizes.pop()
+    if not 1 <= n <= 1500:
+        raise ValueError(f"{n} units: this chart shows 1 to 1500 (use a histogram for more)")
+    names = [str(s) for s in labels] if labels is not None else [str(i) for i in range(n)]
+    ticks = names if n <= 30 else [names[i] for i in range(0, n, max(1, n // 16))]
+    rows = []
+    for r, (title, v) in enumerate(vectors.items()):
+        last = r == len(vectors) - 1  # only the bottom row carries the unit axis
+        frame = pd.DataFrame({"unit": names, "value": v, "sign": np.where(v < 0, "negative", "positive or 0")})
+        if title in sequential:
+            colour = alt.value("#31a354")
+        else:
+            colour = alt.Color("sign:N", title="sign of b, z", scale=alt.Scale(
+                domain=["negative", "positive or 0"], range=["#2166ac", "#b2182b"]))
+        rows.append(alt.Chart(frame).mark_bar().encode(
+            x=alt.X("unit:N", title=unit_title if last else None, sort=names,
+                    axis=alt.Axis(values=ticks, labelAngle=0, labels=last, ticks=last)),
+            y=alt.Y("value:Q", title=title),
+            color=colour,
+            tooltip=[alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("value:Q", title=title, format=".6g")],
+        ).properties(width=width, height=110))
+    return alt.vconcat(*rows, spacing=6).resolve_scale(color="shared")

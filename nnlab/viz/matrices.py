@@ -1,0 +1,191 @@
+"""Matrices and vectors people can read: heatmaps (with the numbers when small, windowed when big),
+histograms with a summary for large gradient arrays, first-layer weights as image tiles.
+
+Colour: diverging blue (negative) – white (0) – red (positive) with a symmetric domain for weights and
+gradients, so white always means zero; sequential for activations and pixels.
+"""
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .images import image_grid
+
+ANNOTATE_MAX = 160  # cells: up to this many, print each value in its cell
+ANNOTATE_MAX_COLS = 20  # wider rows of numbered cells do not fit a screen
+MAX_CELLS = 2500  # cells drawn at most (a 50×50 window); Altair embeds every row in the page
+DIVERGING = {"scheme": "redblue", "reverse": True}  # blue negative, red positive
+SEQUENTIAL = {"scheme": "greens"}
+
+
+def _as_2d(name, matrix):
+    arr = np.asarray(matrix, dtype=np.float64)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or arr.size == 0:
+        raise ValueError(f"{name}: expected a non-empty vector or matrix, got shape {np.shape(matrix)}")
+    return arr
+
+
+def _span(name, span, size):
+    """(start, stop) inside [0, size), validated; None means everything."""
+    if span is None:
+        return 0, size
+    start, stop = (int(v) for v in span)
+    if not 0 <= start < stop <= size:
+        raise ValueError(f"{name}=({start}, {stop}): need 0 ≤ start < stop ≤ {size}")
+    return start, stop
+
+
+def default_window(shape, max_cells=MAX_CELLS):
+    """The top-left window of a matrix that fits in ``max_cells``: all columns if they fit in a square-ish
+    window, else a square. Returns ((row_start, row_stop), (col_start, col_stop))."""
+    n_rows, n_cols = shape
+    side = int(np.sqrt(max_cells))
+    cols = min(n_cols, side if n_rows > side else max(side, max_cells // max(n_rows, 1)))
+    rows = min(n_rows, max(1, max_cells // cols))
+    return (0, rows), (0, cols)
+
+
+def _tick_values(start, stop, max_ticks=16):
+    step = max(1, int(np.ceil((stop - start) / max_ticks)))
+    nice = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**9) if s >= step)
+    return [v for v in range(start, stop) if v % nice == 0] or [start]
+
+
+def heatmap_frame(matrix, rows=None, cols=None, max_cells=MAX_CELLS):
+    """Long table (row, col, value) of a window of ``matrix``; raises ValueError if the window has more
+    than ``max_cells`` cells. matrix : (n_rows, n_cols) or (n,) (one row)."""
+    arr = _as_2d("matrix", matrix)
+    if rows is None and cols is None and arr.size > max_cells:
+        rows, cols = default_window(arr.shape, max_cells)
+    r0, r1 = _span("rows", rows, arr.shape[0])
+    c0, c1 = _span("cols", cols, arr.shape[1])
+    if (r1 - r0) * (c1 - c0) > max_cells:
+        raise ValueError(f"window rows {r0}–{r1 - 1} × cols {c0}–{c1 - 1} has {(r1 - r0) * (c1 - c0)} cells; "
+                         f"show at most {max_cells} (a smaller range)")
+    r, c = np.meshgrid(np.arange(r0, r1), np.arange(c0, c1), indexing="ij")
+    return pd.DataFrame({"row": r.ravel(), "col": c.ravel(), "value": arr[r0:r1, c0:c1].ravel()})
+
+
+def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="column", value_title="value",
+            diverging=True, annotate=None, cell=None, max_cells=MAX_CELLS, row_labels=None, col_labels=None):
+    """A heatmap of ``matrix`` (or a window of it) with each number printed when there are few cells.
+
+    matrix : (n_rows, n_cols) or (n,) shown as one row. rows / cols : (start, stop) windows; by default
+    everything if it fits in ``max_cells``, else the top-left window that fits (stated in the title).
+    annotate : print the values; default when the window has ≤ ANNOTATE_MAX cells in ≤ ANNOTATE_MAX_COLS columns.
+    row_labels / col_labels : optional names for every row / column of the full matrix (e.g. class names).
+    """
+    arr = _as_2d("matrix", matrix)
+    frame = heatmap_frame(arr, rows, cols, max_cells)
+    n_r, n_c = frame["row"].nunique(), frame["col"].nunique()
+    r0, c0 = int(frame["row"].min()), int(frame["col"].min())
+    if row_labels is not None:
+        frame["row"] = [row_labels[i] for i in frame["row"]]
+    if col_labels is not None:
+        frame["col"] = [col_labels[i] for i in frame["col"]]
+    windowed = (n_r, n_c) != arr.shape
+    if windowed:
+        title = f"{title} — rows {r0}–{r0 + n_r - 1}, columns {c0}–{c0 + n_c - 1} of {arr.shape[0]}×{arr.shape[1]}"
+    annotate = (len(frame) <= ANNOTATE_MAX and n_c <= ANNOTATE_MAX_COLS) if annotate is None else annotate
+    cell = cell or (44 if annotate else max(4, min(22, 640 // max(n_c, 1))))
+    vmax = float(np.abs(frame["value"]).max()) or 1.0
+    if diverging:
+        scale = alt.Scale(domain=[-vmax, vmax], **DIVERGING)
+    else:
+        scale = alt.Scale(**SEQUENTIAL)
+    sort_r = list(dict.fromkeys(frame["row"]))
+    sort_c = list(dict.fromkeys(frame["col"]))
+    x_axis = alt.Axis(values=_tick_values(c0, c0 + n_c), labelAngle=0) if col_labels is None and n_c > 16 else \
+        alt.Axis(labelAngle=0)
+    y_axis = alt.Axis(values=_tick_values(r0, r0 + n_r)) if row_labels is None and n_r > 16 else alt.Axis()
+    base = alt.Chart(frame).encode(
+        x=alt.X("col:O", title=col_title, sort=sort_c, axis=x_axis),
+        y=alt.Y("row:O", title=row_title, sort=sort_r, axis=y_axis))
+    rects = base.mark_rect().encode(
+        color=alt.Color("value:Q", title=value_title, scale=scale),
+        tooltip=[alt.Tooltip("row:O", title=row_title), alt.Tooltip("col:O", title=col_title),
+                 alt.Tooltip("value:Q", title=value_title, format=".6g")])
+    layers = [rects]
+    if annotate:
+        text_colour = alt.condition(f"abs(datum.value) > {0.6 * vmax}", alt.value("white"), alt.value("black"))
+        layers.append(base.mark_text(fontSize=11).encode(text=alt.Text("value:Q", format=".3~g"),
+                                                         color=text_colour))
+    # step sizing: Streamlit's height="content" does not honour a fixed height for discrete axes
+    return alt.layer(*layers).properties(title=title, width=alt.Step(cell), height=alt.Step(cell))
+
+
+def summary_frame(array, name="value"):
+    """One-row table of a big array's statistics: size, mean, std, min, max, L2 norm, share exactly 0."""
+    a = np.asarray(array, dtype=np.float64).ravel()
+    if a.size == 0:
+        raise ValueError(f"{name}: the array is empty")
+    return pd.DataFrame([{"array": name, "entries": a.size, "mean": a.mean(), "std": a.std(), "min": a.min(),
+                          "max": a.max(), "‖·‖₂": float(np.linalg.norm(a)), "share = 0": float(np.mean(a == 0))}])
+
+
+def histogram(array, title, value_title="value", bins=40):
+    """Histogram of every entry of a (big) array: ``bins`` rows of chart data, whatever its size."""
+    a = np.asarray(array, dtype=np.float64).ravel()
+    if a.size == 0:
+        raise ValueError(f"{title}: the array is empty")
+    if not 1 <= int(bins) <= 500:
+        raise ValueError(f"bins={bins!r}: use between 1 and 500")
+    lo, hi = float(a.min()), float(a.max())
+    if lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5
+    counts, edges = np.histogram(a, bins=int(bins), range=(lo, hi))
+    frame = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "count": counts})
+    return alt.Chart(frame).mark_bar(color="#4c78a8").encode(
+        x=alt.X("start:Q", title=value_title, bin="binned"), x2="end:Q",
+        y=alt.Y("count:Q", title="number of entries"),
+        tooltip=[alt.Tooltip("start:Q", title="from", format=".4g"), alt.Tooltip("end:Q", title="to", format=".4g"),
+                 alt.Tooltip("count:Q", title="entries")],
+    ).properties(title=title, width=420, height=280)
+
+
+def vector_bars(values, title, value_title="value", unit_title="unit", diverging=True, labels=None, highlight=None):
+    """One bar per entry of a vector (biases, z, activations, δ), coloured by sign when ``diverging``.
+
+    labels : optional names per entry (class names); highlight : optional index drawn with an outline.
+    """
+    v = np.asarray(values, dtype=np.float64).ravel()
+    if not 1 <= v.size <= 5000:
+        raise ValueError(f"{title}: {v.size} entries; a bar chart shows 1 to 5000")
+    names = [str(s) for s in labels] if labels is not None else [str(i) for i in range(v.size)]
+    frame = pd.DataFrame({"unit": names, "index": np.arange(v.size), "value": v,
+                          "sign": np.where(v < 0, "negative", "positive or 0"),
+                          "marked": np.arange(v.size) == (highlight if highlight is not None else -1)})
+    if diverging:
+        colour = alt.Color("sign:N", title="sign", scale=alt.Scale(domain=["negative", "positive or 0"],
+                                                                   range=["#2166ac", "#b2182b"]))
+    else:
+        colour = alt.value("#31a354")
+    axis = alt.Axis(values=[names[i] for i in _tick_values(0, v.size)], labelAngle=0) if v.size > 30 else \
+        alt.Axis(labelAngle=0)
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("unit:N", title=unit_title, sort=names, axis=axis), y=alt.Y("value:Q", title=value_title),
+        color=colour, stroke=alt.condition("datum.marked", alt.value("black"), alt.value(None)),
+        strokeWidth=alt.condition("datum.marked", alt.value(2), alt.value(0)),
+        tooltip=[alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("value:Q", title=value_title, format=".6g")],
+    ).properties(title=title, width=min(720, max(160, 14 * v.size)), height=260)
+
+
+def weight_tiles(W, image_shape, units=None, title=None, size=56, ncols=8):
+    """First-layer weights as images: column j of W (n_inputs, n_units) reshaped to the input image is
+    what unit j looks for. Blue negative, red positive, one colour scale shared by all tiles.
+
+    units : indices of the units to show (default: the first 16).
+    """
+    W = np.asarray(W)
+    h, w = image_shape
+    if W.ndim != 2 or W.shape[0] != h * w:
+        raise ValueError(f"W has shape {W.shape}; weight tiles need (h·w, units) = ({h * w}, units)")
+    units = list(range(min(16, W.shape[1]))) if units is None else [int(u) for u in units]
+    if not units or min(units) < 0 or max(units) >= W.shape[1]:
+        raise ValueError(f"units={units!r}: pick between 1 and {W.shape[1]} units in 0…{W.shape[1] - 1}")
+    tiles = W[:, units].T
+    norms = np.linalg.norm(tiles, axis=1)
+    return image_grid(tiles, (h, w), captions=[f"unit {u}" for u in units], ncols=min(ncols, len(units)),
+                      size=size, cmap="diverging", shared_scale=True, title=title,
+                      tooltips={"‖w‖": [f"{n:.4g}" for n in norms]})

@@ -1,0 +1,169 @@
+"""The network drawn as people draw it on a board: units as circles in columns, one column per layer.
+
+Big layers are collapsed NN-SVG style — the first k units, then an ellipsis node "… 112 more" — so a
+784-128-64-10 MLP fits on a projector. Edges are coloured by the weight's sign (blue −, red +) and sized
+by |w|; only the strongest few per pair of layers are drawn, and the title says how many. With a forward
+trace each unit is filled by its activation for that sample, and its tooltip gives bias, z and a.
+"""
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .matrices import DIVERGING
+
+DRAWN_KINDS = ("dense", "dropout")  # the unit diagram is for fully connected networks
+
+
+def layer_table(net):
+    """One row per layer — shape, activation, weights, parameters — and a final "total" row.
+
+    Returns a DataFrame with columns layer, kind, input, output, activation, weights, parameters.
+    """
+    rows = []
+    for row, layer in zip(net.summary(), net.layers):
+        shapes = " + ".join(f"{k} {'×'.join(str(s) for s in p.shape)}" for k, p in layer.params.items())
+        rows.append({"layer": row["layer"], "kind": row["kind"],
+                     "input": "×".join(str(s) for s in row["input shape"]),
+                     "output": "×".join(str(s) for s in row["output shape"]),
+                     "activation": row["activation"] or "—", "weights": shapes or "—",
+                     "parameters": int(row["parameters"])})
+    rows.append({"layer": "total", "kind": "", "input": "×".join(str(s) for s in net.input_shape),
+                 "output": "×".join(str(s) for s in net.output_shape), "activation": "", "weights": "",
+                 "parameters": int(net.n_params)})
+    return pd.DataFrame(rows)
+
+
+def can_draw(net):
+    """True for fully connected networks (dense and dropout layers); others get the layer table only."""
+    return all(layer.kind in DRAWN_KINDS for layer in net.layers)
+
+
+def _shown_units(n, max_units, order=None):
+    """Which unit indices to draw for a layer of n units: all when n ≤ max_units, else the first
+    max_units − 1 (or the first of ``order``) followed by an ellipsis."""
+    if n <= max_units:
+        return list(range(n)), 0
+    k = max_units - 1
+    chosen = list(range(k)) if order is None else sorted(int(i) for i in order[:k])
+    return chosen, n - k
+
+
+def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first"):
+    """Node and edge tables behind ``network_diagram``.
+
+    trace : ``net.forward_trace(x)`` for one sample, or None (units are then drawn unfilled).
+    pick : "first" draws the first k units of a big layer; "active" the k with the largest |a| for the sample.
+    Returns (nodes, edges, info): nodes one row per drawn unit or ellipsis; edges one row per drawn
+    weight; info has n_weights, n_edges and top_edges.
+    """
+    if not can_draw(net):
+        kinds = sorted({layer.kind for layer in net.layers} - set(DRAWN_KINDS))
+        raise ValueError(f"the unit diagram draws dense networks only; this one has {', '.join(kinds)} layers")
+    if max_units < 2:
+        raise ValueError(f"max_units={max_units}: draw at least 2 units per layer")
+    if top_edges < 1:
+        raise ValueError(f"top_edges={top_edges}: draw at least 1 edge per pair of layers")
+    if pick not in ("first", "active"):
+        raise ValueError(f"pick={pick!r}: use 'first' or 'active'")
+    if pick == "active" and trace is None:
+        pick = "first"
+    dense = [(i, layer) for i, layer in enumerate(net.layers) if layer.kind == "dense"]
+    # columns: the input, then every dense layer (dropout has no units of its own)
+    columns = [{"name": f"input ({net.n_inputs})", "size": net.n_inputs, "values": None, "z": None, "b": None,
+                "activation": "input"}]
+    if trace is not None:
+        columns[0]["values"] = np.asarray(trace[0].input, dtype=np.float64).reshape(-1)
+    for i, layer in dense:
+        col = {"name": f"{layer.name} · {layer.activation.name} ({layer.units})", "size": layer.units,
+               "values": None, "z": None, "b": layer.params["b"].astype(np.float64),
+               "activation": layer.activation.name, "layer_index": i}
+        if trace is not None:
+            col["values"] = np.asarray(trace[i].a, dtype=np.float64).reshape(-1)
+            col["z"] = np.asarray(trace[i].z, dtype=np.float64).reshape(-1)
+        columns.append(col)
+
+    nodes, positions = [], []
+    for c, col in enumerate(columns):
+        order = None
+        if pick == "active" and col["values"] is not None:
+            order = np.argsort(-np.abs(col["values"]), kind="stable")
+        shown, hidden = _shown_units(col["size"], max_units, order)
+        n_slots = len(shown) + (1 if hidden else 0)
+        ys = np.arange(n_slots) - (n_slots - 1) / 2
+        vals = col["values"]
+        scale = float(np.abs(vals).max()) if vals is not None and vals.size else 0.0
+        pos = {}
+        for slot, unit in enumerate(shown):
+            a = None if vals is None else float(vals[unit])
+            nodes.append({"column": c, "y": float(ys[slot]), "layer": col["name"], "unit": int(unit),
+                          "kind": "unit", "label": "",
+                          "a": a, "fill": (a / scale if scale else 0.0) if a is not None else None,
+                          "z": None if col["z"] is None else float(col["z"][unit]),
+                          "bias": None if col["b"] is None else float(col["b"][unit])})
+            pos[unit] = float(ys[slot])
+        if hidden:
+            nodes.append({"column": c, "y": float(ys[-1]), "layer": col["name"], "unit": -1, "kind": "ellipsis",
+                          "label": f"… {hidden} more", "a": None, "fill": None, "z": None, "bias": None})
+        positions.append(pos)
+
+    edges, n_weights = [], 0
+    for c in range(1, len(columns)):
+        W = net.layers[columns[c]["layer_index"]].params["W"]
+        n_weights += W.size
+        src, dst = list(positions[c - 1]), list(positions[c])
+        block = np.asarray(W[np.ix_(src, dst)], dtype=np.float64)
+        flat = np.abs(block).ravel()
+        keep = np.argsort(-flat, kind="stable")[:top_edges]
+        pair_max = float(flat.max()) or 1.0  # colours are relative per pair: first-layer weights are small
+        for k in keep:
+            i, j = np.unravel_index(k, block.shape)
+            edges.append({"x": c - 1, "x2": c, "y": positions[c - 1][src[i]], "y2": positions[c][dst[j]],
+                          "from": f"{columns[c - 1]['name']} unit {src[i]}",
+                          "to": f"{columns[c]['name']} unit {dst[j]}",
+                          "w": float(block[i, j]), "w_rel": float(block[i, j]) / pair_max,
+                          "abs_rel": float(abs(block[i, j])) / pair_max})
+    info = {"n_weights": n_weights, "n_edges": len(edges), "top_edges": top_edges, "pick": pick,
+            "columns": [col["name"] for col in columns]}
+    return pd.DataFrame(nodes), pd.DataFrame(edges, columns=["x", "x2", "y", "y2", "from", "to", "w", "w_rel", "abs_rel"]), info
+
+
+def diagram_title(info):
+    """The sentence stating what is drawn: N, the strongest-edge rule, and how many weights exist."""
+    return (f"Edges: the {info['top_edges']} strongest |w| between each pair of drawn layers "
+            f"({info['n_edges']} edges drawn of {info['n_weights']:,} weights)")
+
+
+def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", width=960, height=500):
+    """The Altair drawing of a dense network (see module docstring). Returns an alt.LayerChart."""
+    nodes, edges, info = diagram_frames(net, trace, max_units, top_edges, pick)
+    n_cols = len(info["columns"])
+    x = alt.X("column:Q", axis=None, scale=alt.Scale(domain=[-0.4, n_cols - 0.6]))
+    y_extent = max(float(nodes["y"].abs().max()), 1.0) + 1.2
+    y_scale = alt.Scale(domain=[y_extent, -y_extent])
+    lines = alt.Chart(edges).mark_rule(opacity=0.75).encode(
+        x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.4, n_cols - 0.6])), x2="x2:Q",
+        y=alt.Y("y:Q", axis=None, scale=y_scale), y2="y2:Q",
+        color=alt.Color("w_rel:Q", title=["w ÷ largest |w|", "of its layer pair"],
+                        scale=alt.Scale(domain=[-1, 1], **DIVERGING), legend=alt.Legend(gradientLength=140)),
+        strokeWidth=alt.StrokeWidth("abs_rel:Q", scale=alt.Scale(domain=[0, 1], range=[0.3, 5]), legend=None),
+        tooltip=["from:N", "to:N", alt.Tooltip("w:Q", title="weight w", format=".4f")])
+    units = nodes[nodes["kind"] == "unit"]
+    has_fill = units["fill"].notna().any()
+    tips = ["layer:N", "unit:Q", alt.Tooltip("bias:Q", format=".4f"), alt.Tooltip("z:Q", format=".4f"),
+            alt.Tooltip("a:Q", title="a (activation)", format=".4f")]
+    fill = (alt.Color("fill:Q", title=["activation a ÷", "largest |a| of its layer"],
+                      scale=alt.Scale(scheme="greys", domain=[-1, 1] if (units["fill"] < 0).any() else [0, 1]),
+                      legend=alt.Legend(gradientLength=140))
+            if has_fill else alt.value("#dddddd"))
+    circles = alt.Chart(units).mark_circle(size=260, opacity=1, stroke="#333333", strokeWidth=1).encode(
+        x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), color=fill, tooltip=tips)
+    dots = alt.Chart(nodes[nodes["kind"] == "ellipsis"]).mark_text(fontSize=13, fontStyle="italic").encode(
+        x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text="label:N",
+        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("label:N", title="units not drawn")])
+    heads = pd.DataFrame({"column": range(n_cols), "y": -y_extent + 0.45, "name": info["columns"]})
+    labels = alt.Chart(heads).mark_text(fontSize=13, fontWeight="bold").encode(
+        x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text="name:N")
+    chart = alt.layer(lines, circles, dots, labels).resolve_scale(color="independent")
+    return chart.properties(width=width, height=height, title=alt.Title(
+        " → ".join(str(c.split("(")[-1].rstrip(")")) for c in info["columns"]) + " units",
+        subtitle=[diagram_title(info)], fontSize=15, subtitleFontSize=13)).configure_view(stroke=None)
