@@ -58,7 +58,9 @@ def image_grid(images, shape, captions=None, ncols=10, size=56, cmap="gray", sha
         tooltip=["caption"] + list((tooltips or {}).keys()))
     pics = base.mark_image(width=size, height=size)
     nrows = -(-n // ncols) if n else 1
-    chart = pics.encode(url="url:N").properties(width=ncols * (size + 8), height=nrows * (size + 22))
+    chart = pics.encode(url="url:N")
     text = base.mark_text(dy=size / 2 + 8, fontSize=11).encode(text="caption:N")
-    out = alt.layer(chart, text)
+    # Size per row/column step, on the layer itself: Streamlit's height="content" ignores a fixed
+    # height, and the rows of images then overlapped.
+    out = alt.layer(chart, text).properties(width=alt.Step(size + 8), height=alt.Step(size + 22))
     return out.properties(title=title) if title else out
