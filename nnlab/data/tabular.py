@@ -223,12 +223,8 @@ def _clean(series, col, notices, report):
     """float64 array (NaN = missing) for numbers and true/false; object array of str (None = missing) for text."""
     kind = column_kind(series)
     if kind == "text":
-        values = series.astype(object).to_numpy()
-        out = np.empty(len(values), dtype=object)
-        for i, v in enumerate(values):
-            text = None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else str(v).strip()
-            out[i] = text or None
-        return out
+        text = series.astype("str").str.strip()  # missing stays missing
+        return text.where(text != "").to_numpy(dtype=object, na_value=None)
     values = series.to_numpy(dtype="float64", na_value=np.nan)
     infinite = np.isinf(values)
     if infinite.any():
