@@ -164,7 +164,8 @@ def decode(data, filename="upload.csv"):
     notices = []
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            text = _strict(data[len(bom):], codec.replace("-sig", ""), filename, f"starts with a {codec} byte-order mark")
+            why = f"starts with a {codec} byte-order mark"
+            text = _strict(data[len(bom):], codec.replace("-sig", ""), filename, why)
             if codec != "utf-8-sig":
                 notices.append(f"Read the file as {codec.upper()} (it starts with a byte-order mark).")
             return _reject_control_chars(text, filename), codec, notices

@@ -306,7 +306,7 @@ def test_rare_class_falls_back_to_random_split():
 
 def test_too_few_rows():
     frame = pd.DataFrame({"x": np.arange(8.0), "y": [0, 1] * 4})
-    error(frame, f"only 8 usable rows", f"at least {MIN_ROWS}", "add rows", target="y")
+    error(frame, "only 8 usable rows", f"at least {MIN_ROWS}", "add rows", target="y")
 
 
 def test_too_few_rows_after_dropping_suggests_filling():
@@ -363,7 +363,7 @@ def test_too_many_inputs_numeric_and_one_hot():
 
 def test_too_many_classes_offers_regression_for_numbers():
     frame = pd.DataFrame({"x": np.arange(200.0), "y": np.arange(200) % 60})
-    error(frame, f"60 different values", f"at most {MAX_CLASSES}", "regression", target="y",
+    error(frame, "60 different values", f"at most {MAX_CLASSES}", "regression", target="y",
           task="classification")
     assert prepare(frame, "y", task="regression").dataset.task == "regression"
     frame["y"] = [f"k{v}" for v in frame["y"]]
