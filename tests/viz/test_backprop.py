@@ -21,9 +21,12 @@ def test_gradient_check_frame_gives_a_verdict():
     rows = [{"layer": "L1 dense", "param": "W", "index": (2, 3), "analytic": 0.5, "numeric": 0.5000001,
              "rel_error": 2e-7},
             {"layer": "L1 dense", "param": "b", "index": (1,), "analytic": 0.5, "numeric": 0.4, "rel_error": 0.2}]
+    rows.append({"layer": "L1 dense", "param": "W", "index": (0, 0), "analytic": 3e-9, "numeric": 3.2e-9,
+                 "rel_error": 0.0625})  # vanishing: relative error big, but below float64 FD precision
     frame = gradient_check_frame(rows)
-    assert list(frame["index"]) == ["2,3", "1"] and list(frame["agree"]) == ["✓", "✗"]
-    assert list(frame["finite difference"]) == [0.5000001, 0.4]
+    assert list(frame["index"]) == ["2,3", "1", "0,0"] and list(frame["agree"]) == ["✓", "✗", "✓"]
+    assert frame["|difference|"].tolist() == pytest.approx([1e-7, 0.1, 2e-10])
+    assert list(frame["finite difference"]) == [0.5000001, 0.4, 3.2e-9]
 
 
 def test_sgd_frame_change_is_after_minus_before():
