@@ -8,6 +8,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from .curves import auto_beta, ema
+
 MAX_ROWS = 5000
 GUIDE_RATIO = 1e-3
 STATS = ["grad_norm", "weight_norm", "update_ratio", "act_mean", "act_std", "dead_frac", "saturated_frac"]
@@ -46,32 +48,46 @@ def _layer_color(frame):
     return alt.Color("layer:N", title="layer", sort=order, scale=alt.Scale(scheme="viridis", domain=order))
 
 
+def smooth_log(frame, column, beta=None):
+    """Add ``smoothed``: per layer, an EMA of log(value) turned back into a value (a geometric mean
+    that follows the curve on a log scale). Rows must be positive; order by step within each layer."""
+    out = []
+    for _, part in frame.groupby("layer", sort=False):
+        b = auto_beta(len(part)) if beta is None else beta
+        out.append(part.assign(smoothed=np.exp(ema(np.log(part[column].to_numpy(dtype=float)), b))))
+    return pd.concat(out) if out else frame.assign(smoothed=pd.Series(dtype=float))
+
+
+def _log_lines(frame, column, y_title, tip_title):
+    """Faint raw lines plus bold smoothed ones, one colour per layer, log y."""
+    data = smooth_log(_positive(frame, column)[["step", "epoch", "layer", column]], column)
+    color = _layer_color(data)
+    x = alt.X("step:Q", title="training step (batch)")
+    raw = alt.Chart(data).mark_line(strokeWidth=0.8, opacity=0.3).encode(
+        x=x, y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(type="log")), color=color)
+    smooth = alt.Chart(data).mark_line(strokeWidth=2.2).encode(
+        x=x, y=alt.Y("smoothed:Q", title=y_title, scale=alt.Scale(type="log")), color=color,
+        tooltip=["layer:N", "step:Q", "epoch:Q", alt.Tooltip(f"{column}:Q", title=tip_title, format=".3e"),
+                 alt.Tooltip("smoothed:Q", title="smoothed", format=".3e")])
+    return data, raw, smooth
+
+
 def grad_norm_chart(frame, height=280):
-    """‖∂L/∂W‖ per layer against the step, log y."""
-    data = _positive(frame, "grad_norm")[["step", "epoch", "layer", "grad_norm"]]
-    return alt.Chart(data, title="Gradient norm per layer ‖∂L/∂W‖ (log scale)").mark_line(strokeWidth=1.5).encode(
-        x=alt.X("step:Q", title="training step (batch)"),
-        y=alt.Y("grad_norm:Q", title="‖∂L/∂W‖", scale=alt.Scale(type="log")),
-        color=_layer_color(data),
-        tooltip=["layer:N", "step:Q", "epoch:Q", alt.Tooltip("grad_norm:Q", title="‖∂L/∂W‖", format=".3e")],
-    ).properties(height=height)
+    """‖∂L/∂W‖ per layer against the step, log y: raw (faint) and smoothed (bold)."""
+    _, raw, smooth = _log_lines(frame, "grad_norm", "‖∂L/∂W‖", "‖∂L/∂W‖")
+    return alt.layer(raw, smooth, title="Gradient norm per layer ‖∂L/∂W‖ (log scale)").properties(height=height)
 
 
 def update_ratio_chart(frame, guide=GUIDE_RATIO, height=280):
     """‖ΔW‖ / ‖W‖ per layer against the step, log y, with a dashed guide rule at ``guide``."""
-    data = _positive(frame, "update_ratio")[["step", "epoch", "layer", "update_ratio"]]
-    lines = alt.Chart(data).mark_line(strokeWidth=1.5).encode(
-        x=alt.X("step:Q", title="training step (batch)"),
-        y=alt.Y("update_ratio:Q", title="‖ΔW‖ / ‖W‖ per step", scale=alt.Scale(type="log")),
-        color=_layer_color(data),
-        tooltip=["layer:N", "step:Q", "epoch:Q", alt.Tooltip("update_ratio:Q", title="‖ΔW‖/‖W‖", format=".3e")],
-    )
+    _, raw, smooth = _log_lines(frame, "update_ratio", "‖ΔW‖ / ‖W‖ per step", "‖ΔW‖/‖W‖")
     guide_df = pd.DataFrame({"update_ratio": [guide], "label": [f"guide {guide:g}"]})
     rule = alt.Chart(guide_df).mark_rule(strokeDash=[6, 4], color="#d62728").encode(
         y="update_ratio:Q", tooltip=[alt.Tooltip("label:N", title="rule of thumb")])
     text = alt.Chart(guide_df).mark_text(align="left", dx=4, dy=-7, color="#d62728").encode(
         y="update_ratio:Q", x=alt.value(0), text="label:N")
-    return alt.layer(lines, rule, text, title="Update / weight ratio per layer (log scale)").properties(height=height)
+    return alt.layer(raw, smooth, rule, text, title="Update / weight ratio per layer (log scale)").properties(
+        height=height)
 
 
 def activation_chart(frame, height=260):
@@ -88,18 +104,16 @@ def activation_chart(frame, height=260):
 
 
 def unit_health_chart(frame, height=260):
-    """Share of dead ReLUs and saturated sigmoid/tanh units per layer, in per cent; None if no layer has
-    such units."""
+    """Share of dead ReLUs and of saturated sigmoid/tanh outputs per layer; None if no layer has either."""
     long = frame.melt(id_vars=["step", "epoch", "layer"], value_vars=["dead_frac", "saturated_frac"],
                       var_name="stat", value_name="share").dropna(subset=["share"])
     if long.empty:
         return None
-    long["what"] = long["stat"].map({"dead_frac": "dead (ReLU never > 0)", "saturated_frac": "saturated outputs"})
+    long["what"] = long["stat"].map({"dead_frac": "dead", "saturated_frac": "saturated"})
     long["series"] = long["layer"] + " " + long["what"]
-    return alt.Chart(long, title="Dead or saturated units per layer").mark_line(strokeWidth=1.5).encode(
+    return alt.Chart(long, title="Dead ReLUs / saturated outputs per layer").mark_line(strokeWidth=1.5).encode(
         x=alt.X("step:Q", title="training step (batch)"),
-        y=alt.Y("share:Q", title="share of the layer (dead units, saturated outputs)", axis=alt.Axis(format=".0%"),
-                scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("share:Q", title="share of the layer", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("series:N", title="layer", sort=list(dict.fromkeys(long["series"]))),
-        tooltip=["layer:N", "what:N", "step:Q", alt.Tooltip("share:Q", format=".1%")],
+        tooltip=["layer:N", alt.Tooltip("what:N", title="units"), "step:Q", alt.Tooltip("share:Q", format=".1%")],
     ).properties(height=height)

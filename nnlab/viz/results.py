@@ -47,11 +47,13 @@ def confusion_chart(frame, size=360):
         y=alt.Y("true:N", title="true class", sort=order),
         tooltip=["true:N", "predicted:N", "count:Q", alt.Tooltip("share:Q", title="share of true class", format=".1%")])
     cells = base.mark_rect().encode(
-        color=alt.Color("share:Q", title="share of true class", scale=alt.Scale(scheme="blues", domain=[0, 1]),
+        # a square-root scale, white at 0, so the few mistakes off the diagonal still show
+        color=alt.Color("share:Q", title="share of true class",
+                        scale=alt.Scale(type="sqrt", domain=[0, 1], range=["#ffffff", "#08306b"]),
                         legend=alt.Legend(format=".0%")))
     text = base.mark_text(fontSize=11 if len(order) <= 10 else 8).encode(
         text=alt.Text("count:Q"),
-        color=alt.condition("datum.share > 0.5", alt.value("white"), alt.value("#333")))
+        color=alt.condition("datum.share > 0.3", alt.value("white"), alt.value("#333")))
     return alt.layer(cells, text, title="Confusion matrix (test set)").properties(width=size, height=size)
 
 

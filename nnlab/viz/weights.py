@@ -34,12 +34,13 @@ def weight_hist_frame(snapshots, epochs=None, bins=BINS):
         for e, a in arrays.items():
             counts, _ = np.histogram(a, bins=edges)
             share = counts / max(a.size, 1)
-            rows += [{"layer": name, "epoch": e, "lo": edges[i], "hi": edges[i + 1], "mid": (edges[i] + edges[i + 1]) / 2,
-                      "count": int(counts[i]), "share": float(share[i])} for i in range(bins)]
+            rows += [{"layer": name, "epoch": e, "lo": edges[i], "hi": edges[i + 1],
+                      "mid": (edges[i] + edges[i + 1]) / 2, "count": int(counts[i]), "share": float(share[i])}
+                     for i in range(bins)]
     return pd.DataFrame(rows, columns=["layer", "epoch", "lo", "hi", "mid", "count", "share"])
 
 
-def weight_hist_chart(frame, columns=3, width=260, height=170):
+def weight_hist_chart(frame, columns=3, width=210, height=160):
     """One panel per layer, one step-shaped histogram per epoch (dark = initialisation, bright = latest)."""
     epochs = sorted(frame["epoch"].unique().tolist())
     layers = list(dict.fromkeys(frame["layer"]))

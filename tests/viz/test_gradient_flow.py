@@ -42,21 +42,37 @@ def test_grad_norm_chart_is_log_scaled_and_skips_zero_norms():
     h = make_history(3)
     h.steps[1].layers["L1 dense"]["grad_norm"] = 0.0  # a dead layer: nothing to draw on a log scale
     chart = gf.grad_norm_chart(gf.layer_stats_frame(h))
-    spec = chart.to_dict()
-    assert spec["encoding"]["y"]["scale"]["type"] == "log"
-    assert spec["encoding"]["y"]["title"] == "‖∂L/∂W‖" and spec["encoding"]["x"]["title"]
-    assert spec["encoding"]["color"]["field"] == "layer"
-    assert len(chart.data) == 8 and (chart.data["grad_norm"] > 0).all()
-    assert spec["encoding"]["color"]["sort"] == ["L1 dense", "L2 dense", "L3 dense"]
+    raw, smooth = chart.to_dict()["layer"]
+    for part, field in ((raw, "grad_norm"), (smooth, "smoothed")):
+        assert part["encoding"]["y"]["scale"]["type"] == "log" and part["encoding"]["y"]["field"] == field
+        assert part["encoding"]["y"]["title"] == "‖∂L/∂W‖" and part["encoding"]["x"]["title"]
+        assert part["encoding"]["color"]["field"] == "layer"
+        assert part["encoding"]["color"]["sort"] == ["L1 dense", "L2 dense", "L3 dense"]
+    assert {t["field"] for t in smooth["encoding"]["tooltip"]} >= {"layer", "step", "grad_norm", "smoothed"}
+    data = chart.data  # shared by both layers
+    assert len(data) == 8 and (data["grad_norm"] > 0).all()
+
+
+def test_smooth_log_is_a_geometric_ema_per_layer():
+    frame = gf.layer_stats_frame(make_history(3))
+    out = gf.smooth_log(frame, "grad_norm", beta=0.5)
+    l1 = out[out.layer == "L1 dense"]
+    # grad norms 1e-5·(1, 2, 3): EMA of the logs, bias-corrected, then exp
+    logs = np.log([1e-5, 2e-5, 3e-5])
+    expected = np.exp([logs[0], (0.25 * logs[0] + 0.5 * logs[1]) / 0.75,
+                       (0.125 * logs[0] + 0.25 * logs[1] + 0.5 * logs[2]) / 0.875])
+    assert l1["smoothed"].to_numpy() == pytest.approx(expected)
+    assert out[out.layer == "L3 dense"]["smoothed"].iloc[0] == pytest.approx(1.0)
 
 
 def test_update_ratio_chart_has_a_guide_rule_at_1e_3():
     chart = gf.update_ratio_chart(gf.layer_stats_frame(make_history(3)))
-    lines, rule, _ = chart.layer
-    assert lines.to_dict()["encoding"]["y"]["scale"]["type"] == "log"
+    raw, smooth, rule, _ = chart.layer
+    assert raw.to_dict()["encoding"]["y"]["scale"]["type"] == "log"
     assert rule.data["update_ratio"].tolist() == [1e-3]
     assert rule.to_dict()["mark"]["type"] == "rule"
-    assert sorted(lines.data["update_ratio"].unique()) == pytest.approx([1e-3, 2e-3, 3e-3])
+    assert sorted(raw.data["update_ratio"].unique()) == pytest.approx([1e-3, 2e-3, 3e-3])
+    assert smooth.data["smoothed"].to_numpy() == pytest.approx(smooth.data["update_ratio"].to_numpy())  # constant
 
 
 def test_activation_and_unit_health_charts():

@@ -1,0 +1,229 @@
+"""The live training loop of the Training page: buttons, progress, and charts redrawn as records arrive.
+
+How Stop works in Streamlit: clicking any button while the script runs makes Streamlit interrupt the
+running script at its next ``st.*`` call and start it again. So the loop never keeps anything only in
+local variables: the network is trained in place (it lives in ``st.session_state``), every record is
+appended to the session's History the moment it arrives, and a ``tr_running`` flag marks a run in
+progress. The next run finds the flag still set, knows the loop was interrupted, and says so; the
+model and the curves so far are kept. Training only ever starts on a Train click, never on a rerun.
+"""
+import time
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from ..config import build_optimizer
+from ..engine import EpochRecord, ErrorRecord, StepRecord, train
+from ..viz import boundary, curves
+from . import state
+
+EPOCH_REDRAW_S = 1.0  # redraw the charts at the end of an epoch at most once a second …
+STEP_REDRAW_S = 2.0  # … and within a long epoch every two seconds (browsers re-render every chart)
+PROGRESS_S = 0.25
+
+
+def describe(net, cfg):
+    """One line naming the network and the training settings, e.g. "784 → 128 relu → 10 softmax · …"."""
+    parts = [str(net.n_inputs)]
+    for row in net.summary():
+        if row["kind"] == "dropout":
+            continue
+        shape = row["output shape"]
+        size = shape[0] if len(shape) == 1 else "×".join(map(str, shape))
+        parts.append(f"{size} {row['activation']}".strip() if row["kind"] == "dense" else f"{row['kind']} {size}")
+    return (" → ".join(parts) + f" · {net.n_params:,} parameters · {cfg.optimizer} lr {cfg.lr:g} · "
+            f"{cfg.schedule} schedule · batch {cfg.batch_size} · L2 {cfg.l2:g}")
+
+
+def _epochs(n):
+    return f"{n} epoch" if n == 1 else f"{n} epochs"
+
+
+def _set_outcome(hist, kind, message):
+    st.session_state.tr_outcome = {"history": hist, "kind": kind, "message": message}
+
+
+def check_interrupted(hist):
+    """If the previous script run was training when it was interrupted (Stop, or any other click),
+    record that; the model and history already hold everything up to the last finished step."""
+    running = st.session_state.pop("tr_running", None)
+    if running is None or running["history"] is not hist:
+        return
+    if hist.steps:
+        last = hist.steps[-1]
+        _set_outcome(hist, "stopped", f"Stopped at epoch {last.epoch}, step {last.step}; the model keeps what it "
+                                      f"learned ({_epochs(hist.last_epoch)} completed in all). Press Train to "
+                                      "continue.")
+    else:
+        _set_outcome(hist, "stopped", "Stopped before the first step; the model is unchanged.")
+
+
+def show_outcome(hist, where):
+    """The last run's result (stopped / diverged / finished) in the placeholder ``where``, while it
+    still belongs to this history."""
+    outcome = st.session_state.get("tr_outcome")
+    if not outcome or outcome["history"] is not hist:
+        where.empty()
+        return
+    show = {"stopped": where.warning, "error": where.error, "done": where.success}[outcome["kind"]]
+    show(outcome["message"], icon={"stopped": ":material/pause_circle:", "error": ":material/error:",
+                                   "done": ":material/check_circle:"}[outcome["kind"]])
+
+
+def controls(hist, cfg):
+    """Train / Stop / Reset buttons in one row; returns True when Train was clicked."""
+    c1, c2, c3, c4 = st.columns([1.3, 0.8, 1.2, 3])
+    clicked = c1.button(f"Train {_epochs(cfg.epochs)}", key="tr_train", type="primary",
+                        icon=":material/play_arrow:",
+                        help="Train from the current weights with the sidebar's settings (epochs, optimiser, "
+                             "learning rate, batch size). A second click continues training.")
+    c2.button("Stop", key="tr_stop", icon=":material/stop:",
+              help="Stop training; the model keeps what it has learned so far.")
+    c3.button("Reset weights", key="tr_reset", icon=":material/restart_alt:", on_click=state.reset_model,
+              args=("Training reset: a fresh, untrained model with the same settings.",),
+              help="Forget the training so far and start again from freshly initialised weights.")
+    if hist.steps:
+        c4.caption(f"Trained so far: {_epochs(hist.last_epoch)}, {hist.n_steps:,} steps. Training again continues "
+                   "from these weights.")
+    return clicked
+
+
+class LiveView:
+    """The placeholders the loop redraws: progress, headline numbers, learning curves, and for 2-D
+    data the decision boundary. ``draw`` fills them from a History; the loop and a plain rerun share it."""
+
+    def __init__(self, dataset):
+        self.data = dataset
+        self.held_label = dataset.held_out()[2]
+        self.is_2d = dataset.n_features == 2 and dataset.task == "classification"
+        self.outcome = st.empty()
+        self.progress = st.empty()
+        self.metrics = st.empty()
+        if self.is_2d:
+            left, right = st.columns([1, 1.15])
+            self.boundary = left.empty()
+            self.batch = right.empty()
+            r1, r2 = right.columns(2)
+            self.loss, self.acc = r1.empty(), r2.empty()
+        else:
+            c1, c2, c3 = st.columns(3)
+            self.batch, self.loss, self.acc = c1.empty(), c2.empty(), c3.empty()
+            self.boundary = None
+
+    def draw(self, hist, net):
+        self._metrics(hist)
+        epochs = curves.epoch_frame(hist, self.held_label)
+        if hist.steps:
+            self.batch.altair_chart(curves.batch_loss_chart(curves.batch_loss_frame(hist)), width="stretch")
+        else:
+            self.batch.info("No training yet: press **Train** to start. The curves draw themselves as the "
+                            "network learns.")
+        if len(epochs):
+            self.loss.altair_chart(curves.epoch_chart(epochs, "loss"), width="stretch")
+            if (epochs["metric"] == "accuracy").any():
+                self.acc.altair_chart(curves.epoch_chart(epochs, "accuracy"), width="stretch")
+        if self.boundary is not None:
+            x, y = self.data.x_train, self.data.y_train
+            cells = boundary.boundary_frame(net, x, self.data.class_names)
+            title = f"Decision boundary after {_epochs(hist.last_epoch)}" if hist.epochs else \
+                "Decision boundary (untrained)"
+            self.boundary.altair_chart(boundary.boundary_chart(
+                cells, boundary.points_frame(x, y, self.data.class_names), self.data.class_names,
+                self.data.feature_names, title=title), width="content")
+
+    def _metrics(self, hist):
+        if not hist.epochs:
+            self.metrics.empty()
+            return
+        last, prev = hist.epochs[-1], (hist.epochs[-2] if len(hist.epochs) > 1 else None)
+        items = [("Epochs trained", f"{last.epoch}", None, "normal"),
+                 ("Train loss", f"{last.train_loss:.4f}", prev and f"{last.train_loss - prev.train_loss:+.4f}",
+                  "inverse")]
+        if last.val_loss is not None:
+            items.append((f"{self.held_label.capitalize()} loss", f"{last.val_loss:.4f}",
+                          prev and prev.val_loss is not None and f"{last.val_loss - prev.val_loss:+.4f}", "inverse"))
+        if last.val_acc is not None:
+            items.append((f"{self.held_label.capitalize()} accuracy", f"{last.val_acc:.2%}",
+                          prev and prev.val_acc is not None and f"{100 * (last.val_acc - prev.val_acc):+.2f} pp",
+                          "normal"))
+        with self.metrics.container():
+            for col, (label, value, delta, color) in zip(st.columns(len(items)), items):
+                col.metric(label, value, delta or None, delta_color=color)
+
+
+def _progress(view, done, total, epoch, epochs, t0):
+    elapsed = time.perf_counter() - t0
+    eta = elapsed / done * (total - done) if done else 0
+    view.progress.progress(min(done / total, 1.0), text=f"Epoch {epoch}/{epochs} · step {done:,}/{total:,} · "
+                                                        f"{elapsed:.1f} s elapsed · about {eta:.0f} s left")
+
+
+def run(net, dataset, cfg, hist, view):
+    """Train ``net`` in place for ``cfg.epochs`` more epochs, appending every record to ``hist`` (with
+    step and epoch numbers continuing from earlier runs) and redrawing ``view`` as it goes."""
+    ss = st.session_state
+    ss.pop("tr_outcome", None)
+    x_val, y_val, held = dataset.held_out()
+    opt_key = (cfg.optimizer, cfg.lr, cfg.l2)
+    saved = ss.get("tr_optimizer")
+    try:
+        # Continue with the optimiser's state (Adam's moments) when it belongs to this very history.
+        optimizer = saved["optimizer"] if saved and saved["history"] is hist and saved["key"] == opt_key \
+            else build_optimizer(cfg)
+    except ValueError as exc:
+        _set_outcome(hist, "error", f"Cannot train: {exc}")
+        show_outcome(hist, view.outcome)
+        return
+    records = train(net, dataset.x_train, dataset.y_train, epochs=cfg.epochs, batch_size=cfg.batch_size,
+                    optimizer=optimizer, schedule=cfg.schedule, x_val=x_val, y_val=y_val,
+                    seed=cfg.seed + hist.last_epoch)
+    ss.tr_optimizer = {"history": hist, "key": opt_key, "optimizer": optimizer}
+    step0 = hist.n_steps
+    epoch0 = hist.steps[-1].epoch if hist.steps else 0
+    secs0 = hist.epochs[-1].seconds if hist.epochs else 0.0
+    per_epoch = -(-len(dataset.x_train) // cfg.batch_size)
+    total = per_epoch * cfg.epochs
+    ss.tr_running = {"history": hist}
+    try:
+        _consume(records, net, cfg, hist, view, step0, epoch0, secs0, total, held)
+    except ValueError as exc:  # the trainer checks its inputs when it starts
+        _set_outcome(hist, "error", f"Cannot train: {exc}")
+    # Not reached when Stop interrupts the loop: the flag then tells the next run (see the module doc).
+    ss.pop("tr_running", None)
+    view.progress.empty()
+    show_outcome(hist, view.outcome)
+    view.draw(hist, net)
+
+
+def _consume(records, net, cfg, hist, view, step0, epoch0, secs0, total, held):
+    """Take the trainer's records as they come: renumber, keep, snapshot, redraw (throttled)."""
+    t0 = last_draw = last_progress = time.perf_counter()
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported as an ErrorRecord
+        for record in records:
+            if isinstance(record, ErrorRecord):
+                hist.add(replace(record, step=record.step + step0, epoch=record.epoch + epoch0))
+                _set_outcome(hist, "error", record.message)
+                break
+            if isinstance(record, StepRecord):
+                hist.add(replace(record, step=record.step + step0, epoch=record.epoch + epoch0))
+            else:
+                hist.add(replace(record, step=record.step + step0, epoch=record.epoch + epoch0,
+                                 seconds=record.seconds + secs0))
+                hist.snapshot(record.epoch + epoch0, net)
+                hist.thin_snapshots()
+            now = time.perf_counter()
+            done = record.step
+            if now - last_progress >= PROGRESS_S or isinstance(record, EpochRecord):
+                _progress(view, done, total, record.epoch, cfg.epochs, t0)
+                last_progress = now
+            gap = now - last_draw
+            if gap >= STEP_REDRAW_S or (isinstance(record, EpochRecord) and gap >= EPOCH_REDRAW_S):
+                view.draw(hist, net)
+                last_draw = time.perf_counter()
+        else:
+            last = hist.epochs[-1]
+            acc = f", {held} accuracy {last.val_acc:.2%}" if last.val_acc is not None else ""
+            secs = time.perf_counter() - t0
+            _set_outcome(hist, "done",
+                         f"Trained {_epochs(cfg.epochs)} in {secs:.2g} s ({hist.last_epoch} in all){acc}.")

@@ -1,0 +1,186 @@
+"""AppTest of the Training page: training fills the history and the charts carry its numbers; the
+vanishing preset is diagnosed; divergence shows an error, not a traceback; an interrupted run keeps its
+model and curves; nothing trains on a plain rerun."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nnlab.viz import curves
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "pages/lab/training.py"
+
+
+def open_page(preset=None, epochs=None):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    if preset:
+        at.selectbox(key="sb_preset").select(preset).run()
+    if epochs:
+        at.number_input(key="sb_epochs").set_value(epochs).run()
+    assert not at.exception
+    return at
+
+
+def train(at):
+    at.button(key="tr_train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at.session_state["history"]
+
+
+def charts(at):
+    """title -> (spec, [data frames]) for every Vega-Lite chart on the page, read back from the protos."""
+    out = {}
+    for el in at.get("vega_lite_chart"):
+        spec = json.loads(el.proto.spec)
+        title = spec.get("title")
+        title = title.get("text") if isinstance(title, dict) else title
+        frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in el.proto.datasets]
+        out[title] = (spec, frames)
+    return out
+
+
+def texts(elements):
+    return [e.value for e in elements]
+
+
+def test_before_training_invites_a_click_and_draws_no_curves():
+    at = open_page()
+    assert [b.label for b in at.button] == ["Train 10 epochs", "Stop", "Reset weights"]
+    assert any("No training yet" in t for t in texts(at.info))
+    assert len(at.session_state["history"]) == 0
+    assert not charts(at) and not at.tabs
+    assert any("784 → 128 relu → 64 relu → 10 softmax" in c.value for c in at.caption)
+
+
+def test_spirals_two_epochs_fill_history_and_charts_with_its_numbers():
+    at = open_page("Spirals 2-8-8-1 tanh", epochs=2)
+    hist = train(at)
+    assert hist.last_epoch == 2 and len(hist.steps) == 2 * 18  # 280 training points, batches of 16
+    assert any(t.startswith("Trained 2 epochs") for t in texts(at.success))
+    shown = charts(at)
+    _, (batch,) = shown["Loss of each training batch"]
+    raw = batch[batch.series == curves.RAW]
+    assert raw["step"].tolist() == [r.step for r in hist.steps]
+    assert raw["loss"].to_numpy() == pytest.approx([r.loss for r in hist.steps])
+    _, (loss,) = shown["Loss per epoch"]
+    train_loss = loss[loss.set == "train"].sort_values("epoch")
+    assert train_loss["value"].to_numpy() == pytest.approx([e.train_loss for e in hist.epochs])
+    val = loss[loss.set == "validation"].sort_values("epoch")
+    assert val["value"].to_numpy() == pytest.approx([e.val_loss for e in hist.epochs])
+    _, (acc,) = shown["Accuracy per epoch"]
+    assert acc[acc.set == "validation"].sort_values("epoch")["value"].to_numpy() == pytest.approx(
+        [e.val_acc for e in hist.epochs])
+    spec, frames = shown["Decision boundary after 2 epochs"]
+    assert sorted(len(f) for f in frames) == [280, 3600]  # the points over a 60 × 60 grid
+    for title in ("Gradient norm per layer ‖∂L/∂W‖ (log scale)", "Update / weight ratio per layer (log scale)",
+                  "Weight histograms per layer, by epoch", "Confusion matrix (test set)"):
+        assert title in shown
+    _, (grads,) = shown["Gradient norm per layer ‖∂L/∂W‖ (log scale)"]
+    last = grads[grads.step == hist.n_steps].set_index("layer")["grad_norm"]
+    assert last.to_dict() == pytest.approx({k: v["grad_norm"] for k, v in hist.steps[-1].layers.items()})
+    metric = {m.label: m.value for m in at.metric}
+    assert metric["Epochs trained"] == "2" and metric["Validation accuracy"] == f"{hist.epochs[-1].val_acc:.2%}"
+
+    # A plain rerun draws the same curves and never trains again.
+    at.run()
+    assert at.session_state["history"] is hist and len(hist.steps) == 36
+    assert charts(at)["Loss per epoch"][1][0]["value"].tolist() == loss["value"].tolist()
+
+
+def test_a_second_click_continues_from_the_current_weights():
+    at = open_page("Spirals 2-8-8-1 tanh", epochs=2)
+    hist = train(at)
+    w = at.session_state["model"].get_params(0)["W"]
+    at.run()
+    assert any("Trained so far: 2 epochs, 36 steps. Training again continues" in c.value for c in at.caption)
+    train(at)
+    assert at.session_state["history"] is hist
+    assert [e.epoch for e in hist.epochs] == [1, 2, 3, 4]
+    steps = [r.step for r in hist.steps]
+    assert steps == list(range(1, 73))
+    assert not np.allclose(at.session_state["model"].get_params(0)["W"], w)
+    assert any("(4 in all)" in t for t in texts(at.success))
+
+
+def test_default_mnist_one_epoch_results_and_weights():
+    at = open_page(epochs=1)
+    hist = train(at)
+    assert hist.last_epoch == 1 and len(hist.steps) == 125  # 8000 images, batches of 64
+    net, data = at.session_state["model"], None
+    from nnlab.ui.state import _cached_dataset  # the same cached split the page used
+    data = _cached_dataset("MNIST subset (10k digits)", None, None)
+    pred = net.predict(data.x_test).argmax(axis=1)
+    metric = {m.label: m.value for m in at.metric}
+    assert metric["Test accuracy"] == f"{(pred == data.y_test).mean():.2%}"
+    shown = charts(at)
+    _, (confusion,) = shown["Confusion matrix (test set)"]
+    assert confusion["count"].sum() == 2000
+    assert confusion[confusion.correct]["count"].sum() == int((pred == data.y_test).sum())
+    wrong = [t for t in shown if t and t.startswith("Misclassified test images")]
+    assert wrong and f"{int((pred != data.y_test).sum())} in all" in wrong[0]
+    tiles = [t for t in shown if t and t.startswith("First layer:")]
+    assert tiles and len(shown[tiles[0]][1][0]) == 32
+    _, (hists,) = shown["Weight histograms per layer, by epoch"]
+    assert sorted(hists["epoch"].unique()) == [0, 1] and set(hists["layer"]) == {"L1 dense", "L2 dense", "L3 dense"}
+    assert sorted(hist.snapshots) == [0, 1]
+
+
+def test_vanishing_preset_is_diagnosed_in_words():
+    at = open_page("Vanishing gradients (8 sigmoid layers)", epochs=1)
+    hist = train(at)
+    message = next(t for t in texts(at.warning) if t.startswith("Vanishing gradients"))
+    window = hist.steps[-10:]  # 40 steps: the diagnosis looks at the last 10
+    ratio = np.median([r.layers["L1 dense"]["grad_norm"] for r in window]) / \
+        np.median([r.layers["L9 dense"]["grad_norm"] for r in window])
+    from nnlab.diagnosis import sci
+    assert ratio < 1e-3
+    assert f"layer 1 gets {sci(ratio)} of the last layer's gradient" in message
+
+
+def test_divergence_shows_the_error_and_keeps_finite_weights():
+    at = open_page()
+    at.selectbox(key="sb_dataset").select("Iris").run()
+    at.selectbox(key="sb_loss").select("mse").run()
+    at.selectbox(key="sb_output").select("identity").run()
+    at.selectbox(key="sb_optimizer").select("sgd").run()
+    at.select_slider(key="sb_lr").set_value(3.0).run()
+    hist = train(at)
+    assert len(hist.errors) == 1
+    errors = texts(at.error)
+    assert any(t.startswith("Training diverged at step") and "Lower the learning rate" in t for t in errors)
+    assert not any("Traceback" in t for t in errors)
+    net = at.session_state["model"]
+    assert all(np.isfinite(p).all() for layer in net.param_layers() for p in layer.params.values())
+
+
+def test_an_interrupted_run_keeps_its_model_and_curves():
+    at = open_page("Spirals 2-8-8-1 tanh", epochs=2)
+    hist = train(at)
+    w = at.session_state["model"].get_params(0)["W"]
+    # What Stop leaves behind: the loop was cut off with its running flag still set.
+    at.session_state["tr_running"] = {"history": hist}
+    at.run()
+    assert not at.exception
+    assert any(t.startswith(f"Stopped at epoch 2, step {hist.n_steps}; the model keeps what it learned")
+               for t in texts(at.warning))
+    assert at.session_state["history"] is hist and len(hist.steps) == 36
+    assert np.array_equal(at.session_state["model"].get_params(0)["W"], w)
+    _, (batch,) = charts(at)["Loss of each training batch"]
+    assert batch[batch.series == curves.RAW]["step"].max() == 36
+
+
+def test_reset_weights_forgets_the_training():
+    at = open_page("Spirals 2-8-8-1 tanh", epochs=1)
+    train(at)
+    at.button(key="tr_reset").click().run()
+    assert not at.exception
+    assert len(at.session_state["history"]) == 0
+    assert any("Training reset" in t for t in texts(at.info))
+    assert [b.label for b in at.button][0] == "Train 1 epoch"
