@@ -13,6 +13,10 @@ PAGES = {
         st.Page("pages/lab/backprop.py", title="Backprop", icon="⬅️"),
         st.Page("pages/lab/training.py", title="Training", icon="📉"),
     ],
+    "Your data": [
+        st.Page("pages/lab/data.py", title="Data", icon="🗂️"),
+        st.Page("pages/lab/compare.py", title="Compare", icon="⚖️"),
+    ],
 }
 page = st.navigation(PAGES)
 sidebar.draw()

@@ -1,0 +1,57 @@
+"""Charts for the compare page: overlaid learning curves, decision boundaries side by side, per-layer
+gradient norms side by side. Pure: frames from ``nnlab.compare`` in, ``alt.Chart`` out."""
+import altair as alt
+
+from ..history import downsample
+from . import boundary
+
+PALETTE = "category10"  # one colour per architecture, the same in every chart
+
+
+def _arch_colour(labels):
+    return alt.Color("architecture:N", title="architecture", scale=alt.Scale(domain=list(labels), scheme=PALETTE))
+
+
+def curves_chart(frame, metric, labels=None):
+    """Train (solid) and validation (dashed) curves of one metric, one colour per architecture.
+
+    frame : from ``nnlab.compare.epoch_frame`` (architecture, epoch, split, metric, value)
+    """
+    data = frame[frame["metric"] == metric]
+    labels = labels if labels is not None else list(dict.fromkeys(frame["architecture"]))
+    y_title = "loss (lower is better)" if metric == "loss" else "accuracy (share correct)"
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=_arch_colour(labels),
+        strokeDash=alt.StrokeDash("split:N", title="data", sort=["train", "validation"]),
+        tooltip=["architecture", "split", "epoch", alt.Tooltip("value:Q", title=metric, format=".4f")],
+    ).properties(title=f"{metric.capitalize()} per epoch", height=280).interactive()
+
+
+BOUNDARY_SIZE = {1: 320, 2: 300, 3: 210, 4: 165}  # px per panel, so up to four fit a wide page with legends
+
+
+def boundaries_row(grids, x, y, class_names, feature_names=("x1", "x2"), size=None):
+    """Decision-boundary charts side by side, the same data points on each: ``grids`` is a list of
+    (title, cells) with cells from ``nnlab.viz.boundary.boundary_frame``."""
+    size = size or BOUNDARY_SIZE.get(len(grids), 165)
+    points = boundary.points_frame(x, y, class_names)
+    return alt.hconcat(*[boundary.boundary_chart(cells, points, class_names, feature_names, title=title, size=size)
+                         for title, cells in grids])
+
+
+def grad_norm_chart(frame, labels=None):
+    """Mean gradient norm per layer and epoch, one panel per architecture (log scale: norms span decades).
+
+    frame : from ``nnlab.compare.grad_norm_frame`` (architecture, epoch, layer, grad_norm)
+    """
+    labels = labels if labels is not None else list(dict.fromkeys(frame["architecture"]))
+    data = downsample(frame[frame["grad_norm"] > 0], max_rows=5000)
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("grad_norm:Q", title="mean ‖∂L/∂W‖ per step (log)", scale=alt.Scale(type="log")),
+        color=alt.Color("layer:N", title="layer"),
+        tooltip=["architecture", "layer", "epoch", alt.Tooltip("grad_norm:Q", title="gradient norm", format=".3g")],
+    ).properties(width=220, height=220).facet(
+        column=alt.Column("architecture:N", title=None, sort=list(labels)))

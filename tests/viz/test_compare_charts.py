@@ -1,0 +1,54 @@
+"""Compare-page charts: one colour per architecture across charts, boundaries with the data points."""
+import numpy as np
+import pytest
+
+from nnlab import compare
+from nnlab.config import LabConfig
+from nnlab.data.builtin import load_dataset
+from nnlab.viz import compare as vc
+from nnlab.viz.boundary import RESOLUTION
+
+BASE = LabConfig(dataset="Blobs", n_samples=150, noise=0.1)
+
+
+@pytest.fixture(scope="module")
+def results():
+    ds = load_dataset("Blobs", n_samples=150, noise=0.1)
+    cfgs = [("one", LabConfig(hidden=(4,), activations=("tanh",), lr=0.03)),
+            ("two", LabConfig(hidden=(8, 8), activations=("relu", "relu"), lr=0.03))]
+    cfgs = [(label, compare.shared_config(c, BASE, 2, 0)) for label, c in cfgs]
+    return ds, compare.run_comparison(cfgs, ds, {})
+
+
+def test_curves_have_one_colour_per_architecture_and_dashes_per_split(results):
+    _, res = results
+    spec = vc.curves_chart(compare.epoch_frame(res), "loss").to_dict()
+    enc = spec["encoding"]
+    assert enc["color"]["field"] == "architecture" and enc["color"]["scale"]["domain"] == ["one", "two"]
+    assert enc["strokeDash"]["field"] == "split" and enc["tooltip"]
+    rows = list(spec["datasets"].values())[0]
+    assert {r["metric"] for r in rows} == {"loss"} and len(rows) == 2 * 2 * 2
+
+
+def test_boundaries_side_by_side_with_the_same_points(results):
+    ds, res = results
+    chart = vc.boundaries_row([(r.label, r.boundary) for r in res], ds.x_train, ds.y_train, ds.class_names)
+    spec = chart.to_dict()
+    assert [panel["title"] for panel in spec["hconcat"]] == ["one", "two"]
+    for panel, r in zip(spec["hconcat"], res):
+        heat, dots = panel["layer"]
+        cells = spec["datasets"][heat["data"]["name"]]
+        pts = spec["datasets"][dots["data"]["name"]]
+        assert len(cells) == RESOLUTION ** 2 and len(pts) == len(ds.x_train)
+        assert [c["predicted"] for c in cells[:50]] == r.boundary["predicted"].tolist()[:50]
+        assert {p["class"] for p in pts} == set(ds.class_names)
+
+
+def test_grad_norm_chart_is_faceted_by_architecture_on_a_log_scale(results):
+    _, res = results
+    spec = vc.grad_norm_chart(compare.grad_norm_frame(res)).to_dict()
+    assert spec["facet"]["column"]["field"] == "architecture"
+    assert spec["spec"]["encoding"]["y"]["scale"]["type"] == "log"
+    rows = list(spec["datasets"].values())[0]
+    assert {r["architecture"] for r in rows} == {"one", "two"}
+    assert all(r["grad_norm"] > 0 for r in rows)
