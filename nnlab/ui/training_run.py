@@ -83,9 +83,8 @@ def controls(hist, cfg):
     c3.button("Reset weights", key="tr_reset", icon=":material/restart_alt:", on_click=state.reset_model,
               args=("Training reset: a fresh, untrained model with the same settings.",),
               help="Forget the training so far and start again from freshly initialised weights.")
-    if hist.steps:
-        c4.caption(f"Trained so far: {_epochs(hist.last_epoch)}, {hist.n_steps:,} steps. Training again continues "
-                   "from these weights.")
+    c4.caption("Each click trains from the current weights, so a second click continues; **Reset weights** "
+               "starts again from a fresh initialisation.")
     return clicked
 
 
@@ -155,8 +154,9 @@ class LiveView:
 def _progress(view, done, total, epoch, epochs, t0):
     elapsed = time.perf_counter() - t0
     eta = elapsed / done * (total - done) if done else 0
-    view.progress.progress(min(done / total, 1.0), text=f"Epoch {epoch}/{epochs} · step {done:,}/{total:,} · "
-                                                        f"{elapsed:.1f} s elapsed · about {eta:.0f} s left")
+    text = (f"This run: epoch {epoch}/{epochs} · step {done:,}/{total:,} · {elapsed:.1f} s elapsed · "
+            f"about {eta:.0f} s left")
+    view.progress.progress(min(done / total, 1.0), text=text)
 
 
 def run(net, dataset, cfg, hist, view):

@@ -60,10 +60,10 @@ def epoch_frame(history, held_out="validation"):
     return pd.DataFrame(rows, columns=["epoch", "set", "metric", "value"])
 
 
-def batch_loss_chart(frame, title="Loss of each training batch", height=260):
+def batch_loss_chart(frame, title="Loss of each training batch", height=300):
     """Raw batch losses as a faint line, the smoothed curve bold on top."""
     color = alt.Color("series:N", title=None, scale=alt.Scale(domain=[RAW, SMOOTH], range=["#9ecae1", "#08519c"]),
-                      legend=alt.Legend(orient="top-right"))
+                      legend=alt.Legend(orient="top", direction="horizontal"))
     return alt.Chart(frame, title=title).mark_line().encode(
         x=alt.X("step:Q", title="training step (batch)"),
         y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
@@ -74,7 +74,7 @@ def batch_loss_chart(frame, title="Loss of each training batch", height=260):
     ).properties(height=height)
 
 
-def epoch_chart(frame, metric, height=260):
+def epoch_chart(frame, metric, height=300):
     """Train vs held-out ``metric`` ("loss" or "accuracy") per epoch, lines with points."""
     if metric not in ("loss", "accuracy"):
         raise ValueError(f"metric={metric!r}: choose 'loss' or 'accuracy'")
@@ -88,7 +88,7 @@ def epoch_chart(frame, metric, height=260):
         x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1, format="d")),
         y=y,
         color=alt.Color("set:N", title=None, sort=sets, scale=alt.Scale(domain=sets, range=["#1f77b4", "#ff7f0e"]),
-                        legend=alt.Legend(orient="bottom-right" if is_acc else "top-right")),
+                        legend=alt.Legend(orient="top", direction="horizontal")),
         tooltip=[alt.Tooltip("set:N"), alt.Tooltip("epoch:Q"),
                  alt.Tooltip("value:Q", title=metric, format=".2%" if is_acc else ".4f")],
     )

@@ -12,6 +12,7 @@ from .curves import auto_beta, ema
 
 MAX_ROWS = 5000
 GUIDE_RATIO = 1e-3
+LOG_AXIS = alt.Axis(format="~e")  # 1e-5, 1e-3, 1e+0: one style over many decades
 STATS = ["grad_norm", "weight_norm", "update_ratio", "act_mean", "act_std", "dead_frac", "saturated_frac"]
 
 
@@ -45,7 +46,8 @@ def _positive(frame, column):
 
 def _layer_color(frame):
     order = list(dict.fromkeys(frame["layer"]))
-    return alt.Color("layer:N", title="layer", sort=order, scale=alt.Scale(scheme="viridis", domain=order))
+    return alt.Color("layer:N", title="layer", sort=order, scale=alt.Scale(scheme="viridis", domain=order),
+                     legend=alt.Legend(symbolType="stroke", symbolOpacity=1))
 
 
 def smooth_log(frame, column, beta=None):
@@ -64,9 +66,9 @@ def _log_lines(frame, column, y_title, tip_title):
     color = _layer_color(data)
     x = alt.X("step:Q", title="training step (batch)")
     raw = alt.Chart(data).mark_line(strokeWidth=0.8, opacity=0.3).encode(
-        x=x, y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(type="log")), color=color)
+        x=x, y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(type="log"), axis=LOG_AXIS), color=color)
     smooth = alt.Chart(data).mark_line(strokeWidth=2.2).encode(
-        x=x, y=alt.Y("smoothed:Q", title=y_title, scale=alt.Scale(type="log")), color=color,
+        x=x, y=alt.Y("smoothed:Q", title=y_title, scale=alt.Scale(type="log"), axis=LOG_AXIS), color=color,
         tooltip=["layer:N", "step:Q", "epoch:Q", alt.Tooltip(f"{column}:Q", title=tip_title, format=".3e"),
                  alt.Tooltip("smoothed:Q", title="smoothed", format=".3e")])
     return data, raw, smooth
@@ -91,16 +93,17 @@ def update_ratio_chart(frame, guide=GUIDE_RATIO, height=280):
 
 
 def activation_chart(frame, height=260):
-    """Mean activation per hidden layer with a ±1 std band: where units sit on their activation curve."""
+    """Mean activation per layer with a ±1 std band: where units sit on their activation curve."""
     data = frame.dropna(subset=["act_mean", "act_std"])[["step", "epoch", "layer", "act_mean", "act_std"]]
     data = data.assign(lo=data["act_mean"] - data["act_std"], hi=data["act_mean"] + data["act_std"])
     base = alt.Chart(data).encode(x=alt.X("step:Q", title="training step (batch)"), color=_layer_color(data))
-    band = base.mark_area(opacity=0.15).encode(y=alt.Y("lo:Q", title="activation (mean ± std)"), y2="hi:Q")
+    band = base.mark_area(opacity=0.1).encode(y=alt.Y("lo:Q", title="activation (mean ± std)"), y2="hi:Q")
     line = base.mark_line(strokeWidth=1.5).encode(
         y="act_mean:Q",
         tooltip=["layer:N", "step:Q", alt.Tooltip("act_mean:Q", title="mean", format=".3f"),
                  alt.Tooltip("act_std:Q", title="std", format=".3f")])
-    return alt.layer(band, line, title="Activations per layer").properties(height=height)
+    # the line first, so the shared legend takes its solid stroke rather than the faint band
+    return alt.layer(line, band, title="Activations per layer").properties(height=height)
 
 
 def unit_health_chart(frame, height=260):

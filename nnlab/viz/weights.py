@@ -74,7 +74,8 @@ def weight_tiles(W, image_shape, units=None, max_tiles=32, ncols=8, size=56, ref
     units = list(range(min(max_tiles, W.shape[1]))) if units is None else list(units)
     tiles = W[:, units].T
     scale = np.abs(tiles).max(axis=1)
-    what = "change since initialisation" if reference is not None else "weights"
+    what = (f"change since initialisation (largest {np.abs(tiles).max():.2g})" if reference is not None
+            else "weights")
     return image_grid(tiles, (h, w), captions=[f"unit {u + 1}" for u in units], ncols=ncols, size=size,
                       cmap="diverging",
                       tooltips={"max |w|": [float(f"{s:.4g}") for s in scale]},

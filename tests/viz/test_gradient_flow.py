@@ -79,7 +79,7 @@ def test_activation_and_unit_health_charts():
     frame = gf.layer_stats_frame(make_history(5))
     chart = gf.activation_chart(frame)
     assert (chart.data["hi"] - chart.data["lo"]).to_numpy() == pytest.approx(np.full(15, 1.0))  # ±1 std of 0.5
-    band, line = chart.to_dict()["layer"]
+    line, band = chart.to_dict()["layer"]
     assert band["mark"]["type"] == "area" and band["encoding"]["y2"]["field"] == "hi"
     assert line["encoding"]["y"]["field"] == "act_mean"
     health = gf.unit_health_chart(frame)
