@@ -8,14 +8,16 @@ import pandas as pd
 from .images import image_grid
 
 BINS = 40
+MAX_ROWS = 5000
 
 
-def weight_hist_frame(snapshots, epochs=None, bins=BINS):
+def weight_hist_frame(snapshots, epochs=None, bins=BINS, max_rows=MAX_ROWS):
     """Long frame (layer, epoch, lo, hi, mid, count, share): each layer's weight histogram at each
     chosen epoch, on bins shared across those epochs so the shapes compare directly.
 
     snapshots : {epoch: {layer name: weight array}} (History.snapshots; epoch 0 = initialisation).
     epochs : epochs to show (default: all snapshots); unknown epochs raise ValueError.
+    max_rows : fewer bins (at least 5) when layers × epochs × bins would exceed it.
     """
     epochs = sorted(snapshots) if epochs is None else sorted(epochs)
     missing = [e for e in epochs if e not in snapshots]
@@ -23,6 +25,7 @@ def weight_hist_frame(snapshots, epochs=None, bins=BINS):
         raise ValueError(f"epochs {missing} have no weight snapshot; choose from {sorted(snapshots)}")
     rows = []
     layers = list(dict.fromkeys(name for e in epochs for name in snapshots[e]))
+    bins = max(5, min(bins, max_rows // max(1, len(layers) * len(epochs))))
     for name in layers:
         arrays = {e: np.asarray(snapshots[e][name], dtype=np.float64).ravel() for e in epochs if name in snapshots[e]}
         arrays = {e: a[np.isfinite(a)] for e, a in arrays.items()}

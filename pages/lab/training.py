@@ -53,10 +53,13 @@ with tab_weights:
     if not epochs:
         st.info("No weight snapshots yet: they are taken at initialisation and after every epoch.")
     else:
+        # Initialisation, the middle and the latest epoch; follow new epochs unless the user chose others.
         default = sorted({epochs[0], epochs[len(epochs) // 2], epochs[-1]})
-        if not set(st.session_state.get("tr_hist_epochs") or []) <= set(epochs):
-            st.session_state.pop("tr_hist_epochs")
-        st.session_state.setdefault("tr_hist_epochs", default)
+        ss = st.session_state
+        chosen = ss.get("tr_hist_epochs")
+        if chosen is None or chosen == ss.get("tr_hist_default") or not set(chosen) <= set(epochs):
+            ss.tr_hist_epochs = default
+        ss.tr_hist_default = default
         chosen = st.multiselect("Epochs to compare (0 = initialisation)", epochs, key="tr_hist_epochs")
         if chosen:
             st.altair_chart(weights.weight_hist_chart(weights.weight_hist_frame(hist.snapshots, chosen)))

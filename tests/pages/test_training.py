@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from nnlab.data.dataset import Dataset
 from nnlab.viz import curves
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -106,6 +107,9 @@ def test_a_second_click_continues_from_the_current_weights():
     assert steps == list(range(1, 73))
     assert not np.allclose(at.session_state["model"].get_params(0)["W"], w)
     assert any("(4 in all)" in t for t in texts(at.success))
+    # the weight histograms follow the new epochs: initialisation, the middle one, the latest
+    _, (hists,) = charts(at)["Weight histograms per layer, by epoch"]
+    assert sorted(hists["epoch"].unique()) == [0, 2, 4]
 
 
 def test_default_mnist_one_epoch_results_and_weights():
@@ -183,3 +187,28 @@ def test_reset_weights_forgets_the_training():
     assert len(at.session_state["history"]) == 0
     assert any("Training reset" in t for t in texts(at.info))
     assert [b.label for b in at.button][0] == "Train 1 epoch"
+
+
+def test_regression_upload_shows_predicted_against_true():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 3)).astype(np.float32)
+    y = (x @ np.array([[1.0], [-2.0], [0.5]]) + 0.1 * rng.normal(size=(300, 1))).astype(np.float32)
+    table = Dataset("My regression", "a test table", x[:200], y[:200], x[200:], y[200:], feature_names=("a", "b", "c"))
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.session_state["user_datasets"] = {"My regression": table}
+    at.switch_page(PAGE)
+    at.run()
+    at.selectbox(key="sb_dataset").select("My regression").run()
+    at.selectbox(key="sb_loss").select("mse").run()
+    at.selectbox(key="sb_output").select("identity").run()
+    at.number_input(key="sb_epochs").set_value(3).run()
+    hist = train(at)
+    assert hist.last_epoch == 3 and hist.epochs[-1].val_acc is None
+    shown = charts(at)
+    assert "Accuracy per epoch" not in shown
+    frames = [v for k, v in shown.items() if k and k.startswith("Predicted vs true")][0][1]
+    points = max(frames, key=len)
+    pred = at.session_state["model"].predict(x[200:]).ravel()
+    assert points["true"].to_numpy() == pytest.approx(y[200:].ravel())
+    assert points["predicted"].to_numpy() == pytest.approx(pred, rel=1e-5, abs=1e-6)

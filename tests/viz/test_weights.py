@@ -28,6 +28,15 @@ def test_hist_frame_shares_bins_across_epochs_and_counts_every_weight():
     assert l1[l1.epoch == 3]["count"].tolist() == np.histogram(snaps[3]["L1 dense"], edges)[0].tolist()
 
 
+def test_hist_frame_uses_fewer_bins_for_many_layers_and_epochs():
+    rng = np.random.default_rng(1)
+    snaps = {e: {f"L{i} dense": rng.normal(size=(8, 8)) for i in range(1, 11)} for e in range(21)}
+    frame = weights.weight_hist_frame(snaps)
+    assert len(frame) <= 5000
+    assert len(frame) == 10 * 21 * (5000 // 210)  # 23 bins instead of 40
+    assert (frame.groupby(["layer", "epoch"])["count"].sum() == 64).all()
+
+
 def test_hist_frame_chosen_epochs_and_unknown_epoch():
     frame = weights.weight_hist_frame(snapshots(), epochs=[3], bins=5)
     assert frame["epoch"].unique().tolist() == [3]
