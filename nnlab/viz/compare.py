@@ -29,16 +29,17 @@ def curves_chart(frame, metric, labels=None):
     ).properties(title=f"{metric.capitalize()} per epoch", height=280).interactive()
 
 
-BOUNDARY_SIZE = {1: 320, 2: 300, 3: 210, 4: 165}  # px per panel, so up to four fit a wide page with legends
+PER_ROW = 2  # two panels (each with its legends) fit a wide page; three or four wrap onto a second row
 
 
-def boundaries_row(grids, x, y, class_names, feature_names=("x1", "x2"), size=None):
-    """Decision-boundary charts side by side, the same data points on each: ``grids`` is a list of
-    (title, cells) with cells from ``nnlab.viz.boundary.boundary_frame``."""
-    size = size or BOUNDARY_SIZE.get(len(grids), 165)
+def boundaries_row(grids, x, y, class_names, feature_names=("x1", "x2"), size=300):
+    """Decision-boundary charts side by side (two per row), the same data points on each: ``grids`` is a
+    list of (title, cells) with cells from ``nnlab.viz.boundary.boundary_frame``."""
     points = boundary.points_frame(x, y, class_names)
-    return alt.hconcat(*[boundary.boundary_chart(cells, points, class_names, feature_names, title=title, size=size)
-                         for title, cells in grids])
+    panels = [boundary.boundary_chart(cells, points, class_names, feature_names, title=title, size=size)
+              for title, cells in grids]
+    rows = [alt.hconcat(*panels[i:i + PER_ROW]) for i in range(0, len(panels), PER_ROW)]
+    return rows[0] if len(rows) == 1 else alt.vconcat(*rows)
 
 
 def grad_norm_chart(frame, labels=None):
@@ -47,11 +48,12 @@ def grad_norm_chart(frame, labels=None):
     frame : from ``nnlab.compare.grad_norm_frame`` (architecture, epoch, layer, grad_norm)
     """
     labels = labels if labels is not None else list(dict.fromkeys(frame["architecture"]))
+    width = 220 if len(labels) <= 3 else 165  # four panels and the legend still fit a wide page
     data = downsample(frame[frame["grad_norm"] > 0], max_rows=5000)
     return alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("grad_norm:Q", title="mean ‖∂L/∂W‖ per step (log)", scale=alt.Scale(type="log")),
         color=alt.Color("layer:N", title="layer"),
         tooltip=["architecture", "layer", "epoch", alt.Tooltip("grad_norm:Q", title="gradient norm", format=".3g")],
-    ).properties(width=220, height=220).facet(
+    ).properties(width=width, height=220).facet(
         column=alt.Column("architecture:N", title=None, sort=list(labels)))

@@ -75,7 +75,8 @@ grids = [(r.label, r.boundary) for r in results if r.boundary is not None]
 if shown_data.n_features == 2 and grids:
     st.subheader("Decision boundaries")
     st.altair_chart(vc.boundaries_row(grids, shown_data.x_train, shown_data.y_train, shown_data.class_names))
-    st.caption("Colour: the class each network predicts at that point, paler where it is unsure. Dots: the "
+    st.caption("Background: each network's prediction at that point — for two classes the probability of class 1 "
+               "(white on the boundary), for more classes the predicted class, paler where it is unsure. Dots: the "
                "training samples in their true class's colour.")
 
 st.subheader("Per-layer gradient norms")

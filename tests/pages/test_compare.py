@@ -82,7 +82,7 @@ def test_three_slots_and_a_preset():
     # the preset keeps its architecture (one sigmoid output for two classes) but trains on the shared data
     assert table.loc["C", "parameters"] == 2 * 8 + 8 + 8 * 8 + 8 + 8 * 1 + 1
     assert table.loc["C", "layers"] == "2-8-8-1 tanh·tanh→sigmoid, adam lr 0.03, batch 16"
-    assert '"hconcat"' in at.get("vega_lite_chart")[2].proto.spec
+    assert '"vconcat"' in at.get("vega_lite_chart")[2].proto.spec  # two panels per row
 
 
 def test_bad_slot_input_and_duplicate_names_block_training():

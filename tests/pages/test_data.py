@@ -133,6 +133,9 @@ BAD_FILES = [
     ("few.csv", b"a,b\n1,x\n2,y\n3,x\n", "at least 10"),
     ("one_class.csv", b"a,b\n" + b"".join(f"{i},same\n".encode() for i in range(20)), "single class"),
     ("huge.csv", b"a,b\n" + b"".join(f"{i},1e39\n".encode() for i in range(20)), "too large for 32-bit"),
+    ("wide.csv", (",".join(f"c{j}" for j in range(1002)) + "\n" + "".join(
+        ",".join(str((i + j) % 7) for j in range(1002)) + "\n" for i in range(12))).encode(), "at most 1,000"),
+    ("noise.csv", bytes(range(256)) * 8, "binary"),
 ]
 
 

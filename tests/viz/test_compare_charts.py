@@ -35,6 +35,9 @@ def test_boundaries_side_by_side_with_the_same_points(results):
     chart = vc.boundaries_row([(r.label, r.boundary) for r in res], ds.x_train, ds.y_train, ds.class_names)
     spec = chart.to_dict()
     assert [panel["title"] for panel in spec["hconcat"]] == ["one", "two"]
+    four = vc.boundaries_row([(str(i), res[0].boundary) for i in range(3)], ds.x_train, ds.y_train,
+                             ds.class_names).to_dict()
+    assert [[p["title"] for p in row["hconcat"]] for row in four["vconcat"]] == [["0", "1"], ["2"]]
     for panel, r in zip(spec["hconcat"], res):
         heat, dots = panel["layer"]
         cells = spec["datasets"][heat["data"]["name"]]
