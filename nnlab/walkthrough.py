@@ -87,3 +87,13 @@ def sgd_step(net, x, t, lr, top=3):
     out_after = copy.forward(x)
     return SGDStep(float(lr), float(loss_before), float(copy.loss_value(out_after, t)), out_before[0].copy(),
                    out_after[0].copy(), changes)
+
+
+def training_status(history):
+    """In words, how far the model has trained: untrained, a few steps, or whole epochs."""
+    if not len(history):
+        return "untrained: fresh initial weights"
+    epochs = history.last_epoch
+    if epochs == 0:
+        return f"trained for {history.n_steps:,} steps (less than one epoch)"
+    return f"trained for {epochs} epoch{'s' if epochs != 1 else ''} ({history.n_steps:,} steps)"

@@ -61,3 +61,21 @@ def test_sgd_step_lowers_the_loss_on_a_copy(net):
     assert len(step.changes) == 4 * 2
     with pytest.raises(ValueError, match="learning rate"):
         sgd_step(net, x, t, lr=0.0)
+
+
+def test_training_status_in_words():
+    from nnlab.engine import train
+    from nnlab.history import History
+    from nnlab.walkthrough import training_status
+
+    net = Network(mlp_spec([4, 3], seed=0))
+    data = _dataset()
+    hist = History()
+    assert training_status(hist) == "untrained: fresh initial weights"
+    records = list(train(net, data.x_train, data.y_train, epochs=2, batch_size=4, seed=0))
+    for r in records[:2]:  # two steps, no finished epoch
+        hist.add(r)
+    assert training_status(hist) == "trained for 2 steps (less than one epoch)"
+    for r in records[2:]:
+        hist.add(r)
+    assert training_status(hist) == f"trained for 2 epochs ({hist.n_steps} steps)"

@@ -4,6 +4,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from .matrices import heatmap
+
+SMALL_LAYER = 20  # units: show b, z, a as numbers rather than bars
+
 # f applied to a number, in LaTeX, per activation; {z} is the number.
 ACTIVATION_LATEX = {
     "sigmoid": (r"\sigma(z)=\frac{1}{1+e^{-z}}", r"\frac{{1}}{{1+e^{{-({z})}}}}"),
@@ -119,7 +123,8 @@ def unit_values_chart(values, labels=None, unit_title="unit", width=720, sequent
     axis, so what the activation does to z is visible unit by unit (ReLU cuts the negative bars off).
 
     values : dict title -> (n,) vector, all the same length (≤ 1,500); the titles in ``sequential``
-    (activations) are drawn in one green, the others blue/red by sign.
+    (activations) are drawn in one green, the others blue/red by sign. Up to SMALL_LAYER units, a
+    heatmap with the numbers in its cells instead, one row per vector.
     """
     vectors = {k: np.asarray(v, dtype=np.float64).ravel() for k, v in values.items()}
     sizes = {v.size for v in vectors.values()}
@@ -129,6 +134,9 @@ def unit_values_chart(values, labels=None, unit_title="unit", width=720, sequent
     if not 1 <= n <= 1500:
         raise ValueError(f"{n} units: this chart shows 1 to 1500 (use a histogram for more)")
     names = [str(s) for s in labels] if labels is not None else [str(i) for i in range(n)]
+    if n <= SMALL_LAYER:  # few units: the numbers themselves, one row per vector
+        return heatmap(np.vstack(list(vectors.values())), "", row_title="", col_title=unit_title,
+                       row_labels=list(vectors), col_labels=names, annotate=True)
     ticks = names if n <= 30 else [names[i] for i in range(0, n, max(1, n // 16))]
     rows = []
     for r, (title, v) in enumerate(vectors.items()):

@@ -52,6 +52,12 @@ def _tick_values(start, stop, max_ticks=16):
     return [v for v in range(start, stop) if v % nice == 0] or [start]
 
 
+def short_number(value):
+    """A number in at most about 7 characters, to fit inside a heatmap cell: 0.56, −0.00062, 1.8e-5."""
+    text = f"{value:.2g}".replace("e-0", "e-").replace("e+0", "e+")
+    return text.replace("-", "−")
+
+
 def heatmap_frame(matrix, rows=None, cols=None, max_cells=MAX_CELLS):
     """Long table (row, col, value) of a window of ``matrix``; raises ValueError if the window has more
     than ``max_cells`` cells. matrix : (n_rows, n_cols) or (n,) (one row)."""
@@ -88,12 +94,23 @@ def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="col
     if windowed:
         title = f"{title} — rows {r0}–{r0 + n_r - 1}, columns {c0}–{c0 + n_c - 1} of {arr.shape[0]}×{arr.shape[1]}"
     annotate = (len(frame) <= ANNOTATE_MAX and n_c <= ANNOTATE_MAX_COLS) if annotate is None else annotate
-    cell = cell or (44 if annotate else max(4, min(22, 640 // max(n_c, 1))))
+    if cell:
+        cell_w = cell_h = cell
+    elif annotate:
+        cell_w = cell_h = 44
+    else:  # fit about 640×480 px: cells need not be square
+        cell_w = int(np.clip(640 // n_c, 4, 40))
+        cell_h = int(np.clip(480 // n_r, 4, 22))
     vmax = float(np.abs(frame["value"]).max()) or 1.0
     if diverging:
         scale = alt.Scale(domain=[-vmax, vmax], **DIVERGING)
     else:
         scale = alt.Scale(**SEQUENTIAL)
+    if annotate:  # white text on dark cells: the strong ends of the diverging scale, the top of the sequential one
+        v = frame["value"].to_numpy()
+        lo, hi = float(v.min()), float(v.max())
+        frame["dark"] = np.abs(v) > 0.6 * vmax if diverging else (v - lo) > 0.55 * (hi - lo) if hi > lo else False
+        frame["label"] = [short_number(x) for x in v]
     sort_r = list(dict.fromkeys(frame["row"]))
     sort_c = list(dict.fromkeys(frame["col"]))
     x_axis = alt.Axis(values=_tick_values(c0, c0 + n_c), labelAngle=0) if col_labels is None and n_c > 16 else \
@@ -108,11 +125,11 @@ def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="col
                  alt.Tooltip("value:Q", title=value_title, format=".6g")])
     layers = [rects]
     if annotate:
-        text_colour = alt.condition(f"abs(datum.value) > {0.6 * vmax}", alt.value("white"), alt.value("black"))
-        layers.append(base.mark_text(fontSize=11).encode(text=alt.Text("value:Q", format=".3~g"),
+        text_colour = alt.condition("datum.dark", alt.value("white"), alt.value("black"))
+        layers.append(base.mark_text(fontSize=11).encode(text="label:N",
                                                          color=text_colour))
     # step sizing: Streamlit's height="content" does not honour a fixed height for discrete axes
-    return alt.layer(*layers).properties(title=title, width=alt.Step(cell), height=alt.Step(cell))
+    return alt.layer(*layers).properties(title=title, width=alt.Step(cell_w), height=alt.Step(cell_h))
 
 
 def summary_frame(array, name="value"):

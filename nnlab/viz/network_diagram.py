@@ -12,6 +12,7 @@ import pandas as pd
 from .matrices import DIVERGING
 
 DRAWN_KINDS = ("dense", "dropout")  # the unit diagram is for fully connected networks
+LABELLED_EDGES = 12  # up to this many edges, each carries its weight as a number
 
 
 def layer_table(net):
@@ -129,6 +130,8 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first"):
 
 def diagram_title(info):
     """The sentence stating what is drawn: N, the strongest-edge rule, and how many weights exist."""
+    if info["n_edges"] == info["n_weights"]:
+        return f"Edges: all {info['n_weights']:,} weights"
     return (f"Edges: the {info['top_edges']} strongest |w| between each pair of drawn layers "
             f"({info['n_edges']} edges drawn of {info['n_weights']:,} weights)")
 
@@ -137,11 +140,12 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
     """The Altair drawing of a dense network (see module docstring). Returns an alt.LayerChart."""
     nodes, edges, info = diagram_frames(net, trace, max_units, top_edges, pick)
     n_cols = len(info["columns"])
-    x = alt.X("column:Q", axis=None, scale=alt.Scale(domain=[-0.4, n_cols - 0.6]))
+    x_scale = alt.Scale(domain=[-0.4, n_cols - 0.6])
+    x = alt.X("column:Q", axis=None, scale=x_scale)
     y_extent = max(float(nodes["y"].abs().max()), 1.0) + 1.2
     y_scale = alt.Scale(domain=[y_extent, -y_extent])
     lines = alt.Chart(edges).mark_rule(opacity=0.75).encode(
-        x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.4, n_cols - 0.6])), x2="x2:Q",
+        x=alt.X("x:Q", axis=None, scale=x_scale), x2="x2:Q",
         y=alt.Y("y:Q", axis=None, scale=y_scale), y2="y2:Q",
         color=alt.Color("w_rel:Q", title=["w ÷ largest |w|", "of its layer pair"],
                         scale=alt.Scale(domain=[-1, 1], **DIVERGING), legend=alt.Legend(gradientLength=140)),
@@ -163,7 +167,13 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
     heads = pd.DataFrame({"column": range(n_cols), "y": -y_extent + 0.45, "name": info["columns"]})
     labels = alt.Chart(heads).mark_text(fontSize=13, fontWeight="bold").encode(
         x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text="name:N")
-    chart = alt.layer(lines, circles, dots, labels).resolve_scale(color="independent")
+    layers = [lines, circles, dots, labels]
+    if 0 < len(edges) <= LABELLED_EDGES:  # a small network: write each weight on its edge
+        mid = edges.assign(mx=(edges["x"] + edges["x2"]) / 2, my=(edges["y"] + edges["y2"]) / 2)
+        layers.insert(1, alt.Chart(mid).mark_text(fontSize=12, dy=-8, color="#333333").encode(
+            x=alt.X("mx:Q", axis=None, scale=x_scale), y=alt.Y("my:Q", axis=None, scale=y_scale),
+            text=alt.Text("w:Q", format=".3f")))
+    chart = alt.layer(*layers).resolve_scale(color="independent")
     return chart.properties(width=width, height=height, title=alt.Title(
         " → ".join(str(c.split("(")[-1].rstrip(")")) for c in info["columns"]) + " units",
         subtitle=[diagram_title(info)], fontSize=15, subtitleFontSize=13)).configure_view(stroke=None)

@@ -4,13 +4,12 @@ import streamlit as st
 from nnlab.ui import state
 from nnlab.ui.sample_picker import pick_sample
 from nnlab.viz.network_diagram import can_draw, layer_table, network_diagram
-from nnlab.walkthrough import clone, sample
+from nnlab.walkthrough import clone, sample, training_status
 
 st.title("Architecture")
 data = state.get_dataset()
 net = clone(state.model())  # the trace below fills layer caches; the user's model is never touched here
-epochs = state.history().last_epoch
-status = f"trained for {epochs} epochs" if epochs else "untrained: fresh initial weights"
+status = training_status(state.history())
 st.caption(f"{data.name} · {net.n_inputs} inputs → {net.n_outputs} outputs · loss {net.spec['loss']} · {status}. "
            "Change the layers in the sidebar.")
 

@@ -46,8 +46,13 @@ bt = net.backward_trace(x, t)
 m = st.columns(3)
 m[0].metric(f"loss ({net.spec['loss']})", f"{bt.loss:.6f}")
 m[1].metric("target", label_text(data, y))
-if data.class_names is not None and bt.output.size > 1:
-    m[2].metric("prediction", f"class {data.class_names[int(np.argmax(bt.output))]}")
+if data.class_names is not None:
+    out = np.asarray(bt.output).ravel()
+    predicted = int(np.argmax(out)) if out.size > 1 else int(out[0] > 0.5)
+    m[2].metric("prediction", f"class {data.class_names[predicted]}",
+                help="the largest output" if out.size > 1 else f"output {out[0]:.4f}: class 1 if above 0.5")
+else:
+    m[2].metric("output", ", ".join(f"{v:.4g}" for v in np.asarray(bt.output).ravel()[:4]))
 st.markdown("Gradient size per layer, from the output back to the input (vanishing gradients show as "
             "norms shrinking towards layer 1):")
 st.dataframe(gradient_overview(bt), hide_index=True, width="stretch")

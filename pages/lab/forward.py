@@ -9,7 +9,7 @@ from nnlab.ui.neuron_editor import edit_neuron
 from nnlab.ui.sample_picker import pick_sample
 from nnlab.viz.forward import (fmt, layer_overview, neuron_latex, neuron_table, probability_chart, softmax_latex,
                                softmax_steps, unit_values_chart)
-from nnlab.walkthrough import clone, sample
+from nnlab.walkthrough import clone, sample, training_status
 
 st.title("Forward pass")
 
@@ -38,9 +38,8 @@ if result is not None:
 st.header("2 · Your network, layer by layer")
 data = state.get_dataset()
 net = clone(state.model())  # traces fill layer caches; the user's model is never touched here
-epochs = state.history().last_epoch
-st.caption(f"{data.name} · {'trained for ' + str(epochs) + ' epochs' if epochs else 'untrained (fresh initial weights)'}"
-           " · each layer computes z = x·W + b, then a = f(z), and passes a on as the next layer's input.")
+st.caption(f"{data.name} · {training_status(state.history())} · each layer computes z = x·W + b, then a = f(z), "
+           "and passes a on as the next layer's input.")
 index = pick_sample(data, "fw")
 x, t, y = sample(data, net, index)
 trace = net.forward_trace(x)
@@ -94,7 +93,8 @@ if out.activation == "softmax" and out.a.size > 1:
     left, right = st.columns([1, 1])
     with left:
         st.dataframe(frame, hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%.5f") for c in frame.columns[1:]})
+                     column_config={c: st.column_config.NumberColumn(format="%.5f" if c.startswith("z") else "%.4g")
+                                    for c in frame.columns[1:]})
         st.latex(softmax_latex(frame, total, k))
         st.caption(f"Largest difference from the engine's softmax output: "
                    f"{np.abs(frame['p = exp ÷ sum'].to_numpy() - p_engine).max():.1e} (float32 rounding).")

@@ -98,3 +98,17 @@ def test_weight_tiles_show_columns_of_W_as_images():
         weight_tiles(W, (7, 7))
     with pytest.raises(ValueError, match="units"):
         weight_tiles(W, (8, 8), units=[25])
+
+
+def test_cell_labels_are_short_enough_to_fit():
+    from nnlab.viz.matrices import short_number
+    assert [short_number(v) for v in (1.82e-5, -0.00062, 0.5, 123456.0, 0.0)] == \
+        ["1.8e−5", "−0.00062", "0.5", "1.2e+5", "0"]
+    rows = _data(heatmap(np.array([[2.99e-8, -0.56]]), "δ").to_dict())
+    assert [r["label"] for r in rows] == ["3e−8", "−0.56"]
+    assert [r["dark"] for r in rows] == [False, True]
+
+
+def test_unannotated_cells_fit_a_screen():
+    spec = heatmap(np.ones((64, 10)), "∂L/∂W").to_dict()
+    assert spec["width"] == {"step": 40} and spec["height"] == {"step": 7}

@@ -44,8 +44,14 @@ def test_layer_overview_counts_switched_off_units():
 
 
 def test_unit_values_chart_rows_share_units():
-    spec = unit_values_chart({"b": [0, 1], "z": [-1, 2], "a": [0, 2]}, sequential=("a",)).to_dict()
+    n = 25
+    spec = unit_values_chart({"b": np.zeros(n), "z": np.arange(n) - 5.0, "a": np.arange(n)},
+                             sequential=("a",)).to_dict()
     assert len(spec["vconcat"]) == 3
     assert spec["vconcat"][2]["encoding"]["color"] == {"value": "#31a354"}
+    small = unit_values_chart({"b": [0, 1], "z": [-1, 2], "a": [0, 2]}).to_dict()  # few units: the numbers
+    rows = next(iter(small["datasets"].values()))
+    assert [(r["row"], r["col"], r["value"]) for r in rows[:2]] == [("b", "0", 0), ("b", "1", 1)]
+    assert small["layer"][1]["mark"]["type"] == "text"
     with pytest.raises(ValueError, match="different lengths"):
         unit_values_chart({"b": [0, 1], "z": [1]})
