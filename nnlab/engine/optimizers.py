@@ -1,6 +1,10 @@
 """Optimisers: objects with one override point, ``_delta(i, grad, lr)``, as in scikit-learn's
 ``BaseOptimizer``. ``step`` adds L2 weight decay, asks for each parameter's change, applies it in
 place, and returns the changes so the trainer can report ‖ΔW‖/‖W‖ without recomputing them.
+
+Every rule here is elementwise, so all gradients are packed into one flat vector and ``_delta`` runs
+once per step on it: a dozen NumPy calls per step instead of a dozen per parameter array, which is
+what small arrays (biases) cost. The numbers are exactly those of a per-array loop.
 """
 import numpy as np
 
@@ -18,16 +22,28 @@ class Optimizer:
         """The change for each parameter, without applying it.
 
         params, grads: lists of arrays in the same order; decay: list of bools, True for arrays that
-        L2 weight decay applies to (weights, not biases).
+        L2 weight decay applies to (weights, not biases). Returns one array per parameter, shaped like it.
         """
         self.t += 1
         lr = self.lr if lr is None else lr
-        deltas = []
-        for i, (p, g, d) in enumerate(zip(params, grads, decay)):
-            if d and self.weight_decay:
-                g = g + self.weight_decay * p  # ∂/∂W of (λ/2)·‖W‖²
-            deltas.append(self._delta(i, g, lr))
-        return deltas
+        if not grads:
+            return []
+        sizes = [g.size for g in grads]
+        dtype = np.result_type(*grads)
+        flat = getattr(self, "_flat", None)
+        if flat is None or flat.size != sum(sizes) or flat.dtype != dtype:
+            flat = self._flat = np.empty(sum(sizes), dtype=dtype)
+        np.concatenate([g.reshape(-1) for g in grads], out=flat)
+        pieces, start = [], 0
+        for p, n in zip(params, sizes):
+            pieces.append((start, start + n, p.shape))
+            start += n
+        if self.weight_decay:
+            for p, d, (a, b, _) in zip(params, decay, pieces):
+                if d:
+                    flat[a:b] += self.weight_decay * p.reshape(-1)  # ∂/∂W of (λ/2)·‖W‖²
+        delta = self._delta(0, flat, lr)  # a new array each step, so returned views stay valid
+        return [delta[a:b].reshape(shape) for a, b, shape in pieces]
 
     def step(self, params, grads, decay, lr=None):
         deltas = self.compute(params, grads, decay, lr)
@@ -67,19 +83,21 @@ class Adam(Optimizer):
     def __init__(self, lr=0.001, weight_decay=0.0, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(lr, weight_decay)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.m, self.v = {}, {}
+        self.m, self.v, self.work = {}, {}, {}
 
     def _delta(self, i, grad, lr):
         if i not in self.m:
-            self.m[i], self.v[i] = np.zeros_like(grad), np.zeros_like(grad)
-        m, v = self.m[i], self.v[i]
+            self.m[i], self.v[i], self.work[i] = np.zeros_like(grad), np.zeros_like(grad), np.empty_like(grad)
+        m, v, work = self.m[i], self.v[i], self.work[i]  # work: scratch space, reused every step
         m *= self.beta1
-        m += (1 - self.beta1) * grad
+        m += np.multiply(grad, 1 - self.beta1, out=work)
         v *= self.beta2
-        v += (1 - self.beta2) * (grad * grad)
+        np.multiply(grad, grad, out=work)
+        work *= 1 - self.beta2
+        v += work
         # Bias-corrected step size folded into one scalar: η·√(1−β₂ᵗ)/(1−β₁ᵗ).
         step = lr * np.sqrt(1 - self.beta2 ** self.t) / (1 - self.beta1 ** self.t)
-        denom = np.sqrt(v)
+        denom = np.sqrt(v, out=work)
         denom += self.eps
         out = m / denom
         out *= -step

@@ -7,6 +7,7 @@ be kept in a history list and drawn later.
 Cheap by design: the per-layer statistics reuse arrays the step already has (gradients, the optimiser's
 changes, the cached activations) and histograms are taken only every ``hist_every`` steps.
 """
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -81,30 +82,58 @@ def evaluate(net, x, y):
     return net.loss_value(out, encode_targets(net, y)), accuracy(out, y)
 
 
-def _norm(a):
-    a = a.ravel()
-    return float(np.sqrt(np.dot(a, a)))
+def _sq_norm(arrays, span):
+    """‖·‖² over the arrays at positions ``span`` (one BLAS dot each: no temporaries)."""
+    total = 0.0
+    for i in span:
+        a = arrays[i].reshape(-1)
+        total += float(np.dot(a, a))
+    return total
 
 
 def _activation_stats(layer):
     a = layer.a
-    stats = {"act_mean": float(a.mean()), "act_std": float(a.std())}
+    flat = a.reshape(-1)
+    mean = float(flat.sum()) / flat.size
+    centred = flat - flat.dtype.type(mean)
+    stats = {"act_mean": mean, "act_std": math.sqrt(float(np.dot(centred, centred)) / flat.size)}
     name = layer.activation.name
     if name in ("relu", "leaky_relu"):
         # A unit is dead on this batch if it is never positive for any sample.
-        stats["dead_frac"] = float(np.mean(a.reshape(a.shape[0], -1).max(axis=0) <= 0))
+        never = a.reshape(a.shape[0], -1).max(axis=0) <= 0
+        stats["dead_frac"] = np.count_nonzero(never) / never.size
     if name in SATURATION:
         lo, hi = SATURATION[name]
-        stats["saturated_frac"] = float(np.mean((a < lo) | (a > hi)))
+        stats["saturated_frac"] = np.count_nonzero((a < lo) | (a > hi)) / a.size
     return stats
+
+
+def _hits(output, labels):
+    """Number of correct class predictions (argmax, or > 0.5 for a single output), as in ``accuracy``."""
+    pred = output[:, 0] > 0.5 if output.shape[1] == 1 else output.argmax(axis=1)
+    return int(np.count_nonzero(pred == labels))
+
+
+def histogram(flat, bins=HIST_BINS):
+    """Exactly ``np.histogram(flat, bins)``, about twice as fast on float data.
+
+    Same edges (NumPy's own linspace between min and max); bin k counts edges[k] <= v < edges[k+1]
+    (the last bin is closed), found as differences of "how many values lie below each inner edge".
+    Constant or non-finite data go to NumPy itself.
+    """
+    lo, hi = flat.min(), flat.max()
+    if flat.dtype.kind != "f" or not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        return np.histogram(flat, bins=bins)
+    edges = np.linspace(lo, hi, bins + 1, endpoint=True, dtype=np.result_type(lo, hi, flat))
+    below = [np.count_nonzero(flat < e) for e in edges[1:-1]]
+    return np.diff(np.array([0, *below, flat.size], dtype=np.intp)), edges
 
 
 def _histograms(layer):
     out = {}
     for key, arrays in (("weights", layer.params), ("grads", layer.grad)):
         flat = np.concatenate([v.ravel() for v in arrays.values()])
-        counts, edges = np.histogram(flat, bins=HIST_BINS)
-        out[key] = (counts, edges)
+        out[key] = histogram(flat)
     return out
 
 
@@ -169,18 +198,20 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
             if augment is not None:
                 xb = np.asarray(augment(xb, rng), dtype=net.dtype)
             out = net.forward(xb, training=True)
-            loss = net.loss_value(out, targets[idx])
-            net.backward(out, targets[idx], need_input_grad=False)
+            tb = targets[idx]
+            loss = net.loss_value(out, tb)
+            net.backward(out, tb, need_input_grad=False)
             grads = [g for layer in layers for g in layer.grad.values()]
             lr = lr_at(optimizer.lr, epoch - 1 + (start / n), epochs)
             deltas = optimizer.compute(params, grads, decay, lr)
+            # Per-layer statistics from arrays the step already has: no copies, one dot per norm.
             stats = {}
-            finite = np.isfinite(loss)
+            finite = math.isfinite(loss)
             for layer, span in zip(layers, spans):
-                g = np.sqrt(sum(_norm(grads[i]) ** 2 for i in span))
-                w = np.sqrt(sum(_norm(params[i]) ** 2 for i in span))
-                d = np.sqrt(sum(_norm(deltas[i]) ** 2 for i in span))
-                finite = finite and np.isfinite(g) and np.isfinite(w) and np.isfinite(d)
+                g = math.sqrt(_sq_norm(grads, span))
+                w = math.sqrt(_sq_norm(params, span))
+                d = math.sqrt(_sq_norm(deltas, span))
+                finite = finite and math.isfinite(g) and math.isfinite(w) and math.isfinite(d)
                 stats[layer.name] = {"grad_norm": g, "weight_norm": w, "update_ratio": d / w if w > 0 else float("inf")}
                 if layer.activation is not None:
                     stats[layer.name].update(_activation_stats(layer))
@@ -204,7 +235,7 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
             loss_sum += loss * len(idx)
             acc = None
             if labels is not None:
-                hits = accuracy(out, labels[idx]) * len(idx)
+                hits = _hits(out, labels[idx])
                 correct += hits
                 acc = hits / len(idx)
             hist = {layer.name: _histograms(layer) for layer in layers} if hist_every and (step - 1) % hist_every == 0 else None

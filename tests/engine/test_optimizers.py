@@ -154,3 +154,23 @@ def test_schedules_at_known_points():
     assert cos(0.1, 12, 10) == pytest.approx(0.0, abs=1e-15)  # clamped past the end
     with pytest.raises(ValueError, match="schedule='linear'"):
         get_schedule("linear")
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_arrays_are_updated_independently_and_deltas_stay_valid(name):
+    """Stepping W and b together equals stepping each alone (bit for bit), and the changes handed
+    back by one step are not overwritten by the next."""
+    together, alone_w, alone_b = (make_optimizer(name, lr=0.05, weight_decay=0.1) for _ in range(3))
+    p_both, p_w, p_b = fresh(), [W0.copy()], [B0.copy()]
+    kept = []
+    for g, gb in ((G1, GB1), (G2, GB2), (G1, GB2)):
+        deltas = together.step(p_both, [g, gb], [True, False])
+        assert [d.shape for d in deltas] == [W0.shape, B0.shape]
+        kept.append([d.copy() for d in deltas] + [deltas])
+        alone_w.step(p_w, [g], [True])
+        alone_b.step(p_b, [gb], [False])
+    np.testing.assert_array_equal(p_both[0], p_w[0])
+    np.testing.assert_array_equal(p_both[1], p_b[0])
+    for *copies, returned in kept:
+        for c, r in zip(copies, returned):
+            np.testing.assert_array_equal(c, r)

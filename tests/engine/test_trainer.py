@@ -5,7 +5,7 @@ import pytest
 
 from nnlab.engine import (EpochRecord, ErrorRecord, Network, StepRecord, evaluate, make_optimizer, mlp_spec,
                           train)
-from nnlab.engine.trainer import HIST_BINS, SATURATION
+from nnlab.engine.trainer import HIST_BINS, SATURATION, histogram
 
 
 def tanh_regression(seed=0, n=24):
@@ -120,6 +120,36 @@ def test_record_sequence_epochs_and_histograms():
     # train_loss is the sample-weighted mean of that epoch's batch losses
     assert ep.train_loss == pytest.approx((16 * sum(s.loss for s in steps[4:7]) + 2 * steps[7].loss) / 50)
     assert 0 < recs[4].seconds <= ep.seconds
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fast_histogram_equals_numpy_exactly(dtype):
+    rng = np.random.default_rng(0)
+    for scale in (1e-3, 1.0, 40.0):
+        flat = (rng.normal(size=20_000) * scale).astype(dtype)
+        flat[::7] = np.round(flat[::7], 1)  # repeated values
+        edges = np.histogram(flat, bins=HIST_BINS)[1]
+        flat = np.concatenate([flat, edges.astype(dtype), edges.astype(dtype)])  # values exactly on every edge
+        counts, got_edges = histogram(flat)
+        want_counts, want_edges = np.histogram(flat, bins=HIST_BINS)
+        np.testing.assert_array_equal(got_edges, want_edges)
+        np.testing.assert_array_equal(counts, want_counts)
+        assert got_edges.dtype == want_edges.dtype and counts.sum() == flat.size
+    const = np.full(10, 0.5, dtype=dtype)  # a constant array (e.g. zero-initialised biases)
+    np.testing.assert_array_equal(histogram(const)[0], np.histogram(const, bins=HIST_BINS)[0])
+
+
+def test_step_histograms_describe_the_weights_and_gradients_after_the_step():
+    net, x, y = tanh_regression()
+    rec = next(train(net, x, y, epochs=1, batch_size=len(x), hist_every=1))
+    layer = net.layers[0]
+    weights_now = np.concatenate([layer.params["W"].ravel(), layer.params["b"].ravel()])
+    grads_now = np.concatenate([layer.grad["W"].ravel(), layer.grad["b"].ravel()])
+    for key, flat in (("weights", weights_now), ("grads", grads_now)):
+        counts, edges = rec.histograms["L1 dense"][key]
+        want = np.histogram(flat, bins=HIST_BINS)
+        np.testing.assert_array_equal(counts, want[0])
+        np.testing.assert_array_equal(edges, want[1])
 
 
 def test_classification_records_have_accuracies():
