@@ -98,6 +98,15 @@ def test_use_this_dataset_makes_the_upload_current_with_softmax_ce():
     assert spec["input_shape"] == [4] and spec["layers"][-1]["units"] == 2
     assert any("“people” is now the current dataset (classification)" in i for i in _texts(at.info))
     assert at.session_state["dt_tab"] == "Upload a CSV"  # the page stays where the user was
+    at.session_state["dt_tab"] = "Built-in datasets"
+    at.run()
+    assert not at.exception
+    look = at.selectbox(key="dt_look_people")
+    assert look.value == "people" and look.format_func(look.value) == "people (current)"
+    rows = next(d.value for d in at.dataframe if "target" in d.value.columns)
+    assert list(rows.columns) == ["height", "weight", "colour=blue", "colour=red", "target"]
+    assert set(rows["target"]) <= {"short", "tall"} and len(rows) == 10
+    assert not any(b.disabled for b in at.button if b.key and b.key.startswith("dt_use_"))  # no built-in is current
 
 
 def test_regression_upload_switches_to_mse_and_identity_and_scales():
