@@ -10,6 +10,15 @@ import numpy as np
 from .engine import Network, encode_targets, gradient_check
 
 
+def largest(values, k):
+    """Indices of the k largest entries of a flat array, largest first (argpartition: O(n), not a sort)."""
+    k = min(int(k), values.size)
+    if k <= 0:
+        return np.array([], dtype=int)
+    idx = np.argpartition(-values, k - 1)[:k] if k < values.size else np.arange(values.size)
+    return idx[np.argsort(-values[idx], kind="stable")]
+
+
 def clone(net, dtype=None):
     """An independent copy of ``net`` (same spec and weights), optionally in another dtype."""
     spec = dict(net.spec)
@@ -78,7 +87,7 @@ def sgd_step(net, x, t, lr, top=3):
     for layer in copy.param_layers():
         for name, p in layer.params.items():
             g = layer.grad[name]
-            for j in np.argsort(-np.abs(g).ravel(), kind="stable")[:top]:
+            for j in largest(np.abs(g).ravel(), top):
                 idx = np.unravel_index(j, p.shape)
                 before, grad = float(p[idx]), float(g[idx])
                 changes.append({"layer": layer.name, "param": name, "index": tuple(int(v) for v in idx),

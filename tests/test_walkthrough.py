@@ -79,3 +79,11 @@ def test_training_status_in_words():
     for r in records[2:]:
         hist.add(r)
     assert training_status(hist) == f"trained for 2 epochs ({hist.n_steps} steps)"
+
+
+def test_largest_returns_the_top_indices_in_order():
+    from nnlab.walkthrough import largest
+    v = np.array([0.1, 5.0, 3.0, 5.5, 0.0])
+    assert largest(v, 3).tolist() == [3, 1, 2]
+    assert largest(v, 10).tolist() == [3, 1, 2, 0, 4]
+    assert largest(v, 0).tolist() == []

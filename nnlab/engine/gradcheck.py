@@ -38,7 +38,7 @@ def gradient_check(net, x, target, eps=1e-6, max_per_param=None, seed=0, trainin
         idx = np.arange(flat.size)
         if max_per_param is not None and flat.size > max_per_param:
             if pick == "largest":
-                idx = np.sort(np.argsort(-np.abs(grad.reshape(-1)), kind="stable")[:max_per_param])
+                idx = np.sort(np.argpartition(-np.abs(grad.reshape(-1)), max_per_param - 1)[:max_per_param])
             else:
                 idx = np.sort(rng.choice(flat.size, max_per_param, replace=False))
         for j in idx:
