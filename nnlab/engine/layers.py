@@ -127,6 +127,8 @@ LAYER_TYPES = {"dense": Dense, "dropout": Dropout}
 
 
 def layer_from_config(cfg):
+    if not isinstance(cfg, dict):
+        raise ValueError(f"layer={cfg!r}: each layer is a dict such as {{'type': 'dense', 'units': 8}}")
     cfg = dict(cfg)
     kind = cfg.pop("type", None)
     if kind not in LAYER_TYPES:

@@ -92,7 +92,7 @@ class Network:
                 layer = layer_from_config(cfg)
                 shape = layer.build(shape, rng, self.dtype, spec["init"], spec["sigma"])
             except ValueError as exc:
-                raise ValueError(f"layer {i + 1} ({cfg.get('type')}): {exc}") from None
+                raise ValueError(f"layer {i + 1} ({cfg.get('type') if isinstance(cfg, dict) else '?'}): {exc}") from None
             layer.name = f"L{i + 1} {layer.kind}"
             self.layers.append(layer)
         self.output_shape = shape

@@ -5,6 +5,7 @@ of executed, and every array is checked against the shape and dtype the spec imp
 """
 import io
 import json
+import os
 import zipfile
 
 import numpy as np
@@ -24,7 +25,12 @@ def save_model(net, file):
     spec = {"format": FORMAT, **net.spec}
     arrays = {f"{i}.{name}": p for i, layer in enumerate(net.layers) for name, p in layer.params.items()}
     arrays[SPEC_KEY] = np.frombuffer(json.dumps(spec).encode("utf-8"), dtype=np.uint8)
-    np.savez(file, **arrays)
+    if isinstance(file, (str, os.PathLike)):
+        # Open it ourselves: given a path, np.savez would append ".npz" to any other name.
+        with open(file, "wb") as f:
+            np.savez(f, **arrays)
+    else:
+        np.savez(file, **arrays)
 
 
 def model_to_bytes(net):

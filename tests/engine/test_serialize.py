@@ -43,6 +43,13 @@ def test_round_trip_through_a_path(net, tmp_path):
     assert_same_network(net, load_model(str(path)))
 
 
+def test_path_is_used_exactly_as_given(net, tmp_path):
+    path = tmp_path / "digits.model"  # no .npz suffix: must not become digits.model.npz
+    save_model(net, str(path))
+    assert [p.name for p in tmp_path.iterdir()] == ["digits.model"]
+    assert_same_network(net, load_model(path))
+
+
 def test_round_trip_through_bytes_and_file_objects(net):
     data = model_to_bytes(net)
     assert data[:2] == b"PK"  # a plain zip (.npz), readable by any NumPy

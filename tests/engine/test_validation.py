@@ -29,6 +29,7 @@ def spec(*layers, **kw):
     ({"input_shape": [0], "layers": [dense(2, "softmax")]}, r"input_shape=\[0\]"),
     ({"layers": [dense(2, "softmax")]}, r"input_shape"),
     ({"input_shape": [3], "layers": []}, r"layers"),
+    ({"input_shape": [3], "layers": [8, 2]}, r"layer=8"),
 ])
 def test_bad_specs_are_named(bad, pattern):
     with pytest.raises(ValueError, match=pattern):
