@@ -2,6 +2,7 @@
 
 Imports NumPy only — never Streamlit or Altair — so it can be used and tested on its own.
 """
+from . import attention, conv  # noqa: F401  (register the conv and attention layer types)
 from .activations import ACTIVATIONS
 from .gradcheck import gradient_check
 from .initializers import INITIALIZERS

@@ -1,0 +1,290 @@
+"""Layers for a small vision transformer: patches become tokens, tokens attend to each other.
+
+Tokens are laid out (n, T, D): n samples, T tokens (image patches), D features per token.
+
+- ``PatchEmbed`` cuts the image into p×p patches, projects each linearly to D features and adds a
+  learned position embedding (attention alone cannot tell where a patch came from).
+- ``SelfAttention`` is multi-head scaled dot-product attention, softmax(Q·Kᵀ/√d)·V per head, with
+  Q/K/V/output projections and a residual connection; it keeps the attention weights
+  (n, heads, T, T) for the pages to show.
+- ``LayerNorm``, ``TokenDense`` (a dense layer applied to every token) and ``TokenMeanPool`` complete a
+  transformer block and hand a flat (n, D) vector to an ordinary dense head.
+"""
+import numpy as np
+
+from .activations import get_activation
+from .initializers import initialize
+from .layers import LAYER_TYPES, Layer
+
+POSITION_SIGMA = 0.5
+
+
+def _positive_int(name, value):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name}={value!r}: give a whole number of at least 1")
+    return int(value)
+
+
+def _tokens_shape(kind, input_shape):
+    if len(input_shape) != 2:
+        raise ValueError(f"{kind} needs tokens (tokens, features), got shape {tuple(input_shape)}; "
+                         "put a 'patch_embed' layer before it")
+    return tuple(int(s) for s in input_shape)
+
+
+def _softmax(s):
+    e = np.exp(s - s.max(axis=-1, keepdims=True))
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
+
+
+class PatchEmbed(Layer):
+    """(C, H, W) image -> (T, D) tokens: each p×p patch (flattened channel-major, C·p·p values) times
+    W (C·p·p, D), plus b and the position embedding ``pos`` (T, D). Patches are numbered row by row."""
+    kind = "patch_embed"
+
+    def __init__(self, patch=4, dim=32, init=None):
+        super().__init__()
+        self.patch, self.dim, self.init = _positive_int("patch", patch), _positive_int("dim", dim), init
+
+    def build(self, input_shape, rng, dtype, init, sigma):
+        if len(input_shape) != 3:
+            raise ValueError(f"patch_embed needs an image input (channels, height, width), got shape "
+                             f"{tuple(input_shape)}; set input_shape to e.g. [1, 28, 28]")
+        c, h, w = (int(s) for s in input_shape)
+        p = self.patch
+        if h % p or w % p:
+            raise ValueError(f"patch={p} does not divide the {h}×{w} image; choose a patch size that "
+                             f"divides both (for 28×28: 2, 4, 7, 14)")
+        self.grid = (h // p, w // p)
+        t, n_in = self.grid[0] * self.grid[1], c * p * p
+        self.params = {
+            "W": initialize(self.init or init, (n_in, self.dim), n_in, self.dim, rng, sigma, dtype),
+            "b": np.zeros(self.dim, dtype=dtype),
+            "pos": initialize("normal", (t, self.dim), t, self.dim, rng, POSITION_SIGMA, dtype),
+        }
+        self.input_shape, self.output_shape = (c, h, w), (t, self.dim)
+        return self.output_shape
+
+    def _patches(self, x):
+        n, c = x.shape[:2]
+        (gh, gw), p = self.grid, self.patch
+        # (n, C, gh, p, gw, p) -> (n, gh, gw, C, p, p) -> (n, T, C·p·p)
+        return x.reshape(n, c, gh, p, gw, p).transpose(0, 2, 4, 1, 3, 5).reshape(n, gh * gw, c * p * p)
+
+    def forward(self, x, training=False):
+        patches = self._patches(x)
+        self.cache = patches
+        out = patches @ self.params["W"]
+        out += self.params["b"]
+        out += self.params["pos"]
+        return out
+
+    def backward(self, grad_out, need_input_grad=True):
+        patches = self.cache
+        g2 = grad_out.reshape(-1, self.dim)
+        self.grad = {"W": patches.reshape(-1, patches.shape[-1]).T @ g2, "b": g2.sum(axis=0),
+                     "pos": grad_out.sum(axis=0)}
+        if not need_input_grad:
+            return None
+        n = grad_out.shape[0]
+        c = self.input_shape[0]
+        (gh, gw), p = self.grid, self.patch
+        dp = grad_out @ self.params["W"].T  # (n, T, C·p·p)
+        return dp.reshape(n, gh, gw, c, p, p).transpose(0, 3, 1, 4, 2, 5).reshape((n,) + self.input_shape)
+
+    def config(self):
+        cfg = {"type": self.kind, "patch": self.patch, "dim": self.dim}
+        if self.init:
+            cfg["init"] = self.init
+        return cfg
+
+
+class SelfAttention(Layer):
+    """Multi-head self-attention over tokens (n, T, D):
+
+        Q, K, V = x·W_q + b_q, x·W_k + b_k, x·W_v + b_v      split into ``heads`` heads of D/heads
+        A = softmax(Q·Kᵀ / √(D/heads))                          (n, heads, T, T), each row sums to 1
+        y = concat_heads(A·V)·W_o + b_o;   out = x + y (residual) or y
+
+    The residual keeps each token's own features flowing past the mixing, which makes training stable.
+    An optional ``activation`` is applied to ``out`` (z = out, a = f(z)).
+    """
+    kind = "self_attention"
+    NAMES = ("q", "k", "v")
+
+    def __init__(self, heads=4, activation=None, residual=True, init=None):
+        super().__init__()
+        self.heads, self.residual, self.init = _positive_int("heads", heads), bool(residual), init
+        self.activation = None if activation is None else get_activation(activation)
+
+    def build(self, input_shape, rng, dtype, init, sigma):
+        t, d = _tokens_shape("self_attention", input_shape)
+        if d % self.heads:
+            raise ValueError(f"heads={self.heads} does not divide the token size {d}; choose a number of "
+                             f"heads that divides {d}")
+        self.params = {}
+        for name in self.NAMES + ("o",):
+            self.params["W" + name] = initialize(self.init or init, (d, d), d, d, rng, sigma, dtype)
+            self.params["b" + name] = np.zeros(d, dtype=dtype)
+        self.input_shape = self.output_shape = (t, d)
+        return self.output_shape
+
+    def _split(self, m, n, t):
+        # (n·T, D) -> (n, heads, T, D/heads)
+        return m.reshape(n, t, self.heads, -1).transpose(0, 2, 1, 3)
+
+    def forward(self, x, training=False):
+        n, t, d = x.shape
+        p = self.params
+        x2 = x.reshape(-1, d)
+        q, k, v = (self._split(x2 @ p["W" + s] + p["b" + s], n, t) for s in self.NAMES)
+        scale = float(1.0 / np.sqrt(d // self.heads))
+        attn = _softmax((q @ k.transpose(0, 1, 3, 2)) * scale)
+        heads_out = (attn @ v).transpose(0, 2, 1, 3).reshape(n * t, d)  # concat heads per token
+        out = (heads_out @ p["Wo"] + p["bo"]).reshape(n, t, d)
+        if self.residual:
+            out += x
+        self.cache = (x2, q, k, v, attn, heads_out, scale)
+        if self.activation is None:
+            return out
+        self.z, self.a = out, self.activation.f(out)
+        return self.a
+
+    def backward(self, grad_out, need_input_grad=True):
+        if self.activation is not None:
+            grad_out = self.activation.backward(self.z, self.a, grad_out)
+        return self._backward(grad_out, need_input_grad)
+
+    def backward_from_z(self, delta, need_input_grad=True):
+        if self.activation is None:
+            raise NotImplementedError("self_attention without an activation has no z to fuse with")
+        return self._backward(delta, need_input_grad)
+
+    def _backward(self, g, need_input_grad):
+        # Also the whole backward when there is no activation (backward calls it with ∂L/∂out).
+        self.delta = g
+        x2, q, k, v, attn, heads_out, scale = self.cache
+        n, t, d = g.shape
+        p = self.params
+        g2 = g.reshape(-1, d)
+        grad = {"Wo": heads_out.T @ g2, "bo": g2.sum(axis=0)}
+        d_heads = self._split(g2 @ p["Wo"].T, n, t)                 # ∂L/∂(A·V), (n, h, T, dh)
+        d_attn = d_heads @ v.transpose(0, 1, 3, 2)                   # ∂L/∂A
+        dv = attn.transpose(0, 1, 3, 2) @ d_heads
+        # softmax backward, row by row: ∂L/∂S = A ⊙ (∂L/∂A − Σ_j ∂L/∂A_j · A_j), then the 1/√d scale.
+        ds = attn * (d_attn - (d_attn * attn).sum(axis=-1, keepdims=True))
+        ds *= scale
+        dq, dk = ds @ k, ds.transpose(0, 1, 3, 2) @ q
+        dx = g2.copy() if (self.residual and need_input_grad) else None
+        for s, dm in zip(self.NAMES, (dq, dk, dv)):
+            dm2 = dm.transpose(0, 2, 1, 3).reshape(n * t, d)  # back to (n·T, D)
+            grad["W" + s], grad["b" + s] = x2.T @ dm2, dm2.sum(axis=0)
+            if need_input_grad:
+                dx = dm2 @ p["W" + s].T if dx is None else dx + dm2 @ p["W" + s].T
+        self.grad = {name: grad[name] for name in self.params}
+        return dx.reshape(n, t, d) if need_input_grad else None
+
+    def trace_extras(self):
+        return {} if self.cache is None else {"attention": self.cache[4]}
+
+    def config(self):
+        cfg = {"type": self.kind, "heads": self.heads, "residual": self.residual}
+        if self.activation is not None:
+            cfg["activation"] = self.activation.name
+        if self.init:
+            cfg["init"] = self.init
+        return cfg
+
+
+class LayerNorm(Layer):
+    """Normalise each token's features to mean 0, variance 1, then scale by gamma and shift by beta.
+    Keeps the scale of activations steady from block to block, whatever the batch."""
+    kind = "layer_norm"
+    EPS = 1e-5
+
+    def build(self, input_shape, rng, dtype, init, sigma):
+        d = int(input_shape[-1])
+        self.params = {"gamma": np.ones(d, dtype=dtype), "beta": np.zeros(d, dtype=dtype)}
+        return super().build(input_shape, rng, dtype, init, sigma)
+
+    def forward(self, x, training=False):
+        mu = x.mean(axis=-1, keepdims=True)
+        xc = x - mu
+        rstd = 1.0 / np.sqrt((xc * xc).mean(axis=-1, keepdims=True) + self.EPS)
+        xhat = xc * rstd
+        self.cache = (xhat, rstd)
+        return xhat * self.params["gamma"] + self.params["beta"]
+
+    def backward(self, grad_out, need_input_grad=True):
+        xhat, rstd = self.cache
+        d = grad_out.shape[-1]
+        self.grad = {"gamma": (grad_out * xhat).reshape(-1, d).sum(axis=0),
+                     "beta": grad_out.reshape(-1, d).sum(axis=0)}
+        if not need_input_grad:
+            return None
+        dxhat = grad_out * self.params["gamma"]
+        return rstd * (dxhat - dxhat.mean(axis=-1, keepdims=True)
+                       - xhat * (dxhat * xhat).mean(axis=-1, keepdims=True))
+
+
+class TokenDense(Layer):
+    """A dense layer applied to every token separately, with shared weights: (n, T, D) -> (n, T, units).
+    W has shape (D, units), like Dense; this is the feed-forward half of a transformer block."""
+    kind = "token_dense"
+
+    def __init__(self, units, activation="relu", init=None):
+        super().__init__()
+        self.units, self.init = _positive_int("units", units), init
+        self.activation = get_activation(activation)
+
+    def build(self, input_shape, rng, dtype, init, sigma):
+        t, d = _tokens_shape("token_dense", input_shape)
+        self.params = {"W": initialize(self.init or init, (d, self.units), d, self.units, rng, sigma, dtype),
+                       "b": np.zeros(self.units, dtype=dtype)}
+        self.input_shape, self.output_shape = (t, d), (t, self.units)
+        return self.output_shape
+
+    def forward(self, x, training=False):
+        self.cache = x
+        self.z = x @ self.params["W"] + self.params["b"]
+        self.a = self.activation.f(self.z)
+        return self.a
+
+    def backward(self, grad_a, need_input_grad=True):
+        return self.backward_from_z(self.activation.backward(self.z, self.a, grad_a), need_input_grad)
+
+    def backward_from_z(self, delta, need_input_grad=True):
+        self.delta = delta
+        x2 = self.cache.reshape(-1, self.cache.shape[-1])
+        d2 = delta.reshape(-1, self.units)
+        self.grad = {"W": x2.T @ d2, "b": d2.sum(axis=0)}
+        return delta @ self.params["W"].T if need_input_grad else None
+
+    def config(self):
+        cfg = {"type": self.kind, "units": self.units, "activation": self.activation.name}
+        if self.init:
+            cfg["init"] = self.init
+        return cfg
+
+
+class TokenMeanPool(Layer):
+    """(n, T, D) -> (n, D): the average token, a flat summary a dense head can classify."""
+    kind = "token_mean_pool"
+
+    def build(self, input_shape, rng, dtype, init, sigma):
+        t, d = _tokens_shape("token_mean_pool", input_shape)
+        self.input_shape, self.output_shape = (t, d), (d,)
+        return self.output_shape
+
+    def forward(self, x, training=False):
+        self.cache = x.shape
+        return x.mean(axis=1)
+
+    def backward(self, grad_out, need_input_grad=True):
+        n, t, d = self.cache
+        return np.broadcast_to(grad_out[:, None, :] * (1.0 / t), (n, t, d)).copy()
+
+
+LAYER_TYPES.update({"patch_embed": PatchEmbed, "self_attention": SelfAttention, "layer_norm": LayerNorm,
+                    "token_dense": TokenDense, "token_mean_pool": TokenMeanPool})

@@ -1,0 +1,333 @@
+"""Convolution and pooling layers on images laid out (n, channels, height, width), as in PyTorch.
+
+Why im2col: a convolution is a dot product of every k×k window with every kernel. Copying the windows
+into the columns of one matrix (k·k slice copies, one per kernel offset — never a loop over pixels or
+samples) turns the whole layer into matrix products that BLAS runs at full speed:
+
+    cols (n, C·k·k, P)   with P = out_h·out_w positions per sample
+    z    = W (F, C·k·k) @ cols            -> (n, F, P), already in (n, F, out_h, out_w) order
+    ∂W   = Σ_n δ (n, F, P) @ colsᵀ        -> (F, C·k·k)
+    ∂cols = Wᵀ @ δ, added back window by window (col2im) -> ∂x
+
+Keeping cols as (n, C·k·k, P) makes every product contiguous and gives NCHW output with no transpose.
+Pooling uses the same trick: the size×size window offsets are strided views, so max and mean are a few
+whole-array operations, and backward routes each gradient to the offset that won (max) or spreads it
+evenly (average).
+"""
+import numpy as np
+
+from .activations import get_activation
+from .initializers import initialize
+from .layers import LAYER_TYPES, Layer
+
+PADDINGS = ("valid", "same")
+
+
+def _positive_int(name, value):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name}={value!r}: give a whole number of at least 1")
+    return int(value)
+
+
+def _image_shape(kind, input_shape):
+    if len(input_shape) != 3:
+        raise ValueError(f"{kind} needs an image input (channels, height, width), got shape "
+                         f"{tuple(input_shape)}; set input_shape to e.g. [1, 28, 28]")
+    return tuple(int(s) for s in input_shape)
+
+
+def conv_padding(size, kernel, stride, padding):
+    """(before, after, out_size) along one axis. 'same' follows TensorFlow: out = ⌈size/stride⌉,
+    the padding split evenly with any odd pixel after; 'valid' pads nothing."""
+    if padding == "same":
+        out = -(-size // stride)
+        total = max((out - 1) * stride + kernel - size, 0)
+        return total // 2, total - total // 2, out
+    return 0, 0, (size - kernel) // stride + 1
+
+
+def _window(x, di, dj, out_h, out_w, stride):
+    """The strided view of x (n, C, H, W) seen by kernel offset (di, dj) at every output position."""
+    return x[:, :, di:di + stride * (out_h - 1) + 1:stride, dj:dj + stride * (out_w - 1) + 1:stride]
+
+
+class Workspace:
+    """Scratch arrays a layer reuses from one training step to the next.
+
+    Fresh multi-megabyte temporaries cost page faults on every step (the allocator hands big blocks back
+    to the system), which for small convolutions costs as much as the arithmetic. Only arrays that never
+    leave the layer live here, one per name, replaced when the batch shape changes; in inference mode
+    (``keep=False``) nothing is kept, so predicting on a large set does not pin large buffers.
+    A buffer starts as zeros, and callers rely on that: regions they never write stay zero.
+    """
+
+    def __init__(self):
+        self.arrays = {}
+
+    def get(self, name, shape, dtype, keep):
+        if not keep:
+            return np.zeros(shape, dtype=dtype)
+        buf = self.arrays.get(name)
+        if buf is None or buf.shape != shape or buf.dtype != dtype:
+            buf = self.arrays[name] = np.zeros(shape, dtype=dtype)
+        return buf
+
+
+class Conv2D(Layer):
+    """2-D convolution with its activation: z = W ⋆ x + b, a = f(z).
+
+    W has shape (filters, channels, kernel, kernel) and b shape (filters,), as in PyTorch's Conv2d.
+    """
+    kind = "conv2d"
+
+    def __init__(self, filters, kernel=3, stride=1, padding="valid", activation="relu", init=None):
+        super().__init__()
+        self.filters = _positive_int("filters", filters)
+        self.kernel = _positive_int("kernel", kernel)
+        self.stride = _positive_int("stride", stride)
+        if padding not in PADDINGS:
+            raise ValueError(f"padding={padding!r} is unknown; choose one of {list(PADDINGS)}")
+        self.padding, self.init = padding, init
+        self.activation = get_activation(activation)
+        self.work = Workspace()
+
+    def build(self, input_shape, rng, dtype, init, sigma):
+        c, h, w = _image_shape("a conv2d layer", input_shape)
+        k, s = self.kernel, self.stride
+        top, bottom, out_h = conv_padding(h, k, s, self.padding)
+        left, right, out_w = conv_padding(w, k, s, self.padding)
+        if out_h < 1 or out_w < 1:
+            raise ValueError(f"kernel={k} is larger than the {h}×{w} input; use a smaller kernel or "
+                             "padding='same'")
+        self.pads = (top, bottom, left, right)
+        self.padded = (h + top + bottom, w + left + right)
+        fan_in, fan_out = c * k * k, self.filters * k * k
+        self.params = {
+            "W": initialize(self.init or init, (self.filters, c, k, k), fan_in, fan_out, rng, sigma, dtype),
+            "b": np.zeros(self.filters, dtype=dtype),
+        }
+        self.input_shape, self.output_shape = (c, h, w), (self.filters, out_h, out_w)
+        return self.output_shape
+
+    # im2col, channel-major: cols has shape (C·k·k, n·L), one row per (channel, kernel offset) and one
+    # column per (sample, position), so each product below is ONE matrix multiplication for the whole
+    # batch (one BLAS call, not one per sample):
+    #     z = W (F, C·k·k) @ cols -> (F, n·L);  ∂W = δ (F, n·L) @ colsᵀ;  ∂cols = Wᵀ @ δ
+    # Positions per sample, L:
+    # - stride 1 ("wide rows"): in the flattened padded image, the window of kernel offset (di, dj) at
+    #   every position is ONE contiguous slice starting at di·Wp + dj, so each offset is one long copy.
+    #   L = out_h·Wp covers whole padded rows; the k−1 spare columns per row are computed and dropped,
+    #   and their δ is 0 in backward, so they add nothing to any gradient.
+    # - stride > 1: one strided 2-D view per offset, L = out_h·out_w.
+    def _row_width(self):
+        return self.padded[1] if self.stride == 1 else self.output_shape[2]
+
+    def _flat_image(self, name, n, dtype, keep):
+        """(C, n, Hp·Wp + spare) buffer and its (C, n, Hp, Wp) view; spare = k−1 zeros for stride 1."""
+        hp, wp = self.padded
+        spare = self.kernel - 1 if self.stride == 1 else 0
+        flat = self.work.get(name, (self.input_shape[0], n, hp * wp + spare), dtype, keep)
+        return flat, flat[:, :, :hp * wp].reshape(flat.shape[0], n, hp, wp, copy=False)
+
+    def _im2col(self, x, keep):
+        n, c, h, w = x.shape
+        k, s = self.kernel, self.stride
+        top, left = self.pads[0], self.pads[2]
+        wp = self.padded[1]
+        out_h, out_w = self.output_shape[1:]
+        flat, grid = self._flat_image("image", n, x.dtype, keep)
+        grid[:, :, top:top + h, left:left + w] = x.transpose(1, 0, 2, 3)  # the border stays 0
+        length = out_h * self._row_width()
+        cols = self.work.get("cols", (c * k * k, n * length), x.dtype, keep)
+        taps = cols.reshape(c, k * k, n, length)
+        for di in range(k):
+            for dj in range(k):
+                if s == 1:
+                    start = di * wp + dj
+                    taps[:, di * k + dj] = flat[:, :, start:start + length]
+                else:
+                    taps[:, di * k + dj].reshape(c, n, out_h, out_w)[...] = \
+                        _window(grid, di, dj, out_h, out_w, s)
+        return cols
+
+    def _col2im(self, dcols, n):
+        (c, h, w), k, s = self.input_shape, self.kernel, self.stride
+        top, left = self.pads[0], self.pads[2]
+        wp = self.padded[1]
+        out_h, out_w = self.output_shape[1:]
+        taps = dcols.reshape(c, k * k, n, -1)
+        length = taps.shape[-1]
+        flat, grid = self._flat_image("grad_image", n, dcols.dtype, keep=False)  # returned: always fresh
+        for di in range(k):
+            for dj in range(k):
+                if s == 1:
+                    start = di * wp + dj
+                    flat[:, :, start:start + length] += taps[:, di * k + dj]
+                else:
+                    _window(grid, di, dj, out_h, out_w, s)[...] += \
+                        taps[:, di * k + dj].reshape(c, n, out_h, out_w)
+        return grid[:, :, top:top + h, left:left + w].transpose(1, 0, 2, 3)
+
+    def forward(self, x, training=False):
+        n = x.shape[0]
+        f, out_h, out_w = self.output_shape
+        cols = self._im2col(x, keep=training)
+        z_wide = self.work.get("z_wide", (f, cols.shape[1]), x.dtype, keep=training)
+        np.matmul(self.params["W"].reshape(f, -1), cols, out=z_wide)
+        self.cache = (cols, training)
+        # One pass drops the spare columns, reorders (F, n, …) to (n, F, …) and adds the bias.
+        self.z = np.empty((n, f, out_h, out_w), dtype=x.dtype)
+        np.add(z_wide.reshape(f, n, out_h, -1)[..., :out_w].transpose(1, 0, 2, 3),
+               self.params["b"][:, None, None], out=self.z)
+        self.a = self.activation.f(self.z)
+        return self.a
+
+    def backward(self, grad_a, need_input_grad=True):
+        return self.backward_from_z(self.activation.backward(self.z, self.a, grad_a), need_input_grad)
+
+    def backward_from_z(self, delta, need_input_grad=True):
+        self.delta = delta
+        cols, keep = self.cache
+        n, f, out_h, out_w = delta.shape
+        # δ in the layout of z_wide, (F, n·L); spare columns are never written, so they stay 0.
+        wide = self.work.get("delta_wide", (f, n, out_h, self._row_width()), delta.dtype, keep)
+        wide[..., :out_w] = delta.transpose(1, 0, 2, 3)
+        d = wide.reshape(f, -1)
+        W = self.params["W"]
+        self.grad = {"W": (d @ cols.T).reshape(W.shape), "b": delta.sum(axis=(0, 2, 3))}
+        if not need_input_grad:
+            return None
+        dcols = self.work.get("dcols", cols.shape, delta.dtype, keep)
+        return self._col2im(np.matmul(W.reshape(f, -1).T, d, out=dcols), n)
+
+    def config(self):
+        cfg = {"type": self.kind, "filters": self.filters, "kernel": self.kernel, "stride": self.stride,
+               "padding": self.padding, "activation": self.activation.name}
+        if self.init:
+            cfg["init"] = self.init
+        return cfg
+
+
+class _Pool2D(Layer):
+    """Windows of size×size moved by ``stride`` (default = size, no overlap). Rows and columns that do
+    not fill a whole window are dropped, as in PyTorch.
+
+    Both poolings are separable: pool along the width first (size strided views of the columns), then
+    along the height of that result. That is 2·size whole-array operations instead of size², each on
+    long contiguous runs."""
+
+    def __init__(self, size=2, stride=None):
+        super().__init__()
+        self.size = _positive_int("size", size)
+        self.stride = self.size if stride is None else _positive_int("stride", stride)
+
+    def build(self, input_shape, rng, dtype, init, sigma):
+        c, h, w = _image_shape(f"a {self.kind} layer", input_shape)
+        if h < self.size or w < self.size:
+            raise ValueError(f"size={self.size} is larger than the {h}×{w} input; use a smaller pool")
+        out_h, out_w = (h - self.size) // self.stride + 1, (w - self.size) // self.stride + 1
+        self.input_shape, self.output_shape = (c, h, w), (c, out_h, out_w)
+        return self.output_shape
+
+    def _views(self, x, axis):
+        """The size strided views of x along ``axis`` (2 = height, 3 = width), one per window offset."""
+        out = self.output_shape[axis - 1]
+        span = self.stride * (out - 1) + 1
+        index = [slice(None)] * 4
+        views = []
+        for offset in range(self.size):
+            index[axis] = slice(offset, offset + span, self.stride)
+            views.append(x[tuple(index)])
+        return views
+
+    def _spread(self, grads, shape, axis):
+        """Backward of one pooling pass: add each offset's share of the gradient back to its view."""
+        dx = np.zeros(shape, dtype=grads[0].dtype)
+        for view, g in zip(self._views(dx, axis), grads):
+            if self.stride >= self.size:
+                view[...] = g  # views do not overlap: plain assignment
+            else:
+                view += g
+        return dx
+
+    def config(self):
+        return {"type": self.kind, "size": self.size, "stride": self.stride}
+
+
+class MaxPool2D(_Pool2D):
+    """Max over each window. Backward sends each gradient to the first maximum of its window in
+    row-major order (PyTorch's rule for ties): the first maximal column within each row, then the
+    first row holding the maximum. The winning offsets are kept as int8, one per output."""
+    kind = "maxpool2d"
+
+    @staticmethod
+    def _max(views):
+        """Running maximum over the offsets and, per output, the first offset that holds it (int8).
+        Only strict improvements move the winner, so ties stay with the earlier offset."""
+        out, winner = views[0], np.zeros(views[0].shape, dtype=np.int8)
+        for i, v in enumerate(views[1:], start=1):
+            better = v > out
+            out = np.maximum(out, v)
+            winner *= ~better  # bool masks multiply much faster than np.where or masked assignment
+            winner += better * np.int8(i)
+        return out, winner
+
+    def forward(self, x, training=False):
+        cols, win_w = self._max(self._views(x, 3))
+        out, win_h = self._max(self._views(cols, 2))
+        self.cache = (win_w, win_h, x.shape, cols.shape)
+        return out
+
+    def backward(self, grad_out, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        win_w, win_h, shape, cols_shape = self.cache
+        d_cols = self._spread([grad_out * (win_h == i) for i in range(self.size)], cols_shape, 2)
+        return self._spread([d_cols * (win_w == i) for i in range(self.size)], shape, 3)
+
+
+class AvgPool2D(_Pool2D):
+    """Mean over each window; backward spreads each gradient evenly over its window."""
+    kind = "avgpool2d"
+
+    @staticmethod
+    def _sum(views):
+        out = views[0].copy()
+        for v in views[1:]:
+            out += v
+        return out
+
+    def forward(self, x, training=False):
+        cols = self._sum(self._views(x, 3))
+        out = self._sum(self._views(cols, 2))
+        out *= 1.0 / self.size ** 2
+        self.cache = (x.shape, cols.shape)
+        return out
+
+    def backward(self, grad_out, need_input_grad=True):
+        if not need_input_grad:
+            return None
+        shape, cols_shape = self.cache
+        g = grad_out * (1.0 / self.size ** 2)
+        d_cols = self._spread([g] * self.size, cols_shape, 2)
+        return self._spread([d_cols] * self.size, shape, 3)
+
+
+class Flatten(Layer):
+    """(n, C, H, W) -> (n, C·H·W) in C order, so a dense head can follow a convolution."""
+    kind = "flatten"
+
+    def build(self, input_shape, rng, dtype, init, sigma):
+        self.input_shape = tuple(int(s) for s in input_shape)
+        self.output_shape = (int(np.prod(self.input_shape)),)
+        return self.output_shape
+
+    def forward(self, x, training=False):
+        self.cache = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, grad_out, need_input_grad=True):
+        return grad_out.reshape(self.cache)
+
+
+LAYER_TYPES.update({"conv2d": Conv2D, "maxpool2d": MaxPool2D, "avgpool2d": AvgPool2D, "flatten": Flatten})

@@ -1,0 +1,268 @@
+"""Convolution, pooling and flatten: gradient checks in float64, known values, shapes, traces,
+validation, save/load, and the training-mode scratch buffers."""
+import numpy as np
+import pytest
+
+from nnlab.engine import (ErrorRecord, Network, StepRecord, gradient_check, load_model, make_optimizer,
+                          model_to_bytes, train)
+from nnlab.engine.conv import AvgPool2D, Conv2D, Flatten, MaxPool2D, conv_padding
+from nnlab.engine.zoo import bench_cnn_spec
+
+HEAD = [{"type": "flatten"}, {"type": "dense", "units": 3, "activation": "softmax"}]
+
+
+def float64_net(layers, input_shape, seed=1):
+    return Network({"input_shape": list(input_shape), "layers": layers + HEAD, "dtype": "float64",
+                    "seed": seed})
+
+
+def assert_param_gradients(net, n=3, seed=0):
+    """Every parameter entry of every layer: backprop against central differences, rel. error < 1e-6."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, net.n_inputs))
+    t = np.eye(net.n_outputs)[rng.integers(0, net.n_outputs, n)]
+    rows = gradient_check(net, x, t, eps=1e-5)
+    assert {r["layer"] for r in rows} == {layer.name for layer in net.param_layers()}
+    for r in rows:
+        if max(abs(r["analytic"]), abs(r["numeric"])) < 1e-8:  # an exact zero: compare absolutely
+            assert abs(r["analytic"] - r["numeric"]) < 1e-10, r
+        else:
+            assert r["rel_error"] < 1e-6, r
+    return rows
+
+
+def built(layer, input_shape, seed=0):
+    layer.build(input_shape, np.random.default_rng(seed), np.dtype("float64"), "he", 0.01)
+    return layer
+
+
+def assert_input_gradient(layer, x, seed=0, eps=1e-5):
+    """∂(Σ out·g)/∂x from backward against central differences on every input entry."""
+    g = np.random.default_rng(seed).normal(size=(x.shape[0],) + layer.output_shape)
+    layer.forward(x)
+    analytic = layer.backward(g)
+    assert analytic.shape == x.shape
+    numeric = np.zeros_like(x)
+    flat, out = x.reshape(-1), numeric.reshape(-1)
+    for j in range(flat.size):
+        old = flat[j]
+        flat[j] = old + eps
+        plus = np.sum(layer.forward(x) * g)
+        flat[j] = old - eps
+        minus = np.sum(layer.forward(x) * g)
+        flat[j] = old
+        out[j] = (plus - minus) / (2 * eps)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-10)
+
+
+CONV_CASES = [  # (input shape, filters, kernel, stride, padding)
+    ((2, 6, 7), 3, 3, 1, "valid"),
+    ((2, 6, 7), 3, 3, 1, "same"),
+    ((2, 7, 6), 2, 3, 2, "same"),
+    ((3, 6, 6), 2, 2, 2, "valid"),
+    ((1, 5, 5), 2, 2, 1, "same"),  # even kernel: the odd padding pixel goes after
+    ((2, 8, 7), 2, 3, 3, "valid"),
+    ((2, 4, 5), 3, 1, 1, "valid"),
+]
+
+
+@pytest.mark.parametrize("shape, filters, kernel, stride, padding", CONV_CASES)
+def test_conv_gradients(shape, filters, kernel, stride, padding):
+    conv = {"type": "conv2d", "filters": filters, "kernel": kernel, "stride": stride, "padding": padding,
+            "activation": "tanh"}
+    # A second conv after the first checks the first one's input gradient through its parameters.
+    second = {"type": "conv2d", "filters": 2, "kernel": 2, "activation": "tanh"}
+    assert_param_gradients(float64_net([conv, second], shape))
+
+
+@pytest.mark.parametrize("shape, filters, kernel, stride, padding", CONV_CASES)
+def test_conv_input_gradient(shape, filters, kernel, stride, padding):
+    layer = built(Conv2D(filters, kernel, stride, padding, activation="tanh"), shape)
+    x = np.random.default_rng(3).normal(size=(2,) + shape)
+    assert_input_gradient(layer, x)
+
+
+POOL_CASES = [(2, None), (3, 2), (2, 1), (3, None)]
+
+
+@pytest.mark.parametrize("pool", [MaxPool2D, AvgPool2D])
+@pytest.mark.parametrize("size, stride", POOL_CASES)
+def test_pool_gradients(pool, size, stride):
+    layers = [{"type": "conv2d", "filters": 2, "kernel": 2, "activation": "tanh"},
+              {"type": pool.kind, "size": size, "stride": stride}]
+    assert_param_gradients(float64_net(layers, (2, 7, 8)))
+    layer = built(pool(size, stride), (2, 7, 8))
+    assert_input_gradient(layer, np.random.default_rng(4).normal(size=(2, 2, 7, 8)))
+
+
+def test_flatten_gradient_and_order():
+    layer = built(Flatten(), (2, 3, 4))
+    x = np.random.default_rng(0).normal(size=(2, 2, 3, 4))
+    assert_input_gradient(layer, x)
+    np.testing.assert_array_equal(layer.forward(x)[1], x[1].ravel())  # C order: channel, row, column
+
+
+def test_conv_known_values_valid():
+    layer = built(Conv2D(1, kernel=2, activation="identity"), (1, 4, 4))
+    layer.params["W"][...] = 1.0
+    layer.params["b"][...] = 0.5
+    out = layer.forward(np.arange(16.0).reshape(1, 1, 4, 4))
+    # each output is the sum of a 2×2 block of 0..15 laid out row by row, plus the bias
+    np.testing.assert_array_equal(out[0, 0], [[10.5, 14.5, 18.5], [26.5, 30.5, 34.5], [42.5, 46.5, 50.5]])
+
+
+def test_conv_known_values_same_stride_2():
+    layer = built(Conv2D(1, kernel=3, stride=2, padding="same", activation="identity"), (1, 4, 4))
+    layer.params["W"][...] = 1.0
+    out = layer.forward(np.arange(16.0).reshape(1, 1, 4, 4))
+    # out = ⌈4/2⌉ = 2; one padding row/column, added after (bottom/right), as TensorFlow does
+    np.testing.assert_array_equal(out[0, 0], [[45, 39], [66, 50]])
+
+
+def test_conv_filters_see_every_channel():
+    layer = built(Conv2D(2, kernel=1, activation="identity"), (3, 2, 2))
+    layer.params["W"][...] = np.array([[1.0, 10.0, 100.0], [0.0, 0.0, -1.0]]).reshape(2, 3, 1, 1)
+    x = np.stack([np.full((2, 2), 1.0), np.full((2, 2), 2.0), np.full((2, 2), 3.0)])[None]
+    out = layer.forward(x)
+    np.testing.assert_array_equal(out[0, 0], np.full((2, 2), 321.0))
+    np.testing.assert_array_equal(out[0, 1], np.full((2, 2), -3.0))
+
+
+@pytest.mark.parametrize("size, kernel, stride, padding, expected", [
+    (28, 3, 1, "valid", (0, 0, 26)), (28, 3, 1, "same", (1, 1, 28)), (28, 3, 2, "same", (0, 1, 14)),
+    (7, 2, 1, "same", (0, 1, 7)), (5, 5, 1, "same", (2, 2, 5)), (9, 3, 2, "valid", (0, 0, 4)),
+])
+def test_conv_padding(size, kernel, stride, padding, expected):
+    assert conv_padding(size, kernel, stride, padding) == expected
+
+
+def test_maxpool_known_values_and_first_max_rule():
+    layer = built(MaxPool2D(2), (1, 4, 5))  # the 5th column is dropped, as in PyTorch
+    x = np.array([[1, 3, 2, 0, 9],
+                  [4, 2, 0, 5, 9],
+                  [0, 5, 7, 7, 9],
+                  [5, 0, 7, 7, 9]], dtype=float)[None, None]
+    out = layer.forward(x)
+    np.testing.assert_array_equal(out[0, 0], [[4, 5], [5, 7]])
+    dx = layer.backward(np.array([[10.0, 20.0], [30.0, 40.0]])[None, None])
+    expected = np.zeros((4, 5))
+    expected[1, 0], expected[1, 3] = 10, 20
+    expected[2, 1] = 30  # tie 5 at (2,1) and (3,0): the first in row-major order wins
+    expected[2, 2] = 40  # four-way tie of 7s: the top-left one wins
+    np.testing.assert_array_equal(dx[0, 0], expected)
+
+
+def test_avgpool_known_values():
+    layer = built(AvgPool2D(2), (1, 2, 4))
+    out = layer.forward(np.array([[1.0, 3, 2, 2], [5, 7, 0, 4]])[None, None])
+    np.testing.assert_array_equal(out[0, 0], [[4.0, 2.0]])
+    dx = layer.backward(np.array([[4.0, 8.0]])[None, None])
+    np.testing.assert_array_equal(dx[0, 0], [[1, 1, 2, 2], [1, 1, 2, 2]])
+
+
+def test_bench_network_shapes_and_parameter_count():
+    net = Network(bench_cnn_spec())
+    shapes = [row["output shape"] for row in net.summary()]
+    assert shapes == [(8, 26, 26), (8, 13, 13), (16, 11, 11), (16, 5, 5), (400,), (10,)]
+    assert net.n_params == (8 * 9 + 8) + (16 * 8 * 9 + 16) + (400 * 10 + 10)
+    assert net.layers[0].params["W"].shape == (8, 1, 3, 3)
+    assert net.layers[0].params["W"].dtype == np.float32
+
+
+def test_traces_carry_feature_maps():
+    net = Network(bench_cnn_spec())
+    x = np.random.default_rng(0).random((5, 784), dtype=np.float32)
+    fwd = net.forward_trace(x)
+    assert fwd[0].input.shape == (5, 1, 28, 28)
+    assert fwd[0].z.shape == fwd[0].a.shape == (5, 8, 26, 26)
+    assert fwd[0].activation == "relu"
+    np.testing.assert_array_equal(fwd[0].a, np.maximum(fwd[0].z, 0))
+    assert fwd[1].a.shape == (5, 8, 13, 13)
+    assert fwd[2].a.shape == (5, 16, 11, 11)
+    assert fwd[3].a.shape == (5, 16, 5, 5)
+    assert fwd[4].a.shape == (5, 400)
+    np.testing.assert_array_equal(fwd[4].a, fwd[3].a.reshape(5, -1))
+    back = net.backward_trace(x, np.eye(10)[np.arange(5)])
+    conv1, pool1 = back.layers[0], back.layers[1]
+    assert conv1.delta.shape == (5, 8, 26, 26)
+    assert conv1.grads["W"].shape == (8, 1, 3, 3) and conv1.grads["b"].shape == (8,)
+    assert conv1.grad_input.shape == (5, 1, 28, 28)
+    assert pool1.grad_input.shape == (5, 8, 26, 26)
+    # δ of the first conv is ∂L/∂a (the pool's input gradient) times relu'(z)
+    np.testing.assert_allclose(conv1.delta, pool1.grad_input * (fwd[0].z > 0))
+
+
+def test_training_mode_matches_inference_and_keeps_no_aliases():
+    """Training reuses scratch buffers; outputs and gradients must not depend on it or share it."""
+    spec = {**bench_cnn_spec(), "layers": [
+        {"type": "conv2d", "filters": 3, "kernel": 3, "padding": "same", "activation": "relu"},
+        {"type": "maxpool2d", "size": 2},
+        {"type": "conv2d", "filters": 4, "kernel": 3, "stride": 2, "activation": "tanh"},
+        {"type": "avgpool2d", "size": 2}] + HEAD}
+    net, fresh = Network(spec), Network(spec)
+    rng = np.random.default_rng(0)
+    xa, xb = rng.random((4, 784), dtype=np.float32), rng.random((4, 784), dtype=np.float32)
+    ta, tb = np.eye(3, dtype=np.float32)[[0, 1, 2, 0]], np.eye(3, dtype=np.float32)[[2, 2, 1, 0]]
+    out_a = net.forward(xa, training=True)
+    kept = out_a.copy()
+    net.backward(out_a, ta)
+    out_b = net.forward(xb, training=True)
+    np.testing.assert_array_equal(out_a, kept)  # the earlier output was not overwritten
+    grad_x = net.backward(out_b, tb)
+    ref_out = fresh.forward(xb)
+    ref_grad = fresh.backward(ref_out, tb)
+    np.testing.assert_allclose(out_b, ref_out, rtol=1e-6)
+    np.testing.assert_allclose(grad_x, ref_grad, rtol=1e-5, atol=1e-7)
+    for layer, ref in zip(net.param_layers(), fresh.param_layers()):
+        for name in layer.grad:
+            np.testing.assert_allclose(layer.grad[name], ref.grad[name], rtol=1e-5, atol=1e-7)
+            assert layer.grad[name].dtype == np.float32
+
+
+def test_trainer_records_conv_statistics():
+    net = Network(bench_cnn_spec())
+    rng = np.random.default_rng(0)
+    x, y = rng.random((128, 784), dtype=np.float32), rng.integers(0, 10, 128)
+    records = list(train(net, x, y, epochs=1, batch_size=64, optimizer=make_optimizer("sgd", lr=0.1),
+                         hist_every=1))
+    assert not any(isinstance(r, ErrorRecord) for r in records)
+    step = next(r for r in records if isinstance(r, StepRecord))
+    conv = step.layers["L1 conv2d"]
+    assert conv["grad_norm"] > 0 and conv["weight_norm"] > 0 and 0 < conv["update_ratio"] < 1
+    assert 0 <= conv["dead_frac"] <= 1
+    assert set(step.histograms) == {"L1 conv2d", "L3 conv2d", "L6 dense"}
+
+
+def test_save_load_round_trip():
+    spec = {**bench_cnn_spec(seed=3), "layers": [
+        {"type": "conv2d", "filters": 2, "kernel": 3, "stride": 2, "padding": "same", "activation": "tanh",
+         "init": "xavier"},
+        {"type": "avgpool2d", "size": 3, "stride": 2},
+        {"type": "maxpool2d", "size": 2, "stride": 1}] + HEAD}
+    net = Network(spec)
+    back = load_model(model_to_bytes(net))
+    assert back.spec["layers"] == net.spec["layers"]
+    assert back.spec["layers"][0] == {"type": "conv2d", "filters": 2, "kernel": 3, "stride": 2,
+                                      "padding": "same", "activation": "tanh", "init": "xavier"}
+    x = np.random.default_rng(1).random((3, 784), dtype=np.float32)
+    np.testing.assert_array_equal(back.predict(x), net.predict(x))
+
+
+@pytest.mark.parametrize("layers, input_shape, message", [
+    ([{"type": "conv2d", "filters": 2, "padding": "full"}], [1, 8, 8], "padding='full'"),
+    ([{"type": "conv2d", "filters": 0}], [1, 8, 8], "filters=0"),
+    ([{"type": "conv2d", "filters": 2, "stride": 1.5}], [1, 8, 8], "stride=1.5"),
+    ([{"type": "conv2d", "filters": 2, "kernel": 5}], [1, 3, 3], "kernel=5"),
+    ([{"type": "conv2d", "filters": 2}], [784], "input_shape"),
+    ([{"type": "maxpool2d", "size": 4}], [1, 3, 3], "size=4"),
+    ([{"type": "avgpool2d", "size": 0}], [1, 3, 3], "size=0"),
+])
+def test_bad_settings_are_named(layers, input_shape, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        Network({"input_shape": input_shape, "layers": layers + HEAD})
+
+
+def test_dense_after_conv_asks_for_flatten():
+    with pytest.raises(ValueError, match="flatten"):
+        Network({"input_shape": [1, 8, 8], "layers": [{"type": "conv2d", "filters": 2},
+                                                      {"type": "dense", "units": 3, "activation": "softmax"}]})
