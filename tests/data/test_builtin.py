@@ -8,7 +8,7 @@ from nnlab.data.builtin import DATASETS, DEFAULT_DATASET, available_datasets, lo
 from nnlab.data.idx import fashion_mnist_dir, write_idx
 
 ALWAYS = ["MNIST subset (10k digits)", "Digits 8×8", "Iris", "Wine", "Breast cancer",
-          "Moons", "Circles", "Blobs", "Spirals", "XOR"]
+          "Moons", "Circles", "Blobs", "Two blobs", "Spirals", "XOR"]
 SMALL = ALWAYS[1:]  # all but the MNIST subset, which has its own 8000/2000 split
 
 
