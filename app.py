@@ -7,15 +7,15 @@ st.set_page_config(page_title="nnlab — see inside a neural network", page_icon
 
 PAGES = {
     "Lab": [
-        st.Page("pages/lab/home.py", title="Home", icon="🏠", default=True),
-        st.Page("pages/lab/architecture.py", title="Architecture", icon="🕸️"),
-        st.Page("pages/lab/forward.py", title="Forward pass", icon="➡️"),
-        st.Page("pages/lab/backprop.py", title="Backprop", icon="⬅️"),
-        st.Page("pages/lab/training.py", title="Training", icon="📉"),
+        st.Page("pages/lab/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("pages/lab/architecture.py", title="Architecture", icon=":material/hub:"),
+        st.Page("pages/lab/forward.py", title="Forward pass", icon=":material/arrow_forward:"),
+        st.Page("pages/lab/backprop.py", title="Backprop", icon=":material/arrow_back:"),
+        st.Page("pages/lab/training.py", title="Training", icon=":material/monitoring:"),
     ],
     "Your data": [
-        st.Page("pages/lab/data.py", title="Data", icon="🗂️"),
-        st.Page("pages/lab/compare.py", title="Compare", icon="⚖️"),
+        st.Page("pages/lab/data.py", title="Data", icon=":material/table_view:"),
+        st.Page("pages/lab/compare.py", title="Compare", icon=":material/compare_arrows:"),
     ],
 }
 page = st.navigation(PAGES)
