@@ -22,6 +22,7 @@ Run: ``python bench/train_mlp.py [--full] [--rounds 3] [--epochs 10]``
 import argparse
 import gzip
 import json
+import math
 import resource
 import statistics
 import sys
@@ -94,7 +95,8 @@ def run_nnlab(x, y, x_test, y_test, epochs):
             epoch_seconds.append(rec.seconds - last)
             last = rec.seconds
     seconds = time.perf_counter() - t0
-    return seconds, evaluate(net, x_test, y_test)[1], epoch_seconds
+    weights = [p for layer in net.layers for p in layer.params.values()]
+    return seconds, evaluate(net, x_test, y_test)[1], epoch_seconds, weights
 
 
 def run_numpy_loop(x, y, x_test, y_test, epochs):
@@ -129,20 +131,20 @@ def run_numpy_loop(x, y, x_test, y_test, epochs):
             d1 = (d2 @ w2.T) * (z1 > 0)
             grads = [xb.T @ d1, d1.sum(axis=0), a1.T @ d2, d2.sum(axis=0), a2.T @ d3, d3.sum(axis=0)]
             t += 1
-            step = LR * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+            step = LR * math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)  # a Python float: stays float32
             for prm, g, mi, vi in zip(params, grads, m, v):
                 mi *= beta1
                 mi += (1 - beta1) * g
                 vi *= beta2
                 vi += (1 - beta2) * (g * g)
-                prm -= step * mi / (np.sqrt(vi) + eps)
+                prm -= step * (mi / (np.sqrt(vi) + eps))
         # per-epoch validation, as the trainer does
         out = np.maximum(np.maximum(x_test @ w1 + b1, 0) @ w2 + b2, 0) @ w3 + b3
         acc = float(np.mean(out.argmax(axis=1) == y_test))
         now = time.perf_counter()
         epoch_seconds.append(now - last)
         last = now
-    return time.perf_counter() - t0, acc, epoch_seconds
+    return time.perf_counter() - t0, acc, epoch_seconds, params
 
 
 def run_torch(x, y, x_test, y_test, epochs):
@@ -176,7 +178,7 @@ def run_torch(x, y, x_test, y_test, epochs):
         now = time.perf_counter()
         epoch_seconds.append(now - last)
         last = now
-    return time.perf_counter() - t0, acc, epoch_seconds
+    return time.perf_counter() - t0, acc, epoch_seconds, None
 
 
 def run_sklearn(x, y, x_test, y_test, epochs):
@@ -190,7 +192,7 @@ def run_sklearn(x, y, x_test, y_test, epochs):
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(x, y)
     seconds = time.perf_counter() - t0
-    return seconds, float(clf.score(x_test, y_test)), [seconds / epochs] * epochs
+    return seconds, float(clf.score(x_test, y_test)), [seconds / epochs] * epochs, None
 
 
 WAYS = {"nnlab": run_nnlab, "numpy_loop": run_numpy_loop, "torch": run_torch, "sklearn": run_sklearn}
@@ -234,14 +236,17 @@ def main(argv=None):
             print(f"{way:<12}{'(not installed)':>47}")
             summary[way] = None
             continue
-        secs = [s for s, _, _ in runs]
+        secs = [run[0] for run in runs]
         med = statistics.median(secs)
-        per_epoch = statistics.median(s for _, _, eps in runs for s in eps)
+        per_epoch = statistics.median(s for run in runs for s in run[2])
         acc = runs[secs.index(min(secs, key=lambda s: abs(s - med)))][1]
         summary[way] = (med, acc)
         print(f"{way:<12}{med:>10.2f}{min(secs):>9.2f}{max(secs):>9.2f}{per_epoch:>9.3f}{acc:>10.4f}")
     floor = summary["numpy_loop"][0]
-    print(f"\nnnlab / numpy floor = {summary['nnlab'][0] / floor:.3f} (target ≤ 1.10)")
+    same = all(np.array_equal(a, b) for a, b in zip(results["nnlab"][0][3], results["numpy_loop"][0][3]))
+    print(f"\nnnlab and the NumPy floor trained bit-identical weights: {same} "
+          "(same initialisation, batch order and arithmetic; nnlab also records every step)")
+    print(f"nnlab / numpy floor = {summary['nnlab'][0] / floor:.3f} (target ≤ 1.10)")
     for ref in ("torch", "sklearn"):
         if summary[ref]:
             print(f"nnlab / {ref} = {summary['nnlab'][0] / summary[ref][0]:.3f} (target < 1)")

@@ -6,6 +6,8 @@ Every rule here is elementwise, so all gradients are packed into one flat vector
 once per step on it: a dozen NumPy calls per step instead of a dozen per parameter array, which is
 what small arrays (biases) cost. The numbers are exactly those of a per-array loop.
 """
+import math
+
 import numpy as np
 
 
@@ -96,7 +98,9 @@ class Adam(Optimizer):
         work *= 1 - self.beta2
         v += work
         # Bias-corrected step size folded into one scalar: η·√(1−β₂ᵗ)/(1−β₁ᵗ).
-        step = lr * np.sqrt(1 - self.beta2 ** self.t) / (1 - self.beta1 ** self.t)
+        # A Python float, so float32 parameters are updated in float32 (a NumPy float64 scalar would
+        # promote the whole array operation to float64).
+        step = float(lr) * math.sqrt(1 - self.beta2 ** self.t) / (1 - self.beta1 ** self.t)
         denom = np.sqrt(v, out=work)
         denom += self.eps
         out = m / denom
