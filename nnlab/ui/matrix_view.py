@@ -22,6 +22,13 @@ def _as_display(arr):
     return a
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _tiles(W, image_shape, units, title):
+    """Weight tiles, cached on a copy of W (immutable; hashed in full below 500,000 entries), never on
+    the model itself: PNG-encoding 16 tiles on every rerun is the page's slowest step."""
+    return weight_tiles(W, image_shape, units=units, size=64, title=title)
+
+
 def _views(a, kind, image_shape):
     """The views that make sense for this array, the default first."""
     if a.ndim == 1:
@@ -55,8 +62,8 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title="v
             start = st.slider("First unit shown", 0, n_units - 16, step=16 if n_units % 16 == 0 else 1,
                               key=f"{key}_tile0")
         units = range(start, min(start + 16, n_units))
-        st.altair_chart(weight_tiles(a, image_shape, units=units, size=64,
-                                     title=f"{title}: what units {units[0]}–{units[-1]} look for (blue −, red +)"),
+        st.altair_chart(_tiles(np.array(a), tuple(image_shape), tuple(units),
+                               f"{title}: what units {units[0]}–{units[-1]} look for (blue −, red +)"),
                         width="content")
     elif view == "histogram":
         st.altair_chart(histogram(a, f"{title}: all {a.size:,} values", value_title=value_title),

@@ -39,7 +39,8 @@ def neuron_backward_latex(result):
     xs = r" \\ ".join(f"{v:g}" for v in result.x)
     return (r"\begin{aligned}"
             rf"L &= \tfrac12 (y-t)^2 = \tfrac12({t(result.y)} - {result.target:g})^2 = {t(result.loss)} \\"
-            rf"\delta &= \frac{{\partial L}}{{\partial y}}\, f'(z) = (y-t)\cdot {DERIVATIVE_LATEX[result.activation]} \\"
+            rf"\delta &= \frac{{\partial L}}{{\partial y}}\, f'(z) = (y-t)\cdot "
+            rf"{DERIVATIVE_LATEX[result.activation]} \\"
             rf" &= ({t(result.dLdy)})\cdot {t(result.dfdz)} = {t(result.delta)} \\"
             rf"\frac{{\partial L}}{{\partial W}} &= \delta\, x = {t(result.delta)}"
             rf"\begin{{pmatrix}} {xs} \end{{pmatrix}} = \begin{{pmatrix}} {dW} \end{{pmatrix}} \\"

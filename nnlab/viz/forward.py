@@ -114,7 +114,7 @@ def probability_chart(p, class_names=None, true_class=None, title="Output probab
         x=alt.X("class:N", title="class", sort=names, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("p:Q", title="probability", scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("role:N", title="", scale=alt.Scale(domain=domain, range=colours)),
-        tooltip=["class:N", alt.Tooltip("p:Q", format=".4f"), "role:N"],
+        tooltip=[alt.Tooltip("class:N"), alt.Tooltip("p:Q", format=".4f"), alt.Tooltip("role:N")],
     ).properties(title=title, width=min(640, 48 * p.size + 40), height=300)
 
 

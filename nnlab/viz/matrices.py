@@ -109,7 +109,12 @@ def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="col
     if annotate:  # white text on dark cells: the strong ends of the diverging scale, the top of the sequential one
         v = frame["value"].to_numpy()
         lo, hi = float(v.min()), float(v.max())
-        frame["dark"] = np.abs(v) > 0.6 * vmax if diverging else (v - lo) > 0.55 * (hi - lo) if hi > lo else False
+        if diverging:
+            dark = np.abs(v) > 0.6 * vmax
+        else:
+            dark = (v - lo) > 0.55 * (hi - lo) if hi > lo else np.zeros(v.size, bool)
+        frame["dark"] = dark
+        frame["ink"] = np.where(dark, "white", "black")  # used as colours directly (scale=None)
         frame["label"] = [short_number(x) for x in v]
     sort_r = list(dict.fromkeys(frame["row"]))
     sort_c = list(dict.fromkeys(frame["col"]))
@@ -125,8 +130,9 @@ def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="col
                  alt.Tooltip("value:Q", title=value_title, format=".6g")])
     layers = [rects]
     if annotate:
-        text_colour = alt.condition("datum.dark", alt.value("white"), alt.value("black"))
-        layers.append(base.mark_text(fontSize=11).encode(text="label:N",
+        # channel objects, not shorthand strings or alt.condition: Altair validates those slowly
+        text_colour = alt.Color("ink:N", scale=None)
+        layers.append(base.mark_text(fontSize=11).encode(text=alt.Text("label:N"),
                                                          color=text_colour))
     # step sizing: Streamlit's height="content" does not honour a fixed height for discrete axes
     return alt.layer(*layers).properties(title=title, width=alt.Step(cell_w), height=alt.Step(cell_h))
@@ -154,7 +160,7 @@ def histogram(array, title, value_title="value", bins=40):
     counts, edges = np.histogram(a, bins=int(bins), range=(lo, hi))
     frame = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "count": counts})
     return alt.Chart(frame).mark_bar(color="#4c78a8").encode(
-        x=alt.X("start:Q", title=value_title, bin="binned"), x2="end:Q",
+        x=alt.X("start:Q", title=value_title, bin="binned"), x2=alt.X2("end:Q"),
         y=alt.Y("count:Q", title="number of entries"),
         tooltip=[alt.Tooltip("start:Q", title="from", format=".4g"), alt.Tooltip("end:Q", title="to", format=".4g"),
                  alt.Tooltip("count:Q", title="entries")],
@@ -173,6 +179,8 @@ def vector_bars(values, title, value_title="value", unit_title="unit", diverging
     frame = pd.DataFrame({"unit": names, "index": np.arange(v.size), "value": v,
                           "sign": np.where(v < 0, "negative", "positive or 0"),
                           "marked": np.arange(v.size) == (highlight if highlight is not None else -1)})
+    frame["outline"] = np.where(frame["marked"], "black", "transparent")
+    frame["outline_width"] = np.where(frame["marked"], 2, 0)
     if diverging:
         colour = alt.Color("sign:N", title="sign", scale=alt.Scale(domain=["negative", "positive or 0"],
                                                                    range=["#2166ac", "#b2182b"]))
@@ -182,8 +190,8 @@ def vector_bars(values, title, value_title="value", unit_title="unit", diverging
         alt.Axis(labelAngle=0)
     return alt.Chart(frame).mark_bar().encode(
         x=alt.X("unit:N", title=unit_title, sort=names, axis=axis), y=alt.Y("value:Q", title=value_title),
-        color=colour, stroke=alt.condition("datum.marked", alt.value("black"), alt.value(None)),
-        strokeWidth=alt.condition("datum.marked", alt.value(2), alt.value(0)),
+        color=colour, stroke=alt.Stroke("outline:N", scale=None),
+        strokeWidth=alt.StrokeWidth("outline_width:Q", scale=None),
         tooltip=[alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("value:Q", title=value_title, format=".6g")],
     ).properties(title=title, width=min(720, max(160, 14 * v.size)), height=260)
 

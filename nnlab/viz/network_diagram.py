@@ -125,7 +125,8 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first"):
                           "abs_rel": float(abs(block[i, j])) / pair_max})
     info = {"n_weights": n_weights, "n_edges": len(edges), "top_edges": top_edges, "pick": pick,
             "columns": [col["name"] for col in columns]}
-    return pd.DataFrame(nodes), pd.DataFrame(edges, columns=["x", "x2", "y", "y2", "from", "to", "w", "w_rel", "abs_rel"]), info
+    columns = ["x", "x2", "y", "y2", "from", "to", "w", "w_rel", "abs_rel"]
+    return pd.DataFrame(nodes), pd.DataFrame(edges, columns=columns), info
 
 
 def diagram_title(info):
@@ -145,15 +146,16 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
     y_extent = max(float(nodes["y"].abs().max()), 1.0) + 1.2
     y_scale = alt.Scale(domain=[y_extent, -y_extent])
     lines = alt.Chart(edges).mark_rule(opacity=0.75).encode(
-        x=alt.X("x:Q", axis=None, scale=x_scale), x2="x2:Q",
-        y=alt.Y("y:Q", axis=None, scale=y_scale), y2="y2:Q",
+        x=alt.X("x:Q", axis=None, scale=x_scale), x2=alt.X2("x2:Q"),
+        y=alt.Y("y:Q", axis=None, scale=y_scale), y2=alt.Y2("y2:Q"),
         color=alt.Color("w_rel:Q", title=["w ÷ largest |w|", "of its layer pair"],
                         scale=alt.Scale(domain=[-1, 1], **DIVERGING), legend=alt.Legend(gradientLength=140)),
         strokeWidth=alt.StrokeWidth("abs_rel:Q", scale=alt.Scale(domain=[0, 1], range=[0.3, 5]), legend=None),
-        tooltip=["from:N", "to:N", alt.Tooltip("w:Q", title="weight w", format=".4f")])
+        tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("w:Q", title="weight w", format=".4f")])
     units = nodes[nodes["kind"] == "unit"]
     has_fill = units["fill"].notna().any()
-    tips = ["layer:N", "unit:Q", alt.Tooltip("bias:Q", format=".4f"), alt.Tooltip("z:Q", format=".4f"),
+    tips = [alt.Tooltip("layer:N"), alt.Tooltip("unit:Q"), alt.Tooltip("bias:Q", format=".4f"),
+            alt.Tooltip("z:Q", format=".4f"),
             alt.Tooltip("a:Q", title="a (activation)", format=".4f")]
     fill = (alt.Color("fill:Q", title=["activation a ÷", "largest |a| of its layer"],
                       scale=alt.Scale(scheme="greys", domain=[-1, 1] if (units["fill"] < 0).any() else [0, 1]),
@@ -162,11 +164,11 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
     circles = alt.Chart(units).mark_circle(size=260, opacity=1, stroke="#333333", strokeWidth=1).encode(
         x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), color=fill, tooltip=tips)
     dots = alt.Chart(nodes[nodes["kind"] == "ellipsis"]).mark_text(fontSize=13, fontStyle="italic").encode(
-        x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text="label:N",
+        x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text=alt.Text("label:N"),
         tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("label:N", title="units not drawn")])
     heads = pd.DataFrame({"column": range(n_cols), "y": -y_extent + 0.45, "name": info["columns"]})
     labels = alt.Chart(heads).mark_text(fontSize=13, fontWeight="bold").encode(
-        x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text="name:N")
+        x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text=alt.Text("name:N"))
     layers = [lines, circles, dots, labels]
     if 0 < len(edges) <= LABELLED_EDGES:  # a small network: write each weight on its edge
         mid = edges.assign(mx=(edges["x"] + edges["x2"]) / 2, my=(edges["y"] + edges["y2"]) / 2)

@@ -78,7 +78,8 @@ else:  # convolution / attention outputs: too many values for bars
     cols = st.columns(len(vectors))
     for col, (title, arr) in zip(cols, vectors.items()):
         with col:
-            show_array(arr, title, f"fw_{title[0]}_{tr.index}", kind="activation" if title.startswith("a") else "weights")
+            show_array(arr, title, f"fw_{title[0]}_{tr.index}",
+                       kind="activation" if title.startswith("a") else "weights")
 
 # ---- the output: softmax in three steps --------------------------------------------------------------------
 out = trace[-1]
