@@ -106,7 +106,10 @@ def notice(message):
 
 
 def show_notices():
-    """Show queued notices once, then forget them."""
+    """Show queued notices once, then forget them. Always exactly one container, notices or not, so the
+    page's elements keep their positions from run to run (otherwise, while a long run such as training
+    is going, Streamlit leaves the previous run's elements, faded, below the new ones)."""
+    box = st.container()
     for message in st.session_state.get("notices", []):
-        st.info(message, icon="ℹ️")
+        box.info(message, icon="ℹ️")
     st.session_state.notices = []

@@ -21,6 +21,7 @@ from . import state
 EPOCH_REDRAW_S = 1.0  # redraw the charts at the end of an epoch at most once a second …
 STEP_REDRAW_S = 2.0  # … and within a long epoch every two seconds (browsers re-render every chart)
 PROGRESS_S = 0.25
+BOUNDARY_FRAMES = 30  # 2-D data: redraw the decision boundary about this often per run, to watch it form
 
 
 def describe(net, cfg):
@@ -98,7 +99,7 @@ class LiveView:
         self.is_2d = dataset.n_features == 2 and dataset.task == "classification"
         self.outcome = st.empty()
         self.progress = st.empty()
-        self.metrics = st.empty()
+        self.metrics = [col.empty() for col in st.columns(4)]  # fixed slots: no layout rebuilt on redraw
         if self.is_2d:
             left, right = st.columns([1, 1.15])
             self.boundary = left.empty()
@@ -111,6 +112,10 @@ class LiveView:
             self.boundary = None
 
     def draw(self, hist, net):
+        self.draw_curves(hist)
+        self.draw_boundary(hist, net)
+
+    def draw_curves(self, hist):
         self._metrics(hist)
         epochs = curves.epoch_frame(hist, self.held_label)
         if hist.steps:
@@ -122,6 +127,8 @@ class LiveView:
             self.loss.altair_chart(curves.epoch_chart(epochs, "loss"), width="stretch")
             if (epochs["metric"] == "accuracy").any():
                 self.acc.altair_chart(curves.epoch_chart(epochs, "accuracy"), width="stretch")
+
+    def draw_boundary(self, hist, net):
         if self.boundary is not None:
             x, y = self.data.x_train, self.data.y_train
             cells = boundary.boundary_frame(net, x, self.data.class_names)
@@ -133,7 +140,8 @@ class LiveView:
 
     def _metrics(self, hist):
         if not hist.epochs:
-            self.metrics.empty()
+            for slot in self.metrics:
+                slot.empty()
             return
         last, prev = hist.epochs[-1], (hist.epochs[-2] if len(hist.epochs) > 1 else None)
         items = [("Epochs trained", f"{last.epoch}", None, "normal"),
@@ -146,9 +154,8 @@ class LiveView:
             items.append((f"{self.held_label.capitalize()} accuracy", f"{last.val_acc:.2%}",
                           prev and prev.val_acc is not None and f"{100 * (last.val_acc - prev.val_acc):+.2f} pp",
                           "normal"))
-        with self.metrics.container():
-            for col, (label, value, delta, color) in zip(st.columns(len(items)), items):
-                col.metric(label, value, delta or None, delta_color=color)
+        for slot, (label, value, delta, color) in zip(self.metrics, items):
+            slot.metric(label, value, delta or None, delta_color=color)
 
 
 def _progress(view, done, total, epoch, epochs, t0):
@@ -198,7 +205,9 @@ def run(net, dataset, cfg, hist, view):
 
 def _consume(records, net, cfg, hist, view, step0, epoch0, secs0, total, held):
     """Take the trainer's records as they come: renumber, keep, snapshot, redraw (throttled)."""
-    t0 = last_draw = last_progress = time.perf_counter()
+    t0 = last_progress = time.perf_counter()
+    last_draw = t0 - EPOCH_REDRAW_S  # draw at the first epoch's end, however quick it is
+    frame_every = -(-cfg.epochs // BOUNDARY_FRAMES)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported as an ErrorRecord
         for record in records:
             if isinstance(record, ErrorRecord):
@@ -214,13 +223,16 @@ def _consume(records, net, cfg, hist, view, step0, epoch0, secs0, total, held):
                 hist.thin_snapshots()
             now = time.perf_counter()
             done = record.step
-            if now - last_progress >= PROGRESS_S or isinstance(record, EpochRecord):
+            if now - last_progress >= PROGRESS_S:
                 _progress(view, done, total, record.epoch, cfg.epochs, t0)
                 last_progress = now
+            epoch_end = isinstance(record, EpochRecord)
             gap = now - last_draw
-            if gap >= STEP_REDRAW_S or (isinstance(record, EpochRecord) and gap >= EPOCH_REDRAW_S):
+            if gap >= STEP_REDRAW_S or (epoch_end and gap >= EPOCH_REDRAW_S):
                 view.draw(hist, net)
                 last_draw = time.perf_counter()
+            elif epoch_end and record.epoch % frame_every == 0:
+                view.draw_boundary(hist, net)  # cheap for 2-D data; nothing otherwise
         else:
             last = hist.epochs[-1]
             acc = f", {held} accuracy {last.val_acc:.2%}" if last.val_acc is not None else ""
