@@ -13,6 +13,7 @@ from .matrices import DIVERGING
 
 DRAWN_KINDS = ("dense", "dropout")  # the unit diagram is for fully connected networks
 LABELLED_EDGES = 12  # up to this many edges, each carries its weight as a number
+HEADER_PX = 56  # height of the strip of column headers (three lines)
 
 
 def layer_table(net):
@@ -70,12 +71,13 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first"):
         pick = "first"
     dense = [(i, layer) for i, layer in enumerate(net.layers) if layer.kind == "dense"]
     # columns: the input, then every dense layer (dropout has no units of its own)
-    columns = [{"name": f"input ({net.n_inputs})", "size": net.n_inputs, "values": None, "z": None, "b": None,
+    columns = [{"name": f"input ({net.n_inputs})", "head": f"input\n{net.n_inputs} values", "size": net.n_inputs, "values": None, "z": None, "b": None,
                 "activation": "input"}]
     if trace is not None:
         columns[0]["values"] = np.asarray(trace[0].input, dtype=np.float64).reshape(-1)
     for i, layer in dense:
-        col = {"name": f"{layer.name} · {layer.activation.name} ({layer.units})", "size": layer.units,
+        col = {"name": f"{layer.name} · {layer.activation.name} ({layer.units})",
+               "head": f"{layer.name}\n{layer.activation.name}\n{layer.units} units", "size": layer.units,
                "values": None, "z": None, "b": layer.params["b"].astype(np.float64),
                "activation": layer.activation.name, "layer_index": i}
         if trace is not None:
@@ -124,7 +126,7 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first"):
                           "w": float(block[i, j]), "w_rel": float(block[i, j]) / pair_max,
                           "abs_rel": float(abs(block[i, j])) / pair_max})
     info = {"n_weights": n_weights, "n_edges": len(edges), "top_edges": top_edges, "pick": pick,
-            "columns": [col["name"] for col in columns]}
+            "columns": [col["name"] for col in columns], "heads": [col["head"] for col in columns]}
     columns = ["x", "x2", "y", "y2", "from", "to", "w", "w_rel", "abs_rel"]
     return pd.DataFrame(nodes), pd.DataFrame(edges, columns=columns), info
 
@@ -138,18 +140,20 @@ def diagram_title(info):
 
 
 def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", width=960, height=500):
-    """The Altair drawing of a dense network (see module docstring). Returns an alt.LayerChart."""
+    """The Altair drawing of a dense network (see module docstring): a strip of column headers over
+    the layered drawing (edges, units, ellipses). Returns an alt.VConcatChart."""
     nodes, edges, info = diagram_frames(net, trace, max_units, top_edges, pick)
     n_cols = len(info["columns"])
     x_scale = alt.Scale(domain=[-0.4, n_cols - 0.6])
     x = alt.X("column:Q", axis=None, scale=x_scale)
-    y_extent = max(float(nodes["y"].abs().max()), 1.0) + 1.2
+    y_top = max(float(nodes["y"].abs().max()), 1.0)
+    y_extent = y_top + 0.8
     y_scale = alt.Scale(domain=[y_extent, -y_extent])
     lines = alt.Chart(edges).mark_rule(opacity=0.75).encode(
         x=alt.X("x:Q", axis=None, scale=x_scale), x2=alt.X2("x2:Q"),
         y=alt.Y("y:Q", axis=None, scale=y_scale), y2=alt.Y2("y2:Q"),
         color=alt.Color("w_rel:Q", title=["w ÷ largest |w|", "of its layer pair"],
-                        scale=alt.Scale(domain=[-1, 1], **DIVERGING), legend=alt.Legend(gradientLength=140)),
+                        scale=alt.Scale(domain=[-1, 1], **DIVERGING), legend=alt.Legend(gradientLength=220, orient="bottom", direction="horizontal")),
         strokeWidth=alt.StrokeWidth("abs_rel:Q", scale=alt.Scale(domain=[0, 1], range=[0.3, 5]), legend=None),
         tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("w:Q", title="weight w", format=".4f")])
     units = nodes[nodes["kind"] == "unit"]
@@ -159,23 +163,25 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
             alt.Tooltip("a:Q", title="a (activation)", format=".4f")]
     fill = (alt.Color("fill:Q", title=["activation a ÷", "largest |a| of its layer"],
                       scale=alt.Scale(scheme="greys", domain=[-1, 1] if (units["fill"] < 0).any() else [0, 1]),
-                      legend=alt.Legend(gradientLength=140))
+                      legend=alt.Legend(gradientLength=220, orient="bottom", direction="horizontal"))
             if has_fill else alt.value("#dddddd"))
     circles = alt.Chart(units).mark_circle(size=260, opacity=1, stroke="#333333", strokeWidth=1).encode(
         x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), color=fill, tooltip=tips)
     dots = alt.Chart(nodes[nodes["kind"] == "ellipsis"]).mark_text(fontSize=13, fontStyle="italic").encode(
         x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text=alt.Text("label:N"),
         tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("label:N", title="units not drawn")])
-    heads = pd.DataFrame({"column": range(n_cols), "y": -y_extent + 0.45, "name": info["columns"]})
-    labels = alt.Chart(heads).mark_text(fontSize=13, fontWeight="bold").encode(
-        x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text=alt.Text("name:N"))
-    layers = [lines, circles, dots, labels]
+    # column headers in their own strip above, sharing the x scale, so they never run into the units
+    heads = alt.Chart(pd.DataFrame({"column": range(n_cols), "name": info["heads"]})).mark_text(
+        fontSize=13 if n_cols <= 6 else 11, fontWeight="bold", lineBreak="\n", baseline="top").encode(
+        x=x, y=alt.value(4), text=alt.Text("name:N")).properties(width=width, height=HEADER_PX)
+    layers = [lines, circles, dots]
     if 0 < len(edges) <= LABELLED_EDGES:  # a small network: write each weight on its edge
         mid = edges.assign(mx=(edges["x"] + edges["x2"]) / 2, my=(edges["y"] + edges["y2"]) / 2)
         layers.insert(1, alt.Chart(mid).mark_text(fontSize=12, dy=-8, color="#333333").encode(
             x=alt.X("mx:Q", axis=None, scale=x_scale), y=alt.Y("my:Q", axis=None, scale=y_scale),
             text=alt.Text("w:Q", format=".3f")))
-    chart = alt.layer(*layers).resolve_scale(color="independent")
-    return chart.properties(width=width, height=height, title=alt.Title(
+    body = alt.layer(*layers).resolve_scale(color="independent").properties(width=width, height=height - HEADER_PX)
+    return alt.vconcat(heads, body, spacing=0).properties(title=alt.Title(
         " → ".join(str(c.split("(")[-1].rstrip(")")) for c in info["columns"]) + " units",
-        subtitle=[diagram_title(info)], fontSize=15, subtitleFontSize=13)).configure_view(stroke=None)
+        subtitle=[diagram_title(info)], fontSize=15, subtitleFontSize=13)).configure_view(stroke=None).configure_legend(
+        titleLimit=400)  # legends below the drawing: at any page width they never get cut off

@@ -55,7 +55,9 @@ else:
     m[2].metric("output", ", ".join(f"{v:.4g}" for v in np.asarray(bt.output).ravel()[:4]))
 st.markdown("Gradient size per layer, from the output back to the input (vanishing gradients show as "
             "norms shrinking towards layer 1):")
-st.dataframe(gradient_overview(bt), hide_index=True, width="stretch")
+overview = gradient_overview(bt)
+st.dataframe(overview, hide_index=True, width="stretch",
+             column_config={c: st.column_config.NumberColumn(format="%.2e") for c in overview.columns[2:]})
 
 names = [g.name for g in bt.layers]
 chosen = st.segmented_control("Layer", names, default=names[-1], key="bp_layer") or names[-1]

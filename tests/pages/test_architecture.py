@@ -33,7 +33,8 @@ def diagram(at):
     """(spec, [edges, units, ellipses, headers]) of the network diagram."""
     for el in at.get("vega_lite_chart"):
         spec = json.loads(el.proto.spec)
-        if "layer" in spec and spec["layer"][0].get("mark", {}).get("type") == "rule":
+        body = spec.get("vconcat", [{}, {}])[-1]
+        if "layer" in body and body["layer"][0].get("mark", {}).get("type") == "rule":
             return spec, [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in el.proto.datasets]
     raise AssertionError("no network diagram on the page")
 

@@ -75,12 +75,28 @@ def test_pick_active_draws_the_most_active_units(mnist_net):
 def test_chart_has_edges_units_ellipses_and_tooltips(mnist_net):
     x = np.zeros((1, 784), dtype=np.float32)
     spec = network_diagram(mnist_net, mnist_net.forward_trace(x), top_edges=10).to_dict()
-    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
-    assert marks == ["rule", "circle", "text", "text"]
-    tips = [t["field"] for t in spec["layer"][1]["encoding"]["tooltip"]]
+    header, body = spec["vconcat"]
+    assert header["mark"]["type"] == "text"  # the column headers, in a strip of their own
+    heads = next(iter(v for k, v in spec["datasets"].items() if k == header["data"]["name"]))
+    assert [h["name"] for h in heads] == ["input\n784 values", "L1 dense\nrelu\n128 units", "L2 dense\nrelu\n64 units",
+                                         "L3 dense\nsoftmax\n10 units"]
+    marks = [layer["mark"]["type"] for layer in body["layer"]]
+    assert marks == ["rule", "circle", "text"]
+    tips = [t["field"] for t in body["layer"][1]["encoding"]["tooltip"]]
     assert {"bias", "z", "a"} <= set(tips)
-    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == [-1, 1]
+    assert body["layer"][0]["encoding"]["color"]["scale"]["domain"] == [-1, 1]
     assert "the 10 strongest" in spec["title"]["subtitle"][0]
+    assert spec["title"]["text"] == "784 → 128 → 64 → 10 units"
+
+
+def test_small_network_writes_each_weight_on_its_edge():
+    net = Network(mlp_spec([2, 1], output="sigmoid", loss="mse", dtype="float64"))
+    net.set_params(0, W=[[0.3], [0.7]], b=[-0.2])
+    spec = network_diagram(net).to_dict()
+    body = spec["vconcat"][1]
+    assert [layer["mark"]["type"] for layer in body["layer"]] == ["rule", "text", "circle", "text"]
+    assert body["layer"][1]["encoding"]["text"] == {"field": "w", "format": ".3f", "type": "quantitative"}
+    assert spec["title"]["subtitle"] == ["Edges: all 2 weights"]
 
 
 def test_untrained_diagram_without_a_sample_still_draws():
