@@ -60,7 +60,7 @@ def weight_hist_chart(frame, columns=3, width=210, height=160):
                        title="Weight histograms per layer, by epoch").resolve_scale(x="independent", y="independent")
 
 
-def weight_tiles(W, image_shape, units=None, max_tiles=32, ncols=8, size=56, reference=None):
+def weight_tiles(W, image_shape, units=None, max_tiles=32, ncols=8, size=84, reference=None):
     """The first layer's weights as images: column j of W (n_inputs, n_units) reshaped to the input image.
 
     Diverging colours (blue negative, red positive), each tile on its own scale so every unit's pattern
@@ -75,6 +75,7 @@ def weight_tiles(W, image_shape, units=None, max_tiles=32, ncols=8, size=56, ref
     if reference is not None:
         W = W - np.asarray(reference, dtype=np.float64)
     units = list(range(min(max_tiles, W.shape[1]))) if units is None else list(units)
+    size = max(h, w) * max(1, size // max(h, w))  # whole pixels: 84 px for 28×28, 80 px for 8×8
     tiles = W[:, units].T
     scale = np.abs(tiles).max(axis=1)
     what = (f"change since initialisation (largest {np.abs(tiles).max():.2g})" if reference is not None
