@@ -8,7 +8,7 @@ Rules of thumb used (all named constants below):
 - vanishing: the first layer's ‖∂L/∂W‖ is under 1 % of the last layer's; exploding: over 100 ×, or a norm
   above 1,000;
 - dead ReLUs: at least 25 % of a layer's ReLU units never fire on a batch;
-- saturation: at least 25 % of a sigmoid/tanh layer's outputs sit at the flat ends of the curve;
+- saturation: at least 25 % of a hidden sigmoid/tanh layer's outputs sit at the flat ends of the curve;
 - update / weight ratio ‖ΔW‖/‖W‖ per step more than 30 × away from 1e-3;
 - loss: diverged (NaN/inf), rising by half, or falling by less than 5 % over the run.
 """
@@ -109,7 +109,8 @@ def _unit_findings(window, layers):
                                f"sample of a batch, so no gradient flows through them. A lower learning rate, "
                                f"He initialisation or leaky ReLU helps.", name, dead))
         sat = _median(window, name, "saturated_frac")
-        if sat is not None and sat >= SATURATED_SHARE:
+        # a confident output unit is saturated by design; only hidden layers lose gradient this way
+        if sat is not None and sat >= SATURATED_SHARE and name != layers[-1]:
             out.append(Finding("saturated", "warning",
                                f"{sat:.0%} of {layer_label(name)}'s outputs are saturated (on the flat ends of "
                                f"its sigmoid/tanh, where the slope is almost 0), which shrinks the gradient "
