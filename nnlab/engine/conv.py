@@ -21,6 +21,7 @@ from .initializers import initialize
 from .layers import LAYER_TYPES, Layer
 
 PADDINGS = ("valid", "same")
+INFERENCE_COLS_BYTES = 32 * 2**20  # bigger inference batches go through the convolution in chunks
 
 
 def _positive_int(name, value):
@@ -168,26 +169,43 @@ class Conv2D(Layer):
                         taps[:, di * k + dj].reshape(c, n, out_h, out_w)
         return grid[:, :, top:top + h, left:left + w].transpose(1, 0, 2, 3)
 
-    def forward(self, x, training=False):
+    def _linear(self, x, keep):
+        """z = W ⋆ x + b for a batch, with its cols (kept for backward)."""
         n = x.shape[0]
         f, out_h, out_w = self.output_shape
-        cols = self._im2col(x, keep=training)
-        z_wide = self.work.get("z_wide", (f, cols.shape[1]), x.dtype, keep=training)
+        cols = self._im2col(x, keep)
+        z_wide = self.work.get("z_wide", (f, cols.shape[1]), x.dtype, keep)
         np.matmul(self.params["W"].reshape(f, -1), cols, out=z_wide)
-        self.cache = (cols, training)
         # One pass drops the spare columns, reorders (F, n, …) to (n, F, …) and adds the bias.
-        self.z = np.empty((n, f, out_h, out_w), dtype=x.dtype)
+        z = np.empty((n, f, out_h, out_w), dtype=x.dtype)
         np.add(z_wide.reshape(f, n, out_h, -1)[..., :out_w].transpose(1, 0, 2, 3),
-               self.params["b"][:, None, None], out=self.z)
+               self.params["b"][:, None, None], out=z)
+        return z, cols
+
+    def forward(self, x, training=False):
+        n = x.shape[0]
+        chunk = max(1, INFERENCE_COLS_BYTES // (self._cols_bytes(1, x.dtype)))
+        if training or n <= chunk:
+            self.z, cols = self._linear(x, keep=training)
+            self.cache = (cols, x, training)
+        else:  # a big inference batch, in chunks: cols for all of it could take hundreds of MB
+            self.z = np.concatenate([self._linear(x[i:i + chunk], False)[0] for i in range(0, n, chunk)])
+            self.cache = (None, x, False)  # backward, if ever, rebuilds cols
         self.a = self.activation.f(self.z)
         return self.a
+
+    def _cols_bytes(self, n, dtype):
+        c, k = self.input_shape[0], self.kernel
+        return c * k * k * n * self.output_shape[1] * self._row_width() * np.dtype(dtype).itemsize
 
     def backward(self, grad_a, need_input_grad=True):
         return self.backward_from_z(self.activation.backward(self.z, self.a, grad_a), need_input_grad)
 
     def backward_from_z(self, delta, need_input_grad=True):
         self.delta = delta
-        cols, keep = self.cache
+        cols, x, keep = self.cache
+        if cols is None:
+            cols = self._im2col(x, keep=False)
         n, f, out_h, out_w = delta.shape
         # δ in the layout of z_wide, (F, n·L); spare columns are never written, so they stay 0.
         wide = self.work.get("delta_wide", (f, n, out_h, self._row_width()), delta.dtype, keep)
@@ -220,6 +238,7 @@ class _Pool2D(Layer):
         super().__init__()
         self.size = _positive_int("size", size)
         self.stride = self.size if stride is None else _positive_int("stride", stride)
+        self.work = Workspace()
 
     def build(self, input_shape, rng, dtype, init, sigma):
         c, h, w = _image_shape(f"a {self.kind} layer", input_shape)
@@ -240,15 +259,29 @@ class _Pool2D(Layer):
             views.append(x[tuple(index)])
         return views
 
-    def _spread(self, grads, shape, axis):
-        """Backward of one pooling pass: add each offset's share of the gradient back to its view."""
-        dx = np.zeros(shape, dtype=grads[0].dtype)
-        for view, g in zip(self._views(dx, axis), grads):
-            if self.stride >= self.size:
-                view[...] = g  # views do not overlap: plain assignment
-            else:
+    def _spread(self, grads, dx, axis):
+        """Backward of one pooling pass: each offset's share of the gradient goes back to its view of
+        ``dx``; returns dx. Without overlap the views tile dx, so only the dropped border needs zeros."""
+        views = self._views(dx, axis)
+        if self.stride >= self.size:
+            covered = self.stride * self.output_shape[axis - 1]
+            index = [slice(None)] * 4
+            index[axis] = slice(covered, None)
+            dx[tuple(index)] = 0
+            for view, g in zip(views, grads):
+                view[...] = g
+        else:
+            dx[...] = 0
+            for view, g in zip(views, grads):
                 view += g
         return dx
+
+    def _buffer(self, name, shape, dtype, keep):
+        return self.work.get(name, shape, dtype, keep)
+
+    def _stage_shape(self, x_shape):
+        """Shape after the width pass: full height, pooled width."""
+        return x_shape[:3] + (self.output_shape[2],)
 
     def config(self):
         return {"type": self.kind, "size": self.size, "stride": self.stride}
@@ -257,33 +290,48 @@ class _Pool2D(Layer):
 class MaxPool2D(_Pool2D):
     """Max over each window. Backward sends each gradient to the first maximum of its window in
     row-major order (PyTorch's rule for ties): the first maximal column within each row, then the
-    first row holding the maximum. The winning offsets are kept as int8, one per output."""
+    first row holding the maximum."""
     kind = "maxpool2d"
 
     @staticmethod
-    def _max(views):
-        """Running maximum over the offsets and, per output, the first offset that holds it (int8).
-        Only strict improvements move the winner, so ties stay with the earlier offset."""
-        out, winner = views[0], np.zeros(views[0].shape, dtype=np.int8)
+    def _max(views, out):
+        """Maximum over the offsets into ``out`` and, per output, which offset holds it first: a bool
+        "second one won" for size 2, else int8 offsets. Only strict improvements move the winner,
+        so ties stay with the earlier offset. (Bool masks multiply much faster than np.where.)"""
+        if len(views) == 2:
+            winner = views[1] > views[0]
+            np.maximum(views[0], views[1], out=out)
+            return out, winner
+        winner = np.zeros(out.shape, dtype=np.int8)
+        np.copyto(out, views[0])
         for i, v in enumerate(views[1:], start=1):
             better = v > out
-            out = np.maximum(out, v)
-            winner *= ~better  # bool masks multiply much faster than np.where or masked assignment
+            np.maximum(out, v, out=out)
+            winner *= ~better
             winner += better * np.int8(i)
         return out, winner
 
+    def _shares(self, g, winner):
+        """The gradient each offset receives: g where that offset won, else 0."""
+        if winner.dtype == bool:
+            second = g * winner
+            return [g - second, second]
+        return [g * (winner == i) for i in range(self.size)]
+
     def forward(self, x, training=False):
-        cols, win_w = self._max(self._views(x, 3))
-        out, win_h = self._max(self._views(cols, 2))
-        self.cache = (win_w, win_h, x.shape, cols.shape)
+        stage = self._buffer("stage", self._stage_shape(x.shape), x.dtype, training)
+        stage, win_w = self._max(self._views(x, 3), stage)
+        out, win_h = self._max(self._views(stage, 2), np.empty((x.shape[0],) + self.output_shape, x.dtype))
+        self.cache = (win_w, win_h, x.shape, training)
         return out
 
     def backward(self, grad_out, need_input_grad=True):
         if not need_input_grad:
             return None
-        win_w, win_h, shape, cols_shape = self.cache
-        d_cols = self._spread([grad_out * (win_h == i) for i in range(self.size)], cols_shape, 2)
-        return self._spread([d_cols * (win_w == i) for i in range(self.size)], shape, 3)
+        win_w, win_h, shape, keep = self.cache
+        d_stage = self._buffer("d_stage", self._stage_shape(shape), grad_out.dtype, keep)
+        self._spread(self._shares(grad_out, win_h), d_stage, 2)
+        return self._spread(self._shares(d_stage, win_w), np.empty(shape, grad_out.dtype), 3)
 
 
 class AvgPool2D(_Pool2D):
@@ -291,26 +339,28 @@ class AvgPool2D(_Pool2D):
     kind = "avgpool2d"
 
     @staticmethod
-    def _sum(views):
-        out = views[0].copy()
-        for v in views[1:]:
+    def _sum(views, out):
+        np.add(views[0], views[1], out=out) if len(views) > 1 else np.copyto(out, views[0])
+        for v in views[2:]:
             out += v
         return out
 
     def forward(self, x, training=False):
-        cols = self._sum(self._views(x, 3))
-        out = self._sum(self._views(cols, 2))
+        stage = self._sum(self._views(x, 3), self._buffer("stage", self._stage_shape(x.shape), x.dtype,
+                                                          training))
+        out = self._sum(self._views(stage, 2), np.empty((x.shape[0],) + self.output_shape, x.dtype))
         out *= 1.0 / self.size ** 2
-        self.cache = (x.shape, cols.shape)
+        self.cache = (x.shape, training)
         return out
 
     def backward(self, grad_out, need_input_grad=True):
         if not need_input_grad:
             return None
-        shape, cols_shape = self.cache
+        shape, keep = self.cache
         g = grad_out * (1.0 / self.size ** 2)
-        d_cols = self._spread([g] * self.size, cols_shape, 2)
-        return self._spread([d_cols] * self.size, shape, 3)
+        d_stage = self._spread([g] * self.size, self._buffer("d_stage", self._stage_shape(shape),
+                                                             grad_out.dtype, keep), 2)
+        return self._spread([d_stage] * self.size, np.empty(shape, grad_out.dtype), 3)
 
 
 class Flatten(Layer):

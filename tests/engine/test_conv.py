@@ -266,3 +266,19 @@ def test_dense_after_conv_asks_for_flatten():
     with pytest.raises(ValueError, match="flatten"):
         Network({"input_shape": [1, 8, 8], "layers": [{"type": "conv2d", "filters": 2},
                                                       {"type": "dense", "units": 3, "activation": "softmax"}]})
+
+
+def test_big_inference_batches_go_in_chunks(monkeypatch):
+    import nnlab.engine.conv as conv
+
+    net = Network({**bench_cnn_spec(), "dtype": "float64"})
+    x = np.random.default_rng(0).random((7, 784))
+    whole = net.predict(x)
+    t = np.eye(10)[np.arange(7)]
+    net.backward(net.forward(x), t)
+    whole_grads = dict(net.layers[0].grad)
+    monkeypatch.setattr(conv, "INFERENCE_COLS_BYTES", 1)  # one sample per chunk
+    np.testing.assert_allclose(net.predict(x), whole, rtol=1e-12)
+    net.backward(net.forward(x), t)  # cols rebuilt for backward
+    for name in ("W", "b"):
+        np.testing.assert_allclose(net.layers[0].grad[name], whole_grads[name], rtol=1e-12)
