@@ -75,15 +75,16 @@ def boundary_chart(cells, points, class_names, feature_names=("x1", "x2"), title
         color = alt.Color("p1:Q", title=f"P(class {names[1]})",
                           scale=alt.Scale(domain=[0, 0.5, 1], range=["#6baed6", "#f7f7f7", "#fdae6b"]))
         tips.insert(0, alt.Tooltip("p1:Q", title=f"P(class {names[1]})", format=".3f"))
-        heat = alt.Chart(cells).mark_rect().encode(x=x, x2="x1_end:Q", y=y, y2="x2_end:Q", color=color, tooltip=tips)
+        heat = alt.Chart(cells).mark_rect().encode(x=x, x2=alt.X2("x1_end:Q"), y=y, y2=alt.Y2("x2_end:Q"), color=color,
+                                                   tooltip=tips)
     else:
         heat = alt.Chart(cells).mark_rect().encode(
-            x=x, x2="x1_end:Q", y=y, y2="x2_end:Q",
+            x=x, x2=alt.X2("x1_end:Q"), y=y, y2=alt.Y2("x2_end:Q"),
             color=alt.Color("predicted:N", title="predicted class", scale=class_scale),
             opacity=alt.Opacity("confidence:Q", title="confidence", scale=alt.Scale(range=[0.1, 0.6]), legend=None),
             tooltip=tips)
     dots = alt.Chart(points).mark_circle(size=28, opacity=1, stroke="white", strokeWidth=0.8).encode(
-        x="x1:Q", y="x2:Q",
+        x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
         color=alt.Color("class:N", title="data: class", scale=class_scale),
         tooltip=[alt.Tooltip("class:N", title="true class"), alt.Tooltip("x1:Q", title=f1, format=".3f"),
                  alt.Tooltip("x2:Q", title=f2, format=".3f")])

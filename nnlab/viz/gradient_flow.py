@@ -69,7 +69,8 @@ def _log_lines(frame, column, y_title, tip_title):
         x=x, y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(type="log"), axis=LOG_AXIS), color=color)
     smooth = alt.Chart(data).mark_line(strokeWidth=2.2).encode(
         x=x, y=alt.Y("smoothed:Q", title=y_title, scale=alt.Scale(type="log"), axis=LOG_AXIS), color=color,
-        tooltip=["layer:N", "step:Q", "epoch:Q", alt.Tooltip(f"{column}:Q", title=tip_title, format=".3e"),
+        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("step:Q"), alt.Tooltip("epoch:Q"),
+                 alt.Tooltip(f"{column}:Q", title=tip_title, format=".3e"),
                  alt.Tooltip("smoothed:Q", title="smoothed", format=".3e")])
     return data, raw, smooth
 
@@ -85,9 +86,9 @@ def update_ratio_chart(frame, guide=GUIDE_RATIO, height=280):
     _, raw, smooth = _log_lines(frame, "update_ratio", "‖ΔW‖ / ‖W‖ per step", "‖ΔW‖/‖W‖")
     guide_df = pd.DataFrame({"update_ratio": [guide], "label": [f"guide {guide:g}"]})
     rule = alt.Chart(guide_df).mark_rule(strokeDash=[6, 4], color="#d62728").encode(
-        y="update_ratio:Q", tooltip=[alt.Tooltip("label:N", title="rule of thumb")])
+        y=alt.Y("update_ratio:Q"), tooltip=[alt.Tooltip("label:N", title="rule of thumb")])
     text = alt.Chart(guide_df).mark_text(align="left", dx=4, dy=-7, color="#d62728").encode(
-        y="update_ratio:Q", x=alt.value(0), text="label:N")
+        y=alt.Y("update_ratio:Q"), x=alt.value(0), text=alt.Text("label:N"))
     return alt.layer(raw, smooth, rule, text, title="Update / weight ratio per layer (log scale)").properties(
         height=height)
 
@@ -97,10 +98,10 @@ def activation_chart(frame, height=260):
     data = frame.dropna(subset=["act_mean", "act_std"])[["step", "epoch", "layer", "act_mean", "act_std"]]
     data = data.assign(lo=data["act_mean"] - data["act_std"], hi=data["act_mean"] + data["act_std"])
     base = alt.Chart(data).encode(x=alt.X("step:Q", title="training step (batch)"), color=_layer_color(data))
-    band = base.mark_area(opacity=0.1).encode(y=alt.Y("lo:Q", title="activation (mean ± std)"), y2="hi:Q")
+    band = base.mark_area(opacity=0.1).encode(y=alt.Y("lo:Q", title="activation (mean ± std)"), y2=alt.Y2("hi:Q"))
     line = base.mark_line(strokeWidth=1.5).encode(
-        y="act_mean:Q",
-        tooltip=["layer:N", "step:Q", alt.Tooltip("act_mean:Q", title="mean", format=".3f"),
+        y=alt.Y("act_mean:Q"),
+        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("step:Q"), alt.Tooltip("act_mean:Q", title="mean", format=".3f"),
                  alt.Tooltip("act_std:Q", title="std", format=".3f")])
     # the line first, so the shared legend takes its solid stroke rather than the faint band
     return alt.layer(line, band, title="Activations per layer").properties(height=height)
@@ -118,5 +119,6 @@ def unit_health_chart(frame, height=260):
         x=alt.X("step:Q", title="training step (batch)"),
         y=alt.Y("share:Q", title="share of the layer", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("series:N", title="layer", sort=list(dict.fromkeys(long["series"]))),
-        tooltip=["layer:N", alt.Tooltip("what:N", title="units"), "step:Q", alt.Tooltip("share:Q", format=".1%")],
+        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("what:N", title="units"), alt.Tooltip("step:Q"),
+                 alt.Tooltip("share:Q", format=".1%")],
     ).properties(height=height)

@@ -42,18 +42,20 @@ def confusion_frame(y_true, y_pred, class_names):
 def confusion_chart(frame, size=360):
     """Heatmap of counts (colour = share of the true class, so rare classes show too), counts written in."""
     order = list(dict.fromkeys(frame["true"]))
+    # text colour per cell, white on dark cells (a column, not alt.condition: Altair validates that slowly)
+    frame = frame.assign(ink=np.where(frame["share"] > 0.3, "white", "#333"))
     base = alt.Chart(frame).encode(
         x=alt.X("predicted:N", title="predicted class", sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("true:N", title="true class", sort=order),
-        tooltip=["true:N", "predicted:N", "count:Q", alt.Tooltip("share:Q", title="share of true class", format=".1%")])
+        tooltip=[alt.Tooltip("true:N"), alt.Tooltip("predicted:N"), alt.Tooltip("count:Q"),
+                 alt.Tooltip("share:Q", title="share of true class", format=".1%")])
     cells = base.mark_rect().encode(
         # a square-root scale, white at 0, so the few mistakes off the diagonal still show
         color=alt.Color("share:Q", title="share of true class",
                         scale=alt.Scale(type="sqrt", domain=[0, 1], range=["#ffffff", "#08306b"]),
                         legend=alt.Legend(format=".0%")))
     text = base.mark_text(fontSize=11 if len(order) <= 10 else 8).encode(
-        text=alt.Text("count:Q"),
-        color=alt.condition("datum.share > 0.3", alt.value("white"), alt.value("#333")))
+        text=alt.Text("count:Q"), color=alt.Color("ink:N", scale=None))
     return alt.layer(cells, text, title="Confusion matrix (test set)").properties(width=size, height=size)
 
 
@@ -72,7 +74,8 @@ def per_class_chart(frame, height=360):
     return alt.Chart(frame, title="Accuracy per class (test set)").mark_bar(color="#4c78a8").encode(
         x=alt.X("accuracy:Q", title="accuracy", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
         y=alt.Y("class:N", title="class", sort=list(frame["class"])),
-        tooltip=["class:N", "samples:Q", "correct:Q", alt.Tooltip("accuracy:Q", format=".1%")],
+        tooltip=[alt.Tooltip("class:N"), alt.Tooltip("samples:Q"), alt.Tooltip("correct:Q"),
+                 alt.Tooltip("accuracy:Q", format=".1%")],
     ).properties(height=height)
 
 
@@ -121,9 +124,9 @@ def regression_chart(frame, size=360):
         x=alt.X("true:Q", title="true value", scale=alt.Scale(domain=[lo, hi])),
         y=alt.Y("predicted:Q", title="predicted value", scale=alt.Scale(domain=[lo, hi])),
         color=alt.Color("target:N", title="target"),
-        tooltip=["target:N", alt.Tooltip("true:Q", format=".4g"), alt.Tooltip("predicted:Q", format=".4g"),
-                 alt.Tooltip("error:Q", format=".4g")])
+        tooltip=[alt.Tooltip("target:N"), alt.Tooltip("true:Q", format=".4g"),
+                 alt.Tooltip("predicted:Q", format=".4g"), alt.Tooltip("error:Q", format=".4g")])
     diagonal = alt.Chart(pd.DataFrame({"true": [lo, hi], "predicted": [lo, hi]})).mark_line(
-        color="#888", strokeDash=[5, 4]).encode(x="true:Q", y="predicted:Q")
+        color="#888", strokeDash=[5, 4]).encode(x=alt.X("true:Q"), y=alt.Y("predicted:Q"))
     return alt.layer(diagonal, points, title="Predicted vs true (test set); dashed: perfect").properties(
         width=size, height=size)

@@ -51,8 +51,8 @@ def weight_hist_chart(frame, columns=3, width=210, height=160):
         x=alt.X("mid:Q", title="weight value"),
         y=alt.Y("share:Q", title="share of weights", axis=alt.Axis(format=".0%")),
         color=alt.Color("epoch:O", title="epoch (0 = init)", sort=epochs, scale=alt.Scale(scheme="viridis")),
-        tooltip=["layer:N", "epoch:O", alt.Tooltip("lo:Q", title="from", format=".4f"),
-                 alt.Tooltip("hi:Q", title="to", format=".4f"), "count:Q",
+        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("epoch:O"), alt.Tooltip("lo:Q", title="from", format=".4f"),
+                 alt.Tooltip("hi:Q", title="to", format=".4f"), alt.Tooltip("count:Q"),
                  alt.Tooltip("share:Q", format=".2%")],
     )
     lines = base.mark_line(interpolate="step", strokeWidth=1.6).properties(width=width, height=height)
