@@ -146,6 +146,8 @@ def train(net, x, y, *, epochs=10, batch_size=64, optimizer: Optimizer | None = 
     x : array (n_samples, n_features); y : int labels (n_samples,) or values (n_samples, n_outputs).
     optimizer : an Optimizer (default Adam 1e-3); its ``lr`` is the base of ``schedule``.
     augment : optional ``f(x_batch, rng) -> x_batch`` applied to each training batch (seeded by ``seed``).
+
+    Returns a generator; bad arguments raise ``ValueError`` from this call, before any step is taken.
     """
     # Validate here, in the call itself: a generator function would only raise on the first next().
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
