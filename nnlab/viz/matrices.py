@@ -114,7 +114,7 @@ def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="col
         else:
             dark = (v - lo) > 0.55 * (hi - lo) if hi > lo else np.zeros(v.size, bool)
         frame["dark"] = dark
-        frame["ink"] = np.where(dark, "white", "black")  # used as colours directly (scale=None)
+        frame["ink"] = np.where(dark, "white", "black")
         frame["label"] = [short_number(x) for x in v]
     sort_r = list(dict.fromkeys(frame["row"]))
     sort_c = list(dict.fromkeys(frame["col"]))
@@ -130,10 +130,12 @@ def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="col
                  alt.Tooltip("value:Q", title=value_title, format=".6g")])
     layers = [rects]
     if annotate:
-        # channel objects, not shorthand strings or alt.condition: Altair validates those slowly
-        text_colour = alt.Color("ink:N", scale=None)
-        layers.append(base.mark_text(fontSize=11).encode(text=alt.Text("label:N"),
-                                                         color=text_colour))
+        # one text layer per ink colour: alt.condition is slow to build, and a colour channel with
+        # scale=None beside the rects' colour scale stops Vega from drawing the chart at all
+        for ink in ("black", "white"):
+            cells = alt.Chart(frame[frame["ink"] == ink]).encode(
+                x=alt.X("col:O", sort=sort_c), y=alt.Y("row:O", sort=sort_r))
+            layers.append(cells.mark_text(fontSize=11, color=ink).encode(text=alt.Text("label:N")))
     # step sizing: Streamlit's height="content" does not honour a fixed height for discrete axes
     return alt.layer(*layers).properties(title=title, width=alt.Step(cell_w), height=alt.Step(cell_h))
 

@@ -15,7 +15,11 @@ def _data(spec):
 def test_small_matrix_is_annotated_with_its_numbers():
     m = np.array([[0.3, -0.7], [1.25, 0.0]])
     spec = heatmap(m, "W").to_dict()
-    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rect", "text"]
+    # the cells, then the numbers: black on light cells, white on dark ones (one layer per ink)
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rect", "text", "text"]
+    assert [layer["mark"].get("color") for layer in spec["layer"][1:]] == ["black", "white"]
+    white = spec["datasets"][spec["layer"][2]["data"]["name"]]
+    assert [r["label"] for r in white] == ["1.2"]  # only |1.25| > 0.6 · max|value|
     rows = _data(spec)
     assert [(r["row"], r["col"], r["value"]) for r in rows] == [(0, 0, 0.3), (0, 1, -0.7), (1, 0, 1.25), (1, 1, 0.0)]
     scale = spec["layer"][0]["encoding"]["color"]["scale"]
@@ -53,7 +57,7 @@ def test_windows_are_validated():
 def test_annotation_switches_off_for_many_cells_or_wide_rows():
     assert len(heatmap(np.ones((ANNOTATE_MAX + 1, 1)), "tall").to_dict()["layer"]) == 1
     assert len(heatmap(np.ones(21), "wide").to_dict()["layer"]) == 1
-    assert len(heatmap(np.ones(10), "short").to_dict()["layer"]) == 2
+    assert len(heatmap(np.ones(10), "short").to_dict()["layer"]) == 3
 
 
 def test_row_and_column_labels():
