@@ -53,10 +53,12 @@ def confusion_chart(frame, size=360):
         # a square-root scale, white at 0, so the few mistakes off the diagonal still show
         color=alt.Color("share:Q", title="share of true class",
                         scale=alt.Scale(type="sqrt", domain=[0, 1], range=["#ffffff", "#08306b"]),
-                        legend=alt.Legend(format=".0%")))
+                        legend=alt.Legend(format=".0%", values=[0, 0.05, 0.25, 0.5, 1])))
     text = base.mark_text(fontSize=11 if len(order) <= 10 else 8).encode(
         text=alt.Text("count:Q"), color=alt.Color("ink:N", scale=None))
-    return alt.layer(cells, text, title="Confusion matrix (test set)").properties(width=size, height=size)
+    # independent colour scales: the cells' share scale and the text's literal colours must not merge
+    return alt.layer(cells, text, title="Confusion matrix (test set)").resolve_scale(color="independent").properties(
+        width=size, height=size)
 
 
 def per_class_frame(y_true, y_pred, class_names):

@@ -50,6 +50,12 @@ def test_confusion_chart_writes_counts_in_cells():
     assert rect["encoding"]["x"]["title"] == "predicted class" and rect["encoding"]["y"]["title"] == "true class"
     assert rect["encoding"]["color"]["scale"]["domain"] == [0, 1]
     assert "Confusion matrix" in str(spec["title"])
+    # white counts on dark cells, as literal colours on their own scale (merged with the cells' scale, the
+    # chart would not render)
+    assert text["encoding"]["color"] == {"field": "ink", "type": "nominal", "scale": None}
+    assert spec["resolve"]["scale"]["color"] == "independent"
+    ink = dict(zip(zip(frame["true"], frame["predicted"]), results.confusion_chart(frame).data["ink"]))
+    assert ink[("0", "0")] == ink[("1", "1")] == "white" and ink[("0", "1")] == "#333"  # shares 1, 0.5 and 0
 
 
 def test_per_class_frame():
