@@ -14,8 +14,9 @@ PRESETS = {
     "Dead ReLUs (lr too high)": LabConfig(
         hidden=(128, 64), activations=("relu", "relu"), optimizer="sgd", lr=3.0, epochs=3),
     "Spirals 2-8-8-1 tanh": LabConfig(
-        dataset="Spirals", hidden=(8, 8), activations=("tanh", "tanh"), loss="bce", output="sigmoid",
-        init="xavier", optimizer="adam", lr=0.03, batch_size=16, epochs=150),
+        # Noise-free arms: with noise 0.15 the arms overlap and 8-8 units reach only ~55 %.
+        dataset="Spirals", noise=0.0, hidden=(8, 8), activations=("tanh", "tanh"), loss="bce", output="sigmoid",
+        init="xavier", optimizer="adam", lr=0.03, batch_size=16, epochs=300),
 }
 
 

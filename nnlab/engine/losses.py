@@ -13,17 +13,29 @@ import numpy as np
 EPS = 1e-12
 
 
+def _clip01(a):
+    """Keep probabilities inside (0, 1) for the logs: 1 − 1e-12 rounds to 1.0 in float32, so the
+    margin follows the dtype's precision."""
+    eps = max(EPS, float(np.finfo(a.dtype).eps))
+    return np.clip(a, eps, 1 - eps)
+
+
+def _bce_grad(a, t):
+    a = _clip01(a)
+    return (a - t) / (a * (1 - a)) / a.shape[0]
+
+
 def _mse(a, t):
     return 0.5 * float(np.sum((a - t) ** 2)) / a.shape[0]
 
 
 def _bce(a, t):
-    a = np.clip(a, EPS, 1 - EPS)
+    a = _clip01(a)
     return -float(np.sum(t * np.log(a) + (1 - t) * np.log(1 - a))) / a.shape[0]
 
 
 def _softmax_ce(a, t):
-    return -float(np.sum(t * np.log(np.clip(a, EPS, None)))) / a.shape[0]
+    return -float(np.sum(t * np.log(_clip01(a)))) / a.shape[0]
 
 
 @dataclass(frozen=True)
@@ -39,10 +51,9 @@ LOSSES = {
     "mse": Loss("mse", _mse, lambda a, t: (a - t) / a.shape[0],
                 formula=r"L=\frac{1}{2}\sum_k (y_k-t_k)^2"),
     "bce": Loss("bce", _bce,
-                lambda a, t: (np.clip(a, EPS, 1 - EPS) - t)
-                / (np.clip(a, EPS, 1 - EPS) * (1 - np.clip(a, EPS, 1 - EPS))) / a.shape[0],
+                _bce_grad,
                 fused="sigmoid", formula=r"L=-\sum_k t_k\log y_k+(1-t_k)\log(1-y_k)"),
-    "softmax_ce": Loss("softmax_ce", _softmax_ce, lambda a, t: -t / np.clip(a, EPS, None) / a.shape[0],
+    "softmax_ce": Loss("softmax_ce", _softmax_ce, lambda a, t: -t / _clip01(a) / a.shape[0],
                        fused="softmax", formula=r"L=-\sum_k t_k\log p_k"),
 }
 
