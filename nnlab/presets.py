@@ -12,7 +12,7 @@ PRESETS = {
         dataset="Digits 8×8", hidden=(32,) * 8, activations=("sigmoid",) * 8, init="xavier",
         optimizer="sgd", lr=0.1, batch_size=32, epochs=5),
     "Dead ReLUs (lr too high)": LabConfig(
-        hidden=(128, 64), activations=("relu", "relu"), optimizer="sgd", lr=3.0, epochs=3),
+        hidden=(128, 64), activations=("relu", "relu"), optimizer="sgd", lr=1.0, epochs=3),
     "Spirals 2-8-8-1 tanh": LabConfig(
         # Noise-free arms: with noise 0.15 the arms overlap and 8-8 units reach only ~55 %.
         dataset="Spirals", noise=0.0, hidden=(8, 8), activations=("tanh", "tanh"), loss="bce", output="sigmoid",
