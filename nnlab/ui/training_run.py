@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 from ..config import build_optimizer
+from ..data.augment import make_augmenter
 from ..engine import EpochRecord, ErrorRecord, StepRecord, train
 from ..viz import boundary, curves
 from . import state
@@ -166,6 +167,21 @@ def _progress(view, done, total, epoch, epochs, t0):
     view.progress.progress(min(done / total, 1.0), text=text)
 
 
+def _augmenter(dataset):
+    """The Data page's on-the-fly augmentation for image datasets, or None (with a warning if it
+    cannot apply to this dataset's image size)."""
+    config = st.session_state.get("augment")
+    if config is None or config.is_identity or dataset.image_shape is None:
+        return None
+    try:
+        augment = make_augmenter(config, dataset.image_shape)
+    except ValueError as exc:
+        st.warning(f"Augmentation is off for this run: {exc}")
+        return None
+    st.caption(f"Augmenting each training batch on the fly: {config.describe()}")
+    return augment
+
+
 def run(net, dataset, cfg, hist, view):
     """Train ``net`` in place for ``cfg.epochs`` more epochs, appending every record to ``hist`` (with
     step and epoch numbers continuing from earlier runs) and redrawing ``view`` as it goes."""
@@ -182,9 +198,10 @@ def run(net, dataset, cfg, hist, view):
         _set_outcome(hist, "error", f"Cannot train: {exc}")
         show_outcome(hist, view.outcome)
         return
+    augment = _augmenter(dataset)
     records = train(net, dataset.x_train, dataset.y_train, epochs=cfg.epochs, batch_size=cfg.batch_size,
                     optimizer=optimizer, schedule=cfg.schedule, x_val=x_val, y_val=y_val,
-                    seed=cfg.seed + hist.last_epoch)
+                    seed=cfg.seed + hist.last_epoch, augment=augment)
     ss.tr_optimizer = {"history": hist, "key": opt_key, "optimizer": optimizer}
     step0 = hist.n_steps
     epoch0 = hist.steps[-1].epoch if hist.steps else 0

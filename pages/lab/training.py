@@ -4,6 +4,7 @@ import streamlit as st
 
 from nnlab.diagnosis import diagnose
 from nnlab.ui import state, training_run
+from nnlab.ui.model_io import model_io_section
 from nnlab.viz import gradient_flow, results, weights
 
 st.title("Training")
@@ -25,6 +26,8 @@ if train_clicked:
 else:
     training_run.show_outcome(hist, view.outcome)
     view.draw(hist, net)
+with st.expander("Save this model, or load one you saved"):
+    model_io_section()
 if not hist.steps:
     st.stop()
 
