@@ -1,0 +1,76 @@
+"""Inside CNNs and attention, in the browser: the MNIST CNN preset trained for one epoch, then the
+Feature-maps page (and the architecture, forward and backprop pages on the same model); the attention
+preset trained for one epoch, then the Attention page.
+
+Each test skips, naming what is missing, while its page (pages/lab/<name>.py, routed in app.py) or its
+preset is not there yet.
+"""
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TRAIN_TIMEOUT_S = 240  # one epoch of 8,000 digits through convolutions, on two slow cores
+
+
+def routed(url_path):
+    """Is there a page script ``pages/lab/<url_path>.py`` that app.py routes to?"""
+    script = ROOT / "pages" / "lab" / f"{url_path}.py"
+    return script.exists() and f"pages/lab/{url_path}.py" in (ROOT / "app.py").read_text(encoding="utf-8")
+
+
+def need_page(url_path):
+    return pytest.mark.skipif(not routed(url_path), reason=(
+        f"the /{url_path} page is not there yet (pages/lab/{url_path}.py routed in app.py); "
+        "another helper is building it"))
+
+
+def train_preset_one_epoch(lab, preset):
+    lab.open("training", "Training")
+    lab.sidebar.get_by_role("combobox", name="Preset", exact=True).click()
+    options = lab.page.get_by_role("option").all_inner_texts()
+    lab.page.keyboard.press("Escape")
+    if preset not in options:
+        pytest.skip(f"the sidebar has no preset {preset!r} yet (presets: {options})")
+    lab.choose("Preset", preset, within=lab.sidebar)
+    lab.wait_text(f"Loaded the preset “{preset}”")
+    lab.set_sidebar_epochs(1)
+    lab.click("Train 1 epoch")
+    lab.wait_text(re.compile(r"Trained 1 epoch in .* \(1 in all\)"), timeout_s=TRAIN_TIMEOUT_S)
+    lab.settle()
+    assert lab.metric("Epochs trained") == "1"
+    lab.assert_clean()
+
+
+def open_by_path(lab, url_path):
+    """Click the sidebar link to ``/url_path`` (same session, so the trained model stays)."""
+    lab.page.get_by_test_id("stSidebarNav").locator(f'a[href$="/{url_path}"]').click()
+    lab.page.wait_for_url(re.compile(rf"/{url_path}$"))
+    lab.main.locator("h1").first.wait_for()
+    lab.settle()
+
+
+@need_page("feature_maps")
+def test_feature_maps_of_a_trained_cnn(lab):
+    train_preset_one_epoch(lab, "MNIST CNN")
+    open_by_path(lab, "feature_maps")
+    lab.wait_until(lambda: lab.drawn_charts() >= 2, "kernels and feature maps drawn")
+    lab.assert_clean()
+    lab.shoot("feature_maps")
+    # The other pages handle the convolution layers of the same trained model too.
+    for link, shot in (("Architecture", "architecture_cnn"), ("Forward pass", "forward_cnn"),
+                       ("Backprop", "backprop_cnn")):
+        lab.nav(link)
+        lab.wait_text("trained for 1 epoch")
+        lab.assert_clean()
+        lab.shoot(shot)
+
+
+@need_page("attention")
+def test_attention_of_a_trained_attention_model(lab):
+    train_preset_one_epoch(lab, "MNIST patch attention")
+    open_by_path(lab, "attention")
+    lab.wait_until(lambda: lab.drawn_charts() >= 2, "attention matrices and overlay drawn")
+    lab.assert_clean()
+    lab.shoot("attention")

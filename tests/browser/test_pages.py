@@ -1,0 +1,55 @@
+"""Every page opens in Chromium with its title and key elements drawn, and no exception or traceback."""
+import re
+
+import pytest
+
+# url path, title (h1), at least this many charts drawn, at least this many tables, texts that must show
+PAGES = [
+    ("", "nnlab — see inside a neural network", 1, 1, ["Current dataset: MNIST subset"]),
+    ("architecture", "Architecture", 1, 1, ["The network, unit by unit", "Parameters"]),
+    # The seed article's neuron, computed by the engine: z = 0.3·0.5 + 0.7·0.1 − 0.2 = 0.02, y = σ(z).
+    ("forward", "Forward pass", 2, 2, ["z = 0.02", "0.5050", "The output"]),
+    ("backprop", "Backprop", 1, 3, ["0.043513", "-0.073743", "-0.036871", "Check: backprop against finite"]),
+    ("training", "Training", 0, 0, ["No training yet"]),
+    ("data", "Data", 1, 0, ["current dataset: MNIST subset", "Built-in datasets"]),
+    ("compare", "Compare architectures", 0, 0, ["Train and compare"]),
+]
+
+
+@pytest.mark.parametrize("path, title, n_charts, n_tables, texts", PAGES, ids=[p[0] or "home" for p in PAGES])
+def test_page_opens_clean(lab, path, title, n_charts, n_tables, texts):
+    lab.open(path, title)
+    for text in texts:
+        lab.wait_text(text)
+    if n_charts:
+        lab.wait_until(lambda: lab.drawn_charts() >= n_charts, f"{n_charts} drawn chart(s) on /{path}")
+    assert lab.tables().count() >= n_tables
+    lab.assert_clean()
+    lab.shoot(path or "home")
+
+
+def test_sidebar_links_every_page(lab):
+    lab.open()
+    links = lab.page.get_by_test_id("stSidebarNav").get_by_role("link")
+    hrefs = {re.sub(r"^https?://[^/]+/?", "", h) for h in links.evaluate_all("els => els.map(e => e.href)")}
+    assert {p[0] for p in PAGES} <= hrefs, hrefs
+    # The sidebar model builder is there on every page: the preset list holds the issue's presets.
+    lab.sidebar.get_by_role("combobox", name="Preset", exact=True).click()
+    options = lab.page.get_by_role("option").all_inner_texts()
+    for preset in ("Seed example (2→1 sigmoid)", "MNIST MLP 784-128-64-10", "Vanishing gradients (8 sigmoid layers)",
+                   "Dead ReLUs (lr too high)", "Spirals 2-8-8-1 tanh"):
+        assert preset in options
+    lab.page.keyboard.press("Escape")
+    lab.assert_clean()
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "app bug: the first script run of a new server process goes through Streamlit's legacy page discovery, "
+    "which knows no page 'training' (the scripts live in pages/lab/) and shows a “Page not found” dialog over "
+    "the right page. Remove this marker when app.py handles it."))
+def test_first_visit_to_a_deep_link_shows_no_page_not_found(fresh_lab):
+    """A person whose first visit to a freshly started server is a bookmarked /training sees that page,
+    and nothing about a missing page."""
+    fresh_lab.open("training", "Training")
+    fresh_lab.wait_text("No training yet")
+    fresh_lab.assert_clean()

@@ -1,0 +1,62 @@
+"""Training in the browser: a tiny preset trains and draws its curves; Stop during a long run keeps the
+partial model and curves, and they survive a trip to another page."""
+import re
+
+TRAIN = re.compile(r"^Train \d+ epochs?$")
+
+
+def trained_epochs(lab):
+    return int(lab.metric("Epochs trained"))
+
+
+def test_tiny_preset_trains_and_draws_its_curves(lab):
+    lab.open("training", "Training")
+    lab.choose("Preset", "Spirals 2-8-8-1 tanh", within=lab.sidebar)
+    lab.wait_text("Loaded the preset “Spirals 2-8-8-1 tanh”")
+    lab.set_sidebar_epochs(4)
+    lab.wait_text("2 → 8 tanh → 8 tanh → 1 sigmoid")  # the caption follows the preset's network
+    lab.click("Train 4 epochs")
+    lab.wait_text(re.compile(r"Trained 4 epochs in .* \(4 in all\)"))
+    lab.settle()
+    assert trained_epochs(lab) == 4
+    # Decision boundary, batch loss, loss and accuracy per epoch, and the tabs' gradient-flow charts.
+    lab.wait_until(lambda: lab.drawn_charts() >= 6, "the training charts drawn")
+    loss_lines = lab.main.locator('[data-testid="stVegaLiteChart"] svg .mark-line path')
+    assert loss_lines.count() >= 3  # batch loss (raw + smoothed) and per-epoch curves have lines
+    for tab in ("Gradient flow & diagnosis", "Weights", "Results on the test set"):
+        assert lab.main.get_by_role("tab", name=tab).count() == 1
+    lab.assert_clean()
+    lab.shoot("training_spirals")
+
+
+def test_stop_keeps_the_partial_model_across_pages(lab):
+    lab.open("training", "Training")  # the default: MNIST MLP 784-128-64-10
+    requested = 200
+    lab.set_sidebar_epochs(requested)
+    lab.click(f"Train {requested} epochs")
+    lab.main.get_by_test_id("stProgress").wait_for()
+    # Let at least one epoch finish, so there are per-epoch curves to keep; then Stop.
+    lab.wait_until(lambda: lab.main.get_by_test_id("stMetricLabel").filter(has_text="Epochs trained").count() > 0,
+                   "the first epoch to finish")
+    lab.click("Stop")
+    stopped = lab.wait_text(re.compile(r"Stopped at epoch \d+, step \d+"))
+    lab.settle()
+    epochs = trained_epochs(lab)
+    assert 1 <= epochs < requested
+    assert f"({epochs} epoch" in stopped
+    assert lab.main.get_by_test_id("stProgress").count() == 0
+    assert lab.drawn_charts() >= 3  # batch loss, loss and accuracy per epoch
+    lab.assert_clean()
+    lab.shoot("training_stopped")
+
+    # Another page sees the same, trained model ...
+    lab.nav("Architecture")
+    lab.wait_text(f"trained for {epochs} epoch")
+    lab.assert_clean()
+    # ... and back on Training the curves and the epoch count are as they were (training did not go on).
+    lab.nav("Training")
+    lab.wait_text(re.compile(r"Stopped at epoch \d+, step \d+"))
+    assert trained_epochs(lab) == epochs
+    assert lab.drawn_charts() >= 3
+    assert lab.main.get_by_role("button", name=TRAIN).count() == 1
+    lab.assert_clean()
