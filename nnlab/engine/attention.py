@@ -32,10 +32,12 @@ def _tokens_shape(kind, input_shape):
     return tuple(int(s) for s in input_shape)
 
 
-def _softmax(s):
-    e = np.exp(s - s.max(axis=-1, keepdims=True))
-    e /= e.sum(axis=-1, keepdims=True)
-    return e
+def _softmax_inplace(s):
+    """Softmax over the last axis, overwriting ``s`` (subtract the row maximum first: no overflow)."""
+    s -= s.max(axis=-1, keepdims=True)
+    np.exp(s, out=s)
+    s /= s.sum(axis=-1, keepdims=True)
+    return s
 
 
 class PatchEmbed(Layer):
@@ -139,13 +141,15 @@ class SelfAttention(Layer):
         p = self.params
         x2 = x.reshape(-1, d)
         q, k, v = (self._split(x2 @ p["W" + s] + p["b" + s], n, t) for s in self.NAMES)
-        scale = float(1.0 / np.sqrt(d // self.heads))
-        attn = _softmax((q @ k.transpose(0, 1, 3, 2)) * scale)
+        # Scale the queries rather than the (T×T) scores: the same numbers, a third of the work.
+        qs = q * float(1.0 / np.sqrt(d // self.heads))
+        attn = _softmax_inplace(qs @ k.transpose(0, 1, 3, 2))
         heads_out = (attn @ v).transpose(0, 2, 1, 3).reshape(n * t, d)  # concat heads per token
-        out = (heads_out @ p["Wo"] + p["bo"]).reshape(n, t, d)
+        out = (heads_out @ p["Wo"]).reshape(n, t, d)
+        out += p["bo"]
         if self.residual:
             out += x
-        self.cache = (x2, q, k, v, attn, heads_out, scale)
+        self.cache = (x2, qs, k, v, attn, heads_out)
         if self.activation is None:
             return out
         self.z, self.a = out, self.activation.f(out)
@@ -164,18 +168,21 @@ class SelfAttention(Layer):
     def _backward(self, g, need_input_grad):
         # Also the whole backward when there is no activation (backward calls it with ∂L/∂out).
         self.delta = g
-        x2, q, k, v, attn, heads_out, scale = self.cache
+        x2, qs, k, v, attn, heads_out = self.cache
         n, t, d = g.shape
         p = self.params
+        scale = float(1.0 / np.sqrt(d // self.heads))
         g2 = g.reshape(-1, d)
         grad = {"Wo": heads_out.T @ g2, "bo": g2.sum(axis=0)}
         d_heads = self._split(g2 @ p["Wo"].T, n, t)                 # ∂L/∂(A·V), (n, h, T, dh)
-        d_attn = d_heads @ v.transpose(0, 1, 3, 2)                   # ∂L/∂A
         dv = attn.transpose(0, 1, 3, 2) @ d_heads
-        # softmax backward, row by row: ∂L/∂S = A ⊙ (∂L/∂A − Σ_j ∂L/∂A_j · A_j), then the 1/√d scale.
-        ds = attn * (d_attn - (d_attn * attn).sum(axis=-1, keepdims=True))
-        ds *= scale
-        dq, dk = ds @ k, ds.transpose(0, 1, 3, 2) @ q
+        # softmax backward, row by row: ∂L/∂S = A ⊙ (∂L/∂A − Σ_j A_j·∂L/∂A_j), in place.
+        ds = d_heads @ v.transpose(0, 1, 3, 2)                       # ∂L/∂A
+        ds -= (ds * attn).sum(axis=-1, keepdims=True)
+        ds *= attn
+        dq = ds @ k
+        dq *= scale                                                  # S = (scale·Q)·Kᵀ
+        dk = ds.transpose(0, 1, 3, 2) @ qs
         dx = g2.copy() if (self.residual and need_input_grad) else None
         for s, dm in zip(self.NAMES, (dq, dk, dv)):
             dm2 = dm.transpose(0, 2, 1, 3).reshape(n * t, d)  # back to (n·T, D)

@@ -55,19 +55,20 @@ def _window(x, di, dj, out_h, out_w, stride):
 class Workspace:
     """Scratch arrays a layer reuses from one training step to the next.
 
-    Fresh multi-megabyte temporaries cost page faults on every step (the allocator hands big blocks back
-    to the system), which for small convolutions costs as much as the arithmetic. Only arrays that never
-    leave the layer live here, one per name, replaced when the batch shape changes; in inference mode
-    (``keep=False``) nothing is kept, so predicting on a large set does not pin large buffers.
-    A buffer starts as zeros, and callers rely on that: regions they never write stay zero.
+    Fresh multi-megabyte temporaries on every step can cost as much as the arithmetic of a small
+    convolution (the allocator may hand big blocks back to the system, and every new page is faulted in
+    again). Only arrays that never leave the layer live here, one per name, replaced when the batch shape
+    changes; in inference mode (``keep=False``) nothing is kept, so predicting on a large set does not
+    pin large buffers. A kept buffer starts as zeros, and callers rely on that: regions they never write
+    stay zero. ``zeros=False`` is for arrays the caller overwrites entirely.
     """
 
     def __init__(self):
         self.arrays = {}
 
-    def get(self, name, shape, dtype, keep):
+    def get(self, name, shape, dtype, keep, zeros=True):
         if not keep:
-            return np.zeros(shape, dtype=dtype)
+            return np.zeros(shape, dtype=dtype) if zeros else np.empty(shape, dtype=dtype)
         buf = self.arrays.get(name)
         if buf is None or buf.shape != shape or buf.dtype != dtype:
             buf = self.arrays[name] = np.zeros(shape, dtype=dtype)
@@ -139,7 +140,7 @@ class Conv2D(Layer):
         flat, grid = self._flat_image("image", n, x.dtype, keep)
         grid[:, :, top:top + h, left:left + w] = x.transpose(1, 0, 2, 3)  # the border stays 0
         length = out_h * self._row_width()
-        cols = self.work.get("cols", (c * k * k, n * length), x.dtype, keep)
+        cols = self.work.get("cols", (c * k * k, n * length), x.dtype, keep, zeros=False)
         taps = cols.reshape(c, k * k, n, length)
         for di in range(k):
             for dj in range(k):
@@ -174,7 +175,7 @@ class Conv2D(Layer):
         n = x.shape[0]
         f, out_h, out_w = self.output_shape
         cols = self._im2col(x, keep)
-        z_wide = self.work.get("z_wide", (f, cols.shape[1]), x.dtype, keep)
+        z_wide = self.work.get("z_wide", (f, cols.shape[1]), x.dtype, keep, zeros=False)
         np.matmul(self.params["W"].reshape(f, -1), cols, out=z_wide)
         # One pass drops the spare columns, reorders (F, n, …) to (n, F, …) and adds the bias.
         z = np.empty((n, f, out_h, out_w), dtype=x.dtype)
@@ -212,10 +213,13 @@ class Conv2D(Layer):
         wide[..., :out_w] = delta.transpose(1, 0, 2, 3)
         d = wide.reshape(f, -1)
         W = self.params["W"]
-        self.grad = {"W": (d @ cols.T).reshape(W.shape), "b": delta.sum(axis=(0, 2, 3))}
+        ones = np.ones(d.shape[1], dtype=d.dtype)  # ∂b = row sums of δ, as a matrix-vector product
+        # ∂W = δ colsᵀ, computed as (cols δᵀ)ᵀ: the same numbers, and BLAS is quicker with the long
+        # shared dimension last in both operands.
+        self.grad = {"W": (cols @ d.T).T.reshape(W.shape), "b": d @ ones}
         if not need_input_grad:
             return None
-        dcols = self.work.get("dcols", cols.shape, delta.dtype, keep)
+        dcols = self.work.get("dcols", cols.shape, delta.dtype, keep, zeros=False)
         return self._col2im(np.matmul(W.reshape(f, -1).T, d, out=dcols), n)
 
     def config(self):
@@ -259,25 +263,30 @@ class _Pool2D(Layer):
             views.append(x[tuple(index)])
         return views
 
+    def _zero_border(self, dx, axis):
+        """Zero the rows/columns of dx (along ``axis``) that no window covers."""
+        covered = self.stride * (self.output_shape[axis - 1] - 1) + self.size
+        index = [slice(None)] * 4
+        index[axis] = slice(covered, None)
+        dx[tuple(index)] = 0
+
     def _spread(self, grads, dx, axis):
         """Backward of one pooling pass: each offset's share of the gradient goes back to its view of
-        ``dx``; returns dx. Without overlap the views tile dx, so only the dropped border needs zeros."""
+        ``dx``; returns dx. When the windows tile dx (stride = size), only the uncovered border needs
+        zeros first."""
         views = self._views(dx, axis)
-        if self.stride >= self.size:
-            covered = self.stride * self.output_shape[axis - 1]
-            index = [slice(None)] * 4
-            index[axis] = slice(covered, None)
-            dx[tuple(index)] = 0
+        if self.stride == self.size:
+            self._zero_border(dx, axis)
             for view, g in zip(views, grads):
                 view[...] = g
-        else:
+        else:  # overlapping windows add up; with gaps between windows the gaps stay 0
             dx[...] = 0
             for view, g in zip(views, grads):
                 view += g
         return dx
 
     def _buffer(self, name, shape, dtype, keep):
-        return self.work.get(name, shape, dtype, keep)
+        return self.work.get(name, shape, dtype, keep, zeros=False)  # pooling writes every entry
 
     def _stage_shape(self, x_shape):
         """Shape after the width pass: full height, pooled width."""
@@ -311,12 +320,23 @@ class MaxPool2D(_Pool2D):
             winner += better * np.int8(i)
         return out, winner
 
-    def _shares(self, g, winner):
-        """The gradient each offset receives: g where that offset won, else 0."""
-        if winner.dtype == bool:
-            second = g * winner
-            return [g - second, second]
-        return [g * (winner == i) for i in range(self.size)]
+    def _route(self, g, winner, dx, axis):
+        """Backward of one max pass: g goes to the view of dx at the offset that won, 0 elsewhere.
+        Written straight into the views (``out=``): no temporaries."""
+        views = self._views(dx, axis)
+        if self.stride != self.size:  # overlap: one position can win for several outputs; or gaps
+            dx[...] = 0
+            for i, view in enumerate(views):
+                view += g * (winner == i)
+            return dx
+        self._zero_border(dx, axis)
+        if winner.dtype == bool:  # size 2: the second offset gets g where it won, the first the rest
+            np.multiply(g, winner, out=views[1])
+            np.subtract(g, views[1], out=views[0])
+        else:
+            for i, view in enumerate(views):
+                np.multiply(g, winner == i, out=view)
+        return dx
 
     def forward(self, x, training=False):
         stage = self._buffer("stage", self._stage_shape(x.shape), x.dtype, training)
@@ -330,8 +350,8 @@ class MaxPool2D(_Pool2D):
             return None
         win_w, win_h, shape, keep = self.cache
         d_stage = self._buffer("d_stage", self._stage_shape(shape), grad_out.dtype, keep)
-        self._spread(self._shares(grad_out, win_h), d_stage, 2)
-        return self._spread(self._shares(d_stage, win_w), np.empty(shape, grad_out.dtype), 3)
+        self._route(grad_out, win_h, d_stage, 2)
+        return self._route(d_stage, win_w, np.empty(shape, grad_out.dtype), 3)
 
 
 class AvgPool2D(_Pool2D):

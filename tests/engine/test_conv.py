@@ -82,7 +82,7 @@ def test_conv_input_gradient(shape, filters, kernel, stride, padding):
     assert_input_gradient(layer, x)
 
 
-POOL_CASES = [(2, None), (3, 2), (2, 1), (3, None)]
+POOL_CASES = [(2, None), (3, 2), (2, 1), (3, None), (2, 3)]
 
 
 @pytest.mark.parametrize("pool", [MaxPool2D, AvgPool2D])

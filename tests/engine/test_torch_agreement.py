@@ -64,7 +64,7 @@ def test_conv2d(shape, filters, kernel, stride, padding):
         close(out, F.conv2d(xt, wt, bt, padding=padding))
 
 
-@pytest.mark.parametrize("size, stride", [(2, None), (3, 2), (2, 1), (3, None), (3, 1)])
+@pytest.mark.parametrize("size, stride", [(2, None), (3, 2), (2, 1), (3, None), (3, 1), (2, 3)])
 def test_max_pool_with_ties(size, stride):
     # small integers make many ties: the gradient must go where PyTorch sends it (the first maximum)
     x = np.random.default_rng(0).integers(0, 3, size=(2, 3, 8, 7)).astype(float)
@@ -79,7 +79,7 @@ def test_max_pool_with_ties(size, stride):
     close(dx, xt.grad)
 
 
-@pytest.mark.parametrize("size, stride", [(2, None), (3, 2), (2, 1), (3, None)])
+@pytest.mark.parametrize("size, stride", [(2, None), (3, 2), (2, 1), (3, None), (2, 3)])
 def test_avg_pool(size, stride):
     x = np.random.default_rng(0).normal(size=(2, 3, 8, 7))
     layer = built(AvgPool2D(size, stride), (3, 8, 7))
