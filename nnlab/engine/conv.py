@@ -2,17 +2,17 @@
 
 Why im2col: a convolution is a dot product of every k×k window with every kernel. Copying the windows
 into the columns of one matrix (k·k slice copies, one per kernel offset — never a loop over pixels or
-samples) turns the whole layer into matrix products that BLAS runs at full speed:
+samples) turns the whole layer into three matrix products that BLAS runs at full speed:
 
-    cols (n, C·k·k, P)   with P = out_h·out_w positions per sample
-    z    = W (F, C·k·k) @ cols            -> (n, F, P), already in (n, F, out_h, out_w) order
-    ∂W   = Σ_n δ (n, F, P) @ colsᵀ        -> (F, C·k·k)
+    cols (C·k·k, n·L)    one row per (channel, kernel offset), one column per (sample, position)
+    z     = W (F, C·k·k) @ cols            -> (F, n·L), then reordered to (n, F, out_h, out_w)
+    ∂W    = δ (F, n·L) @ colsᵀ             -> (F, C·k·k)
     ∂cols = Wᵀ @ δ, added back window by window (col2im) -> ∂x
 
-Keeping cols as (n, C·k·k, P) makes every product contiguous and gives NCHW output with no transpose.
-Pooling uses the same trick: the size×size window offsets are strided views, so max and mean are a few
-whole-array operations, and backward routes each gradient to the offset that won (max) or spreads it
-evenly (average).
+One product per pass for the whole batch (not one per sample), each on contiguous operands. Pooling is
+separable — max or mean along the width, then along the height — so it is a few whole-array
+operations on strided views; backward routes each gradient to the offset that won (max) or spreads
+it evenly (average).
 """
 import numpy as np
 
@@ -234,9 +234,8 @@ class _Pool2D(Layer):
     """Windows of size×size moved by ``stride`` (default = size, no overlap). Rows and columns that do
     not fill a whole window are dropped, as in PyTorch.
 
-    Both poolings are separable: pool along the width first (size strided views of the columns), then
-    along the height of that result. That is 2·size whole-array operations instead of size², each on
-    long contiguous runs."""
+    Both poolings are separable: pool along the width first (``size`` strided views of the columns),
+    then along the height of that result: 2·size whole-array operations instead of size²."""
 
     def __init__(self, size=2, stride=None):
         super().__init__()

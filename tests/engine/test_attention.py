@@ -217,3 +217,18 @@ def test_save_load_round_trip():
 def test_bad_settings_are_named(layers, input_shape, message):
     with pytest.raises(ValueError, match=message):
         Network({"input_shape": input_shape, "layers": layers + HEAD})
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_of_rows_far_below_their_matrix_maximum(dtype):
+    from nnlab.engine.attention import _softmax
+
+    s = np.random.default_rng(0).normal(size=(2, 3, 4, 5))
+    s[0, 1, 2] -= 1000.0  # every exp in this row underflows if shifted by the matrix maximum
+    s[1, 0, 3] += 500.0   # and this row would push the others down
+    s = s.astype(dtype).astype(np.float64)  # the reference sees exactly the scores the layer sees
+    expected = np.exp(s - s.max(axis=-1, keepdims=True))
+    expected /= expected.sum(axis=-1, keepdims=True)
+    out = _softmax(s.astype(dtype))
+    assert out.dtype == dtype
+    np.testing.assert_allclose(out, expected, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-30)
