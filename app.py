@@ -13,6 +13,10 @@ PAGES = {
         st.Page("pages/lab/backprop.py", title="Backprop", icon=":material/arrow_back:"),
         st.Page("pages/lab/training.py", title="Training", icon=":material/monitoring:"),
     ],
+    "Inside CNNs & attention": [
+        st.Page("pages/lab/feature_maps.py", title="Feature maps", icon=":material/grid_on:", url_path="feature_maps"),
+        st.Page("pages/lab/attention.py", title="Attention", icon=":material/visibility:", url_path="attention"),
+    ],
     "Your data": [
         st.Page("pages/lab/data.py", title="Data", icon=":material/table_view:"),
         st.Page("pages/lab/compare.py", title="Compare", icon=":material/compare_arrows:"),

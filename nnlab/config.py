@@ -6,6 +6,7 @@ tested and reused by the compare page.
 from dataclasses import asdict, dataclass, field, replace
 
 from .engine import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES, make_optimizer
+from .spec_text import spec_mismatch
 
 MAX_HIDDEN_LAYERS = 10
 MAX_UNITS = 1024
@@ -82,9 +83,11 @@ def build_spec(config, dataset):
     """The engine spec for this config on this dataset: input and output sizes follow the data."""
     validate(config)
     if config.spec is not None:
-        spec = dict(config.spec)
-        spec["seed"] = config.seed
-        return spec
+        # A fixed architecture (CNN / attention preset, loaded model): the sidebar's seed and initialiser apply.
+        problem = spec_mismatch(config.spec, dataset)
+        if problem:
+            raise ValueError(problem)
+        return {**config.spec, "seed": config.seed, "init": config.init, "sigma": config.sigma}
     layers = []
     for units, act in zip(config.hidden, config.activations):
         layers.append({"type": "dense", "units": int(units), "activation": act})

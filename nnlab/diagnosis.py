@@ -9,7 +9,8 @@ Rules of thumb used (all named constants below):
   above 1,000;
 - dead ReLUs: at least 25 % of a layer's ReLU units never fire on a batch;
 - saturation: at least 25 % of a hidden sigmoid/tanh layer's outputs sit at the flat ends of the curve;
-- update / weight ratio ‖ΔW‖/‖W‖ per step more than 30 × away from 1e-3;
+- update / weight ratio ‖ΔW‖/‖W‖ per step more than 30 × away from 1e-3 (too small is not reported once a
+  schedule has brought the learning rate below a quarter of its peak);
 - loss: diverged (NaN/inf), rising by half, or falling by less than 5 % over the run.
 """
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import numpy as np
 VANISH_RATIO, EXPLODE_RATIO, EXPLODE_NORM = 1e-2, 1e2, 1e3
 DEAD_SHARE, SATURATED_SHARE = 0.25, 0.25
 GUIDE_RATIO, RATIO_FACTOR = 1e-3, 30.0
+DECAYED_LR = 0.25  # recent learning rate below this share of the run's peak: a schedule decayed it on purpose
 MIN_DROP, RISE = 0.05, 1.5
 MIN_STEPS = 10  # fewer steps than this: too early to judge anything but divergence
 
@@ -118,7 +120,9 @@ def _unit_findings(window, layers):
     return out
 
 
-def _update_findings(window, layers):
+def _update_findings(window, layers, decayed=False):
+    """``decayed``: the schedule has lowered the learning rate well below its peak, so small updates are
+    intended (cosine / step decay at the end of a run) and are not reported."""
     ratios = {name: _median(window, name, "update_ratio") for name in layers}
     ratios = {k: v for k, v in ratios.items() if v is not None and v > 0}
     out = []
@@ -128,7 +132,7 @@ def _update_findings(window, layers):
             ("small_updates", small, "those weights barely move; raise the learning rate (or fix vanishing "
                                      "gradients)"),
             ("large_updates", large, "those weights jump around; lower the learning rate")):
-        if group:
+        if group and not (decayed and kind == "small_updates"):
             names = ", ".join(layer_label(k) for k in group)
             lo, hi = min(group.values()), max(group.values())
             span = sci(lo) if len(group) == 1 else f"{sci(lo)} … {sci(hi)}"
@@ -176,7 +180,8 @@ def diagnose(history):
     loss_findings, loss_span = _loss_findings(steps) if len(steps) >= MIN_STEPS else ([], None)
     if len(steps) >= MIN_STEPS and layers:
         findings += _gradient_findings(window, layers) + _unit_findings(window, layers)
-        findings += _update_findings(window, layers)
+        decayed = np.median([r.lr for r in window]) < DECAYED_LR * max(r.lr for r in steps)
+        findings += _update_findings(window, layers, decayed)
     findings += loss_findings
     if not findings and len(steps) >= MIN_STEPS:
         norms = [_median(window, name, "grad_norm") for name in layers]

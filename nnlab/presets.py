@@ -1,5 +1,6 @@
 """Named starting points for the sidebar: each one a LabConfig that shows one idea clearly."""
 from .config import LabConfig
+from .engine.zoo import ATTENTION_TRAINING, CNN_TRAINING, mnist_attention_spec, mnist_cnn_spec
 
 SEED_WEIGHTS = {0: {"W": [[0.3], [0.7]], "b": [-0.2]}}  # the seed article's §4 neuron
 
@@ -18,6 +19,17 @@ PRESETS = {
         dataset="Spirals", noise=0.0, hidden=(8, 8), activations=("tanh", "tanh"), loss="bce", output="sigmoid",
         init="xavier", optimizer="adam", lr=0.03, batch_size=16, epochs=300),
 }
+
+
+def _zoo_preset(spec, training):
+    """A LabConfig with a fixed zoo architecture and the training settings its learning test uses."""
+    fixed = {k: v for k, v in spec.items() if k != "seed"}  # the sidebar's seed applies
+    return LabConfig(spec=fixed, hidden=(), activations=(), loss=spec["loss"], output="softmax", init=spec["init"],
+                     **{k: training[k] for k in ("optimizer", "lr", "schedule", "epochs", "batch_size")})
+
+
+PRESETS["MNIST CNN"] = _zoo_preset(mnist_cnn_spec(), CNN_TRAINING)
+PRESETS["MNIST patch attention"] = _zoo_preset(mnist_attention_spec(), ATTENTION_TRAINING)
 
 
 def register_preset(name, config):

@@ -128,3 +128,18 @@ def test_healthy_relu_network_trained_for_real():
     for record in train(net, data.x_train, data.y_train, epochs=2, batch_size=64, optimizer=build_optimizer(cfg)):
         h.add(record)
     assert kinds(diagnose(h)) == ["ok"]
+
+
+def test_small_updates_at_the_end_of_a_decaying_schedule_are_not_reported():
+    # Cosine decay brings the learning rate (and with it ‖ΔW‖/‖W‖) towards 0 on purpose at the end of a run.
+    def run(lrs, ratios):
+        h = History()
+        for i, (lr, ratio) in enumerate(zip(lrs, ratios), start=1):
+            stats = {name: {"grad_norm": 0.5, "weight_norm": 3.0, "update_ratio": float(ratio), "act_mean": 0.2,
+                            "act_std": 0.5} for name in ("L1 conv2d", "L2 dense")}
+            h.add(StepRecord(i, 1, float(lr), 2.0 - i / len(lrs), 0.5, stats))
+        return kinds(diagnose(h))
+
+    cosine = 0.002 * 0.5 * (1 + np.cos(np.pi * np.arange(100) / 100))  # ends near 0
+    assert "small_updates" not in run(cosine, 1e-3 * cosine / cosine[0])
+    assert "small_updates" in run(np.full(100, 0.002), np.full(100, 1e-6))  # constant lr: still reported

@@ -6,11 +6,12 @@ writes those keys in its callback. The result is one LabConfig stored as ``st.se
 import streamlit as st
 
 from ..config import MAX_HIDDEN_LAYERS, MAX_UNITS, LabConfig
+from ..spec_text import layer_label, spec_mismatch
 from ..engine import ACTIVATIONS, INITIALIZERS, OPTIMIZERS, SCHEDULES
 from ..presets import PRESETS
 from . import state
 
-LR_CHOICES = [1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0]
+LR_CHOICES = [1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 5e-3, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0]
 BATCH_CHOICES = [1, 8, 16, 32, 64, 128, 256]
 LOSS_LABELS = {"softmax_ce": "softmax cross-entropy", "bce": "binary cross-entropy", "mse": "MSE ½Σ(y−t)²"}
 OUTPUT_FOR_LOSS = {"softmax_ce": "softmax", "bce": "sigmoid"}
@@ -41,6 +42,33 @@ def _on_preset():
     name = st.session_state.sb_preset
     if name in PRESETS:
         apply_config(PRESETS[name], f"Loaded the preset “{name}”: a fresh, untrained model.")
+    elif st.session_state.get("sb_spec") is not None:
+        _drop_spec()
+
+
+def _on_dataset_change():
+    ss = st.session_state
+    ss.sb_initial_params = None
+    if ss.sb_spec is None:
+        return
+    # A fixed architecture (CNN / attention preset, loaded model) takes one input size: keep it only if the
+    # new data fits, else fall back to the editable layers, saying so.
+    cfg = LabConfig(dataset=ss.sb_dataset, n_samples=int(ss.sb_n_samples), noise=float(ss.sb_noise))
+    problem = spec_mismatch(ss.sb_spec, state.get_dataset(cfg))
+    if problem:
+        _drop_spec()
+        state.notice(f"{problem} The layers are back to the editable hidden layers below.")
+
+
+def _drop_spec():
+    """Leave a fixed architecture for the editable hidden layers (the default MLP's)."""
+    ss = st.session_state
+    ss.sb_spec = ss.sb_initial_params = None
+    ss.sb_preset = CUSTOM
+    default = LabConfig()
+    ss.sb_n_hidden = len(default.hidden)
+    for i, (units, act) in enumerate(zip(default.hidden, default.activations)):
+        ss[f"sb_units_{i}"], ss[f"sb_act_{i}"] = units, act
 
 
 def _on_structure_change():
@@ -67,7 +95,7 @@ def draw() -> LabConfig:
     names = state.dataset_names()
     if ss.sb_dataset not in names:
         ss.sb_dataset = names[0]
-    sb.selectbox("Dataset", names, key="sb_dataset", on_change=lambda: ss.update(sb_initial_params=None))
+    sb.selectbox("Dataset", names, key="sb_dataset", on_change=_on_dataset_change)
     if state.dataset_kind(ss.sb_dataset) == "2d":
         c1, c2 = sb.columns(2)
         c1.number_input("Samples", 50, 5000, step=50, key="sb_n_samples")
@@ -75,8 +103,9 @@ def draw() -> LabConfig:
 
     with sb.expander("Layers", expanded=True):
         if ss.sb_spec is not None:
-            st.caption("This preset fixes the architecture (convolution / attention blocks): "
-                       + " → ".join(layer["type"] for layer in ss.sb_spec["layers"]))
+            st.caption("This architecture is fixed (its layers are not plain hidden layers): "
+                       + " → ".join(layer_label(layer) for layer in ss.sb_spec["layers"])
+                       + ". Pick “(custom)” under Preset to edit layers again.")
             hidden, acts = (), ()
         else:
             n = st.number_input("Hidden layers", 0, MAX_HIDDEN_LAYERS, key="sb_n_hidden",
@@ -90,18 +119,24 @@ def draw() -> LabConfig:
                                                   on_change=_on_structure_change)))
                 acts.append(c2.selectbox(f"Layer {i + 1} activation", list(ACTIVATIONS), key=f"sb_act_{i}",
                                          on_change=_on_structure_change))
-        loss = st.selectbox("Loss", list(LOSS_LABELS), format_func=LOSS_LABELS.get, key="sb_loss")
-        if loss in OUTPUT_FOR_LOSS:
-            ss.sb_output = OUTPUT_FOR_LOSS[loss]
-            st.caption(f"Output activation: **{ss.sb_output}** (paired with {LOSS_LABELS[loss]})")
+        if ss.sb_spec is not None:  # the fixed architecture brings its own loss and output layer
+            loss = ss.sb_loss = ss.sb_spec.get("loss", ss.sb_loss)
+            ss.sb_output = ss.sb_spec["layers"][-1].get("activation", ss.sb_output)
+            st.caption(f"Loss: **{LOSS_LABELS.get(loss, loss)}**, output {ss.sb_output} (part of the architecture)")
         else:
-            st.selectbox("Output activation", list(ACTIVATIONS), key="sb_output")
+            loss = st.selectbox("Loss", list(LOSS_LABELS), format_func=LOSS_LABELS.get, key="sb_loss")
+            if loss in OUTPUT_FOR_LOSS:
+                ss.sb_output = OUTPUT_FOR_LOSS[loss]
+                st.caption(f"Output activation: **{ss.sb_output}** (paired with {LOSS_LABELS[loss]})")
+            else:
+                st.selectbox("Output activation", list(ACTIVATIONS), key="sb_output")
         c1, c2 = st.columns(2)
         c1.selectbox("Initialiser", list(INITIALIZERS), key="sb_init")
         c2.number_input("Seed", 0, 2**31 - 1, key="sb_seed")
         if ss.sb_init == "normal":
             st.number_input("σ of normal init", 1e-4, 10.0, format="%.4f", key="sb_sigma")
-        st.slider("Dropout after hidden layers", 0.0, 0.9, step=0.05, key="sb_dropout")
+        if ss.sb_spec is None:
+            st.slider("Dropout after hidden layers", 0.0, 0.9, step=0.05, key="sb_dropout")
 
     with sb.expander("Training", expanded=False):
         c1, c2 = st.columns(2)

@@ -1,7 +1,9 @@
 """Per-user state, kept in ``st.session_state`` so it survives page switches and is never shared.
 
 Keys: ``config`` (LabConfig), ``model`` (Network), ``model_key``, ``history`` (History),
-``user_datasets`` (name -> Dataset from uploads), ``notices`` (messages to show once).
+``user_datasets`` (name -> Dataset from uploads), ``notices`` (messages to show once),
+``initial_params`` ({layer index: {name: array}}, copies of the current model's parameters as built, so
+pages can compare the start of training with now; None for an uploaded model, whose start is unknown).
 Only immutable datasets are cached globally (``st.cache_data``); models never are.
 """
 import numpy as np
@@ -28,6 +30,7 @@ def init():
     ss.setdefault("history", History())
     ss.setdefault("model", None)
     ss.setdefault("model_key", None)
+    ss.setdefault("initial_params", None)
 
 
 def config() -> LabConfig:
@@ -76,6 +79,7 @@ def model():
                    f"(the previous model had trained {ss.history.last_epoch} epochs).")
         ss.model = new_model(cfg, get_dataset(cfg))
         ss.model_key = key
+        ss.initial_params = {i: ss.model.get_params(i) for i, layer in enumerate(ss.model.layers) if layer.params}
         ss.history = History()
         ss.history.snapshot(0, ss.model)
     return ss.model
@@ -93,6 +97,7 @@ def replace_model(net, history=None):
     """Adopt an uploaded or otherwise built network as the current model."""
     st.session_state.model = net
     st.session_state.model_key = config().model_key()
+    st.session_state.initial_params = None  # how it started is not known
     st.session_state.history = history or History()
 
 
@@ -113,3 +118,10 @@ def show_notices():
     for message in st.session_state.get("notices", []):
         box.info(message, icon="ℹ️")
     st.session_state.notices = []
+
+
+def initial_params():
+    """{layer index: {name: array}}: the current model's parameters as it was built, or None (an
+    uploaded model). Call after ``model()``."""
+    init()
+    return st.session_state.initial_params

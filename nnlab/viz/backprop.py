@@ -11,6 +11,7 @@ CHECK_OK = 1e-5  # relative error below this: backprop and finite differences ag
 # ... or an absolute difference below this: central differences with ε = 1e-6 in float64 carry a rounding
 # error of about 1e-16·L/ε ≈ 1e-10·L, so tiny (vanishing) gradients cannot show a small relative error.
 ABS_OK = 1e-8
+PER_PARAM = ("W", "b")  # parameters with columns of their own in gradient_overview
 
 
 def neuron_backward_table(result):
@@ -50,13 +51,21 @@ def neuron_backward_latex(result):
 
 def gradient_overview(btrace):
     """One row per layer of a backward trace: the size of δ and of each parameter gradient (L2 norms),
-    so vanishing or exploding gradients show as numbers falling or growing towards the input."""
+    so vanishing or exploding gradients show as numbers falling or growing towards the input. W and b get
+    columns of their own; layers with other parameters (attention's Wq…bo, layer norm's gamma and beta, the
+    position embedding) also get the norm of all their parameter gradients together. The last column is
+    δ's shape without the batch axis."""
     rows = []
     for g in btrace.layers:
         row = {"layer": g.name, "kind": g.kind, "‖δ‖": float(np.linalg.norm(g.delta))}
         for name, arr in g.grads.items():
-            row[f"‖∂L/∂{name}‖"] = float(np.linalg.norm(arr))
-            row[f"max |∂L/∂{name}|"] = float(np.abs(arr).max()) if arr.size else 0.0
+            if name in PER_PARAM:
+                row[f"‖∂L/∂{name}‖"] = float(np.linalg.norm(arr))
+                row[f"max |∂L/∂{name}|"] = float(np.abs(arr).max()) if arr.size else 0.0
+        if set(g.grads) - set(PER_PARAM):  # attention, layer norm, position embeddings: all together
+            row["‖∂L/∂θ‖ all parameters"] = float(np.sqrt(sum(float(np.sum(np.square(a, dtype=np.float64)))
+                                                               for a in g.grads.values())))
+        row["δ shape"] = "×".join(str(s) for s in np.shape(g.delta)[1:])
         rows.append(row)
     return pd.DataFrame(rows)
 

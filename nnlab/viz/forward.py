@@ -60,13 +60,15 @@ def neuron_latex(result):
 
 
 def layer_overview(trace):
-    """One row per layer of a forward trace for one sample: sizes, activation, the range of z and a, and
-    how many units are exactly 0 (ReLUs that are off for this sample)."""
+    """One row per layer of a forward trace for one sample: sizes (and the output's shape without the batch
+    axis, e.g. 16×26×26), activation, the range of z and a, and how many units are exactly 0 (ReLUs that
+    are off for this sample)."""
     rows = []
     for tr in trace:
         z, a = np.asarray(tr.z, dtype=np.float64).ravel(), np.asarray(tr.a, dtype=np.float64).ravel()
-        rows.append({"layer": tr.name, "activation": tr.activation or "—", "inputs": int(np.asarray(tr.input).size),
-                     "units": int(a.size), "z min": z.min(), "z max": z.max(), "a min": a.min(), "a max": a.max(),
+        shape = "×".join(str(s) for s in np.shape(tr.a)[1:])
+        rows.append({"layer": tr.name, "activation": tr.activation or "—", "output shape": shape,
+                     "inputs": int(np.asarray(tr.input).size), "units": int(a.size), "z min": z.min(), "z max": z.max(), "a min": a.min(), "a max": a.max(),
                      "units with a = 0": int(np.sum(a == 0))})
     return pd.DataFrame(rows)
 

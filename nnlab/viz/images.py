@@ -10,12 +10,19 @@ from PIL import Image
 
 # Diverging blue (negative) – white (0) – red (positive), for weights and gradients.
 _BLUE, _WHITE, _RED = np.array([33, 102, 172]), np.array([247, 247, 247]), np.array([178, 24, 43])
+_GAP = np.array([150, 150, 150])  # NaN pixels
 
 
 def to_rgb(img, cmap="gray", vmax=None):
     """2-D array -> uint8 RGB. 'gray': 0 black … max white (activations, pixels). 'diverging': centred
-    on 0 with ±vmax at full blue/red, so signs read at a glance."""
+    on 0 with ±vmax at full blue/red, so signs read at a glance. NaN pixels are drawn mid-grey: the
+    gaps between tiles of a mosaic (e.g. a filter's kernels side by side)."""
     img = np.asarray(img, dtype=np.float64)
+    gap = np.isnan(img)
+    if gap.all():
+        img = np.zeros_like(img)
+    elif gap.any():
+        img = np.where(gap, np.nanmin(img), img)
     if cmap == "diverging":
         vmax = vmax or float(np.abs(img).max()) or 1.0
         t = np.clip(img / vmax, -1, 1)[..., None]
@@ -25,6 +32,7 @@ def to_rgb(img, cmap="gray", vmax=None):
         hi = vmax if vmax is not None else float(img.max())
         t = (img - lo) / (hi - lo) if hi > lo else np.zeros_like(img)
         rgb = np.repeat(np.clip(t, 0, 1)[..., None] * 255, 3, axis=-1)
+    rgb[gap] = _GAP
     return np.round(rgb).astype(np.uint8)
 
 
@@ -47,7 +55,7 @@ def image_grid(images, shape, captions=None, ncols=10, size=56, cmap="gray", sha
     """
     images = np.asarray(images).reshape((-1,) + tuple(shape))
     n = len(images)
-    vmax = float(np.abs(images).max()) if shared_scale and n else None
+    vmax = float(np.nanmax(np.abs(images))) if shared_scale and n and not np.isnan(images).all() else None
     frame = pd.DataFrame({
         "url": [png_data_uri(im, cmap, vmax, scale=max(1, size // max(shape))) for im in images],
         "col": np.arange(n) % ncols, "row": np.arange(n) // ncols,

@@ -3,6 +3,7 @@ import streamlit as st
 
 from nnlab.ui import state
 from nnlab.ui.sample_picker import pick_sample
+from nnlab.viz.block_diagram import block_diagram
 from nnlab.viz.network_diagram import can_draw, layer_table, network_diagram
 from nnlab.walkthrough import clone, sample, training_status
 
@@ -21,14 +22,25 @@ with left:
 with right:
     st.metric("Parameters", f"{net.n_params:,}")
     st.metric("Layers with weights", len(net.param_layers()))
+kinds = {layer.kind for layer in net.layers}
 st.caption("Each dense layer has a weight W (inputs × units) and a bias b (one per unit): "
-           "parameters = inputs·units + units.")
+           "parameters = inputs·units + units."
+           + (" A convolution has one k×k kernel per filter and input channel, plus a bias per filter: "
+              "filters·channels·k·k + filters — the same small kernels slide over the whole image, so far fewer "
+              "weights than a dense layer." if "conv2d" in kinds else "")
+           + (" Self-attention has four D×D projections (query, key, value, output) with biases: 4·(D·D + D)."
+              if "self_attention" in kinds else ""))
 
-st.subheader("The network, unit by unit")
 if not can_draw(net):
-    st.info("The unit-by-unit drawing is for fully connected networks; this one has convolution or attention "
-            "layers, so see the table above and the Forward-pass page for what each layer computes.")
+    st.subheader("The network, block by block")
+    st.altair_chart(block_diagram(net), width="content")
+    st.caption("One block per tensor, as in the LeNet drawing: the input, then what each layer outputs "
+               "(channels × height × width for images, tokens × features for attention, a flat vector for "
+               "dense layers). Block height follows the spatial size, width the number of channels or features; "
+               "stacked sheets mean several channels. Hover a block for its parameters. The Feature-maps and "
+               "Attention pages show what the blocks hold.")
     st.stop()
+st.subheader("The network, unit by unit")
 index = pick_sample(data, "ar")
 x, _, _ = sample(data, net, index)
 trace = net.forward_trace(x)

@@ -8,6 +8,7 @@ from nnlab.ui import state
 from nnlab.ui.matrix_view import show_array
 from nnlab.ui.neuron_editor import edit_neuron
 from nnlab.ui.sample_picker import label_text, pick_sample
+from nnlab.ui.tensor_views import backward_tensors
 from nnlab.viz.backprop import (ABS_OK, CHECK_OK, gradient_check_frame, gradient_overview, neuron_backward_latex,
                                 neuron_backward_table, sgd_frame)
 from nnlab.walkthrough import check_gradients, clone, sample, sgd_step
@@ -57,7 +58,8 @@ st.markdown("Gradient size per layer, from the output back to the input (vanishi
             "norms shrinking towards layer 1):")
 overview = gradient_overview(bt)
 st.dataframe(overview, hide_index=True, width="stretch",
-             column_config={c: st.column_config.NumberColumn(format="%.2e") for c in overview.columns[2:]})
+             column_config={c: st.column_config.NumberColumn(format="%.2e") for c in overview.columns[2:]
+                            if c != "δ shape"})
 
 names = [g.name for g in bt.layers]
 chosen = st.segmented_control("Layer", names, default=names[-1], key="bp_layer") or names[-1]
@@ -66,20 +68,23 @@ st.subheader(g.name)
 image_shape = data.image_shape if g.index == 0 else None
 labels = data.class_names if g.index == len(bt.layers) - 1 and data.class_names and g.delta.size == len(
     data.class_names) else None
-same_b = g.kind == "dense" and np.array_equal(g.grads["b"], g.delta.sum(axis=0))
-show_array(g.delta, "δ = ∂L/∂z" + (" = ∂L/∂b" if same_b else ""), f"bp_delta_{g.index}", kind="gradient",
-           labels=labels)
-if same_b:
-    st.caption("For one sample ∂L/∂b = δ: each bias enters its unit's z with factor 1.")
-for name, grad in g.grads.items():
-    if name == "b" and same_b:
-        continue
-    show_array(grad, f"∂L/∂{name}", f"bp_{name}_{g.index}", kind="gradient", image_shape=image_shape,
-               labels=labels if grad.ndim == 1 else None)
-if g.kind == "dense":
-    st.caption("∂L/∂W = xᵀ·δ: row i, column j is input i's value times unit j's δ.")
-if not g.grads:
-    st.caption("This layer has no parameters; it only passes the gradient on.")
+if g.kind != "dense" and (np.ndim(g.delta) > 2 or any(a.ndim > 2 for a in g.grads.values())):
+    backward_tensors(g, "bp")  # images with channels or tokens: maps and kernels
+else:
+    same_b = g.kind == "dense" and np.array_equal(g.grads["b"], g.delta.sum(axis=0))
+    show_array(g.delta, "δ = ∂L/∂z" + (" = ∂L/∂b" if same_b else ""), f"bp_delta_{g.index}", kind="gradient",
+               labels=labels)
+    if same_b:
+        st.caption("For one sample ∂L/∂b = δ: each bias enters its unit's z with factor 1.")
+    for name, grad in g.grads.items():
+        if name == "b" and same_b:
+            continue
+        show_array(grad, f"∂L/∂{name}", f"bp_{name}_{g.index}", kind="gradient", image_shape=image_shape,
+                   labels=labels if grad.ndim == 1 else None)
+    if g.kind == "dense":
+        st.caption("∂L/∂W = xᵀ·δ: row i, column j is input i's value times unit j's δ.")
+    if not g.grads:
+        st.caption("This layer has no parameters; it only passes the gradient on.")
 
 # ---- finite differences -------------------------------------------------------------------------------------
 st.subheader("Check: backprop against finite differences")

@@ -7,6 +7,7 @@ from nnlab.ui import state
 from nnlab.ui.matrix_view import show_array
 from nnlab.ui.neuron_editor import edit_neuron
 from nnlab.ui.sample_picker import pick_sample
+from nnlab.ui.tensor_views import forward_tensors, is_structured
 from nnlab.viz.forward import (fmt, layer_overview, neuron_latex, neuron_table, probability_chart, softmax_latex,
                                softmax_steps, unit_values_chart)
 from nnlab.walkthrough import clone, sample, training_status
@@ -55,31 +56,34 @@ if tr.kind == "dense":
              rf"\qquad x\in\mathbb{{R}}^{{{tr.input.size}}},\ W\in\mathbb{{R}}^{{{tr.params['W'].shape[0]}\times"
              rf"{tr.params['W'].shape[1]}}},\ b,z,a\in\mathbb{{R}}^{{{tr.a.size}}}")
 image_shape = data.image_shape if first else None
-c_in, c_w = st.columns([1, 2])
-with c_in:
-    if first and data.image_shape is not None:
-        st.markdown(f"**Input x**: the {tr.input.size} pixels of the image above, read row by row.")
-    else:
-        show_array(tr.input, "input x", "fw_in", kind="activation")
-with c_w:
-    for name, p in tr.params.items():
-        if p.ndim >= 2:
-            show_array(p, f"weights {name}", f"fw_{name}_{tr.index}", kind="weights", image_shape=image_shape)
-labels = data.class_names if tr.index == len(trace) - 1 and data.class_names and tr.a.size == len(
-    data.class_names) else None
-vectors = {f"bias {k}": p for k, p in tr.params.items() if p.ndim == 1}
-vectors.update({"z": tr.z, "a = f(z)": tr.a})
-if all(np.asarray(v).size == tr.a.size for v in vectors.values()) and tr.a.size <= 1500:
-    st.altair_chart(unit_values_chart(vectors, labels, "class" if labels else "unit", sequential=("a = f(z)",)),
-                    width="content")
-    if "bias b" in vectors and not np.any(vectors["bias b"]):
-        st.caption("All biases are still 0, as initialised: training moves them.")
-else:  # convolution / attention outputs: too many values for bars
-    cols = st.columns(len(vectors))
-    for col, (title, arr) in zip(cols, vectors.items()):
-        with col:
-            show_array(arr, title, f"fw_{title[0]}_{tr.index}",
-                       kind="activation" if title.startswith("a") else "weights")
+if is_structured(tr):  # images with channels, or tokens: maps, kernels, attention instead of vectors
+    forward_tensors(net, tr, "fw")
+else:
+    c_in, c_w = st.columns([1, 2])
+    with c_in:
+        if first and data.image_shape is not None:
+            st.markdown(f"**Input x**: the {tr.input.size} pixels of the image above, read row by row.")
+        else:
+            show_array(tr.input, "input x", "fw_in", kind="activation")
+    with c_w:
+        for name, p in tr.params.items():
+            if p.ndim >= 2:
+                show_array(p, f"weights {name}", f"fw_{name}_{tr.index}", kind="weights", image_shape=image_shape)
+    labels = data.class_names if tr.index == len(trace) - 1 and data.class_names and tr.a.size == len(
+        data.class_names) else None
+    vectors = {f"bias {k}": p for k, p in tr.params.items() if p.ndim == 1}
+    vectors.update({"z": tr.z, "a = f(z)": tr.a})
+    if all(np.asarray(v).size == tr.a.size for v in vectors.values()) and tr.a.size <= 1500:
+        st.altair_chart(unit_values_chart(vectors, labels, "class" if labels else "unit", sequential=("a = f(z)",)),
+                        width="content")
+        if "bias b" in vectors and not np.any(vectors["bias b"]):
+            st.caption("All biases are still 0, as initialised: training moves them.")
+    else:  # convolution / attention outputs: too many values for bars
+        cols = st.columns(len(vectors))
+        for col, (title, arr) in zip(cols, vectors.items()):
+            with col:
+                show_array(arr, title, f"fw_{title[0]}_{tr.index}",
+                           kind="activation" if title.startswith("a") else "weights")
 
 # ---- the output: softmax in three steps --------------------------------------------------------------------
 out = trace[-1]
