@@ -93,14 +93,25 @@ def _sq_norm(arrays, span):
 
 def _activation_stats(layer):
     a = layer.a
+    name = layer.activation.name
+    per_unit = a.reshape(a.shape[0], -1)
     flat = a.reshape(-1)
-    mean = float(flat.sum()) / flat.size
+    never = None
+    if name == "relu":
+        # ReLU outputs are >= 0, so a unit's column sums to 0 exactly when it never fired: the column
+        # sums give the dead units and the mean in one pass.
+        col = per_unit.sum(axis=0)
+        total = float(col.sum())
+        never = col <= 0
+    else:
+        total = float(flat.sum())
+        if name == "leaky_relu":
+            never = per_unit.max(axis=0) <= 0
+    mean = total / flat.size
     centred = flat - flat.dtype.type(mean)
     stats = {"act_mean": mean, "act_std": math.sqrt(float(np.dot(centred, centred)) / flat.size)}
-    name = layer.activation.name
-    if name in ("relu", "leaky_relu"):
+    if never is not None:
         # A unit is dead on this batch if it is never positive for any sample.
-        never = a.reshape(a.shape[0], -1).max(axis=0) <= 0
         stats["dead_frac"] = np.count_nonzero(never) / never.size
     if name in SATURATION:
         lo, hi = SATURATION[name]
@@ -210,9 +221,16 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
             stats = {}
             finite = math.isfinite(loss)
             for layer, span in zip(layers, spans):
-                g = math.sqrt(_sq_norm(grads, span))
-                w = math.sqrt(_sq_norm(params, span))
-                d = math.sqrt(_sq_norm(deltas, span))
+                if len(span) == 1:  # the usual case: one weight array per layer
+                    i = span[0]
+                    gf, wf, df = grads[i].reshape(-1), params[i].reshape(-1), deltas[i].reshape(-1)
+                    g = math.sqrt(float(np.dot(gf, gf)))
+                    w = math.sqrt(float(np.dot(wf, wf)))
+                    d = math.sqrt(float(np.dot(df, df)))
+                else:
+                    g = math.sqrt(_sq_norm(grads, span))
+                    w = math.sqrt(_sq_norm(params, span))
+                    d = math.sqrt(_sq_norm(deltas, span))
                 finite = finite and math.isfinite(g) and math.isfinite(w) and math.isfinite(d)
                 stats[layer.name] = {"grad_norm": g, "weight_norm": w, "update_ratio": d / w if w > 0 else float("inf")}
                 if layer.activation is not None:
