@@ -36,7 +36,7 @@ def forward_tensors(net, tr, prefix):
     """Input and output of an image or token layer for one sample, its kernels, and for self-attention
     one head's attention matrix. tr : a LayerTrace of ``net.forward_trace`` for one sample."""
     st.markdown(f"**Shapes**: input {shape_text(tr.input)} → output {shape_text(tr.a)}"
-                + (f" · parameters: " + ", ".join(f"{k} {'×'.join(map(str, p.shape))}" for k, p in tr.params.items())
+                + (" · parameters: " + ", ".join(f"{k} {'×'.join(map(str, p.shape))}" for k, p in tr.params.items())
                    if tr.params else " · no parameters"))
     W = tr.params.get("W")
     if W is not None and W.ndim == 4:

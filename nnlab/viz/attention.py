@@ -204,7 +204,7 @@ def received_chart(maps, grid, title="Where each head looks, on average", size=1
     """Per head, the attention each patch receives (mean over queries and samples) as a rows×cols
     heatmap; maps : (heads, tokens). One colour scale for all heads; 1/tokens would be uniform."""
     maps = np.asarray(maps, dtype=np.float64)
-    rows, cols = grid[0], grid[1]
+    cols = grid[1]
     h, t = maps.shape
     patch = np.tile(np.arange(t), h)
     frame = pd.DataFrame({"head": np.repeat([f"head {i}" for i in range(h)], t), "patch": patch,

@@ -19,8 +19,8 @@ if data.image_shape is not None:
     n = 30
     st.altair_chart(image_grid(data.x_train[:n], data.image_shape,
                                captions=[f"label {data.class_names[y]}" for y in data.y_train[:n]], ncols=10,
-                               title=f"The first {n} training images"), use_container_width=False)
+                               title=f"The first {n} training images"), width="content")
 
 st.subheader("Datasets")
 st.dataframe(pd.DataFrame([{"dataset": name, "kind": info.kind, "description": info.description}
-                           for name, info in DATASETS.items()]), hide_index=True, use_container_width=True)
+                           for name, info in DATASETS.items()]), hide_index=True, width="stretch")

@@ -1,0 +1,161 @@
+"""AppTest of the Feature-maps page: the charts carry the engine's numbers (kernels, feature maps, pooled
+maps, the most-activating test digits) for an untrained and a trained CNN; an uploaded PNG is prepared and
+looked inside; a corrupt file gives a message and the page carries on; no conv layer, no charts."""
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+from PIL import Image, ImageDraw
+from streamlit.testing.v1 import AppTest
+
+from nnlab.data.image_upload import prepare_digit
+from nnlab.engine import train
+from nnlab.layer_probe import channel_stats, top_k
+from nnlab.walkthrough import clone
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "pages/lab/feature_maps.py"
+
+
+def open_page(preset="MNIST CNN"):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    if preset:
+        at.selectbox(key="sb_preset").select(preset).run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at):
+    """title -> first data frame of every Vega-Lite chart on the page, read back from the protos."""
+    out = {}
+    for el in at.get("vega_lite_chart"):
+        spec = json.loads(el.proto.spec)
+        title = spec.get("title")
+        title = title.get("text") if isinstance(title, dict) else title
+        frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in el.proto.datasets]
+        out[title] = frames[0]
+    return out
+
+
+def chart(at, start):
+    found = [frame for title, frame in charts(at).items() if title and title.startswith(start)]
+    assert found, f"no chart titled {start!r}… among {list(charts(at))}"
+    return found[0]
+
+
+def dataset(at):
+    from nnlab.ui.state import _cached_dataset
+    cfg = at.session_state["config"]
+    return _cached_dataset(cfg.dataset, None, None)
+
+
+def digit_png(size=120):
+    """A dark 7 drawn on light paper, as a phone photo of a digit would be."""
+    img = Image.new("L", (size, size), 235)
+    draw = ImageDraw.Draw(img)
+    draw.line([(25, 25), (95, 25), (50, 100)], fill=20, width=12)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def assert_maps_match(at, net, x):
+    trace = clone(net).forward_trace(x)
+    a1 = trace[0].a[0].reshape(16, -1).astype(np.float64)
+    maps = chart(at, "Feature maps of this digit: 16 channels of 26×26")
+    np.testing.assert_allclose(maps["max"], a1.max(axis=1), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(maps["mean"], a1.mean(axis=1), rtol=1e-5, atol=1e-6)
+    pooled = chart(at, "L2 maxpool2d")
+    np.testing.assert_allclose(pooled["max"], trace[1].a[0].reshape(16, -1).max(axis=1), rtol=1e-5, atol=1e-6)
+    deep = chart(at, "Feature maps of this digit: 32 channels of 11×11")
+    np.testing.assert_allclose(deep["max"], trace[2].a[0].reshape(32, -1).max(axis=1), rtol=1e-5, atol=1e-6)
+
+
+def test_without_a_convolution_the_page_says_which_preset_has_one():
+    at = open_page(preset=None)
+    assert any("MNIST CNN" in i.value for i in at.info)
+    assert not at.get("vega_lite_chart")
+
+
+def test_untrained_cnn_kernels_maps_pooled_maps_and_top_digits_carry_the_engines_numbers():
+    at = open_page()
+    assert any("untrained" in i.value for i in at.info)
+    net, data = at.session_state["model"], dataset(at)
+    W1, W3 = net.layers[0].params["W"], net.layers[2].params["W"]
+    k1 = chart(at, "Kernels: 16 filters")
+    np.testing.assert_allclose(k1["largest |w|"], np.abs(W1).reshape(16, -1).max(axis=1), rtol=1e-6)
+    k3 = chart(at, "Kernels: 32 filters")
+    np.testing.assert_allclose(k3["sum of w"], W3.reshape(32, -1).sum(axis=1), rtol=1e-4, atol=1e-6)
+    assert_maps_match(at, net, data.x_test[:1])
+    assert any("model says" in m.value for m in at.markdown)
+    # the 8 test digits (of the first 500) with the largest mean activation of L1 channel 0
+    means, _ = channel_stats(clone(net), data.x_test[:500], 0)
+    top = chart(at, "The 8 of the first 500 test digits with the largest mean activation of L1 conv2d channel 0")
+    assert top["test sample"].tolist() == top_k(means[:, 0], 8).tolist()
+    np.testing.assert_allclose(top["mean activation"], np.sort(means[:, 0])[::-1][:8], rtol=1e-5)
+
+
+def test_other_channel_statistic_and_z():
+    at = open_page()
+    net, data = at.session_state["model"], dataset(at)
+    at.selectbox(key="fm_top_layer").set_value(2).run()
+    at.number_input(key="fm_top_channel_2").set_value(5).run()
+    at.radio(key="fm_top_stat").set_value("max").run()
+    at.slider(key="fm_top_k").set_value(4).run()
+    assert not at.exception
+    _, maxes = channel_stats(clone(net), data.x_test[:500], 2)
+    top = chart(at, "The 4 of the first 500 test digits with the largest max activation of L3 conv2d channel 5")
+    np.testing.assert_allclose(top["max activation"], np.sort(maxes[:, 5])[::-1][:4], rtol=1e-5)
+    at.toggle(key="fm_show_z").set_value(True).run()
+    z = clone(net).forward_trace(data.x_test[:1])[0].z[0].reshape(16, -1)
+    maps = chart(at, "Feature maps of this digit: 16 channels of 26×26, z = W ⋆ x + b")
+    np.testing.assert_allclose(maps["mean"], z.mean(axis=1), rtol=1e-4, atol=1e-6)
+    assert (z.min(axis=1) < 0).any()  # z has negative values, hence the diverging view
+
+
+def test_after_a_short_training_the_page_says_so_and_shows_the_new_weights():
+    at = open_page()
+    net, data, hist = at.session_state["model"], dataset(at), at.session_state["history"]
+    before = chart(at, "Kernels: 16 filters")["largest |w|"].to_numpy()
+    for record in train(net, data.x_train[:1000], data.y_train[:1000], epochs=1, batch_size=32, seed=0):
+        hist.add(record)
+    at.run()
+    assert not at.exception
+    assert any("trained for 1 epoch" in s.value for s in at.success)
+    after = chart(at, "Kernels: 16 filters")["largest |w|"].to_numpy()
+    assert not np.allclose(before, after)
+    np.testing.assert_allclose(after, np.abs(net.layers[0].params["W"]).reshape(16, -1).max(axis=1), rtol=1e-6)
+    assert_maps_match(at, net, data.x_test[:1])
+    means, _ = channel_stats(clone(net), data.x_test[:500], 0)  # not the cached untrained numbers
+    top = chart(at, "The 8 of the first 500 test digits")
+    np.testing.assert_allclose(top["mean activation"], np.sort(means[:, 0])[::-1][:8], rtol=1e-5)
+
+
+def test_an_uploaded_png_is_prepared_previewed_and_looked_inside():
+    at = open_page()
+    at.radio(key="fm_source").set_value("my own image").run()
+    assert any("Upload an image" in i.value for i in at.info)
+    png = digit_png()
+    at.file_uploader(key="fm_upload").set_value(("seven.png", png, "image/png")).run()
+    assert not at.exception and not at.error
+    image, notes = prepare_digit(png)
+    assert any("inverted the colours" in m.value for m in at.markdown)  # the notes are shown
+    previews = at.get("image")
+    assert previews and "as the network sees it (28×28)" in str(previews[0].proto), "no 28×28 preview"
+    assert any("your image “seven.png”" in m.value for m in at.markdown)
+    assert_maps_match(at, at.session_state["model"], image[None, :])
+
+
+def test_a_corrupt_image_gives_a_message_and_the_test_digit_is_shown():
+    at = open_page()
+    at.radio(key="fm_source").set_value("my own image").run()
+    at.file_uploader(key="fm_upload").set_value(("broken.png", b"\x89PNG\r\n\x1a\n not really", "image/png")).run()
+    assert not at.exception
+    assert [e.value for e in at.error] and "“broken.png” cannot be used" in at.error[0].value
+    assert "not an image nnlab can read" in at.error[0].value or "damaged" in at.error[0].value
+    assert_maps_match(at, at.session_state["model"], dataset(at).x_test[:1])  # nothing else lost
