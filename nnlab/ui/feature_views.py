@@ -82,7 +82,7 @@ def strongest_digits(net, dataset, conv_indices, prefix):
                                     f"{names[index]} channel {channel}"), width="content")
     maps = layer_output(net, x[best], index)[:, channel]
     st.altair_chart(map_grid(maps, f"…and where: channel {channel}'s feature map for each of them (one scale)",
-                             size=72, prefix="#", ncols=8).properties(), width="content")
+                             size=72, ncols=8, captions=[f"#{i}" for i in best]), width="content")
     if dataset.class_names is not None:
         counts = np.bincount(np.asarray(y_all[:n])[best].astype(int), minlength=len(dataset.class_names))
         common = ", ".join(f"{dataset.class_names[c]} ×{counts[c]}" for c in np.argsort(-counts, kind="stable")

@@ -24,12 +24,13 @@ def shape_text(arr):
     return "×".join(str(s) for s in np.shape(arr)[1:])
 
 
-def _maps(arr, title, diverging=False, size=64):
-    """The first MAX_MAPS channels of one sample's (1, C, H, W) tensor as a grid of images."""
+def _maps(arr, what, note, diverging=False, size=64):
+    """The first MAX_MAPS channels of one sample's (1, C, H, W) tensor as a grid of images, titled
+    "what: C×H×W (the first 16 of C) note"."""
     maps = np.asarray(arr)[0]
-    shown = maps[:MAX_MAPS]
     more = f" (the first {MAX_MAPS} of {len(maps)})" if len(maps) > MAX_MAPS else ""
-    st.altair_chart(map_grid(shown, f"{title}{more}", diverging=diverging, size=size, ncols=8), width="content")
+    st.altair_chart(map_grid(maps[:MAX_MAPS], f"{what}: {shape_text(arr)}{more} {note}", diverging=diverging,
+                             size=size, ncols=8), width="content")
 
 
 def forward_tensors(net, tr, prefix):
@@ -43,15 +44,15 @@ def forward_tensors(net, tr, prefix):
         st.altair_chart(kernel_grid(W, f"Kernels W: {W.shape[0]} filters (blue −, red +)"), width="content")
     if np.ndim(tr.a) == 4:
         if np.ndim(tr.input) == 4 and tr.index > 0:
-            _maps(tr.input, f"Input x: {shape_text(tr.input)}")
+            _maps(tr.input, "Input x", "(black 0 … white the largest)")
         if tr.activation is not None:
             which = st.radio("Show the output", ["a = f(z)", "z"], horizontal=True, key=f"{prefix}_maps_{tr.index}")
         else:
             which = "a = f(z)"
         if which == "z":
-            _maps(tr.z, f"z = W ⋆ x + b: {shape_text(tr.z)} (blue −, red +)", diverging=True)
+            _maps(tr.z, "z = W ⋆ x + b", "(blue −, red +)", diverging=True)
         else:
-            _maps(tr.a, f"Output a: {shape_text(tr.a)} (black 0 … white the largest)")
+            _maps(tr.a, "Output a", "(black 0 … white the largest)")
         st.page_link("pages/lab/feature_maps.py", label="Every channel, and what excites it: the Feature-maps page",
                      icon=":material/grid_on:")
     elif np.ndim(tr.a) == 3:
@@ -84,7 +85,7 @@ def backward_tensors(g, prefix):
     st.markdown(f"**Shapes**: δ {shape_text(g.delta)}, ∂L/∂input {shape_text(g.grad_input)}")
     what = "δ = ∂L/∂z" if g.kind in WITH_Z else "∂L/∂output"
     if np.ndim(g.delta) == 4:
-        _maps(g.delta, f"{what}: {shape_text(g.delta)} (blue −, red +)", diverging=True)
+        _maps(g.delta, what, "(blue −, red +)", diverging=True)
     else:
         show_array(g.delta, f"{what} ({shape_text(g.delta)})", f"{prefix}_delta_{g.index}", kind="gradient")
     for name, grad in g.grads.items():

@@ -12,6 +12,7 @@ CHECK_OK = 1e-5  # relative error below this: backprop and finite differences ag
 # error of about 1e-16·L/ε ≈ 1e-10·L, so tiny (vanishing) gradients cannot show a small relative error.
 ABS_OK = 1e-8
 PER_PARAM = ("W", "b")  # parameters with columns of their own in gradient_overview
+KINKED = ("relu", "leaky_relu")  # activations with a kink (no derivative) at z = 0
 
 
 def neuron_backward_table(result):
@@ -82,6 +83,16 @@ def gradient_check_frame(rows):
     ok = (frame["relative error"] < CHECK_OK) | (frame["|difference|"] < ABS_OK)
     frame["agree"] = np.where(ok, "✓", "✗")
     return frame
+
+
+def relu_kinks(forward):
+    """{layer name: how many z are exactly 0} over the ReLU-type layers of a forward trace that have any.
+
+    ReLU has no derivative at z = 0: backprop takes 0 there, while a central difference averages the two
+    sides. Exact zeros are common in convolutions at initialisation — a window of blank background with
+    a zero bias gives z = 0 — and then finite differences of those biases disagree with backprop."""
+    return {tr.name: int(np.sum(tr.z == 0)) for tr in forward
+            if tr.activation in KINKED and np.any(np.asarray(tr.z) == 0)}
 
 
 def sgd_frame(step):

@@ -8,7 +8,7 @@ import numpy as np
 
 from .images import image_grid
 
-KERNEL_PX = 56  # on-screen size of one k×k kernel
+KERNEL_PX = 48  # on-screen size of one k×k kernel
 MOSAIC_PX = 96  # on-screen size of one filter's mosaic of kernels
 MAP_PX = 84  # on-screen size of one feature map
 
@@ -66,17 +66,18 @@ def channel_kernels_grid(W, channel, title=None, ncols=16):
                       size=KERNEL_PX, cmap="diverging", shared_scale=True, title=title, tooltips=tips)
 
 
-def map_grid(maps, title=None, diverging=False, ncols=8, size=MAP_PX, prefix="ch"):
+def map_grid(maps, title=None, diverging=False, ncols=8, size=MAP_PX, prefix="ch", captions=None):
     """Every channel of one sample's feature maps, (channels, h, w), as a grid of images on one shared
     scale: black 0 … white the layer's largest value (or blue − / white 0 / red + when ``diverging``,
-    for pre-activations z). Tooltips carry each map's mean and maximum."""
+    for pre-activations z). Tooltips carry each map's mean and maximum. Captions default to "ch 0", …"""
     maps = np.asarray(maps, dtype=np.float64)
     if maps.ndim != 3:
         raise ValueError(f"maps has shape {maps.shape}; expected (channels, height, width) of one sample")
     c = maps.shape[0]
     flat = maps.reshape(c, -1)
     tips = {"channel": np.arange(c), "mean": flat.mean(axis=1), "max": flat.max(axis=1)}
-    return image_grid(maps, maps.shape[1:], captions=[f"{prefix} {i}" for i in range(c)], ncols=min(ncols, c),
+    captions = [f"{prefix} {i}" for i in range(c)] if captions is None else list(captions)
+    return image_grid(maps, maps.shape[1:], captions=captions, ncols=min(ncols, c),
                       size=size, cmap="diverging" if diverging else "gray", shared_scale=True, title=title,
                       tooltips=tips)
 

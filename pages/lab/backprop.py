@@ -10,7 +10,7 @@ from nnlab.ui.neuron_editor import edit_neuron
 from nnlab.ui.sample_picker import label_text, pick_sample
 from nnlab.ui.tensor_views import backward_tensors
 from nnlab.viz.backprop import (ABS_OK, CHECK_OK, gradient_check_frame, gradient_overview, neuron_backward_latex,
-                                neuron_backward_table, sgd_frame)
+                                neuron_backward_table, relu_kinks, sgd_frame)
 from nnlab.walkthrough import check_gradients, clone, sample, sgd_step
 
 st.title("Backprop")
@@ -98,6 +98,13 @@ st.dataframe(check, hide_index=True, width="stretch", height=36 * (len(check) + 
                             "|difference|": st.column_config.NumberColumn(format="%.1e"),
                             **{c: st.column_config.NumberColumn(format="%.8f")
                                for c in ("backprop ∂L/∂θ", "finite difference")}})
+kinks = relu_kinks(bt.forward)
+if kinks and (check["agree"] != "✓").any():
+    st.info("Where they disagree, ReLUs sit exactly on their kink: " + ", ".join(
+        f"{name} has {count:,} z = 0" for name, count in kinks.items()) + ". ReLU has no derivative at 0 "
+            "(backprop takes 0, the finite difference averages both sides). At initialisation a convolution's "
+            "bias is 0, so every window of blank background gives exactly z = 0; after some training the "
+            "biases move off 0 and the check agrees.", icon=":material/info:")
 
 # ---- one SGD step -------------------------------------------------------------------------------------------
 st.subheader("One SGD step on this sample")
