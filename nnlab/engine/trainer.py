@@ -173,8 +173,15 @@ def train(net, x, y, *, epochs=10, batch_size=64, optimizer: Optimizer | None = 
         raise ValueError(f"x has {x.shape[1]} features per sample, the network expects {net.n_inputs}")
     if len(y) != len(x):
         raise ValueError(f"x has {len(x)} samples but y has {len(y)}; give one target per sample")
-    if x_val is not None and y_val is not None and len(x_val) != len(y_val):
-        raise ValueError(f"x_val has {len(x_val)} samples but y_val has {len(y_val)}")
+    if (x_val is None) != (y_val is None):
+        raise ValueError("give both x_val and y_val, or neither")
+    if x_val is not None:
+        if len(x_val) != len(y_val):
+            raise ValueError(f"x_val has {len(x_val)} samples but y_val has {len(y_val)}")
+        n_val_features = int(np.prod(np.shape(x_val)[1:]))
+        if len(x_val) and n_val_features != net.n_inputs:
+            raise ValueError(f"x_val has {n_val_features} features per sample, the network expects {net.n_inputs}")
+        encode_targets(net, y_val)  # raises now, not after the first epoch, if the labels do not fit
     targets = encode_targets(net, y)
     y = np.asarray(y)
     labels = y if is_classification(y) else None

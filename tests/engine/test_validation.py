@@ -88,3 +88,17 @@ def test_bad_training_data_is_named(problem):
         train(net, x[:0], y[:0])
     with pytest.raises(ValueError, match="features"):
         train(net, np.zeros((10, 5)), y)
+    with pytest.raises(ValueError, match="x has 10 samples but y has 9"):
+        train(net, x, y[:9])
+
+
+def test_bad_validation_data_is_named_before_training_starts(problem):
+    net, x, y = problem
+    with pytest.raises(ValueError, match="x_val has 4 samples but y_val has 3"):
+        train(net, x, y, x_val=x[:4], y_val=y[:3])
+    with pytest.raises(ValueError, match="x_val has 7 features"):
+        train(net, x, y, x_val=np.zeros((4, 7)), y_val=y[:4])
+    with pytest.raises(ValueError, match="labels run from 0 to 5"):
+        train(net, x, y, x_val=x[:6], y_val=np.arange(6))
+    with pytest.raises(ValueError, match="x_val and y_val"):
+        train(net, x, y, x_val=x[:4])
