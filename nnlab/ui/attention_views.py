@@ -10,9 +10,10 @@ import numpy as np
 import streamlit as st
 
 from ..layer_probe import attention_weights, weights_fingerprint
-from ..viz.attention import (attention_heatmap, distance_frame, mean_distance, mean_distance_chart, overlays,
-                             patch_distances, patch_label, received, received_chart, row_entropy)
+from ..viz.attention import (distance_frame, mean_distance, mean_distance_chart, patch_distances, patch_label,
+                             received, row_entropy)
 from ..walkthrough import split_arrays
+from .chart_cache import chart
 
 N_PROBE = 200  # test digits averaged over
 HEADS_PER_ROW = 2
@@ -45,7 +46,7 @@ def head_matrices(A, grid, query, prefix):
     chosen = st.multiselect("Heads", heads, default=heads, key=f"{prefix}_heads", format_func=lambda h: f"head {h}")
     for start in range(0, len(chosen), HEADS_PER_ROW):
         for col, h in zip(st.columns(HEADS_PER_ROW), chosen[start:start + HEADS_PER_ROW]):
-            col.altair_chart(attention_heatmap(A[h], grid, f"Head {h}: {A.shape[1]} queries × {A.shape[2]} keys",
+            col.altair_chart(chart("attention_heatmap", A[h], grid, f"Head {h}: {A.shape[1]} queries × {A.shape[2]} keys",
                                                query=query), width="content")
 
 
@@ -60,8 +61,8 @@ def _on_patch_click(chart_key, query_key):
 
 def query_over_digit(image, A, grid, query, prefix):
     """The query's row of every head's matrix, as a tint over the digit; click a patch to query it."""
-    chart = overlays(image, A[:, query], grid, query)
-    st.altair_chart(chart, width="content", key=f"{prefix}_overlay",
+    drawing = chart("overlays", image, A[:, query], grid, query)
+    st.altair_chart(drawing, width="content", key=f"{prefix}_overlay",
                     on_select=partial(_on_patch_click, f"{prefix}_overlay", f"{prefix}_query"))
 
 
@@ -81,7 +82,7 @@ def head_averages(net, initial_net, dataset, index, grid):
                   f"small for a head that looks at its neighbours, {uniform:.1f} px (dashed line) for a head that "
                   "spreads its attention evenly, larger for one that looks far away."
                   + (" Grey: the same heads with the initial weights." if initial_net is not None else ""))
-    st.altair_chart(received_chart(now[1], grid, f"Attention each patch receives, mean over {len(x)} {split} "
+    st.altair_chart(chart("received_chart", now[1], grid, f"Attention each patch receives, mean over {len(x)} {split} "
                                                  "digits and all queries"), width="content")
     st.caption(f"Patches a head keeps looking at, whatever the digit, stand out; 1/{grid[0] * grid[1]} = "
                f"{1 / (grid[0] * grid[1]):.3f} everywhere would be uniform.")
@@ -102,10 +103,10 @@ def change_since_start(A_now, A_start, grid, query, trained, prefix):
     if not trained:
         st.info("The model is untrained, so now = the start: train it on the Training page and come back.")
     cols = st.columns(2)
-    cols[0].altair_chart(attention_heatmap(A_start[h], grid, f"Head {h} at the start", query=query), width="content")
-    cols[1].altair_chart(attention_heatmap(A_now[h], grid, f"Head {h} now", query=query), width="content")
+    cols[0].altair_chart(chart("attention_heatmap", A_start[h], grid, f"Head {h} at the start", query=query), width="content")
+    cols[1].altair_chart(chart("attention_heatmap", A_now[h], grid, f"Head {h} now", query=query), width="content")
     left, right = st.columns([3, 2], vertical_alignment="center")
-    left.altair_chart(attention_heatmap(A_now[h] - A_start[h], grid, f"Head {h}: now − start", query=query,
+    left.altair_chart(chart("attention_heatmap", A_now[h] - A_start[h], grid, f"Head {h}: now − start", query=query,
                                         diverging=True, value_title="change of weight"), width="content")
     right.caption("Red: attention the training added, blue: attention it took away (each row still sums to 1, "
                   "so every row's changes add up to 0). Even at the start attention is not uniform: the random "

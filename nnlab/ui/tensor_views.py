@@ -7,8 +7,8 @@ The dedicated Feature-maps and Attention pages go further; these show "a few" ma
 import numpy as np
 import streamlit as st
 
-from ..viz.attention import attention_heatmap, patch_grid
-from ..viz.feature_maps import kernel_grid, map_grid
+from ..viz.attention import patch_grid
+from .chart_cache import chart
 from .matrix_view import show_array
 
 MAX_MAPS = 16  # channels shown per tensor here; the Feature-maps page shows them all
@@ -29,7 +29,7 @@ def _maps(arr, what, note, diverging=False, size=64):
     "what: C×H×W (the first 16 of C) note"."""
     maps = np.asarray(arr)[0]
     more = f" (the first {MAX_MAPS} of {len(maps)})" if len(maps) > MAX_MAPS else ""
-    st.altair_chart(map_grid(maps[:MAX_MAPS], f"{what}: {shape_text(arr)}{more} {note}", diverging=diverging,
+    st.altair_chart(chart("map_grid", maps[:MAX_MAPS], f"{what}: {shape_text(arr)}{more} {note}", diverging=diverging,
                              size=size, ncols=8), width="content")
 
 
@@ -41,7 +41,7 @@ def forward_tensors(net, tr, prefix):
                    if tr.params else " · no parameters"))
     W = tr.params.get("W")
     if W is not None and W.ndim == 4:
-        st.altair_chart(kernel_grid(W, f"Kernels W: {W.shape[0]} filters (blue −, red +)"), width="content")
+        st.altair_chart(chart("kernel_grid", W, f"Kernels W: {W.shape[0]} filters (blue −, red +)"), width="content")
     if np.ndim(tr.a) == 4:
         if np.ndim(tr.input) == 4 and tr.index > 0:
             _maps(tr.input, "Input x", "(black 0 … white the largest)")
@@ -66,7 +66,7 @@ def forward_tensors(net, tr, prefix):
                 h = st.segmented_control("Head", heads, default=0, key=f"{prefix}_head_{tr.index}",
                                          format_func=lambda v: f"head {v}")
                 h = 0 if h is None else h
-                st.altair_chart(attention_heatmap(attention[h], grid, f"Head {h}'s attention weights"),
+                st.altair_chart(chart("attention_heatmap", attention[h], grid, f"Head {h}'s attention weights"),
                                 width="content")
                 st.page_link("pages/lab/attention.py", label="Each head over the digit, and how training changed "
                                                              "it: the Attention page", icon=":material/visibility:")
@@ -90,7 +90,7 @@ def backward_tensors(g, prefix):
         show_array(g.delta, f"{what} ({shape_text(g.delta)})", f"{prefix}_delta_{g.index}", kind="gradient")
     for name, grad in g.grads.items():
         if grad.ndim == 4:
-            st.altair_chart(kernel_grid(grad, f"∂L/∂{name}: one tile per filter (blue −, red +)"), width="content")
+            st.altair_chart(chart("kernel_grid", grad, f"∂L/∂{name}: one tile per filter (blue −, red +)"), width="content")
         else:
             show_array(grad, f"∂L/∂{name}", f"{prefix}_{name}_{g.index}", kind="gradient")
     if not g.grads:
