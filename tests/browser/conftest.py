@@ -314,7 +314,7 @@ class Lab:
         size = self.page.viewport_size
         self.page.set_viewport_size({"width": size["width"],
                                      "height": min(max(size["height"], height), MAX_SHOT_HEIGHT)})
-        self.settle()
+        time.sleep(0.3)  # layout only: the width is unchanged, so no chart redraws and no rerun
         if hover is not None:
             hover.hover()
             time.sleep(0.5)  # the tooltip fades in
