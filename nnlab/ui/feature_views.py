@@ -77,7 +77,8 @@ def strongest_digits(net, dataset, conv_indices, prefix):
     values = (means if stat == "mean" else maxes)[:, channel]
     best = top_k(values, k)
     labels = [dataset.class_names[int(v)] for v in y_all[:n]] if dataset.class_names is not None else None
-    st.altair_chart(chart("top_images_grid", x, best, values, dataset.image_shape, labels, stat,
+    shape = tuple(dataset.image_shape or net.input_shape[-2:])  # a CSV of pixels has no image_shape
+    st.altair_chart(chart("top_images_grid", x, best, values, shape, labels, stat,
                                     f"The {k} of the first {n} {split} digits with the largest {stat} activation of "
                                     f"{names[index]} channel {channel}"), width="content")
     maps = layer_output(net, x[best], index)[:, channel]
