@@ -135,12 +135,22 @@ def browser():
             chromium.close()
 
 
-@pytest.fixture
-def lab(request, server, browser):
-    """A fresh Streamlit session (new browser context) on the app, with helpers; see :class:`Lab`.
-    A failing test leaves ``screenshots/FAILED-<test>.png`` of what the page showed."""
+@pytest.fixture(scope="session")
+def context(browser):
+    """One browser context for the session, so Streamlit's static files are fetched once. Each test opens
+    its own tab, and a tab is its own Streamlit session (the session lives on the tab's websocket)."""
     context = browser.new_context(viewport=dict(VIEWPORT))
     context.set_default_timeout(TIMEOUT_S * 1000)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def lab(request, server, context):
+    """A fresh Streamlit session (a new tab) on the app, with helpers; see :class:`Lab`.
+    A failing test leaves ``screenshots/FAILED-<test>.png`` of what the page showed."""
     page = context.new_page()
     try:
         yield Lab(page, server)
@@ -149,7 +159,7 @@ def lab(request, server, browser):
             name = re.sub(r"[^\w.-]+", "_", request.node.name)
             page.screenshot(path=str(SHOTS / f"FAILED-{name}.png"), full_page=True)
     finally:
-        context.close()
+        page.close()
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ def test_feature_maps_of_a_trained_cnn(lab):
     open_by_path(lab, "feature_maps")
     lab.wait_until(lambda: lab.drawn_charts() >= 2, "kernels and feature maps drawn")
     lab.assert_clean()
-    lab.shoot("feature_maps")
+    lab.shoot("feature_maps_cnn")
     # The other pages handle the convolution layers of the same trained model too.
     for link, shot, status in (("Architecture", "architecture_cnn", True), ("Forward pass", "forward_cnn", True),
                                ("Backprop", "backprop_cnn", False)):
@@ -75,4 +75,4 @@ def test_attention_of_a_trained_attention_model(lab):
     open_by_path(lab, "attention")
     lab.wait_until(lambda: lab.drawn_charts() >= 2, "attention matrices and overlay drawn")
     lab.assert_clean()
-    lab.shoot("attention")
+    lab.shoot("attention_trained")
