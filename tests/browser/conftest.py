@@ -5,7 +5,7 @@ person sees — charts that fail to render, the upload size limit (enforced by t
 click arriving while a script is running, or state surviving a click on the sidebar navigation.
 
 Set-up: one server per test session on a free 127.0.0.1 port (its log in ``screenshots/server.log``),
-one Chromium per session, and a fresh browser context — so a fresh Streamlit session — per test. The
+one Chromium and one browser context per session, and a new tab — so a fresh Streamlit session — per test. The
 ``lab`` fixture hands a test a :class:`Lab`: the page plus the few helpers every test needs (wait for a
 rerun to finish, pick a selectbox option, click through the sidebar, check for exceptions, screenshot).
 The whole folder skips, with the reason, when Chromium or the playwright package is missing.
