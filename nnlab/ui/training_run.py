@@ -6,6 +6,8 @@ local variables: the network is trained in place (it lives in ``st.session_state
 appended to the session's History the moment it arrives, and a ``tr_running`` flag marks a run in
 progress. The next run finds the flag still set, knows the loop was interrupted, and says so; the
 model and the curves so far are kept. Training only ever starts on a Train click, never on a rerun.
+This relies on ``runner.fastReruns = false`` (.streamlit/config.toml): with fast reruns Streamlit would
+start the next run at once while the interrupted thread could still take one more step.
 """
 import time
 from dataclasses import replace
