@@ -181,6 +181,15 @@ def _best(values, epochs, lowest):
     return min(pairs) if lowest else max(pairs, key=lambda p: (p[0], -p[1]))
 
 
+# The metrics table as shown on the page: short headers so it fits the page width (full names in the
+# CSV); the layers are described above the table, the best *train* numbers only in the CSV.
+METRIC_LABELS = {"parameters": "params", "training time (s)": "time (s)", "epochs": "epochs",
+                 "final train loss": "train loss", "final val loss": "val loss",
+                 "final train accuracy": "train acc", "final val accuracy": "val acc",
+                 "best val loss": "best val loss", "best val accuracy": "best val acc", "best epoch": "best epoch",
+                 "problem": "problem"}
+
+
 def metrics_table(results):
     """One row per architecture: parameters, training time, final and best loss/accuracy, best epoch.
 
@@ -193,7 +202,7 @@ def metrics_table(results):
         best_val_loss, best_epoch = _best([e.val_loss for e in ep], epochs, lowest=True)
         rows.append({
             "architecture": r.label, "layers": r.description, "parameters": r.n_params,
-            "training time (s)": round(r.seconds, 2), "epochs": len(ep),
+            "training time (s)": float(f"{r.seconds:.2g}"), "epochs": len(ep),
             "final train loss": r.final.get("train_loss"), "final val loss": r.final.get("val_loss"),
             "final train accuracy": r.final.get("train_acc"), "final val accuracy": r.final.get("val_acc"),
             "best train loss": _best([e.train_loss for e in ep], epochs, True)[0],

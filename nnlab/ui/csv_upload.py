@@ -80,8 +80,12 @@ def upload_section():
     cap = max_upload_mb()
     st.markdown(f"Upload a table (**CSV, TSV or TXT**, up to **{cap} MB** — the server's `maxUploadSize`). "
                 "Encoding, separator and header row are detected; you choose what to predict.")
-    upload = st.file_uploader("Your data file", type=["csv", "tsv", "txt"], key=KEY)
+    upload = st.file_uploader(f"Your data file (CSV, TSV or TXT, at most {cap} MB)", type=["csv", "tsv", "txt"],
+                              key=KEY)
     if upload is None:
+        st.caption(f"⚠️ Size cap: **{cap} MB** per file. A larger file is refused in the browser before it is "
+                   "sent: its name turns red (hover it for the reason), nothing is read and your current "
+                   "dataset stays.")
         return
     with st.expander("Reading options"):
         c1, c2 = st.columns(2)

@@ -71,6 +71,16 @@ def gradient_overview(btrace):
     return pd.DataFrame(rows)
 
 
+def dash_missing(frame, fmt="{:.2e}"):
+    """A copy for display: numeric columns with gaps (a layer without that parameter) become text, the
+    numbers written with ``fmt`` and the gaps as "—" (a table cell would otherwise say "None")."""
+    out = frame.copy()
+    for c in out.columns:
+        if pd.api.types.is_numeric_dtype(out[c]) and out[c].isna().any():
+            out[c] = [("—" if pd.isna(v) else fmt.format(v)) for v in out[c]]
+    return out
+
+
 def gradient_check_frame(rows):
     """engine.gradient_check rows -> a table with the analytic value, the finite difference beside it,
     their relative error and a verdict: they agree when the relative error is below CHECK_OK or the

@@ -11,6 +11,15 @@ from .images import image_grid
 KERNEL_PX = 48  # on-screen size of one k×k kernel
 MOSAIC_PX = 96  # on-screen size of one filter's mosaic of kernels
 MAP_PX = 84  # on-screen size of one feature map
+ROW_PX = 800  # widest row of tiles: fits the content column of a 1400 px window beside the sidebar
+
+
+def fit_columns(n, ncols, size):
+    """Tiles per row for ``n`` tiles of ``size`` px: at most ``ncols`` and at most what fits in ``ROW_PX``
+    (a tile takes size + 8 px), spread evenly over the rows (16 tiles → 2 rows of 8, not 14 + 2)."""
+    fit = max(1, min(int(ncols), ROW_PX // (int(size) + 8), max(int(n), 1)))
+    rows = -(-max(int(n), 1) // fit)
+    return -(-max(int(n), 1) // rows)
 
 
 def conv_layer_indices(net):
@@ -50,7 +59,7 @@ def kernel_grid(W, title=None, ncols=None):
     ncols = ncols or (16 if c == 1 else 8)
     W = np.asarray(W, dtype=np.float64).reshape(f, -1)
     tips = {"filter": np.arange(f), "largest |w|": np.abs(W).max(axis=1), "sum of w": W.sum(axis=1)}
-    return image_grid(tiles, tiles.shape[1:], captions=[f"filter {i}" for i in range(f)], ncols=min(ncols, f),
+    return image_grid(tiles, tiles.shape[1:], captions=[f"filter {i}" for i in range(f)], ncols=fit_columns(f, ncols, size),
                       size=size, cmap="diverging", shared_scale=True, title=title, tooltips=tips)
 
 
@@ -62,7 +71,8 @@ def channel_kernels_grid(W, channel, title=None, ncols=16):
     kernels = W[int(channel)]
     c, k = kernels.shape[0], kernels.shape[1]
     tips = {"input channel": np.arange(c), "largest |w|": np.abs(kernels.reshape(c, -1)).max(axis=1)}
-    return image_grid(kernels, (k, k), captions=[f"from ch {i}" for i in range(c)], ncols=min(ncols, c),
+    return image_grid(kernels, (k, k), captions=[f"from ch {i}" for i in range(c)],
+                      ncols=fit_columns(c, ncols, KERNEL_PX),
                       size=KERNEL_PX, cmap="diverging", shared_scale=True, title=title, tooltips=tips)
 
 
@@ -77,7 +87,7 @@ def map_grid(maps, title=None, diverging=False, ncols=8, size=MAP_PX, prefix="ch
     flat = maps.reshape(c, -1)
     tips = {"channel": np.arange(c), "mean": flat.mean(axis=1), "max": flat.max(axis=1)}
     captions = [f"{prefix} {i}" for i in range(c)] if captions is None else list(captions)
-    return image_grid(maps, maps.shape[1:], captions=captions, ncols=min(ncols, c),
+    return image_grid(maps, maps.shape[1:], captions=captions, ncols=fit_columns(c, ncols, size),
                       size=size, cmap="diverging" if diverging else "gray", shared_scale=True, title=title,
                       tooltips=tips)
 
@@ -93,5 +103,6 @@ def top_images_grid(images, indices, values, image_shape, labels=None, statistic
     tips = {"test sample": indices, f"{statistic} activation": values[indices]}
     if labels is not None:
         tips["label"] = [str(labels[i]) for i in indices]
-    return image_grid(np.asarray(images)[indices], image_shape, captions=captions, ncols=min(ncols, max(len(indices), 1)),
+    return image_grid(np.asarray(images)[indices], image_shape, captions=captions,
+                      ncols=fit_columns(len(indices), ncols, 72),
                       size=72, title=title, tooltips=tips)

@@ -1,6 +1,7 @@
 """Backprop: the seed neuron's gradients by the chain rule, then the current network's δ, ∂L/∂W, ∂L/∂b for
 one sample, checked against finite differences, and one SGD step on a copy."""
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from nnlab.seed_example import article_backward_note, neuron_example
@@ -9,8 +10,8 @@ from nnlab.ui.matrix_view import show_array
 from nnlab.ui.neuron_editor import edit_neuron
 from nnlab.ui.sample_picker import label_text, pick_sample
 from nnlab.ui.tensor_views import backward_tensors
-from nnlab.viz.backprop import (ABS_OK, CHECK_OK, gradient_check_frame, gradient_overview, neuron_backward_latex,
-                                neuron_backward_table, relu_kinks, sgd_frame)
+from nnlab.viz.backprop import (ABS_OK, CHECK_OK, dash_missing, gradient_check_frame, gradient_overview,
+                                neuron_backward_latex, neuron_backward_table, relu_kinks, sgd_frame)
 from nnlab.walkthrough import check_gradients, clone, sample, sgd_step
 
 st.title("Backprop")
@@ -56,10 +57,10 @@ else:
     m[2].metric("output", ", ".join(f"{v:.4g}" for v in np.asarray(bt.output).ravel()[:4]))
 st.markdown("Gradient size per layer, from the output back to the input (vanishing gradients show as "
             "norms shrinking towards layer 1):")
-overview = gradient_overview(bt)
+overview = dash_missing(gradient_overview(bt))  # "—" where a layer has no such parameter
 st.dataframe(overview, hide_index=True, width="stretch",
              column_config={c: st.column_config.NumberColumn(format="%.2e") for c in overview.columns[2:]
-                            if c != "δ shape"})
+                            if pd.api.types.is_numeric_dtype(overview[c])})
 
 names = [g.name for g in bt.layers]
 chosen = st.segmented_control("Layer", names, default=names[-1], key="bp_layer") or names[-1]

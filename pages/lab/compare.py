@@ -57,8 +57,12 @@ for r in results:
 
 st.subheader("Metrics")
 table = compare.metrics_table(results)
-st.dataframe(table.set_index("architecture"), width="stretch", column_config={
-    c: st.column_config.NumberColumn(format="%.4f") for c in table.columns if "loss" in c or "accuracy" in c})
+shown_columns = [c for c in compare.METRIC_LABELS if c != "problem" or table["problem"].any()]
+st.dataframe(table.set_index("architecture"), width="stretch", column_order=shown_columns, column_config={
+    c: st.column_config.NumberColumn(label, help=c, format="%.4f" if "loss" in c or "accuracy" in c else None)
+    for c, label in compare.METRIC_LABELS.items() if c != "problem"})
+st.caption(f"Final: after the last epoch; best: over all epochs; val: the {held_label} set; best epoch: the one "
+           "with the lowest val loss. The CSV below has every column, with full names.")
 st.download_button("Download the comparison (CSV)", compare.comparison_csv(results), file_name="nnlab-compare.csv",
                    mime="text/csv", key="cmp_download", on_click="ignore")
 
