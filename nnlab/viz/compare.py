@@ -24,7 +24,8 @@ def curves_chart(frame, metric, labels=None):
         x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=_arch_colour(labels),
-        strokeDash=alt.StrokeDash("split:N", title="data", sort=["train", "validation"]),
+        strokeDash=alt.StrokeDash("split:N", title="data", sort=["train", "validation"],
+                                   legend=alt.Legend(symbolType="stroke", symbolStrokeColor="black")),
         tooltip=["architecture", "split", "epoch", alt.Tooltip("value:Q", title=metric, format=".4f")],
     ).properties(title=f"{metric.capitalize()} per epoch", height=280).interactive()
 
