@@ -253,6 +253,9 @@ def main(argv=None):
     print(f"\nnnlab and the NumPy floor trained bit-identical weights: {same} "
           "(same initialisation, batch order and arithmetic; nnlab also records every step)")
     print(f"nnlab / numpy floor = {summary['nnlab'][0] / floor:.3f} (target ≤ 1.10)")
+    paired = [a[0] / b[0] for a, b in zip(results["nnlab"], results["numpy_loop"])]
+    print(f"  per round (run back to back, less exposed to load that comes and goes): "
+          f"{', '.join(f'{p:.3f}' for p in paired)}; median {statistics.median(paired):.3f}, best {min(paired):.3f}")
     for ref in ("torch", "sklearn"):
         if summary[ref]:
             print(f"nnlab / {ref} = {summary['nnlab'][0] / summary[ref][0]:.3f} (target < 1)")
