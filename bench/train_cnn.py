@@ -204,8 +204,11 @@ def main(argv=None):
         print(f"{m:<7}{way:<7}{med:>10.2f}{min(secs):>8.2f}{max(secs):>8.2f}{acc:>10.4f}")
     for m in models:
         ratio = summary[m, "nnlab"][0] / summary[m, "torch"][0]
+        best = min(s for s, _ in results[m, "nnlab"]) / min(s for s, _ in results[m, "torch"])
         target = " (target ≤ 1.5)" if m == "cnn" else ""
-        print(f"{m}: nnlab / torch = {ratio:.2f}{target}")
+        print(f"{m}: nnlab / torch = {ratio:.2f} of medians{target}, {best:.2f} of the fastest rounds")
+    load_end = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average at the end: {load_end:.1f} (on 2 cores, other processes stretch both timings)")
 
     out = {}
     for m, prefix in (("cnn", ""), ("attn", "attn_")):
