@@ -14,7 +14,7 @@ import numpy as np
 
 from .activations import get_activation
 from .initializers import initialize
-from .layers import LAYER_TYPES, Layer
+from .layers import LAYER_TYPES, Dense, Layer
 
 # Position embeddings start at about the scale of a patch's projection (ViT uses 0.02, for far longer
 # training): with the few epochs a page trains for, tiny ones are learned too slowly to help
@@ -261,46 +261,13 @@ class LayerNorm(Layer):
         return rstd * (dxhat - _row_means(dxhat) - xhat * _row_means(dxhat * xhat))
 
 
-class TokenDense(Layer):
+class TokenDense(Dense):
     """A dense layer applied to every token separately, with shared weights: (n, T, D) -> (n, T, units).
     W has shape (D, units), like Dense; this is the feed-forward half of a transformer block."""
     kind = "token_dense"
 
-    def __init__(self, units, activation="relu", init=None):
-        super().__init__()
-        self.units, self.init = _positive_int("units", units), init
-        self.activation = get_activation(activation)
-
     def build(self, input_shape, rng, dtype, init, sigma):
-        t, d = _tokens_shape("token_dense", input_shape)
-        self.params = {"W": initialize(self.init or init, (d, self.units), d, self.units, rng, sigma, dtype),
-                       "b": np.zeros(self.units, dtype=dtype)}
-        self.input_shape, self.output_shape = (t, d), (t, self.units)
-        return self.output_shape
-
-    def forward(self, x, training=False):
-        self.cache = x
-        n, t, d = x.shape
-        self.z = (x.reshape(-1, d) @ self.params["W"]).reshape(n, t, self.units)  # one product for all tokens
-        self.z += self.params["b"]
-        self.a = self.activation.f(self.z)
-        return self.a
-
-    def backward(self, grad_a, need_input_grad=True):
-        return self.backward_from_z(self.activation.backward(self.z, self.a, grad_a), need_input_grad)
-
-    def backward_from_z(self, delta, need_input_grad=True):
-        self.delta = delta
-        x2 = self.cache.reshape(-1, self.cache.shape[-1])
-        d2 = delta.reshape(-1, self.units)
-        self.grad = {"W": x2.T @ d2, "b": d2.sum(axis=0)}
-        return (d2 @ self.params["W"].T).reshape(self.cache.shape) if need_input_grad else None
-
-    def config(self):
-        cfg = {"type": self.kind, "units": self.units, "activation": self.activation.name}
-        if self.init:
-            cfg["init"] = self.init
-        return cfg
+        return self._build_weights(_tokens_shape("token_dense", input_shape), rng, dtype, init, sigma)
 
 
 class TokenMeanPool(Layer):

@@ -63,12 +63,15 @@ class Dense(Layer):
         if len(input_shape) != 1:
             raise ValueError(f"a dense layer needs a flat input, got shape {tuple(input_shape)}; "
                              "put a 'flatten' layer before it")
-        n_in = input_shape[0]
+        return self._build_weights(tuple(input_shape), rng, dtype, init, sigma)
+
+    def _build_weights(self, input_shape, rng, dtype, init, sigma):
+        n_in = input_shape[-1]
         self.params = {
             "W": initialize(self.init or init, (n_in, self.units), n_in, self.units, rng, sigma, dtype),
             "b": np.zeros(self.units, dtype=dtype),
         }
-        self.input_shape, self.output_shape = (n_in,), (self.units,)
+        self.input_shape, self.output_shape = input_shape, input_shape[:-1] + (self.units,)
         return self.output_shape
 
     def forward(self, x, training=False):
@@ -83,11 +86,14 @@ class Dense(Layer):
 
     def backward_from_z(self, delta, need_input_grad=True):
         self.delta = delta
-        self.grad = {"W": self.cache.T @ delta, "b": delta.sum(axis=0)}
-        return delta @ self.params["W"].T if need_input_grad else None
+        # Works on the last axis, so token-wise layers (n, T, D) share it; for (n, D) the reshapes are free.
+        x2 = self.cache.reshape(-1, self.cache.shape[-1])
+        d2 = delta.reshape(-1, self.units)
+        self.grad = {"W": x2.T @ d2, "b": d2.sum(axis=0)}
+        return (d2 @ self.params["W"].T).reshape(self.cache.shape) if need_input_grad else None
 
     def config(self):
-        cfg = {"type": "dense", "units": self.units, "activation": self.activation.name}
+        cfg = {"type": self.kind, "units": self.units, "activation": self.activation.name}
         if self.init:
             cfg["init"] = self.init
         return cfg
