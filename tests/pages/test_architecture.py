@@ -1,41 +1,28 @@
 """AppTest of the Architecture page: the layer table follows the sidebar, the diagram draws the strongest
 edges it says it draws, the shared sample, presets, before and after training."""
-import json
-from pathlib import Path
-
 import numpy as np
-import pyarrow as pa
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from nnlab.engine import train
+from tests.pages import apptest_helpers as helpers
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/lab/architecture.py"
 
 
 def open_page(preset=None):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    if preset:
-        at.selectbox(key="sb_preset").select(preset).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return helpers.open_page(PAGE, preset)
 
 
 def layer_table(at):
-    return next(el.value for el in at.dataframe if "parameters" in el.value.columns)
+    return helpers.table_with(at, "parameters")
 
 
 def diagram(at):
     """(spec, [edges, units, ellipses, headers]) of the network diagram."""
-    for el in at.get("vega_lite_chart"):
-        spec = json.loads(el.proto.spec)
+    for _, spec, frames in helpers.vega_charts(at):
         body = spec.get("vconcat", [{}, {}])[-1]
         if "layer" in body and body["layer"][0].get("mark", {}).get("type") == "rule":
-            return spec, [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in el.proto.datasets]
+            return spec, frames
     raise AssertionError("no network diagram on the page")
 
 

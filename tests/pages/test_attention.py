@@ -1,55 +1,28 @@
 """AppTest of the Attention page: every head's matrix, the query's attention over the digit and the
 per-head averages carry the engine's numbers; training changes them and the comparison with the initial
 weights shows it; uploads work or say why not; no attention layer, no charts."""
-import io
-import json
-from pathlib import Path
-
 import numpy as np
-import pyarrow as pa
-from PIL import Image, ImageDraw
-from streamlit.testing.v1 import AppTest
 
 from nnlab.data.image_upload import prepare_digit
 from nnlab.engine import train
 from nnlab.layer_probe import attention_weights, with_params
 from nnlab.viz.attention import mean_distance
 from nnlab.walkthrough import clone
+from tests.pages import apptest_helpers as helpers
+from tests.pages.apptest_helpers import page_dataset as dataset
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/lab/attention.py"
 GRID = (7, 7, 4)
 
 
 def open_page(preset="MNIST patch attention"):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    if preset:
-        at.selectbox(key="sb_preset").select(preset).run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def specs(at):
-    """(spec, [data frames]) of every Vega-Lite chart on the page."""
-    out = []
-    for el in at.get("vega_lite_chart"):
-        frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in el.proto.datasets]
-        out.append((json.loads(el.proto.spec), frames))
-    return out
-
-
-def title(spec):
-    t = spec.get("title")
-    return t.get("text") if isinstance(t, dict) else t
+    return helpers.open_page(PAGE, preset, preset_first=True)
 
 
 def matrix(at, start):
     """The (query, key) matrix drawn by the heatmap titled ``start…``, and its outlined query row."""
-    for spec, frames in specs(at):
-        if (title(spec) or "").startswith(start):
+    for title, _, frames in helpers.vega_charts(at):
+        if title.startswith(start):
             cells = frames[0].sort_values(["query", "key"])
             outline = frames[1]["query"].tolist() if len(frames) > 1 else []
             return cells["weight"].to_numpy().reshape(49, 49), outline
@@ -58,7 +31,7 @@ def matrix(at, start):
 
 def overlay_weights(at):
     """Per head, the 49 weights tinting the digit in the overlay, and the outlined patch."""
-    for spec, frames in specs(at):
+    for _, spec, frames in helpers.vega_charts(at):
         if "hconcat" in spec:
             tints = [f for f in frames if "share" in f.columns]
             boxes = [f for f in frames if "share" in f.columns and len(f) == 1]
@@ -67,26 +40,15 @@ def overlay_weights(at):
 
 
 def distances(at):
-    for spec, frames in specs(at):
-        if (title(spec) or "").startswith("Mean attention distance"):
+    for title, _, frames in helpers.vega_charts(at):
+        if title.startswith("Mean attention distance"):
             return frames[0]
     raise AssertionError("no mean-distance chart")
 
 
-def dataset(at):
-    from nnlab.ui.state import _cached_dataset
-    cfg = at.session_state["config"]
-    return _cached_dataset(cfg.dataset, None, None)
-
-
 def digit_png(size=120):
     """A dark 1 with a flag on light paper."""
-    img = Image.new("L", (size, size), 235)
-    draw = ImageDraw.Draw(img)
-    draw.line([(40, 40), (65, 20), (65, 100)], fill=20, width=12)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    return buf.getvalue()
+    return helpers.digit_png([(40, 40), (65, 20), (65, 100)], size)
 
 
 def engine_attention(net, x):
@@ -135,7 +97,7 @@ def test_choosing_a_query_and_heads():
     assert not at.exception
     tints, _ = overlay_weights(at)
     np.testing.assert_allclose(tints[2], A[2, 3], rtol=1e-5, atol=1e-7)
-    titles = [title(s) or "" for s, _ in specs(at)]
+    titles = [title for title, _, _ in helpers.vega_charts(at)]
     assert [t for t in titles if t.endswith("queries × 49 keys")] == ["Head 1: 49 queries × 49 keys",
                                                                       "Head 3: 49 queries × 49 keys"]
     _, outline = matrix(at, "Head 3: 49 queries")

@@ -1,44 +1,22 @@
 """AppTest of the Backprop page: the seed neuron's gradients and the article's slips, the current network's
 loss and gradients for the chosen sample, finite differences that agree, one SGD step on a copy."""
-from pathlib import Path
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from nnlab.engine import encode_targets, train
+from tests.pages import apptest_helpers as helpers
+from tests.pages.apptest_helpers import page_dataset as data_of
+from tests.pages.apptest_helpers import table_with
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/lab/backprop.py"
 
 
 def open_page(preset=None, **widgets):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    if preset:
-        at.selectbox(key="sb_preset").select(preset).run()
-    for key, value in widgets.items():
-        at.session_state[key] = value
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return helpers.open_page(PAGE, preset, **widgets)
 
 
 def metrics(at):
     return {m.label: m.value for m in at.metric}
-
-
-def table_with(at, column):
-    return next(el.value for el in at.dataframe if column in el.value.columns)
-
-
-def data_of(at):
-    from nnlab.ui.state import _cached_dataset
-    cfg = at.session_state["config"]
-    two_d = cfg.dataset in ("Moons", "Circles", "Blobs", "Spirals", "XOR", "Two blobs")
-    return _cached_dataset(cfg.dataset, cfg.n_samples if two_d else None, cfg.noise if two_d else None)
 
 
 def test_seed_neuron_gradients_and_the_article_slips():

@@ -2,46 +2,20 @@
 for data it cannot take), the architecture page draws one block per tensor with its shape, the forward and
 backprop pages show feature maps, kernels, attention and gradient norms of those layers, and the training
 page's gradient-flow views cover every layer type."""
-import json
-from pathlib import Path
-
 import numpy as np
-import pyarrow as pa
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from nnlab.walkthrough import clone
+from tests.pages import apptest_helpers as helpers
+from tests.pages.apptest_helpers import chart
+from tests.pages.apptest_helpers import vega_charts as charts
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 SHAPES = {"MNIST CNN": ["1×28×28", "16×26×26", "16×13×13", "32×11×11", "32×5×5", "800", "64", "10"],
           "MNIST patch attention": ["1×28×28", "49×64", "49×64", "49×64", "49×64", "49×128", "128", "10"]}
 
 
 def open_page(page, preset):
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.run()
-    at.selectbox(key="sb_preset").select(preset).run()
-    at.switch_page(f"pages/lab/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def charts(at):
-    out = []
-    for el in at.get("vega_lite_chart"):
-        spec = json.loads(el.proto.spec)
-        title = spec.get("title")
-        title = title.get("text") if isinstance(title, dict) else title
-        out.append((title or "", spec, [pa.ipc.open_stream(d.data.data).read_all().to_pandas()
-                                        for d in el.proto.datasets]))
-    return out
-
-
-def chart(at, start):
-    found = [frames[0] for title, _, frames in charts(at) if title.startswith(start)]
-    assert found, f"no chart titled {start!r}… among {[t for t, _, _ in charts(at)]}"
-    return found[0]
+    return helpers.open_page(f"pages/lab/{page}.py", preset, preset_first=True, timeout=180)
 
 
 @pytest.mark.parametrize("preset", list(SHAPES))

@@ -1,67 +1,26 @@
 """AppTest of the Feature-maps page: the charts carry the engine's numbers (kernels, feature maps, pooled
 maps, the most-activating test digits) for an untrained and a trained CNN; an uploaded PNG is prepared and
 looked inside; a corrupt file gives a message and the page carries on; no conv layer, no charts."""
-import io
-import json
-from pathlib import Path
-
 import numpy as np
-import pyarrow as pa
-from PIL import Image, ImageDraw
-from streamlit.testing.v1 import AppTest
 
 from nnlab.data.image_upload import prepare_digit
 from nnlab.engine import train
 from nnlab.layer_probe import channel_stats, top_k
 from nnlab.walkthrough import clone
+from tests.pages import apptest_helpers as helpers
+from tests.pages.apptest_helpers import chart
+from tests.pages.apptest_helpers import page_dataset as dataset
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/lab/feature_maps.py"
 
 
 def open_page(preset="MNIST CNN"):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    if preset:
-        at.selectbox(key="sb_preset").select(preset).run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def charts(at):
-    """title -> first data frame of every Vega-Lite chart on the page, read back from the protos."""
-    out = {}
-    for el in at.get("vega_lite_chart"):
-        spec = json.loads(el.proto.spec)
-        title = spec.get("title")
-        title = title.get("text") if isinstance(title, dict) else title
-        frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in el.proto.datasets]
-        out[title] = frames[0]
-    return out
-
-
-def chart(at, start):
-    found = [frame for title, frame in charts(at).items() if title and title.startswith(start)]
-    assert found, f"no chart titled {start!r}… among {list(charts(at))}"
-    return found[0]
-
-
-def dataset(at):
-    from nnlab.ui.state import _cached_dataset
-    cfg = at.session_state["config"]
-    return _cached_dataset(cfg.dataset, None, None)
+    return helpers.open_page(PAGE, preset, preset_first=True)
 
 
 def digit_png(size=120):
     """A dark 7 drawn on light paper, as a phone photo of a digit would be."""
-    img = Image.new("L", (size, size), 235)
-    draw = ImageDraw.Draw(img)
-    draw.line([(25, 25), (95, 25), (50, 100)], fill=20, width=12)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    return buf.getvalue()
+    return helpers.digit_png([(25, 25), (95, 25), (50, 100)], size)
 
 
 def assert_maps_match(at, net, x):

@@ -1,31 +1,17 @@
 """AppTest of the Forward-pass page: the seed neuron's numbers (and the article's slip), editing them,
 the softmax steps for the current network, every sidebar setting, before and after training."""
-import json
-from pathlib import Path
-
 import numpy as np
-import pyarrow as pa
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from nnlab.engine import train
+from tests.pages import apptest_helpers as helpers
+from tests.pages.apptest_helpers import page_dataset
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/lab/forward.py"
 
 
 def open_page(preset=None, **widgets):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    if preset:
-        at.selectbox(key="sb_preset").select(preset).run()
-    for key, value in widgets.items():
-        at.session_state[key] = value
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return helpers.open_page(PAGE, preset, **widgets)
 
 
 def frames(at):
@@ -33,15 +19,13 @@ def frames(at):
 
 
 def overview(at):
-    return next(f for f in frames(at) if "z max" in f.columns)
+    return helpers.table_with(at, "z max")
 
 
 def chart_data(at, title):
-    for el in at.get("vega_lite_chart"):
-        spec = json.loads(el.proto.spec)
-        t = spec.get("title")
-        if (t.get("text") if isinstance(t, dict) else t) == title:
-            return [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in el.proto.datasets]
+    for shown, _, frames in helpers.vega_charts(at):
+        if shown == title:
+            return frames
     raise AssertionError(f"no chart titled {title!r}")
 
 
@@ -103,7 +87,7 @@ def test_first_layer_weights_as_tiles_and_windowed_heatmap():
     assert at.radio(key="fw_W_0_view").value == "image tiles"
     at.radio(key="fw_W_0_view").set_value("heatmap").run()
     at.slider(key="fw_W_0_r0").set_value(300).run()
-    titles = [json.loads(el.proto.spec).get("title") for el in at.get("vega_lite_chart")]
+    titles = [spec.get("title") for _, spec, _ in helpers.vega_charts(at)]
     assert any(isinstance(t, str) and "rows 300–349" in t and "of 784×128" in t for t in titles)
 
 
@@ -131,7 +115,7 @@ def test_after_training_the_page_shows_the_trained_model():
     at = open_page("Seed example (2→1 sigmoid)")
     before = overview(at)
     model = at.session_state["model"]
-    data = _seed_data(at)
+    data = page_dataset(at)
     for _ in train(model, data.x_train, data.y_train, epochs=3, batch_size=16, seed=0):
         pass
     at.run()
@@ -139,8 +123,3 @@ def test_after_training_the_page_shows_the_trained_model():
     after = overview(at)
     assert not np.allclose(before["z max"], after["z max"])
 
-
-def _seed_data(at):
-    from nnlab.ui.state import _cached_dataset
-    cfg = at.session_state["config"]
-    return _cached_dataset(cfg.dataset, cfg.n_samples, cfg.noise)

@@ -1,54 +1,28 @@
 """AppTest of the Training page: training fills the history and the charts carry its numbers; the
 vanishing preset is diagnosed; divergence shows an error, not a traceback; an interrupted run keeps its
 model and curves; nothing trains on a plain rerun."""
-import json
-from pathlib import Path
-
 import numpy as np
-import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnlab.data.dataset import Dataset
 from nnlab.viz import curves
+from tests.pages import apptest_helpers as helpers
+from tests.pages.apptest_helpers import APP
+from tests.pages.apptest_helpers import charts_by_title as charts
+from tests.pages.apptest_helpers import texts
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "pages/lab/training.py"
 
 
 def open_page(preset=None, epochs=None):
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    if preset:
-        at.selectbox(key="sb_preset").select(preset).run()
-    if epochs:
-        at.number_input(key="sb_epochs").set_value(epochs).run()
-    assert not at.exception
-    return at
+    return helpers.open_page(PAGE, preset, timeout=180, epochs=epochs)
 
 
 def train(at):
     at.button(key="tr_train").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at.session_state["history"]
-
-
-def charts(at):
-    """title -> (spec, [data frames]) for every Vega-Lite chart on the page, read back from the protos."""
-    out = {}
-    for el in at.get("vega_lite_chart"):
-        spec = json.loads(el.proto.spec)
-        title = spec.get("title")
-        title = title.get("text") if isinstance(title, dict) else title
-        frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in el.proto.datasets]
-        out[title] = (spec, frames)
-    return out
-
-
-def texts(elements):
-    return [e.value for e in elements]
 
 
 def test_before_training_invites_a_click_and_draws_no_curves():

@@ -1,12 +1,9 @@
 """The Training page applies the Data page's augmentation and offers model save/load."""
 import numpy as np
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
 from nnlab.data.augment import AugmentConfig
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from tests.pages.apptest_helpers import APP
 
 
 def digits_page():
