@@ -84,18 +84,13 @@ def evaluate(net, x, y):
 
 def _sq_norm(arrays, span):
     """‖·‖² over the arrays at positions ``span`` (one BLAS dot each: no temporaries)."""
-    total = 0.0
-    for i in span:
-        a = arrays[i].reshape(-1)
-        total += float(np.dot(a, a))
-    return total
+    return sum(float(np.vdot(arrays[i], arrays[i])) for i in span)
 
 
 def _activation_stats(layer):
     a = layer.a
     name = layer.activation.name
-    per_unit = a.reshape(a.shape[0], -1)
-    flat = a.reshape(-1)
+    per_unit = a.reshape(len(a), -1)
     never = None
     if name == "relu":
         # ReLU outputs are >= 0, so a unit's column sums to 0 exactly when it never fired: the column
@@ -104,12 +99,12 @@ def _activation_stats(layer):
         total = float(col.sum())
         never = col <= 0
     else:
-        total = float(flat.sum())
+        total = float(per_unit.sum())
         if name == "leaky_relu":
             never = per_unit.max(axis=0) <= 0
-    mean = total / flat.size
-    centred = flat - flat.dtype.type(mean)
-    stats = {"act_mean": mean, "act_std": math.sqrt(float(np.dot(centred, centred)) / flat.size)}
+    mean = total / a.size
+    centred = per_unit - mean
+    stats = {"act_mean": mean, "act_std": math.sqrt(float(np.vdot(centred, centred)) / a.size)}
     if never is not None:
         # A unit is dead on this batch if it is never positive for any sample.
         stats["dead_frac"] = np.count_nonzero(never) / never.size
@@ -126,18 +121,18 @@ def _hits(output, labels):
 
 
 def histogram(flat, bins=HIST_BINS):
-    """Exactly ``np.histogram(flat, bins)``, about twice as fast on float data.
+    """Exactly ``np.histogram(flat, bins)``, faster on float data.
 
     Same edges (NumPy's own linspace between min and max); bin k counts edges[k] <= v < edges[k+1]
-    (the last bin is closed), found as differences of "how many values lie below each inner edge".
+    (the last bin is closed), read off the sorted values as "how many lie below each inner edge".
     Constant or non-finite data go to NumPy itself.
     """
     lo, hi = flat.min(), flat.max()
     if flat.dtype.kind != "f" or not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
         return np.histogram(flat, bins=bins)
     edges = np.linspace(lo, hi, bins + 1, endpoint=True, dtype=np.result_type(lo, hi, flat))
-    below = [np.count_nonzero(flat < e) for e in edges[1:-1]]
-    return np.diff(np.array([0, *below, flat.size], dtype=np.intp)), edges
+    below = np.searchsorted(np.sort(flat), edges[1:-1], side="left")
+    return np.diff(np.concatenate(([0], below, [flat.size]))), edges
 
 
 def _histograms(layer):
@@ -230,10 +225,9 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
             for layer, span in zip(layers, spans):
                 if len(span) == 1:  # the usual case: one weight array per layer
                     i = span[0]
-                    gf, wf, df = grads[i].reshape(-1), params[i].reshape(-1), deltas[i].reshape(-1)
-                    g = math.sqrt(float(np.dot(gf, gf)))
-                    w = math.sqrt(float(np.dot(wf, wf)))
-                    d = math.sqrt(float(np.dot(df, df)))
+                    g = math.sqrt(float(np.vdot(grads[i], grads[i])))
+                    w = math.sqrt(float(np.vdot(params[i], params[i])))
+                    d = math.sqrt(float(np.vdot(deltas[i], deltas[i])))
                 else:
                     g = math.sqrt(_sq_norm(grads, span))
                     w = math.sqrt(_sq_norm(params, span))
