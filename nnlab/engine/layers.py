@@ -89,7 +89,14 @@ class Dense(Layer):
         # Works on the last axis, so token-wise layers (n, T, D) share it; for (n, D) the reshapes are free.
         x2 = self.cache.reshape(-1, self.cache.shape[-1])
         d2 = delta.reshape(-1, self.units)
-        self.grad = {"W": x2.T @ d2, "b": d2.sum(axis=0)}
+        gW, gb = self.grad.get("W"), self.grad.get("b")
+        if gW is not None and gW.shape == self.params["W"].shape and gW.dtype == d2.dtype:
+            # Write into the existing gradient arrays: the trainer points them into one flat buffer,
+            # so the optimiser reads them without copying them together every step.
+            np.matmul(x2.T, d2, out=gW)
+            np.add.reduce(d2, axis=0, out=gb)
+        else:
+            self.grad = {"W": x2.T @ d2, "b": d2.sum(axis=0)}
         return (d2 @ self.params["W"].T).reshape(self.cache.shape) if need_input_grad else None
 
     def config(self):

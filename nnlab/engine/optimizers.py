@@ -20,22 +20,27 @@ class Optimizer:
         self.lr, self.weight_decay = float(lr), float(weight_decay)
         self.t = 0  # steps taken, for Adam's bias correction
 
-    def compute(self, params, grads, decay, lr=None):
+    def compute(self, params, grads, decay, lr=None, packed=None):
         """The change for each parameter, without applying it.
 
         params, grads: lists of arrays in the same order; decay: list of bools, True for arrays that
-        L2 weight decay applies to (weights, not biases). Returns one array per parameter, shaped like it.
+        L2 weight decay applies to (weights, not biases). ``packed``: optionally a 1-D array that
+        already holds all of ``grads`` back to back (they are views of it), which saves a copy.
+        Returns one array per parameter, shaped like it.
         """
         self.t += 1
         lr = self.lr if lr is None else lr
         if not grads:
             return []
         sizes = [g.size for g in grads]
-        dtype = np.result_type(*grads)
-        flat = getattr(self, "_flat", None)
-        if flat is None or flat.size != sum(sizes) or flat.dtype != dtype:
-            flat = self._flat = np.empty(sum(sizes), dtype=dtype)
-        np.concatenate([g.reshape(-1) for g in grads], out=flat)
+        if packed is not None and not self.weight_decay:
+            flat = packed  # only read below, so the caller's gradients stay as they are
+        else:
+            dtype = np.result_type(*grads)
+            flat = getattr(self, "_flat", None)
+            if flat is None or flat.size != sum(sizes) or flat.dtype != dtype:
+                flat = self._flat = np.empty(sum(sizes), dtype=dtype)
+            np.concatenate([g.reshape(-1) for g in grads], out=flat)
         pieces, start = [], 0
         for p, n in zip(params, sizes):
             pieces.append((start, start + n, p.shape))

@@ -199,8 +199,17 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
         names = list(layer.params)
         spans.append([k + j for j, n in enumerate(names) if layer.params[n].ndim >= 2] or [k + j for j in range(len(names))])
         k += len(names)
+    # One flat buffer for all gradients: layers that write their gradients in place (Dense does) fill
+    # it directly and the optimiser reads it without a copy; layers that replace them still work.
+    packed = np.empty(sum(p.size for p in params), dtype=net.dtype)
+    views, k = [], 0
+    for layer in layers:
+        layer.grad = {}
+        for name, p in layer.params.items():
+            layer.grad[name] = packed[k:k + p.size].reshape(p.shape)
+            views.append(layer.grad[name])
+            k += p.size
     n = len(x)
-    steps_per_epoch = -(-n // batch_size)
     step = 0
     t0 = time.perf_counter()
     for epoch in range(1, epochs + 1):
@@ -218,7 +227,8 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
             net.backward(out, tb, need_input_grad=False)
             grads = [g for layer in layers for g in layer.grad.values()]
             lr = lr_at(optimizer.lr, epoch - 1 + (start / n), epochs)
-            deltas = optimizer.compute(params, grads, decay, lr)
+            in_place = all(g is v for g, v in zip(grads, views))
+            deltas = optimizer.compute(params, grads, decay, lr, packed=packed if in_place else None)
             # Per-layer statistics from arrays the step already has: no copies, one dot per norm.
             stats = {}
             finite = math.isfinite(loss)
