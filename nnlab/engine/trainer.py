@@ -95,11 +95,11 @@ def _activation_stats(layer):
     if name == "relu":
         # ReLU outputs are >= 0, so a unit's column sums to 0 exactly when it never fired: the column
         # sums give the dead units and the mean in one pass.
-        col = per_unit.sum(axis=0)
-        total = float(col.sum())
+        col = np.add.reduce(per_unit, axis=0)
+        total = float(np.add.reduce(col))
         never = col <= 0
     else:
-        total = float(per_unit.sum())
+        total = float(np.add.reduce(per_unit, axis=None))
         if name == "leaky_relu":
             never = per_unit.max(axis=0) <= 0
     mean = total / a.size
@@ -138,8 +138,8 @@ def histogram(flat, bins=HIST_BINS):
 def _histograms(layer):
     out = {}
     for key, arrays in (("weights", layer.params), ("grads", layer.grad)):
-        flat = np.concatenate([v.ravel() for v in arrays.values()])
-        out[key] = histogram(flat)
+        flat = [v.reshape(-1) for v in arrays.values()]
+        out[key] = histogram(flat[0] if len(flat) == 1 else np.concatenate(flat))
     return out
 
 
