@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_moons
 
-from nnlab.engine import EpochRecord, ErrorRecord, Network, StepRecord, evaluate, make_optimizer, mlp_spec, train
+from nnlab.engine import ErrorRecord, Network, StepRecord, evaluate, make_optimizer, mlp_spec, train
 
 
 def run(gen):
