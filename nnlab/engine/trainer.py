@@ -5,7 +5,9 @@ whatever it has learned so far. Everything in a record is a plain float, dict or
 be kept in a history list and drawn later.
 
 Cheap by design: the per-layer statistics reuse arrays the step already has (gradients, the optimiser's
-changes, the cached activations) and histograms are taken only every ``hist_every`` steps.
+changes, the cached activations) with one dot product per norm, gradients live in one flat buffer the
+optimiser reads without copying, and histograms are taken only every ``hist_every`` steps. With all
+records on, training costs within about 10 % of a bare NumPy loop (``bench/train_mlp.py``).
 """
 import math
 import time
