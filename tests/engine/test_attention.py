@@ -3,54 +3,19 @@ in float64, known values, attention weights in the traces, validation, save/load
 import numpy as np
 import pytest
 
-from nnlab.engine import Network, gradient_check, load_model, model_to_bytes
+from nnlab.engine import Network, load_model, model_to_bytes
 from nnlab.engine.attention import LayerNorm, PatchEmbed, SelfAttention, TokenDense, TokenMeanPool
 from nnlab.engine.layers import Dense
 from nnlab.engine.zoo import mnist_attention_spec
+from tests.engine import layer_checks as checks
+from tests.engine.layer_checks import assert_input_gradient, built
+from tests.engine.layer_checks import assert_param_gradients as check_all_parameters
 
 HEAD = [{"type": "token_mean_pool"}, {"type": "dense", "units": 3, "activation": "softmax"}]
 
 
 def float64_net(layers, input_shape=(1, 4, 6), seed=1):
-    return Network({"input_shape": list(input_shape), "layers": layers + HEAD, "dtype": "float64",
-                    "seed": seed})
-
-
-def check_all_parameters(net, n=3, seed=0):
-    """Every entry of every parameter: rel. error < 1e-6 (exact zeros compared absolutely)."""
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, net.n_inputs))
-    t = np.eye(net.n_outputs)[rng.integers(0, net.n_outputs, n)]
-    rows = gradient_check(net, x, t, eps=1e-5)
-    assert {r["layer"] for r in rows} == {layer.name for layer in net.param_layers()}
-    for r in rows:
-        if max(abs(r["analytic"]), abs(r["numeric"])) < 1e-8:
-            assert abs(r["analytic"] - r["numeric"]) < 1e-10, r
-        else:
-            assert r["rel_error"] < 1e-6, r
-    return rows
-
-
-def built(layer, input_shape, seed=0):
-    layer.build(input_shape, np.random.default_rng(seed), np.dtype("float64"), "he", 0.01)
-    return layer
-
-
-def assert_input_gradient(layer, x, seed=0, eps=1e-5):
-    g = np.random.default_rng(seed).normal(size=(x.shape[0],) + layer.output_shape)
-    layer.forward(x)
-    analytic = layer.backward(g)
-    numeric = np.zeros_like(x)
-    flat, out = x.reshape(-1), numeric.reshape(-1)
-    for j in range(flat.size):
-        old = flat[j]
-        flat[j] = old + eps
-        plus = np.sum(layer.forward(x) * g)
-        flat[j] = old - eps
-        minus = np.sum(layer.forward(x) * g)
-        flat[j] = old
-        out[j] = (plus - minus) / (2 * eps)
-    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-10)
+    return checks.float64_net(layers, HEAD, input_shape, seed)
 
 
 ATTENTION = {"type": "self_attention", "heads": 2}
