@@ -55,6 +55,16 @@ def output_units(config, dataset):
     return dataset.n_outputs
 
 
+def loss_for_task(config, dataset):
+    """The loss follows the task: MSE with an identity output for regression; softmax cross-entropy again
+    when a classification set replaces a regression one (the MSE/identity pair)."""
+    if dataset.task == "regression":
+        return replace(config, loss="mse", output="identity")
+    if config.loss == "mse" and config.output == "identity":
+        return replace(config, loss="softmax_ce", output="softmax")
+    return config
+
+
 def validate(config):
     """Raise ValueError naming the setting for anything the engine would reject later, less clearly."""
     if len(config.hidden) != len(config.activations):

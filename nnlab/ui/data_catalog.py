@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from ..config import LabConfig, output_units
+from ..config import LabConfig, loss_for_task, output_units
 from ..data.builtin import DATASETS, load_dataset
 from ..viz import data_views as dv
 from . import sidebar, state
@@ -23,11 +23,7 @@ def config_for_dataset(config, name, dataset):
     if cfg.spec is not None and int(np.prod(cfg.spec["input_shape"])) != dataset.n_features:
         default = LabConfig()
         cfg = replace(cfg, spec=None, hidden=default.hidden, activations=default.activations)
-    if dataset.task == "regression":
-        return replace(cfg, loss="mse", output="identity")
-    if cfg.loss == "mse" and cfg.output == "identity":
-        return replace(cfg, loss="softmax_ce", output="softmax")
-    return cfg
+    return loss_for_task(cfg, dataset)
 
 
 def make_current(name, dataset):

@@ -5,7 +5,7 @@ writes those keys in its callback. The result is one LabConfig stored as ``st.se
 """
 import streamlit as st
 
-from ..config import MAX_HIDDEN_LAYERS, MAX_UNITS, LabConfig
+from ..config import MAX_HIDDEN_LAYERS, MAX_UNITS, LabConfig, loss_for_task
 from ..spec_text import layer_label, spec_mismatch
 from ..engine import ACTIVATIONS, INITIALIZERS, OPTIMIZERS, SCHEDULES
 from ..presets import PRESETS
@@ -49,12 +49,17 @@ def _on_preset():
 def _on_dataset_change():
     ss = st.session_state
     ss.sb_initial_params = None
-    if ss.sb_spec is None:
-        return
+    cfg = LabConfig(dataset=ss.sb_dataset, n_samples=int(ss.sb_n_samples), noise=float(ss.sb_noise),
+                    loss=ss.sb_loss, output=ss.sb_output)
+    data = state.get_dataset(cfg)
+    follows = loss_for_task(cfg, data)
+    if (follows.loss, follows.output) != (cfg.loss, cfg.output):
+        ss.sb_loss, ss.sb_output = follows.loss, follows.output
+        state.notice(f"“{data.name}” is a {data.task} dataset, so the loss is now {LOSS_LABELS[follows.loss]} "
+                     f"with a {follows.output} output.")
     # A fixed architecture (CNN / attention preset, loaded model) takes one input size: keep it only if the
     # new data fits, else fall back to the editable layers, saying so.
-    cfg = LabConfig(dataset=ss.sb_dataset, n_samples=int(ss.sb_n_samples), noise=float(ss.sb_noise))
-    problem = spec_mismatch(ss.sb_spec, state.get_dataset(cfg))
+    problem = spec_mismatch(ss.sb_spec, data) if ss.sb_spec is not None else None
     if problem:
         _drop_spec()
         state.notice(f"{problem} The layers are back to the editable hidden layers below.")
