@@ -20,18 +20,14 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from nnlab.data.mnist import mnist_split  # noqa: E402
-from nnlab.engine import Network, evaluate, make_optimizer, train  # noqa: E402
-from nnlab.engine.schedules import get_schedule  # noqa: E402
-from nnlab.engine.zoo import ATTENTION_TRAINING, BENCH_TRAINING, bench_cnn_spec, mnist_attention_spec  # noqa: E402
+from nnlab.data.mnist import mnist_split
+from nnlab.engine import Network, evaluate, make_optimizer, train
+from nnlab.engine.schedules import get_schedule
+from nnlab.engine.zoo import ATTENTION_TRAINING, BENCH_TRAINING, bench_cnn_spec, mnist_attention_spec
 
 SEED = 0
 WARMUP_STEPS = 20

@@ -9,6 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..engine.shapes import shape_text
 from .matrices import DIVERGING
 
 DRAWN_KINDS = ("dense", "dropout")  # the unit diagram is for fully connected networks
@@ -23,14 +24,13 @@ def layer_table(net):
     """
     rows = []
     for row, layer in zip(net.summary(), net.layers):
-        shapes = " + ".join(f"{k} {'×'.join(str(s) for s in p.shape)}" for k, p in layer.params.items())
+        shapes = " + ".join(f"{k} {shape_text(p.shape)}" for k, p in layer.params.items())
         rows.append({"layer": row["layer"], "kind": row["kind"],
-                     "input": "×".join(str(s) for s in row["input shape"]),
-                     "output": "×".join(str(s) for s in row["output shape"]),
+                     "input": shape_text(row["input shape"]), "output": shape_text(row["output shape"]),
                      "activation": row["activation"] or "—", "weights": shapes or "—",
                      "parameters": int(row["parameters"])})
-    rows.append({"layer": "total", "kind": "", "input": "×".join(str(s) for s in net.input_shape),
-                 "output": "×".join(str(s) for s in net.output_shape), "activation": "", "weights": "",
+    rows.append({"layer": "total", "kind": "", "input": shape_text(net.input_shape),
+                 "output": shape_text(net.output_shape), "activation": "", "weights": "",
                  "parameters": int(net.n_params)})
     return pd.DataFrame(rows)
 

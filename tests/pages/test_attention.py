@@ -5,13 +5,13 @@ import numpy as np
 
 from nnlab.data.image_upload import prepare_digit
 from nnlab.engine import train
-from nnlab.layer_probe import attention_weights, with_params
+from nnlab.lab.inspect import attention_weights, with_params
 from nnlab.viz.attention import mean_distance
-from nnlab.walkthrough import clone
+from nnlab.lab.inspect import clone
 from tests.pages import apptest_helpers as helpers
 from tests.pages.apptest_helpers import page_dataset as dataset
 
-PAGE = "pages/lab/attention.py"
+PAGE = "app_pages/attention.py"
 GRID = (7, 7, 4)
 
 

@@ -5,7 +5,7 @@ page's gradient-flow views cover every layer type."""
 import numpy as np
 import pytest
 
-from nnlab.walkthrough import clone
+from nnlab.lab.inspect import clone
 from tests.pages import apptest_helpers as helpers
 from tests.pages.apptest_helpers import chart
 from tests.pages.apptest_helpers import vega_charts as charts
@@ -15,7 +15,7 @@ SHAPES = {"MNIST CNN": ["1×28×28", "16×26×26", "16×13×13", "32×11×11", "
 
 
 def open_page(page, preset):
-    return helpers.open_page(f"pages/lab/{page}.py", preset, preset_first=True, timeout=180)
+    return helpers.open_page(f"app_pages/{page}.py", preset, preset_first=True, timeout=180)
 
 
 @pytest.mark.parametrize("preset", list(SHAPES))

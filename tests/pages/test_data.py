@@ -5,7 +5,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from nnlab.config import LabConfig, build_spec
+from nnlab.lab.config import LabConfig, build_spec
 from nnlab.data.augment import FLIP_NOTE, AugmentConfig
 from nnlab.data.builtin import DATASETS
 
@@ -16,7 +16,7 @@ def _page(config=IRIS, tab=None):
     at = AppTest.from_file("../../app.py", default_timeout=120)
     at.session_state["config"] = config
     at.run()
-    at.switch_page("pages/lab/data.py")
+    at.switch_page("app_pages/data.py")
     if tab:
         at.session_state["dt_tab"] = tab
     at.run()
@@ -217,7 +217,7 @@ def test_preview_shows_originals_next_to_augmented_copies():
 
 def test_preview_pairs_hold_the_labelled_image_and_its_copy():
     from nnlab.data.builtin import load_dataset
-    from nnlab.ui.augment_panel import preview_chart
+    from nnlab.ui.data_augment import preview_chart
 
     ds = load_dataset("Digits 8×8")
     x, y = ds.x_train[:50], ds.y_train[:50]

@@ -5,13 +5,13 @@ import numpy as np
 
 from nnlab.data.image_upload import prepare_digit
 from nnlab.engine import train
-from nnlab.layer_probe import channel_stats, top_k
-from nnlab.walkthrough import clone
+from nnlab.lab.inspect import channel_stats, top_k
+from nnlab.lab.inspect import clone
 from tests.pages import apptest_helpers as helpers
 from tests.pages.apptest_helpers import chart
 from tests.pages.apptest_helpers import page_dataset as dataset
 
-PAGE = "pages/lab/feature_maps.py"
+PAGE = "app_pages/feature_maps.py"
 
 
 def open_page(preset="MNIST CNN"):

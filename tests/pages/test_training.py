@@ -12,7 +12,7 @@ from tests.pages.apptest_helpers import APP
 from tests.pages.apptest_helpers import charts_by_title as charts
 from tests.pages.apptest_helpers import texts
 
-PAGE = "pages/lab/training.py"
+PAGE = "app_pages/training.py"
 
 
 def open_page(preset=None, epochs=None):
@@ -45,12 +45,12 @@ def test_spirals_two_epochs_fill_history_and_charts_with_its_numbers():
     assert raw["step"].tolist() == [r.step for r in hist.steps]
     assert raw["loss"].to_numpy() == pytest.approx([r.loss for r in hist.steps])
     _, (loss,) = shown["Loss per epoch"]
-    train_loss = loss[loss.set == "train"].sort_values("epoch")
+    train_loss = loss[loss.split == "train"].sort_values("epoch")
     assert train_loss["value"].to_numpy() == pytest.approx([e.train_loss for e in hist.epochs])
-    val = loss[loss.set == "validation"].sort_values("epoch")
+    val = loss[loss.split == "validation"].sort_values("epoch")
     assert val["value"].to_numpy() == pytest.approx([e.val_loss for e in hist.epochs])
     _, (acc,) = shown["Accuracy per epoch"]
-    assert acc[acc.set == "validation"].sort_values("epoch")["value"].to_numpy() == pytest.approx(
+    assert acc[acc.split == "validation"].sort_values("epoch")["value"].to_numpy() == pytest.approx(
         [e.val_acc for e in hist.epochs])
     spec, frames = shown["Decision boundary after 2 epochs"]
     assert sorted(len(f) for f in frames) == [280, 3600]  # the points over a 60 × 60 grid
@@ -116,7 +116,7 @@ def test_vanishing_preset_is_diagnosed_in_words():
     window = hist.steps[-10:]  # 40 steps: the diagnosis looks at the last 10
     ratio = np.median([r.layers["L1 dense"]["grad_norm"] for r in window]) / \
         np.median([r.layers["L9 dense"]["grad_norm"] for r in window])
-    from nnlab.diagnosis import sci
+    from nnlab.lab.diagnosis import sci
     assert ratio < 1e-3
     assert f"layer 1 gets {sci(ratio)} of the last layer's gradient" in message
 
