@@ -3,9 +3,9 @@
 ``load_dataset`` is pure and deterministic — the same (name, seed, n_samples, noise) always gives the
 same arrays — so a page can cache it with ``st.cache_data``.
 """
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Callable
 
 import numpy as np
 

@@ -318,8 +318,8 @@ def _last_record_start(text, delimiter):
     """'on line N ' for the record an unclosed quote runs away with, or '' when csv cannot tell."""
     start = None
     try:
-        for start, _ in _csv_records(text, delimiter):
-            pass
+        for record in _csv_records(text, delimiter):
+            start = record[0]
     except csv.Error:
         return ""
     return f"on line {start} " if start else ""

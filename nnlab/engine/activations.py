@@ -9,8 +9,8 @@ receives ``a = f(z)`` because sigmoid' = a(1-a) and tanh' = 1-a² are cheaper fr
 elementwise: its ``df`` returns the Jacobian per sample, shape (n, k, k), and ``backward`` uses the
 vector-Jacobian product instead.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

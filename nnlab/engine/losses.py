@@ -5,8 +5,8 @@ Cross-entropies are paired with their natural output activation (``fused``): sof
 cross-entropy and sigmoid + binary cross-entropy both give δ = ∂L/∂z = (a − t)/n, which is exact,
 cheaper and numerically safer than going through ∂L/∂a.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 import numpy as np
 
@@ -52,7 +52,7 @@ class Loss:
     label: str
     latex: str
     dlatex: str
-    fused: Optional[str] = None  # the one output activation it takes; its δ is simply (a − t)/n
+    fused: str | None = None  # the one output activation it takes; its δ is simply (a − t)/n
 
 
 # In the sidebar's order (its loss list and labels come from here).

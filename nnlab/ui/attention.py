@@ -64,8 +64,8 @@ def head_matrices(A, grid, query):
     chosen = st.multiselect("Heads", heads, default=heads, key=f"{PREFIX}_heads", format_func=lambda h: f"head {h}")
     for start in range(0, len(chosen), HEADS_PER_ROW):
         for col, h in zip(st.columns(HEADS_PER_ROW), chosen[start:start + HEADS_PER_ROW]):
-            col.altair_chart(chart("attention_heatmap", A[h], grid, f"Head {h}: {A.shape[1]} queries × {A.shape[2]} keys",
-                                               query=query), width="content")
+            title = f"Head {h}: {A.shape[1]} queries × {A.shape[2]} keys"
+            col.altair_chart(chart("attention_heatmap", A[h], grid, title, query=query), width="content")
 
 
 def _on_patch_click(chart_key, query_key):
@@ -133,11 +133,11 @@ def change_since_start(start_net, x, caption, index, A_now, grid, query, trained
     if not trained:
         st.info("The model is untrained, so now = the start: train it on the Training page and come back.")
     cols = st.columns(2)
-    cols[0].altair_chart(chart("attention_heatmap", A_start[h], grid, f"Head {h} at the start", query=query), width="content")
-    cols[1].altair_chart(chart("attention_heatmap", A_now[h], grid, f"Head {h} now", query=query), width="content")
+    for col, matrix, when in ((cols[0], A_start[h], "at the start"), (cols[1], A_now[h], "now")):
+        col.altair_chart(chart("attention_heatmap", matrix, grid, f"Head {h} {when}", query=query), width="content")
     left, right = st.columns([3, 2], vertical_alignment="center")
     left.altair_chart(chart("attention_heatmap", A_now[h] - A_start[h], grid, f"Head {h}: now − start", query=query,
-                                        diverging=True, value_title="change of weight"), width="content")
+                            diverging=True, value_title="change of weight"), width="content")
     right.caption("Red: attention the training added, blue: attention it took away (each row still sums to 1, "
                   "so every row's changes add up to 0). Even at the start attention is not uniform: the random "
                   "weights and position embeddings already favour some keys.")

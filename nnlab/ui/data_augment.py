@@ -55,8 +55,8 @@ def augment_section(dataset):
     """Draw the padding and augmentation controls and the preview for the current image dataset."""
     ss = st.session_state
     if dataset.image_shape is None:
-        st.info(f"“{dataset.name}” is not an image dataset. Make MNIST or Digits 8×8 current (tab “Built-in datasets”) to pad and "
-                "augment images.")
+        st.info(f"“{dataset.name}” is not an image dataset. Make MNIST or Digits 8×8 current (tab “Built-in "
+                "datasets”) to pad and augment images.")
         return
     h, w = dataset.image_shape
     saved = ss.get(SETTINGS) or AugmentConfig()

@@ -50,25 +50,27 @@ def conv_block(net, trace, index, show_z):
     W = tr.params["W"]
     f, c, k = W.shape[:3]
     what = "its 3×3 kernel" if (c == 1 and k == 3) else (
-        f"its {k}×{k} kernel" if c == 1 else f"its {c} kernels of {k}×{k}, one per input channel, tiled row by row between grey lines")
+        f"its {k}×{k} kernel" if c == 1 else
+        f"its {c} kernels of {k}×{k}, one per input channel, tiled row by row between grey lines")
     st.altair_chart(chart("kernel_grid", W, f"Kernels: {f} filters, each {what} (blue −, red +; one scale)"),
                     width="content")
     if c > 1:
         with st.expander("One filter's kernels, one per input channel"):
             channel = st.number_input("Filter", 0, f - 1, 0, key=f"{PREFIX}_filter_{index}")
-            st.altair_chart(chart("channel_kernels_grid", W, int(channel), f"Filter {int(channel)}: the kernel it slides "
-                                                                 "over each incoming map"), width="content")
+            st.altair_chart(chart("channel_kernels_grid", W, int(channel),
+                                  f"Filter {int(channel)}: the kernel it slides over each incoming map"),
+                            width="content")
     maps = (tr.z if show_z else tr.a)[0]
     label = "z = W ⋆ x + b (before the activation; blue −, red +)" if show_z else \
         f"a = {tr.activation}(z) (black 0 … white the layer's largest)"
-    st.altair_chart(chart("map_grid", maps, f"Feature maps of this digit: {f} channels of {_shape(maps.shape[1:])}, {label}",
-                             diverging=show_z), width="content")
+    title = f"Feature maps of this digit: {f} channels of {_shape(maps.shape[1:])}, {label}"
+    st.altair_chart(chart("map_grid", maps, title, diverging=show_z), width="content")
     nxt = trace[index + 1] if index + 1 < len(trace) else None
     if nxt is not None and nxt.kind in ("maxpool2d", "avgpool2d"):
         pool = net.layers[index + 1]
         rule = "the largest" if nxt.kind == "maxpool2d" else "the mean"
-        st.altair_chart(chart("map_grid", nxt.a[0], f"{nxt.name}: each {pool.size}×{pool.size} window keeps {rule} value → "
-                                           f"{_shape(nxt.a.shape[1:])}", size=48, ncols=16), width="content")
+        title = f"{nxt.name}: each {pool.size}×{pool.size} window keeps {rule} value → {_shape(nxt.a.shape[1:])}"
+        st.altair_chart(chart("map_grid", nxt.a[0], title, size=48, ncols=16), width="content")
 
 
 @st.cache_data(max_entries=16, show_spinner="Running test digits through the network…")

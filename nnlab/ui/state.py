@@ -26,7 +26,7 @@ CONFIG = _declare("config", "ui.widgets.sidebar", "the LabConfig every page read
 SPEC = _declare("sb_spec", "ui.widgets.sidebar", "the fixed architecture (a preset's or a loaded model's spec), "
                                                 "or None for the sidebar's hidden layers")
 PRESET_WEIGHTS = _declare("sb_initial_params", "ui.widgets.sidebar", "a preset's initial weights, or None")
-USER_DATASETS = _declare("user_datasets", "ui.data", "name -> Dataset: uploads and padded copies")
+USER_DATASETS = _declare("user_datasets", "ui.state", "name -> Dataset: the Data page's uploads and padded copies")
 NOTICES = _declare("notices", "ui.state", "messages shown once at the top of the next page run")
 MODEL = _declare("model", "ui.state", "the user's current Network")
 MODEL_KEY = _declare("model_key", "ui.state", "LabConfig.model_key() of the config the model was built from")

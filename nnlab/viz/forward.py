@@ -58,8 +58,9 @@ def layer_overview(trace):
     rows = []
     for tr in trace:
         z, a = np.asarray(tr.z, dtype=np.float64).ravel(), np.asarray(tr.a, dtype=np.float64).ravel()
-        rows.append({"layer": tr.name, "activation": tr.activation or "—", "output shape": shape_text(np.shape(tr.a)[1:]),
-                     "inputs": int(np.asarray(tr.input).size), "units": int(a.size), "z min": z.min(), "z max": z.max(), "a min": a.min(), "a max": a.max(),
+        rows.append({"layer": tr.name, "activation": tr.activation or "—",
+                     "output shape": shape_text(np.shape(tr.a)[1:]), "inputs": int(np.asarray(tr.input).size),
+                     "units": int(a.size), "z min": z.min(), "z max": z.max(), "a min": a.min(), "a max": a.max(),
                      "units with a = 0": int(np.sum(a == 0))})
     return pd.DataFrame(rows)
 

@@ -42,7 +42,6 @@ def test_mnist_subset_dataset():
 @pytest.mark.parametrize("name", SMALL)
 def test_70_15_15_stratified_split(name):
     ds = load_dataset(name)
-    x = np.concatenate([ds.x_train, ds.x_val, ds.x_test])
     y = np.concatenate([ds.y_train, ds.y_val, ds.y_test])
     n = len(y)
     assert len(ds.y_test) == round(0.15 * n) and len(ds.y_val) == round(0.15 * n)

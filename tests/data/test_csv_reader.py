@@ -190,7 +190,7 @@ def test_detect_delimiter_prefers_consistent_split():
 
 
 def test_decode_reports_codec():
-    assert decode("é".encode("utf-8"))[:2] == ("é", "utf-8")
+    assert decode("é".encode())[:2] == ("é", "utf-8")
     assert decode("é".encode("cp1252"))[:2] == ("é", "cp1252")
     assert decode("\ufeffé".encode("utf-8"))[:2] == ("é", "utf-8-sig")
 

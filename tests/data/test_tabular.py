@@ -167,7 +167,7 @@ def test_zscore_mean0_std1_on_train():
 
 def test_scalers_table_is_the_single_source():
     assert list(SCALERS) == ["none", "minmax01", "minmax11", "zscore"]
-    for name, make in SCALERS.items():
+    for make in SCALERS.values():
         a, b = make(), make()
         assert isinstance(a, BaseEstimator) and a is not b
         assert make.label

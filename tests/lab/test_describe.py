@@ -16,10 +16,10 @@ def dataset(n_features, n_classes, name="toy"):
 
 
 def test_layer_labels():
-    assert [layer_label(l) for l in mnist_cnn_spec()["layers"]] == [
+    assert [layer_label(layer) for layer in mnist_cnn_spec()["layers"]] == [
         "conv 3×3 ×16 relu", "max-pool 2×2", "conv 3×3 ×32 relu", "max-pool 2×2", "flatten", "dense 64 relu",
         "dense 10 softmax"]
-    assert [layer_label(l) for l in mnist_attention_spec()["layers"]][:6] == [
+    assert [layer_label(layer) for layer in mnist_attention_spec()["layers"]][:6] == [
         "4×4 patches → 64 features", "layer norm", "self-attention, 4 heads", "layer norm", "per-token dense 128 relu",
         "mean over tokens"]
     assert layer_label({"type": "conv2d", "filters": 8, "kernel": 5, "stride": 2, "padding": "same",

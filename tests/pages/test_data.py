@@ -212,7 +212,8 @@ def test_preview_shows_originals_next_to_augmented_copies():
     captions = _chart_frames(charts[0])[0]["caption"].tolist()
     assert len(captions) == 16
     assert [c.split()[1] for c in captions] == ["original", "augmented"] * 8
-    assert all(a.split()[0] == b.split()[0] and a.split()[0] in "0123456789" for a, b in zip(captions[::2], captions[1::2]))
+    pairs = zip(captions[::2], captions[1::2])
+    assert all(a.split()[0] == b.split()[0] and a.split()[0] in "0123456789" for a, b in pairs)
 
 
 def test_preview_pairs_hold_the_labelled_image_and_its_copy():

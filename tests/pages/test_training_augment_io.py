@@ -1,5 +1,4 @@
 """The Training page applies the Data page's augmentation and offers model save/load."""
-import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from nnlab.data.augment import AugmentConfig

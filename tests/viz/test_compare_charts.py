@@ -1,5 +1,4 @@
 """Compare-page charts: one colour per architecture across charts, boundaries with the data points."""
-import numpy as np
 import pytest
 
 from nnlab.lab import compare
