@@ -1,0 +1,23 @@
+"""The package's pins and requirements.txt stay one list: `pip install -e .` and `pip install -r
+requirements.txt` give the same versions, the ones the tests ran with."""
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pins(lines):
+    return sorted(line.strip() for line in lines if line.strip() and not line.lstrip().startswith(("#", "-")))
+
+
+def test_pyproject_dependencies_are_requirements_txt():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime = pins((ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines())
+    assert sorted(project["dependencies"]) == runtime
+    assert all("==" in pin for pin in runtime)  # exact pins, the tested versions
+
+
+def test_dev_requirements_install_the_package_and_the_linters():
+    lines = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
+    assert "-r requirements.txt" in lines and "-e ." in lines
+    assert {pin.split("==")[0] for pin in pins(lines)} >= {"pytest", "ruff", "import-linter"}
