@@ -69,7 +69,7 @@ def fashion_split():
         missing = [str(p) for p in files.values() if not p.exists()]
         if missing:
             raise SystemExit(f"--full needs Fashion-MNIST: missing {missing}; "
-                             "install it with `apt-get install dataset-fashion-mnist`")
+                             "install it with `apt-get install dataset-fashion-mnist`") from None
         x_train, y_train, x_test, y_test = (_read_idx_gz(p) for p in files.values())
 
     def flat(images):

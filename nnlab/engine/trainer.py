@@ -199,7 +199,8 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
     spans, k = [], 0
     for layer in layers:
         names = list(layer.params)
-        spans.append([k + j for j, n in enumerate(names) if layer.params[n].ndim >= 2] or [k + j for j in range(len(names))])
+        weights = [k + j for j, n in enumerate(names) if layer.params[n].ndim >= 2]
+        spans.append(weights or [k + j for j in range(len(names))])
         k += len(names)
     # One flat buffer for all gradients: layers that write their gradients in place (Dense does) fill
     # it directly and the optimiser reads it without a copy; layers that replace them still work.
@@ -271,7 +272,8 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
                 hits = _hits(out, labels[idx])
                 correct += hits
                 acc = hits / len(idx)
-            hist = {layer.name: _histograms(layer) for layer in layers} if hist_every and (step - 1) % hist_every == 0 else None
+            due = hist_every and (step - 1) % hist_every == 0
+            hist = {layer.name: _histograms(layer) for layer in layers} if due else None
             yield StepRecord(step, epoch, lr, float(loss), acc, stats, hist)
         val_loss = val_acc = None
         if x_val is not None and len(x_val):
