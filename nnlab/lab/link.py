@@ -184,7 +184,7 @@ def decode(params, datasets=None, presets=None):
     """
     datasets = tuple(available_datasets()) if datasets is None else tuple(datasets)
     presets = (CUSTOM,) + tuple(ZOO_PRESETS) if presets is None else tuple(presets)
-    config, notices, given, unknown = dict(DEFAULTS), [], {}, []
+    config, problems, given, unknown = dict(DEFAULTS), [], {}, []
     for key, value in params.items():
         text = value[-1] if isinstance(value, (list, tuple)) and value else value
         if key in STREAMLIT_PARAMS:
@@ -192,17 +192,17 @@ def decode(params, datasets=None, presets=None):
         if key not in DEFAULTS:
             unknown.append(LinkNotice(key, str(text), f"The link's setting {_shown(key)}=“{_shown(str(text))}” "
                                                       "is not one nnlab knows; it was ignored."))
-            continue
-        if not isinstance(text, str):
-            notices.append(_notice(key, repr(text), "it is not text", DEFAULTS[key]))
-            continue
-        try:
-            config[key] = _parse(key, text, datasets, presets)
-            given[key] = text
-        except ValueError as exc:
-            notices.append(_notice(key, text, str(exc), DEFAULTS[key]))
-    notices += _agree(config, given)
-    notices += unknown
+        elif not isinstance(text, str):
+            problems.append((key, repr(text), "it is not text"))
+        else:
+            try:
+                config[key] = _parse(key, text, datasets, presets)
+                given[key] = text
+            except ValueError as exc:
+                problems.append((key, text, str(exc)))
+    agreement = _agree(config, given)  # before the notices: they say the value finally used
+    notices = [_notice(key, text, problem, config[key]) for key, text, problem in problems]
+    notices += agreement + unknown
     if len(notices) > MAX_NOTICES:
         rest = len(notices) - MAX_NOTICES + 1
         notices = notices[:MAX_NOTICES - 1] + [LinkNotice("", "", f"{rest} more settings of the link were not "

@@ -105,6 +105,7 @@ def test_tampered_parameters_are_reported_one_by_one_and_fall_back_alone(cfg, ta
         elif key in named:
             notice = result.notices[named.index(key)]
             assert notice.value == params[key] and f"{key}=" in notice.message
+            assert notice.message.endswith(f"Using {key}=“{encode({key: value})[key]}” instead.")
         elif key in tampered:  # used without a notice: then it is what the text says
             assert value == face_value(key, tampered[key]), key
 
@@ -128,6 +129,14 @@ def test_notices_name_the_parameter_the_value_and_what_was_used():
     ]
     assert result.config["epochs"] == 5  # the good parameter of a bad link is kept
     assert [n.parameter for n in result.notices] == ["hidden", "lr", "seed", "noise", "dataset", "output", "foo"]
+
+
+def test_a_notice_names_the_value_finally_used():
+    """A fallback that must then fit another setting is reported as it ends up, not as the default."""
+    result = decoded({"hidden": "8,8,8", "activations": "relu,bogus,relu", "loss": "bce", "output": "bogus"})
+    assert result.config["activations"] == ("relu",) * 3 and result.config["output"] == "sigmoid"
+    assert [str(n).split(" Using ")[1] for n in result.notices] == [
+        "activations=“relu,relu,relu” instead.", "output=“sigmoid” instead."]
 
 
 def test_nothing_in_a_link_exceeds_the_sidebar():
