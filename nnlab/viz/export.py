@@ -46,14 +46,19 @@ def slide_spec(chart):
     return spec
 
 
-def chart_to_png(chart, scale=SCALE):
-    """PNG bytes of the chart in the slide theme, ``scale`` image pixels per chart pixel."""
-    return vlc.vegalite_to_png(slide_spec(chart), vl_version=VL_VERSION, scale=scale)
+def _svg(chart):
+    return vlc.vegalite_to_svg(slide_spec(chart), vl_version=VL_VERSION)
 
 
 def chart_to_svg(chart):
     """SVG (UTF-8 bytes) of the chart in the slide theme; text stays text, in the font list FONT."""
-    return vlc.vegalite_to_svg(slide_spec(chart), vl_version=VL_VERSION).encode("utf-8")
+    return _svg(chart).encode("utf-8")
+
+
+def chart_to_png(chart, scale=SCALE):
+    """PNG bytes of the chart in the slide theme, ``scale`` image pixels per chart pixel (drawn from its SVG,
+    the same pixels as vl-convert's direct PNG)."""
+    return vlc.svg_to_png(_svg(chart), scale=scale)
 
 
 def file_stem(name):
@@ -77,6 +82,7 @@ def charts_to_zip(charts, scale=SCALE):
                 count += 1
                 stem = f"{base}-{count}"
             used.add(stem.lower())
-            archive.writestr(f"{stem}.png", chart_to_png(chart, scale))
-            archive.writestr(f"{stem}.svg", chart_to_svg(chart))
+            svg = _svg(chart)  # Vega runs once for both files
+            archive.writestr(f"{stem}.png", vlc.svg_to_png(svg, scale=scale))
+            archive.writestr(f"{stem}.svg", svg.encode("utf-8"))
     return buffer.getvalue()
