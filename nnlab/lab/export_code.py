@@ -122,6 +122,7 @@ def _array_source(array, dtype_code):
 def _header(net, title):
     rows = "\n".join(f"    {r['layer']:<22} {str(r['output shape']):<16} {r['activation'] or '-':<11} "
                      f"{r['parameters']:>9,}" for r in net.summary())
+    title = " ".join(str(title).split()).replace("\\", "/").replace('"', "'")  # one line that cannot end the docstring
     shaped = "" if len(net.input_shape) == 1 else f" or (n_samples, {', '.join(map(str, net.input_shape))})"
     return f'''"""{title} — a neural network exported from nnlab, runnable with NumPy alone.
 

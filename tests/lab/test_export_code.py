@@ -163,6 +163,14 @@ def test_the_file_reads_as_the_network_with_formulas():
     assert "def conv2d(" in source and "def self_attention(" not in source and "def sigmoid(" not in source
 
 
+def test_a_title_cannot_break_out_of_the_docstring():
+    net = Network(mlp_spec([2, 2], output="softmax", seed=0))
+    source = network_to_python(net, title='Mine"""\nimport os\\')
+    assert source.startswith('"""Mine\'\'\' import os/ — a neural network')
+    assert imported_modules(source) == {"numpy"}
+    run_exported(source)
+
+
 def test_a_layer_type_the_export_cannot_write_is_named(monkeypatch):
     class Mystery(Layer):
         kind = "mystery"
