@@ -2,13 +2,16 @@
 source at run time, so the code a page shows is the code that ran.
 
 Lines are found by marker comments, not by line numbers or function names, so reformatting or
-moving code keeps the lookup working: the line that computes a quantity ends with
+moving code keeps the lookup working: the line that computes a quantity ends with a marker, or a
+marker comment stands alone on the line just above it (for lines that are long already)::
 
     self.z = x @ self.params["W"]  # explain: dense z
+    # explain: dense dW; dense db
+    self.grad = {"W": x2.T @ d2, "b": d2.sum(axis=0)}
 
-(several quantities on one line are separated by ";"). A marker on the first line of a statement
-that spans several lines covers the whole statement. Every quantity in ``QUANTITIES`` must have at
-least one marker somewhere in the engine; the test suite checks that.
+Several quantities are separated by ";". A marker on (or above) the first line of a statement that
+spans several lines covers the whole statement. Every quantity in ``QUANTITIES`` must have at least
+one marker somewhere in the engine; the test suite checks that.
 """
 import ast
 import importlib
@@ -65,9 +68,20 @@ class SourceLines:
 
 
 def _comments(source):
-    """(line number, comment text) of every comment token: markers inside strings do not count."""
-    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
-    return [(tok.start[0], tok.string) for tok in tokens if tok.type == tokenize.COMMENT]
+    """(line number of the code it marks, comment text) of every comment token (markers inside strings do
+    not count). A comment alone on its line marks the next line of code."""
+    text = source.splitlines()
+    out = []
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type != tokenize.COMMENT:
+            continue
+        line = tok.start[0]
+        if not text[line - 1][:tok.start[1]].strip():  # a comment line: find the code below it
+            while line < len(text) and (not text[line].strip() or text[line].lstrip().startswith("#")):
+                line += 1
+            line += 1
+        out.append((line, tok.string))
+    return out
 
 
 def _scopes(tree):
