@@ -8,21 +8,23 @@ which is 0.5 for a sigmoid.) The layers in between must keep a zero a zero, feat
 dropout, pooling and the token mean do; a test compares with a network whose activation is forced to 0
 explicitly.
 
-``removal_ranking`` switches off one unit at a time on a bounded subset of the test set (the first
-``max_samples``), re-running only the layers after the edit. ``edit_weight`` changes one weight and
-reports how much every layer's output moves for one sample.
+Accuracies are measured on a bounded subset, the first ``max_samples`` test samples (the result says
+how many), and only the layers from the first edited one on are re-run: the earlier layers compute the
+same for both models. ``removal_ranking`` switches off one unit at a time that way. ``edit_weight``
+changes one weight and reports how much every layer's output moves for one sample.
 """
 from dataclasses import dataclass
 
 import numpy as np
 
-from nnlab.engine import encode_targets, evaluate
+from nnlab.engine import encode_targets
 from nnlab.engine.copying import copy_network
 from nnlab.engine.trainer import accuracy
 
 PASS_THROUGH = ("dropout", "maxpool2d", "avgpool2d", "token_mean_pool")  # map 0 to 0, feature by feature
 SWITCHABLE = {"dense": "unit", "token_dense": "unit", "conv2d": "channel", "self_attention": "head"}
-RANKING_SAMPLES = 500
+TEST_SAMPLES = 500  # accuracy before/after an intervention: the first 500 test samples
+RANKING_SAMPLES = 256  # a ranking re-runs the network once per unit: fewer samples keep it bounded
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Intervention:
     output_after: np.ndarray
     predicted_before: int
     predicted_after: int
-    accuracy_before: float | None
+    accuracy_before: float | None  # on the first n_test test samples
     accuracy_after: float | None
     n_test: int
 
@@ -137,18 +139,32 @@ def switch_off(net, off):
     return copy, edits
 
 
-def intervention(net, off, x, x_test, y_test):
-    """Switch off ``off`` and compare one sample's output and the test accuracy with the unedited model."""
+def intervention(net, off, x, x_test, y_test, max_samples=TEST_SAMPLES):
+    """Switch off ``off`` and compare one sample's output, and the accuracy on the first ``max_samples``
+    test samples, with the unedited model."""
     switched, edits = switch_off(net, off)
+    if not edits:
+        raise ValueError("nothing is switched off: choose at least one unit, channel or head")
     before, after = net.predict(x).reshape(-1), switched.predict(x).reshape(-1)
-    _, acc_before = evaluate(net, x_test, y_test)
-    _, acc_after = evaluate(switched, x_test, y_test)
+    first = min(layer for layer, _, _ in edits)
+    x_test, y_test = x_test[:max_samples], y_test[:max_samples]
+    h = _forward_to(net, x_test, first)
+    _, acc_before = _score(net, _forward_from(net, h, first), y_test)
+    _, acc_after = _score(switched, _forward_from(switched, h, first), y_test)
     return Intervention({int(k): tuple(sorted(v)) for k, v in off.items()}, edits, before, after,
                         _predicted(before), _predicted(after), acc_before, acc_after, len(x_test))
 
 
 def _predicted(output):
     return int(output[0] > 0.5) if output.size == 1 else int(np.argmax(output))
+
+
+def _forward_to(net, x, stop):
+    """The input of layer ``stop`` for flat samples x: what layers 0…stop−1 compute."""
+    h = np.asarray(x, dtype=net.dtype).reshape((len(x),) + net.input_shape)
+    for layer in net.layers[:stop]:
+        h = layer.forward(h, training=False)
+    return h
 
 
 def _forward_from(net, x, start):
@@ -172,9 +188,7 @@ def removal_ranking(net, layer, x, y, max_samples=RANKING_SAMPLES):
     x, y = x[:max_samples], y[:max_samples]
     work = copy_network(net)
     edited = layer if what == "head" else _reader(net, layer)
-    h = np.asarray(x, dtype=work.dtype).reshape((len(x),) + work.input_shape)
-    for lay in work.layers[:edited]:
-        h = lay.forward(h, training=False)
+    h = _forward_to(work, x, edited)
     loss0, acc0 = _score(work, _forward_from(work, h, edited), y)
     rows = []
     for i in range(count):

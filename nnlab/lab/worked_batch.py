@@ -48,15 +48,15 @@ def _contributions(net, trace, layer, param, index):
                      "conv2d layers")
 
 
-def batch_gradient(net, x, t, layer, param, index):
-    """Per-sample gradients of parameter ``param`` at ``index`` of ``layer`` over the batch (x, t)."""
+def batch_gradient(net, trace, layer, param, index):
+    """Per-sample gradients of parameter ``param`` at ``index`` of ``layer``, from the backward trace of
+    a batch (``net.backward_trace(x, t)``: made once, it serves every weight)."""
     if not 0 <= layer < len(net.layers) or param not in net.layers[layer].params:
         raise ValueError(f"layer index={layer} has no parameter {param!r}")
     shape = net.layers[layer].params[param].shape
     index = (int(index),) if np.isscalar(index) else tuple(int(i) for i in index)
     if len(index) != len(shape) or not all(0 <= i < s for i, s in zip(index, shape)):
         raise ValueError(f"index {index}: layer {layer + 1}'s {param} has shape {shape}")
-    trace = net.backward_trace(x, t)
     n = len(trace.output)
     per_sample = n * _contributions(net, trace, layer, param, index)
     mean = float(per_sample.mean())

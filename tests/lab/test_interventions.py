@@ -88,14 +88,16 @@ def test_intervention_reports_the_engines_numbers():
     net = Network(CNN)
     x_test = _x(net, n=40, seed=1)
     y_test = np.random.default_rng(2).integers(0, 3, 40)
-    result = intervention(net, {0: [0], 5: [1, 2]}, x_test[3], x_test, y_test)
+    result = intervention(net, {0: [0], 5: [1, 2]}, x_test[3], x_test, y_test, max_samples=30)
     switched, _ = switch_off(net, {0: [0], 5: [1, 2]})
     np.testing.assert_allclose(result.output_after, switched.predict(x_test[3:4])[0])
     np.testing.assert_allclose(result.output_before, net.predict(x_test[3:4])[0])
     assert result.predicted_after == int(np.argmax(result.output_after))
-    assert result.accuracy_before == evaluate(net, x_test, y_test)[1]
-    assert result.accuracy_after == evaluate(switched, x_test, y_test)[1]
-    assert result.off == {0: (0,), 5: (1, 2)} and result.n_test == 40
+    assert result.accuracy_before == evaluate(net, x_test[:30], y_test[:30])[1]
+    assert result.accuracy_after == evaluate(switched, x_test[:30], y_test[:30])[1]
+    assert result.off == {0: (0,), 5: (1, 2)} and result.n_test == 30
+    with pytest.raises(ValueError, match="nothing is switched off"):
+        intervention(net, {0: []}, x_test[3], x_test, y_test)
 
 
 @pytest.mark.parametrize("spec,layer", [(CNN, 0), (CNN, 2), (ATTENTION, 1), (ATTENTION, 2)])

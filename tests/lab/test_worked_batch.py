@@ -29,7 +29,7 @@ def _batch(net, n=6, seed=0):
 def test_per_sample_gradients_match_one_pass_per_sample(spec, layer, param, index):
     net = Network(spec)
     x, t = _batch(net)
-    result = batch_gradient(net, x, t, layer, param, index)
+    result = batch_gradient(net, net.backward_trace(x, t), layer, param, index)
     alone = [net.backward_trace(x[n:n + 1], t[n:n + 1]).layers[layer].grads[param][index] for n in range(len(x))]
     np.testing.assert_allclose(result.per_sample, alone, rtol=1e-10, atol=1e-14)
     assert result.mean == pytest.approx(np.mean(alone), rel=1e-10, abs=1e-14)
@@ -40,10 +40,10 @@ def test_per_sample_gradients_match_one_pass_per_sample(spec, layer, param, inde
 
 def test_other_layers_and_bad_indices_are_refused():
     net = Network(TOKENS)
-    x, t = _batch(net)
+    trace = net.backward_trace(*_batch(net))
     with pytest.raises(ValueError, match="dense and conv2d"):
-        batch_gradient(net, x, t, 0, "W", (0, 0))
+        batch_gradient(net, trace, 0, "W", (0, 0))
     with pytest.raises(ValueError, match=r"shape \(4, 5\)"):
-        batch_gradient(net, x, t, 1, "W", (4, 0))
+        batch_gradient(net, trace, 1, "W", (4, 0))
     with pytest.raises(ValueError, match="no parameter 'gamma'"):
-        batch_gradient(net, x, t, 1, "gamma", (0,))
+        batch_gradient(net, trace, 1, "gamma", (0,))
