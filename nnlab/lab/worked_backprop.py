@@ -36,7 +36,8 @@ class DeltaStep:
     softmax_sum: float | None  # Σⱼ ∂L/∂aⱼ·aⱼ for a softmax layer: δᵢ = aᵢ·(∂L/∂aᵢ − softmax_sum)
     reproduced: float  # δᵢ from the numbers above
     delta: float  # the engine's δᵢ
-    flows_to: TermSum  # this δ's share of each previous unit k: δᵢ·Wₖᵢ (·f′(zₖ) if that layer is dense)
+    flows_to: TermSum  # this δ's share of each input k's δ: δᵢ·Wₖᵢ·f′(zₖ), or δᵢ·Wₖᵢ (its share of ∂L/∂xₖ)
+    #                    when the input is not a dense layer's elementwise activation
     previous_layer: int | None  # the dense layer a step backwards goes to, if there is one
     latex: str
 
@@ -109,8 +110,8 @@ def _upstream(net, trace, layer, unit):
         return "loss", None, g, None
     nxt = _skip_dropout(net, layer + 1, 1)
     g = trace.layers[layer + 1].grad_input[0]  # ∂L/∂aₗ, as the next layer's backward returned it
-    if net.layers[nxt].kind != "dense":
-        return "layer", nxt, g, None
+    if nxt is None or net.layers[nxt].kind != "dense":
+        return "layer", layer + 1 if nxt is None else nxt, g, None
     w_next = trace.forward[nxt].params["W"][unit]  # Wᵢⱼ for every j
     return "next", nxt, g, term_sum(trace.layers[nxt].delta[0], w_next, top=TOP)
 
@@ -118,12 +119,13 @@ def _upstream(net, trace, layer, unit):
 def _flows_to(net, trace, layer, unit, delta):
     """δᵢ·Wₖᵢ(·f′(zₖ)) over the layer's inputs k, and the previous dense layer (or None)."""
     prev = _skip_dropout(net, layer - 1, -1)
+    if prev is not None and net.layers[prev].kind != "dense":
+        prev = None
     factors = [np.full(trace.forward[layer].input.shape[1], delta), trace.forward[layer].params["W"][:, unit]]
-    if prev is not None and net.layers[prev].kind == "dense" and net.layers[prev].activation.elementwise:
+    if prev is not None and net.layers[prev].activation.elementwise:
         tr = trace.forward[prev]
         factors.append(net.layers[prev].activation.df(tr.z[0], tr.a[0]))
-        return term_sum(*factors, top=TOP), prev
-    return term_sum(*factors, top=TOP), None
+    return term_sum(*factors, top=TOP), prev
 
 
 def delta_step(net, trace, layer, unit):

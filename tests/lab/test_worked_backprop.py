@@ -187,3 +187,23 @@ def test_bad_requests_say_what_is_wrong():
         delta_step(net, trace, 2, 3)
     with pytest.raises(ValueError, match="one sample"):
         sample_trace(net, np.zeros((2, 36)), np.eye(3)[:2])
+
+
+def test_cnn_chain_stops_at_the_first_dense_layer_and_a_trailing_dropout_hands_back_dl_da():
+    net = Network({"input_shape": [1, 6, 6], "dtype": "float64", "seed": 2, "layers": [
+        {"type": "conv2d", "filters": 2, "kernel": 3}, {"type": "flatten"},
+        {"type": "dense", "units": 5, "activation": "tanh"}, {"type": "dense", "units": 3, "activation": "softmax"}]})
+    x, t = _sample(net)
+    steps = chain_back(net, sample_trace(net, x, t), 3, 0)
+    assert [s.layer for s in steps] == [3, 2]
+    assert steps[-1].previous_layer is None and steps[-1].flows_to.n_terms == 32  # the 2×4×4 flattened maps
+
+    net = Network({"input_shape": [4], "dtype": "float64", "loss": "mse", "seed": 2, "layers": [
+        {"type": "dense", "units": 3, "activation": "relu"}, {"type": "dense", "units": 2, "activation": "identity"},
+        {"type": "dropout", "rate": 0.2}]})
+    x, t = np.array([0.5, -1.0, 2.0, 0.1]), np.array([1.0, -1.0])
+    trace = sample_trace(net, x, t)
+    step = delta_step(net, trace, 1, 1)
+    assert (step.source, step.next_layer) == ("layer", 2)
+    assert step.dL_da == pytest.approx(trace.output[0, 1] - t[1]) and step.reproduced == pytest.approx(step.delta)
+    assert r"\text{from layer 3}" in step.latex
