@@ -2,14 +2,14 @@
 import streamlit as st
 
 from nnlab.lab.describe import training_status
-from nnlab.lab.inspect import clone, sample
+from nnlab.lab.inspect import sample
 from nnlab.ui import architecture, state
 from nnlab.ui.widgets.sample_picker import pick_sample
 from nnlab.viz.network_diagram import can_draw
 
 st.title("Architecture")
 data = state.get_dataset()
-net = clone(state.model())  # the trace below fills layer caches; the user's model is never touched here
+net = state.model_copy()
 status = training_status(state.history())
 st.caption(f"{data.name} · {net.n_inputs} inputs → {net.n_outputs} outputs · loss {net.spec['loss']} · {status}. "
            "Change the layers in the sidebar.")

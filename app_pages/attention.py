@@ -2,14 +2,14 @@
 one query patch's attention over the digit, each head on average, and how attention changed with training."""
 import streamlit as st
 
-from nnlab.lab.inspect import attention_weights, clone, with_params
+from nnlab.lab.inspect import attention_weights, with_params
 from nnlab.ui import attention, state
 from nnlab.ui.widgets.digit_input import choose_digit, say_prediction
 from nnlab.viz.attention import attention_layer_indices, patch_grid
 
 st.title("Attention")
 data = state.get_dataset()
-net = clone(state.model())  # traces fill layer caches; the user's model is never touched here
+net = state.model_copy()
 layers = attention_layer_indices(net)
 if not layers:
     st.info("The current model has no self-attention layer, so there is no attention to show. Pick "
@@ -26,7 +26,7 @@ hist, initial = state.history(), state.initial_params()
 attention.intro(data, hist, net.layers[index], grid)
 
 x, caption, _ = choose_digit(data, attention.PREFIX)
-A = attention_weights(clone(net), x, index)[0]  # (heads, tokens, tokens) for this digit
+A = attention_weights(net, x, index)[0]  # (heads, tokens, tokens) for this digit
 say_prediction(data, caption, net.predict(x)[0])
 
 st.header("1 · Each head's attention matrix")

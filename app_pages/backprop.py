@@ -2,7 +2,7 @@
 one sample, checked against finite differences, and one SGD step on a copy."""
 import streamlit as st
 
-from nnlab.lab.inspect import clone, sample
+from nnlab.lab.inspect import sample
 from nnlab.ui import backprop, state
 from nnlab.ui.widgets.sample_picker import pick_sample
 
@@ -15,7 +15,7 @@ backprop.neuron_section()
 
 st.header("2 · Your network, for one sample")
 data = state.get_dataset()
-net = clone(state.model())  # backward fills layer caches and gradients; the user's model stays untouched
+net = state.model_copy()
 index = pick_sample(data, backprop.PREFIX)
 x, t, y = sample(data, net, index)
 bt = net.backward_trace(x, t)

@@ -2,14 +2,13 @@
 in one digit (its feature maps, then pooled), and which test digits excite a chosen channel most."""
 import streamlit as st
 
-from nnlab.lab.inspect import clone
 from nnlab.ui import feature_maps, state
 from nnlab.ui.widgets.digit_input import choose_digit, say_prediction
 from nnlab.viz.feature_maps import conv_layer_indices
 
 st.title("Feature maps")
 data = state.get_dataset()
-net = clone(state.model())  # traces fill layer caches; the user's model is never touched here
+net = state.model_copy()
 convs = conv_layer_indices(net)
 if not convs:
     st.info("The current model has no convolution layer, so it has no feature maps. Pick **MNIST CNN** under "

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from nnlab.lab.describe import training_status
-from nnlab.lab.inspect import clone, sample
+from nnlab.lab.inspect import sample
 from nnlab.ui import forward, state
 from nnlab.ui.widgets.sample_picker import pick_sample
 from nnlab.viz.forward import layer_overview
@@ -16,7 +16,7 @@ forward.neuron_section()
 
 st.header("2 · Your network, layer by layer")
 data = state.get_dataset()
-net = clone(state.model())  # traces fill layer caches; the user's model is never touched here
+net = state.model_copy()
 st.caption(f"{data.name} · {training_status(state.history())} · each layer computes z = x·W + b, then a = f(z), "
            "and passes a on as the next layer's input.")
 index = pick_sample(data, forward.PREFIX)

@@ -7,7 +7,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def pins(lines):
-    return sorted(line.strip() for line in lines if line.strip() and not line.lstrip().startswith(("#", "-")))
+    """The requirement lines without comments or pip options (-r, -e)."""
+    kept = (line.split("#")[0].strip() for line in lines)
+    return sorted(line for line in kept if line and not line.startswith("-"))
 
 
 def test_pyproject_dependencies_are_requirements_txt():

@@ -13,6 +13,13 @@ from ..engine.shapes import shape_text
 
 MAX_HIDDEN_LAYERS = 10
 MAX_UNITS = 1024
+# The sidebar's choices and limits: its widgets use them, and a link carrying its settings (lab.link) is
+# checked against them.
+LR_CHOICES = (1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 5e-3, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0)
+BATCH_CHOICES = (1, 8, 16, 32, 64, 128, 256)
+INT_RANGES = {"n_samples": (50, 5000), "seed": (0, 2**31 - 1), "epochs": (1, 1000)}
+FLOAT_RANGES = {"noise": (0.0, 1.0), "sigma": (1e-4, 10.0), "l2": (0.0, 1.0), "dropout": (0.0, 0.9)}
+NEW_LAYER = (16, "relu")  # units and activation of a hidden layer the sidebar adds
 
 
 @dataclass(frozen=True)

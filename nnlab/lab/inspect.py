@@ -2,7 +2,7 @@
 pages (gradient checks, a demonstration SGD step), and what one layer computed over many samples for the
 feature-map and attention pages (channel statistics, attention weights).
 
-Anything that would change weights, fill layer caches or needs float64 works on a copy made by ``clone``;
+Anything that would change weights, fill layer caches or needs float64 works on a copy (``copy_network``);
 the user's network is only ever read. ``weights_fingerprint`` names a set of weights, so a page can cache
 results per set of weights without hashing the model object.
 """
@@ -12,22 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine import Network, encode_targets, gradient_check
+from ..engine import encode_targets, gradient_check
+from ..engine.copying import copy_network
 
 CHUNK = 256  # samples per forward pass: bounded memory whatever n is
 RESOLUTION = 60  # decision-boundary grid: 60 × 60 = 3,600 cells
-
-
-def clone(net, dtype=None):
-    """An independent copy of ``net`` (same spec and weights), optionally in another dtype."""
-    spec = dict(net.spec)
-    if dtype is not None:
-        spec["dtype"] = np.dtype(dtype).name
-    copy = Network(spec)
-    for i, layer in enumerate(net.layers):
-        if layer.params:
-            copy.set_params(i, **layer.params)
-    return copy
 
 
 def split_arrays(dataset):
@@ -56,8 +45,8 @@ def check_gradients(net, x, t, max_per_param=3, pick="largest", seed=0):
     Rows: layer, param, index, analytic, numeric, rel_error (see engine.gradient_check)."""
     if max_per_param < 1:
         raise ValueError(f"max_per_param={max_per_param}: check at least 1 entry per parameter")
-    return gradient_check(clone(net, "float64"), np.asarray(x, dtype=np.float64), np.asarray(t, dtype=np.float64),
-                          max_per_param=max_per_param, seed=seed, pick=pick)
+    x, t = np.asarray(x, dtype=np.float64), np.asarray(t, dtype=np.float64)
+    return gradient_check(copy_network(net, "float64"), x, t, max_per_param=max_per_param, seed=seed, pick=pick)
 
 
 @dataclass
@@ -76,7 +65,7 @@ def sgd_step(net, x, t, lr, top=3):
     """Take one SGD step for this one sample on a float64 copy of ``net``; ``net`` is unchanged."""
     if not np.isfinite(lr) or lr <= 0:
         raise ValueError(f"learning rate={lr!r}: must be a positive number")
-    copy = clone(net, "float64")
+    copy = copy_network(net, "float64")
     x = np.asarray(x, dtype=np.float64)
     t = np.asarray(t, dtype=np.float64)
     out_before = copy.forward(x)
@@ -132,7 +121,7 @@ def weights_fingerprint(net):
 
 def with_params(net, params):
     """A copy of ``net`` with some layers' parameters replaced: params = {layer index: {name: array}}."""
-    copy = clone(net)
+    copy = copy_network(net)
     for index, arrays in params.items():
         copy.set_params(int(index), **arrays)
     return copy

@@ -2,6 +2,7 @@
 from .config import LabConfig
 from ..engine.zoo import ATTENTION_TRAINING, CNN_TRAINING, mnist_attention_spec, mnist_cnn_spec
 
+CUSTOM = "(custom)"  # the sidebar's "no preset"
 SEED_WEIGHTS = {0: {"W": [[0.3], [0.7]], "b": [-0.2]}}  # the seed article's §4 neuron
 
 PRESETS = {

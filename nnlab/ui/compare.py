@@ -12,13 +12,13 @@ import streamlit as st
 
 from ..engine import ACTIVATIONS, OPTIMIZERS
 from ..lab import compare
-from ..lab.config import fit_task, parse_hidden, validate
+from ..lab.config import LR_CHOICES, fit_task, parse_hidden, validate
 from ..lab.describe import config_line
 from ..lab.presets import PRESETS
 from ..viz import boundary
 from ..viz import compare as vc
 from . import state
-from .widgets.sidebar import LR_CHOICES
+
 
 SIDEBAR, CUSTOM = "Sidebar model", "Custom"
 LETTERS = "ABCD"

@@ -8,6 +8,7 @@ globally (``st.cache_data``); models never are.
 import streamlit as st
 
 from ..data.builtin import DATASETS, load_dataset
+from ..engine.copying import copy_network
 from ..lab.config import LabConfig, build_network
 from ..lab.history import History
 from ..lab.session import TrainingSession
@@ -122,6 +123,12 @@ def model():
         _adopt(TrainingSession.start(net), key,
                {i: net.get_params(i) for i, layer in enumerate(net.layers) if layer.params})
     return ss[MODEL]
+
+
+def model_copy():
+    """A copy of the current model for a page to look inside: traces fill layer caches and backprop writes
+    gradients, and the user's model is never touched."""
+    return copy_network(model())
 
 
 def training_session() -> TrainingSession:

@@ -5,8 +5,9 @@ import pytest
 
 from nnlab.data.dataset import Dataset
 from nnlab.engine import Network, mlp_spec
+from nnlab.engine.copying import copy_network
 from nnlab.engine.zoo import mnist_attention_spec, mnist_cnn_spec
-from nnlab.lab.inspect import (attention_weights, channel_stats, check_gradients, clone, decision_grid, layer_output,
+from nnlab.lab.inspect import (attention_weights, channel_stats, check_gradients, decision_grid, layer_output,
                                sample, sgd_step, top_k, weights_fingerprint, with_params)
 
 
@@ -19,14 +20,6 @@ def _dataset(n_test=5):
     rng = np.random.default_rng(0)
     return Dataset("toy", "", rng.normal(size=(10, 4)).astype(np.float32), rng.integers(0, 3, 10),
                    rng.normal(size=(n_test, 4)).astype(np.float32), np.arange(n_test) % 3, class_names=("a", "b", "c"))
-
-
-def test_clone_is_independent_and_can_change_dtype(net):
-    copy = clone(net, "float64")
-    assert copy.dtype == np.float64 and net.dtype == np.float32
-    np.testing.assert_allclose(copy.get_params(0)["W"], net.get_params(0)["W"])
-    copy.layers[0].params["W"][...] = 0
-    assert np.any(net.get_params(0)["W"] != 0)
 
 
 def test_sample_gives_one_hot_targets_from_the_test_split(net):
@@ -46,7 +39,7 @@ def test_check_gradients_agree_and_pick_the_largest(net):
     rows = check_gradients(net, x, t, max_per_param=2)
     assert len(rows) == 4 * 2  # W and b of two layers, 2 entries each, W1 has 24 > 2 entries
     assert max(r["rel_error"] for r in rows) < 1e-6
-    grads = clone(net, "float64").backward_trace(x, t).layers[0].grads["W"]
+    grads = copy_network(net, "float64").backward_trace(x, t).layers[0].grads["W"]
     picked = {r["index"] for r in rows if r["layer"] == "L1 dense" and r["param"] == "W"}
     top = {tuple(int(v) for v in np.unravel_index(j, grads.shape)) for j in np.argsort(-np.abs(grads).ravel())[:2]}
     assert picked == top
@@ -90,10 +83,10 @@ def cnn():
 
 
 def test_layer_output_and_channel_stats_match_the_trace(cnn, x):
-    trace = clone(cnn).forward_trace(x)
-    out = layer_output(clone(cnn), x, 2, chunk=3)  # chunks of 3, 3, 1 samples
+    trace = copy_network(cnn).forward_trace(x)
+    out = layer_output(copy_network(cnn), x, 2, chunk=3)  # chunks of 3, 3, 1 samples
     np.testing.assert_allclose(out, trace[2].a, rtol=1e-4, atol=1e-6)  # float32: chunking changes BLAS order
-    means, maxes = channel_stats(clone(cnn), x, 1, chunk=4)
+    means, maxes = channel_stats(copy_network(cnn), x, 1, chunk=4)
     a = trace[1].a.reshape(7, 16, -1).astype(np.float64)
     assert means.shape == maxes.shape == (7, 16)
     np.testing.assert_allclose(means, a.mean(axis=-1), rtol=1e-4, atol=1e-6)
@@ -102,23 +95,23 @@ def test_layer_output_and_channel_stats_match_the_trace(cnn, x):
 
 def test_channel_stats_needs_an_image_layer(cnn, x):
     with pytest.raises(ValueError, match="not channels of images"):
-        channel_stats(clone(cnn), x, 5)
+        channel_stats(copy_network(cnn), x, 5)
     with pytest.raises(ValueError, match="layer index=9"):
-        layer_output(clone(cnn), x, 9)
+        layer_output(copy_network(cnn), x, 9)
 
 
 def test_attention_weights_match_the_trace_and_rows_sum_to_one(x):
     net = Network(mnist_attention_spec(seed=1))
-    A = attention_weights(clone(net), x, 2, chunk=5)
+    A = attention_weights(copy_network(net), x, 2, chunk=5)
     assert A.shape == (7, 4, 49, 49)
-    np.testing.assert_allclose(A, clone(net).forward_trace(x)[2].extras["attention"], rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(A, copy_network(net).forward_trace(x)[2].extras["attention"], rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(A.sum(axis=-1), 1.0, rtol=1e-5)
     with pytest.raises(ValueError, match="not self_attention"):
         attention_weights(net, x, 1)
 
 
 def test_fingerprint_follows_the_weights_not_the_object(cnn):
-    copy = clone(cnn)
+    copy = copy_network(cnn)
     assert weights_fingerprint(copy) == weights_fingerprint(cnn)
     W = copy.get_params(0)["W"]
     W[0, 0, 0, 0] += 1e-3

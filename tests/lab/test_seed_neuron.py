@@ -1,4 +1,4 @@
-"""nnlab.seed_example: the article's §4 neuron computed by the engine, its notes about the article's slips,
+"""nnlab.lab.seed_neuron: the article's §4 neuron computed by the engine, its notes about the article's slips,
 and the tables / LaTeX the forward and backprop pages show."""
 import math
 

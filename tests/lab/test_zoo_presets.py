@@ -10,7 +10,7 @@ from nnlab.data.builtin import load_dataset
 from nnlab.engine import Network
 from nnlab.engine.zoo import ATTENTION_TRAINING, CNN_TRAINING, mnist_attention_spec, mnist_cnn_spec
 from nnlab.lab.presets import PRESETS
-from nnlab.ui.widgets.sidebar import BATCH_CHOICES, LR_CHOICES
+from nnlab.lab.config import BATCH_CHOICES, LR_CHOICES
 
 ZOO = {"MNIST CNN": (mnist_cnn_spec, CNN_TRAINING), "MNIST patch attention": (mnist_attention_spec, ATTENTION_TRAINING)}
 

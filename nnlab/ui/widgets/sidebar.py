@@ -7,14 +7,11 @@ list, its labels and each loss's output activation come from the engine's LOSSES
 import streamlit as st
 
 from ...engine import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES
-from ...lab.config import MAX_HIDDEN_LAYERS, MAX_UNITS, LabConfig, loss_for_task, spec_mismatch
+from ...lab.config import (BATCH_CHOICES, FLOAT_RANGES, INT_RANGES, LR_CHOICES, MAX_HIDDEN_LAYERS, MAX_UNITS,
+                           NEW_LAYER, LabConfig, loss_for_task, spec_mismatch)
 from ...lab.describe import layer_label
-from ...lab.presets import PRESETS
+from ...lab.presets import CUSTOM, PRESETS
 from .. import state
-
-LR_CHOICES = [1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 5e-3, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0]
-BATCH_CHOICES = [1, 8, 16, 32, 64, 128, 256]
-CUSTOM = "(custom)"
 
 
 def loss_label(name):
@@ -103,8 +100,8 @@ def draw() -> LabConfig:
     sb.selectbox("Dataset", names, key="sb_dataset", on_change=_on_dataset_change)
     if state.dataset_kind(ss.sb_dataset) == "2d":
         c1, c2 = sb.columns(2)
-        c1.number_input("Samples", 50, 5000, step=50, key="sb_n_samples")
-        c2.number_input("Noise", 0.0, 1.0, step=0.05, key="sb_noise")
+        c1.number_input("Samples", *INT_RANGES["n_samples"], step=50, key="sb_n_samples")
+        c2.number_input("Noise", *FLOAT_RANGES["noise"], step=0.05, key="sb_noise")
 
     with sb.expander("Layers", expanded=True):
         if ss[state.SPEC] is not None:
@@ -117,8 +114,8 @@ def draw() -> LabConfig:
                                 on_change=_on_structure_change)
             hidden, acts = [], []
             for i in range(int(n)):
-                ss.setdefault(f"sb_units_{i}", 16)
-                ss.setdefault(f"sb_act_{i}", "relu")
+                ss.setdefault(f"sb_units_{i}", NEW_LAYER[0])
+                ss.setdefault(f"sb_act_{i}", NEW_LAYER[1])
                 c1, c2 = st.columns([1, 1.3])
                 hidden.append(int(c1.number_input(f"Layer {i + 1} units", 1, MAX_UNITS, key=f"sb_units_{i}",
                                                   on_change=_on_structure_change)))
@@ -137,11 +134,11 @@ def draw() -> LabConfig:
                 st.selectbox("Output activation", list(ACTIVATIONS), key="sb_output")
         c1, c2 = st.columns(2)
         c1.selectbox("Initialiser", list(INITIALIZERS), key="sb_init")
-        c2.number_input("Seed", 0, 2**31 - 1, key="sb_seed")
+        c2.number_input("Seed", *INT_RANGES["seed"], key="sb_seed")
         if ss.sb_init == "normal":
-            st.number_input("σ of normal init", 1e-4, 10.0, format="%.4f", key="sb_sigma")
+            st.number_input("σ of normal init", *FLOAT_RANGES["sigma"], format="%.4f", key="sb_sigma")
         if ss[state.SPEC] is None:
-            st.slider("Dropout after hidden layers", 0.0, 0.9, step=0.05, key="sb_dropout")
+            st.slider("Dropout after hidden layers", *FLOAT_RANGES["dropout"], step=0.05, key="sb_dropout")
 
     with sb.expander("Training", expanded=False):
         c1, c2 = st.columns(2)
@@ -152,8 +149,8 @@ def draw() -> LabConfig:
         st.select_slider("Learning rate", LR_CHOICES, key="sb_lr")
         c1, c2 = st.columns(2)
         c1.selectbox("Batch size", BATCH_CHOICES, key="sb_batch")
-        c2.number_input("Epochs", 1, 1000, key="sb_epochs")
-        st.number_input("L2 weight decay", 0.0, 1.0, step=1e-4, format="%.4f", key="sb_l2")
+        c2.number_input("Epochs", *INT_RANGES["epochs"], key="sb_epochs")
+        st.number_input("L2 weight decay", *FLOAT_RANGES["l2"], step=1e-4, format="%.4f", key="sb_l2")
 
     cfg = LabConfig(
         dataset=ss.sb_dataset, n_samples=int(ss.sb_n_samples), noise=float(ss.sb_noise), hidden=tuple(hidden),
