@@ -55,13 +55,10 @@ def test_sidebar_links_every_page(lab):
     lab.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "app bug: the first script run of a new server process goes through Streamlit's legacy page discovery, "
-    "which knows no page 'training' (the scripts live in app_pages/) and shows a “Page not found” dialog over "
-    "the right page. Remove this marker when app.py handles it."))
 def test_first_visit_to_a_deep_link_shows_no_page_not_found(fresh_lab):
     """A person whose first visit to a freshly started server is a bookmarked /training sees that page,
-    and nothing about a missing page."""
+    and nothing about a missing page. (Fixed by keeping the page scripts in app_pages/: a folder named
+    pages/ made Streamlit's legacy page discovery run first and miss the page.)"""
     fresh_lab.open("training", "Training")
     fresh_lab.wait_text("No training yet")
     fresh_lab.assert_clean()
