@@ -18,7 +18,7 @@ hist = state.history()
 st.caption(f"**{data.name}** · {len(data.x_train):,} training samples · {network_line(net, cfg)}")
 
 training_live.check_interrupted(hist)
-train_clicked = training_live.controls(hist, cfg)
+train_clicked = training_live.controls(cfg)
 view = training_live.LiveView(data)
 if train_clicked:
     training_live.run(state.training_session(), data, cfg, view)

@@ -62,7 +62,7 @@ def show_outcome(hist, where):
                                    "done": ":material/check_circle:"}[outcome["kind"]])
 
 
-def controls(hist, cfg):
+def controls(cfg):
     """Train / Stop / Reset buttons in one row; returns True when Train was clicked."""
     c1, c2, c3, c4 = st.columns([1.3, 0.8, 1.2, 3])
     clicked = c1.button(f"Train {_epochs(cfg.epochs)}", key="tr_train", type="primary",
