@@ -4,6 +4,7 @@ Zip archives are written by hand (``raw_zip``) so that what a directory declares
 method, flags — can differ from what a member holds, and so that a 2 GiB bomb is made in a second:
 a deflate block of zeros repeats byte for byte after a full flush, so it is compressed once and copied.
 """
+import gc
 import io
 import json
 import struct
@@ -94,8 +95,39 @@ def csv_long_line(n_bytes):
     return b"x" * n_bytes
 
 
-def png_bytes(width, height):
-    """A black greyscale PNG: 16,000,000 × 1 pixels compress to about 16 KB."""
+def png_bytes(width, height, mode="L", fmt="PNG"):
+    """A white image with a black block in the middle third (the "ink"): a 16,000,000 × 1 PNG compresses
+    to about 16 KB."""
+    img = Image.new(mode, (width, height), "white")
+    img.paste("black", (width // 3, height // 3, max(width // 3 + 1, 2 * width // 3),
+                        max(height // 3 + 1, 2 * height // 3)))
     buf = io.BytesIO()
-    Image.new("L", (width, height)).save(buf, format="PNG")
+    img.save(buf, format=fmt)
     return buf.getvalue()
+
+
+def status_mb(field):
+    """A field of /proc/self/status (VmRSS: now; VmHWM: peak) in MB (Linux)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
+def reset_peak():
+    """Collect garbage, reset the peak (VmHWM) to the current RSS and return that RSS in MB."""
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    return status_mb("VmRSS")
+
+
+def peak_rss_mb(call):
+    """(what ``call()`` returned or raised, MB the process's resident memory peaked above its level before)."""
+    base = reset_peak()
+    try:
+        outcome = call()
+    except Exception as exc:  # noqa: BLE001 -- the caller checks what came out
+        outcome = exc
+    return outcome, status_mb("VmHWM") - base
