@@ -1,7 +1,7 @@
 """The README's "Limits" section states the caps the code enforces (issue 14): each constant, as written there."""
 from pathlib import Path
 
-from nnlab.data import csv_reader, image_upload
+from nnlab.data import csv_reader, image_upload, table_limits
 from nnlab.engine import model_limits, serialize
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -19,8 +19,8 @@ def test_every_cap_is_stated_as_the_code_has_it():
         f"≤ {model_limits.MAX_PARAMS:,} parameters", f"≤ {model_limits.MAX_LAYER_VALUES:,} values",
         f"≤ {serialize.MAX_MEMBERS} members", f"≤ {serialize.MAX_DIRECTORY_BYTES // 2**10} KiB",
         f"≤ {serialize.MAX_NPY_HEADER // 2**10} KiB",
-        f"≤ {csv_reader.MAX_COLUMNS:,} columns", f"≤ {csv_reader.MAX_CELLS:,} values",
-        f"over {csv_reader.MAX_NAME_CHARS} characters", f"at most {csv_reader.EXCERPT_CHARS} characters",
+        f"≤ {table_limits.MAX_COLUMNS:,} columns", f"≤ {table_limits.MAX_CELLS:,} values",
+        f"over {table_limits.MAX_NAME_CHARS} characters", f"at most {table_limits.EXCERPT_CHARS} characters",
         f"≤ {image_upload.MAX_BYTES // 2**20} MB", f"≤ {image_upload.MAX_ASPECT} : 1",
         f"≤ {image_upload.WORK_SIDE} px", f"{csv_reader.MAX_BYTES // 2**20} MB",
     ]

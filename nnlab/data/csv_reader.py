@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import DataError
+from .table_limits import MAX_NAME_CHARS, check_size, excerpt
 
 MAX_BYTES = 50 * 2**20
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -58,10 +59,6 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's.
 _SAMPLE_CHARS = 64_000
 _SAMPLE_LINES = 200
 _WHAT_TO_UPLOAD = "Upload a CSV, TSV or TXT table (from a spreadsheet: File → Save As → CSV UTF-8)."
-MAX_COLUMNS = 1 + 1000  # a target and tabular.MAX_INPUTS inputs, the most a network here takes (a test keeps them equal)
-MAX_NAME_CHARS = 100    # longer column names are shortened, with a notice, so that messages and menus stay readable
-MAX_CELLS = 2_000_000   # values (lines × columns); reading takes about 1-10 µs a value
-EXCERPT_CHARS = 40      # a message quotes at most this much of a cell
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,7 +134,7 @@ def _read_table(data, filename, max_bytes, delimiter, header):
         delimiter, how = detect_delimiter(text, filename)
         if how:
             notices.append(how)
-    _check_size(text, delimiter, filename)
+    check_size(text, delimiter, DELIMITERS.get(delimiter, "whitespace"), filename)
     raw = _parse(text, delimiter)
     raw = raw.apply(lambda col: col.str.strip())
     has_header = _looks_like_header(raw) if header is None else header
@@ -281,50 +278,6 @@ def detect_delimiter(text, filename="upload.csv"):
     if len(counts) == 1 and min(counts) >= 2:
         return WHITESPACE, "No comma, semicolon, tab or pipe separates the values; split them at spaces."
     return ",", ""
-
-
-def _check_size(text, delimiter, filename):
-    """Refuse more than MAX_COLUMNS columns or MAX_CELLS values before any per-column work: parsing and every
-    step after it take time per column and per cell (one row of 131,072 columns took minutes), and the
-    first row sets the width."""
-    first = _NOT_NEWLINE.search(text)
-    if first is None:
-        return
-    name = DELIMITERS.get(delimiter, "whitespace")
-    keep_fewer = (f"A network here takes at most {MAX_COLUMNS - 1:,} inputs besides the target. Keep fewer "
-                  "columns (for example in a spreadsheet) and upload the file again.")
-    if delimiter == WHITESPACE:
-        width = len(next(_lines_from(text, first.start())).split())
-    else:
-        try:
-            width = len(next(csv.reader(_lines_from(text, first.start()), delimiter=delimiter, quotechar='"',
-                                        doublequote=True, skipinitialspace=True)))
-        except csv.Error:  # a field over csv's size limit: count the separators of the first line instead
-            width = next(_lines_from(text, first.start())).count(delimiter) + 1
-            if width > MAX_COLUMNS:
-                raise DataError(f"'{filename}' has {width - 1:,} separators ({name}) in its first line; nnlab "
-                                f"reads at most {MAX_COLUMNS:,} columns. {keep_fewer}") from None
-    if width > MAX_COLUMNS:
-        raise DataError(f"'{filename}' has {width:,} columns (separator: {name}); nnlab reads at most "
-                        f"{MAX_COLUMNS:,}. {keep_fewer}")
-    lines = text.count("\n") + (not text.endswith("\n")) - len(_BLANK_LINE.findall(text)) - text.startswith("\n")
-    if lines * width > MAX_CELLS:
-        raise DataError(f"'{filename}' has {lines:,} lines of {width:,} columns, {lines * width:,} values; nnlab "
-                        f"reads at most {MAX_CELLS:,} (for example {MAX_CELLS // 20:,} rows of 20 columns), so that "
-                        "every upload is read within seconds. Upload a sample of the rows, or fewer columns.")
-
-
-_NOT_NEWLINE = re.compile(r"[^\n]")
-_BLANK_LINE = re.compile(r"\n(?=\n)")
-
-
-def _lines_from(text, start):
-    """The lines of ``text`` from ``start`` on, each with its newline, without copying the rest."""
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end + 1
-        yield text[start:end]
-        start = end
 
 
 def _parse(text, delimiter):
@@ -490,7 +443,7 @@ def _typed_column(cells, name, delimiter, notices):
         decimal_comma = present.str.fullmatch(r"[+-]?(\d+,\d*|\d*,\d+|\d+)([eE][+-]?\d+)?")
         if decimal_comma.all() and present.str.contains(",").any():
             values = _numbers(present.str.replace(",", ".", regex=False))
-            notices.append(f"Column '{name}': read a decimal comma as a decimal point (e.g. '{excerpt(present.iloc[0])}').")
+            notices.append(f"Column '{name}': read a decimal comma as a decimal point (e.g. '{present.iloc[0]}').")
     if values.notna().all() and (len(present) or infinite.any()):
         if infinite.any():
             notices.append(f"Column '{name}': {_count(int(infinite.sum()), 'infinite value')} (inf) treated as "
@@ -512,11 +465,6 @@ def _typed_column(cells, name, delimiter, notices):
         out[present.index] = lower[present.index] == "true"
         return out
     return cells.where(~missing)
-
-
-def excerpt(text, limit=EXCERPT_CHARS):
-    """``text`` as a message may quote it: whole if short, else its start and its length."""
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def _count(n, noun):

@@ -18,13 +18,14 @@ import zlib
 
 import numpy as np
 
-from .model_limits import MAX_JSON_DEPTH, MAX_PARAMS, MAX_SPEC_BYTES, SpecError, check_spec, clip, json_depth
+from .model_limits import (MAX_JSON_DEPTH, MAX_LAYERS, MAX_PARAMS, MAX_SPEC_BYTES, SpecError, check_spec, clip,
+                           json_depth)
 from .network import DEFAULTS, Network
 
 SPEC_KEY = "__architecture__"
 FORMAT = "nnlab-model-1"
 MAX_NPY_HEADER = 4096                    # bytes of one member's .npy header (NumPy writes 128)
-MAX_MEMBERS = 1 + 8 * 64                 # the architecture plus ≤ 8 arrays for each of ≤ 64 layers
+MAX_MEMBERS = 1 + 8 * MAX_LAYERS         # the architecture and ≤ 8 arrays a layer (self-attention has 8)
 MAX_DIRECTORY_BYTES = 256 * 2**10        # the zip's central directory (about 100 bytes per member)
 MAX_FILE_BYTES = 8 * MAX_PARAMS + MAX_SPEC_BYTES + MAX_MEMBERS * (MAX_NPY_HEADER + 200)
 _MEMBER = re.compile(r"\d{1,3}\.[A-Za-z_]\w{0,15}\.npy")

@@ -5,8 +5,9 @@ import tracemalloc
 
 import pytest
 
-from nnlab.data import csv_reader
-from nnlab.data.csv_reader import MAX_CELLS, MAX_COLUMNS, MAX_NAME_CHARS, read_table
+from nnlab.data import table_limits
+from nnlab.data.csv_reader import read_table
+from nnlab.data.table_limits import MAX_CELLS, MAX_COLUMNS, MAX_NAME_CHARS
 from nnlab.data.dataset import DataError
 from nnlab.data.tabular import MAX_INPUTS
 from tests import hostile as h
@@ -49,8 +50,8 @@ def test_many_columns_of_many_rows_are_refused_by_the_first_row():
 
 @pytest.fixture
 def small_limits(monkeypatch):
-    monkeypatch.setattr(csv_reader, "MAX_COLUMNS", 4)
-    monkeypatch.setattr(csv_reader, "MAX_CELLS", 40)
+    monkeypatch.setattr(table_limits, "MAX_COLUMNS", 4)
+    monkeypatch.setattr(table_limits, "MAX_CELLS", 40)
 
 
 @pytest.mark.parametrize("text, width", [
