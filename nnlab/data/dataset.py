@@ -14,8 +14,8 @@ class Dataset:
 
     x_* : float32 (n_samples, n_features), always flat (images are flattened row by row).
     y_* : int64 class indices (n_samples,) for classification; float32 (n_samples, n_targets) for regression,
-        z-scored with the training part's ``target_mean`` and ``target_std`` (one per target) so the loss starts
-        near 1 whatever the target's units; ``to_target_units`` maps them, and predictions, back.
+        z-scored with the training part's ``target_mean`` and ``target_std`` (one per target), so the loss does
+        not depend on the target's units; ``to_target_units`` maps them, and predictions, back.
     Three parts, always: train to fit the weights, validation to watch during training and choose the best
     epoch, test to report once at the end. The validation part is never empty.
     """

@@ -17,7 +17,7 @@ from sklearn.preprocessing import FunctionTransformer, LabelEncoder, MinMaxScale
 from .columns import column_kind, default_features, describe_columns, infer_task  # noqa: F401 (the API)
 from .csv_reader import FLOAT32_MAX
 from .dataset import Dataset, DataError
-from .missing import confirm_missing, describe_counts
+from .missing import confirm_missing, describe_counts, numbers_but_placeholders
 
 MIN_ROWS = 10
 MAX_INPUTS = 1000  # input columns after one-hot encoding
@@ -295,8 +295,13 @@ def _encode_target(y_raw, target, kind, task, notices, report):
         raise DataError(f"The target '{target}' has a single class ('{class_names[0]}') in every usable row, "
                         "so there is nothing to tell apart. Choose a target with at least two different values.")
     if k > MAX_CLASSES:
-        hint = ("It holds numbers: choose the regression task to predict the value instead."
-                if kind == "numeric" else "Choose another target, or group its values into fewer classes.")
+        if kind == "numeric":
+            hint = "It holds numbers: choose the regression task to predict the value instead."
+        elif numbers_but_placeholders(pd.Series(y_raw)):
+            hint = ("It holds numbers except values that may mean missing: treat those as missing, then choose "
+                    "the regression task to predict the value.")
+        else:
+            hint = "Choose another target, or group its values into fewer classes."
         raise DataError(f"The target '{target}' has {k} different values: too many classes for classification "
                         f"(at most {MAX_CLASSES}). {hint}")
     y = encoder.transform(y_raw).astype(np.int64)

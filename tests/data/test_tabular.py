@@ -411,6 +411,10 @@ def test_too_many_classes_offers_regression_for_numbers():
     frame["y"] = [f"k{v}" for v in frame["y"]]
     msg = error(frame, "60 different values", "group", target="y")
     assert "regression" not in msg
+    frame["y"] = [str(v) if k % 9 else "?" for k, v in enumerate(np.arange(200) % 60)]
+    error(frame, "different values", "may mean missing", "treat those as missing", "regression", target="y")
+    d = prepare(frame, "y", task="regression", confirmed_missing=["y"]).dataset
+    assert d.task == "regression" and len(d.y_train) + len(d.y_val) + len(d.y_test) == 200 - 23
 
 
 @pytest.mark.parametrize("kw, words", [
