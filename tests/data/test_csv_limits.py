@@ -111,3 +111,10 @@ def test_a_huge_number_is_quoted_only_in_part():
     with pytest.raises(DataError) as info:
         read_table(f"a,b\n1,{digits}\n2,3\n".encode())
     assert f"({'9' * 40}… (400 characters) in data row 1)" in str(info.value)
+
+
+def test_a_decimal_comma_example_is_quoted_only_in_part():
+    long = "1," + "5" * 300
+    result = read_table(f"a;b\n1;{long}\n2;3,5\n3;4,5\n".encode())
+    assert (f"Column 'b': read a decimal comma as a decimal point (e.g. '{long[:40]}… (302 characters)')."
+            in result.notices)
