@@ -149,14 +149,17 @@ def _open_zip(data):
         if m.filename == SPEC_KEY:
             raise ModelFileError(f"the architecture “{SPEC_KEY}” is stored as raw bytes, not as a NumPy array "
                                  f"({SPEC_KEY}.npy); it was not saved by nnlab")
-        if m.filename != SPEC_KEY + ".npy" and not _MEMBER.fullmatch(m.filename):
-            raise ModelFileError(f"the zip archive holds an unknown member “{shown}”; an nnlab model holds only "
-                                 f"{SPEC_KEY}.npy and one .npy array per layer parameter, such as 0.W.npy")
         if m.flag_bits & 0x1:
             raise ModelFileError(f"the member “{shown}” is encrypted; nnlab models are never encrypted")
         if m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise ModelFileError(f"the member “{shown}” uses zip compression method {m.compress_type}; nnlab "
                                  "reads only stored or deflated members (as NumPy writes them)")
+        if m.filename != SPEC_KEY + ".npy" and not _MEMBER.fullmatch(m.filename):
+            if m.filename.endswith(".npy") and m.file_size >= 10:
+                with _open_member(archive, m) as stream:  # a pickle says more than "unknown": say that
+                    _read_header(stream, m.filename[:-4])
+            raise ModelFileError(f"the zip archive holds an unknown member “{shown}”; an nnlab model holds only "
+                                 f"{SPEC_KEY}.npy and one .npy array per layer parameter, such as 0.W.npy")
     return archive, {m.filename[:-4]: m for m in members}
 
 

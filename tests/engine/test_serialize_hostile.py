@@ -190,3 +190,10 @@ def test_compressed_fortran_order_and_big_endian_arrays_load_exactly():
     for la, lb in zip(net.layers, loaded.layers):
         for k in la.params:
             np.testing.assert_array_equal(lb.params[k], la.params[k])
+
+
+def test_an_unknown_member_holding_python_objects_is_named_a_pickle():
+    buf = io.BytesIO()
+    np.savez(buf, evil=np.array([{"a": 1}], dtype=object))
+    assert refusal(buf.getvalue())[0].startswith("the member evil.npy holds Python objects: reading it would mean "
+                                                 "unpickling")
