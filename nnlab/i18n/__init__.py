@@ -24,8 +24,9 @@ since no session's language is known at import — and translated where shown::
 
 The language belongs to a Streamlit session. The UI sets it at the top of every rerun (``set_language``); the
 lower layers read it through ``language()`` without importing Streamlit. It is held in a ContextVar: Streamlit
-runs each session's script in its own thread, a new thread starts with the default (English), and Streamlit's
-parallel fragment workers run in a copy of the caller's context, so they see the caller's language.
+runs each session's script in its own thread, and its parallel fragment workers run in a copy of the caller's
+context, so they see the caller's language. A fragment's own rerun starts a thread with nothing set, and then
+``language()`` asks the session through the reader the UI registered (``follow_session``).
 
 Caching: anything cached across sessions (``st.cache_data``, ``functools.cache``) that holds translated text —
 a chart title, a frame's column names — must have the language in its key: pass ``lang=language()`` as an
@@ -33,6 +34,7 @@ argument, otherwise the first session's language is served to everyone.
 """
 import gettext
 import string
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache, lru_cache
@@ -47,7 +49,8 @@ LANGUAGES = {"en": "English", "zh": "中文"}
 LOCALE_DIRS = {"zh": "zh_Hans"}
 LOCALE_ROOT = Path(__file__).resolve().parent.parent / "locale"
 
-_current = ContextVar("nnlab_language", default="en")
+_current = ContextVar("nnlab_language")  # unset: see _session_source
+_session_source = None  # the UI's reader of the session's choice, for a context where nothing was set
 
 
 def set_language(code: str) -> None:
@@ -67,8 +70,23 @@ def using_language(code: str):
 
 
 def language() -> str:
-    """The code of the current language: what ``set_language`` set in this context, else "en"."""
-    return _current.get()
+    """The code of the current language: what ``set_language`` set in this context, else the session's choice
+    (see ``follow_session``), else "en"."""
+    code = _current.get(None)
+    if code is None and _session_source is not None:
+        code = _session_source()
+    return code if code in LANGUAGES else "en"
+
+
+def follow_session(source: Callable[[], str | None]) -> None:
+    """Let ``language()`` ask ``source`` — the UI's reader of the session's choice — where nothing was set.
+
+    A Streamlit fragment's rerun runs only the fragment, in a new thread, so the top of the script (which calls
+    ``set_language``) does not run and the context is empty: without this, the fragment would speak English.
+    ``source`` returns None outside a session (tests, other threads), and English applies.
+    """
+    global _session_source
+    _session_source = source
 
 
 def language_from_locale(tag: str | None) -> str:

@@ -14,8 +14,21 @@ def app():
     st.markdown(f"code {code}: {_('Language')}")
 
 
-def start(locale=None):
-    at = AppTest.from_function(app)
+def app_with_a_fragment_rerun():
+    import contextvars
+
+    import streamlit as st
+
+    from nnlab.i18n import _
+    from nnlab.ui.widgets.language import language_switch
+
+    language_switch()
+    # A fragment's rerun runs only the fragment, in a new thread whose context has no language set:
+    st.markdown(contextvars.Context().run(lambda: _("Language")))
+
+
+def start(locale=None, script=app):
+    at = AppTest.from_function(script)
     at.context = {"locale": locale}
     return at.run()
 
@@ -52,3 +65,8 @@ def test_the_choice_translates_the_whole_next_run_and_stays_for_the_session():
     at.segmented_control(key="language").set_value("en").run()
     assert shown(at) == ("en", "Language", "code en: Language")
     assert language() == "en"  # the app's runs never touched the test's thread
+
+
+def test_a_fragment_rerun_keeps_the_sessions_language():
+    at = start("zh-CN", app_with_a_fragment_rerun)
+    assert at.markdown[0].value == "语言"

@@ -1,4 +1,5 @@
 """The translation function: placeholders, plurals, fallback to English, and one language per thread."""
+import contextvars
 import gettext
 import io
 import re
@@ -109,6 +110,15 @@ def test_switching_language_in_one_thread_leaves_another_threads_alone():
         thread.join(timeout=30)
     assert seen == {"zh": ("zh", "语言"), "en": ("en", "Language")}
     assert language() == "en"  # nor this one
+
+
+def test_a_context_with_nothing_set_follows_the_session(monkeypatch):
+    monkeypatch.setattr(i18n, "_session_source", lambda: "zh")
+    assert contextvars.Context().run(language) == "zh"  # e.g. a fragment's rerun: a new thread, nothing set
+    with using_language("en"):
+        assert language() == "en"  # what this run set comes first
+    monkeypatch.setattr(i18n, "_session_source", lambda: None)  # outside a session
+    assert contextvars.Context().run(language) == "en"
 
 
 def test_an_unknown_language_is_refused_by_name():
