@@ -62,9 +62,8 @@ def load_model(file):
     ``network.DEFAULTS``) and its parameters are the file's arrays bit for bit: a model is kept exactly
     or refused. Raises ``ModelFileError`` for anything else, whatever the bytes.
     """
-    data = _read_capped(file)
     try:
-        return _load(data)
+        return _load(_read_capped(file))
     except ModelFileError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
@@ -79,11 +78,15 @@ def load_model(file):
 def _read_capped(file):
     if isinstance(file, (bytes, bytearray, memoryview)):
         data = bytes(file)
-    elif isinstance(file, (str, os.PathLike)):
-        with open(file, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
     else:
-        data = file.read(MAX_FILE_BYTES + 1)
+        try:
+            if isinstance(file, (str, os.PathLike)):
+                with open(file, "rb") as f:
+                    data = f.read(MAX_FILE_BYTES + 1)
+            else:
+                data = file.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise ModelFileError(f"the file cannot be read ({clip(str(exc))})") from None
     if len(data) > MAX_FILE_BYTES:
         raise ModelFileError(f"the file is over {MAX_FILE_BYTES / 2**20:.0f} MB, more than a model within the "
                              f"limit of {MAX_PARAMS:,} parameters can take")

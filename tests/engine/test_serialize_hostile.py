@@ -10,6 +10,7 @@ import pytest
 
 from nnlab.engine import ModelFileError, Network, load_model, mlp_spec, model_to_bytes
 from nnlab.engine.model_limits import MAX_JSON_DEPTH, MAX_LAYERS, MAX_PARAMS, MAX_SPEC_BYTES
+from nnlab.engine import serialize
 from nnlab.engine.serialize import MAX_MEMBERS
 from tests import hostile as h
 
@@ -197,3 +198,15 @@ def test_an_unknown_member_holding_python_objects_is_named_a_pickle():
     np.savez(buf, evil=np.array([{"a": 1}], dtype=object))
     assert refusal(buf.getvalue())[0].startswith("the member evil.npy holds Python objects: reading it would mean "
                                                  "unpickling")
+
+
+def test_a_missing_path_is_a_model_file_error(tmp_path):
+    message = refusal(tmp_path / "nothing.npz")[0]
+    assert message.startswith("the file cannot be read ([Errno 2] No such file or directory")
+
+
+def test_a_file_over_the_byte_cap_is_refused_having_read_one_byte_more(monkeypatch):
+    monkeypatch.setattr(serialize, "MAX_FILE_BYTES", 1000)
+    stream = io.BytesIO(b"PK\x03\x04" + bytes(5000))
+    assert refusal(stream)[0].startswith("the file is over 0 MB, more than a model within the limit")
+    assert stream.tell() == 1001
