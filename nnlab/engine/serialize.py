@@ -239,8 +239,9 @@ def _read_spec(archive, members):
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ModelFileError(f"the architecture JSON is corrupt (not UTF-8 at byte {exc.start})") from None
-    if json_depth(text) > MAX_JSON_DEPTH:
-        raise ModelFileError(f"the architecture JSON nests {json_depth(text)} levels deep; the limit is {MAX_JSON_DEPTH}")
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise ModelFileError(f"the architecture JSON nests {depth:,} levels deep; the limit is {MAX_JSON_DEPTH}")
     try:
         spec = json.loads(text, parse_constant=_no_constant)
     except ValueError as exc:

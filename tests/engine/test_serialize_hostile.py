@@ -90,7 +90,7 @@ def test_the_six_exception_types_of_the_issue_become_clear_messages():
     assert messages["AttributeError"].startswith("the architecture “__architecture__” is stored as raw bytes")
     assert messages["RuntimeError"] == "the member “__architecture__.npy” is encrypted; nnlab models are never encrypted"
     assert messages["NotImplementedError"].startswith("the member “__architecture__.npy” uses zip compression method 98")
-    assert messages["RecursionError"] == f"the architecture JSON nests 30000 levels deep; the limit is {MAX_JSON_DEPTH}"
+    assert messages["RecursionError"] == f"the architecture JSON nests 30,000 levels deep; the limit is {MAX_JSON_DEPTH}"
     assert messages["ValueError"].startswith("the architecture is invalid: sigma='x'")
     assert "parameter count to 78,500,000,000" in messages["ArrayMemoryError"]
 
