@@ -93,7 +93,7 @@ def _read_capped(file):
     return data
 
 
-def describe(data):
+def _describe(data):
     """What a file that is not a zip archive looks like it is, in words."""
     if not data:
         return "the file is empty (0 bytes)"
@@ -124,7 +124,7 @@ def _text_start(head):
 
 def _open_zip(data):
     if not data.startswith((b"PK\x03\x04", _EOCD)):
-        raise ModelFileError(describe(data))
+        raise ModelFileError(_describe(data))
     end = data.rfind(_EOCD, max(0, len(data) - 22 - 65535))
     if end < 0 or len(data) < end + 22:
         raise ModelFileError("the file is a damaged or truncated zip archive (its directory at the end is "
