@@ -119,6 +119,10 @@ def plain(value):
     return value
 
 
+KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string", list: "a list",
+         tuple: "a list", dict: "a table"}
+
+
 def _typed_like(value, model, problem):
     """``value`` (from TOML) in the type of the preset's value ``model``, or ``problem(sentence)`` to raise."""
     if model is None:  # e.g. no fixed architecture: any value the config accepts
@@ -132,7 +136,7 @@ def _typed_like(value, model, problem):
         return value
     elif isinstance(model, (tuple, list)) and isinstance(value, list):
         return tuple(value) if isinstance(model, tuple) else value
-    raise problem(f"give a {type(model).__name__} like the preset's {model!r}, not {value!r}")
+    raise problem(f"give {KINDS[type(model)]} like the preset's {plain(model)!r}, not {value!r}")
 
 
 def _check_params(table, check, where):
@@ -146,7 +150,7 @@ def _check_params(table, check, where):
         if param.kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if isinstance(value, bool) or not isinstance(value, param.kind):
-            raise where(f"check.{key}", f"give a {param.kind.__name__}, not {value!r}")
+            raise where(f"check.{key}", f"give {KINDS[param.kind]}, not {value!r}")
         if param.choices and value not in param.choices:
             raise where(f"check.{key}", f"{value!r} is not one of {list(param.choices)}")
         if param.minimum is not None and value < param.minimum:
@@ -227,7 +231,7 @@ def parse_lesson(text, file, presets, datasets, check_setup=None):
             if key not in OPTIONAL:
                 raise where(key, "missing")
         elif not isinstance(data[key], kind):
-            raise where(key, f"give a {'table' if kind is dict else kind.__name__}, not {data[key]!r}")
+            raise where(key, f"give {KINDS[kind]}, not {data[key]!r}")
     if not data["id"].isidentifier() or not data["id"].islower():
         raise where("id", f"{data['id']!r}: use lower-case letters, digits and _, e.g. \"vanishing_gradients\"")
     if data["page"] not in PAGES:
@@ -300,6 +304,8 @@ def _show(value):
 
 def setup_differences(lesson, config):
     """``setting: yours → the lesson's`` for every setting of ``config`` that leaves the lesson's setup."""
+    if config is None:
+        raise ValueError("task_status needs the learner's settings: pass the sidebar's LabConfig as Run.config")
     now = plain(config)
     free = set(lesson.setup.free) | set(FREE_ALWAYS)
     return [f"{key}: {_show(now.get(key))} → {_show(value)}" for key, value in lesson.setup.expected.items()

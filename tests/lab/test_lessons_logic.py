@@ -1,5 +1,7 @@
 """The checks' arithmetic at its edges, on small hand-made records: band edges, a loss that rose, a validation
 loss that never turned up, fewer epochs than bands, a message missing a value."""
+from types import SimpleNamespace
+
 import pytest
 
 from nnlab.engine import EpochRecord, StepRecord
@@ -53,3 +55,11 @@ def test_a_message_needs_every_value_of_its_template():
     with pytest.raises(ValueError, match="plain name"):
         placeholders("{0}")
     assert Message("{n} steps", {"n": "3"}).render(lambda t, **v: "第 " + t.format(**v)) == "第 3 steps"
+
+
+def test_a_run_is_made_from_a_history_and_keeps_the_other_parts():
+    history = SimpleNamespace(steps=list(steps([1.0, 0.5])), epochs=list(epochs([0.7], [None])), errors=[])
+    run = Run.of(history, config={"lr": 0.1}, net=None)
+    assert run.steps == history.steps and isinstance(run.steps, tuple) and run.config == {"lr": 0.1}
+    history.steps.append(steps([0.1])[0])  # the run is a copy: training on does not change what a check read
+    assert len(run.steps) == 2
