@@ -60,6 +60,6 @@ def test_a_message_needs_every_value_of_its_template():
 def test_a_run_is_made_from_a_history_and_keeps_the_other_parts():
     history = SimpleNamespace(steps=list(steps([1.0, 0.5])), epochs=list(epochs([0.7], [None])), errors=[])
     run = Run.of(history, config={"lr": 0.1}, net=None)
-    assert run.steps == history.steps and isinstance(run.steps, tuple) and run.config == {"lr": 0.1}
+    assert run.steps == tuple(history.steps) and run.config == {"lr": 0.1}
     history.steps.append(steps([0.1])[0])  # the run is a copy: training on does not change what a check read
     assert len(run.steps) == 2
