@@ -1,18 +1,15 @@
-"""A sentence for the learner as data: an English template plus its values, translated where it is shown.
+"""A sentence for the learner as data: an English msgid plus its values, translated where it is shown.
 
-The lessons' checks and status messages are built here, in the headless layer, but the language belongs to the
-page's session. So they return a ``Message`` — the English msgid and the values of its named placeholders —
-and the page renders it with the app's translation function: ``message.render(_)``. Values are already
-formatted strings (numbers look the same in every language); the template alone is translated, so a Chinese
+The lessons' checks and status messages are built here, in the headless layer, and the language belongs to the
+page's session. So they return a ``Message`` — the msgid and the values of its named placeholders — and
+``message.render()`` translates it with ``nnlab.i18n._`` in the current session's language. Values are already
+formatted strings (numbers look the same in every language); only the template is translated, so the Chinese
 catalogue can move the placeholders to wherever Chinese word order puts them.
 """
-import string
 from dataclasses import dataclass, field
 
-
-def N_(text):
-    """Mark ``text`` as a msgid for extraction (Babel's ``N_`` keyword) and return it untranslated."""
-    return text
+from .. import i18n
+from ..i18n import N_  # noqa: F401  (the lesson modules mark their msgids with it)
 
 
 def placeholders(text):
@@ -21,18 +18,10 @@ def placeholders(text):
     Raises ValueError for a positional ``{}``, an attribute or index (``{a.b}``) or an unbalanced brace: a
     translator can only move named placeholders.
     """
-    names = set()
     try:
-        fields = list(string.Formatter().parse(text))
+        return {name for name, _conversion, _spec in i18n.placeholders(text)}
     except ValueError as exc:
         raise ValueError(f"{exc} (write a literal brace as {{{{ or }}}})") from None
-    for _literal, name, _spec, _conversion in fields:
-        if name is None:
-            continue
-        if not name.isidentifier():
-            raise ValueError(f"the placeholder {{{name}}} must be a plain name such as {{epochs}}")
-        names.add(name)
-    return names
 
 
 @dataclass(frozen=True)
@@ -52,11 +41,12 @@ class Message:
         if missing:
             raise ValueError(f"{self.template!r} needs values for {sorted(missing)}")
 
-    def render(self, gettext=None):
-        """The text in the page's language: ``gettext(template, **values)`` (nnlab's ``_``), or English."""
+    def render(self, gettext=i18n._):
+        """The text in the current language (``nnlab.i18n._``; pass another ``gettext(msgid, **values)`` to
+        choose)."""
         values = {name: self.values[name] for name in placeholders(self.template)}
         values = {name: v.render(gettext) if isinstance(v, Message) else v for name, v in values.items()}
-        if gettext is None or not self.translate:
+        if not self.translate:
             return self.template.format(**values)
         return gettext(self.template, **values)
 

@@ -216,11 +216,11 @@ def test_shape_checks_on_a_model_without_such_layers_say_what_to_do():
 
 # ---- MNIST end to end ---------------------------------------------------------------------------------------------
 
-def test_the_accuracy_band_is_that_of_the_trained_network_on_the_test_digits():
+def test_the_accuracy_band_is_that_of_the_trained_network_on_the_held_out_digits():
     session = trained("mnist_end_to_end")
     q = ask("mnist_end_to_end", session.run())
-    data = data_of(session.settings)
-    _, acc = evaluate(session.net, data.x_test, data.y_test)  # the MNIST subset holds out its test part
+    x_held, y_held, _ = data_of(session.settings).held_out()
+    _, acc = evaluate(session.net, x_held, y_held)
     assert acc == pytest.approx(session.epochs[-1].val_acc)
     assert q.answer == ("band0" if acc < 0.9 else "band1" if acc < 0.95 else "band2")
     assert f"{100 * acc:.1f} % of the held-out samples" in q.explanation.render()
