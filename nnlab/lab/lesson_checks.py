@@ -3,8 +3,8 @@
 A lesson file names its check (``[check] name = "smallest_grad_layer"``) and may set its parameters
 (``layer = 1``); the loader validates both against this table, so a teacher's typo is caught by name.
 """
-from .lesson_checks_model import NEURON_VALUES, attention_shape, feature_map_shape, input_scaling, neuron_value
-from .lesson_checks_model import parameter_count
+from .lesson_checks_model import (NEURON_VALUES, attention_shape, feature_map_shape, input_scaling, neuron_value,
+                                  parameter_count)
 from .lesson_checks_records import (accuracy_band, best_val_epoch, dead_share, divergence_lr, largest_update_layer,
                                     loss_change, smallest_grad_layer)
 from .lesson_run import Check, Param

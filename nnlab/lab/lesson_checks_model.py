@@ -7,8 +7,9 @@ biases forgotten, the input size kept, the ½ dropped), so every option is a num
 import numpy as np
 
 from ..engine import ACTIVATIONS
+from ..i18n import N_
 from .lesson_run import Option, Question, not_ready
-from .lesson_text import Message, N_, fmt, raw
+from .lesson_text import Message, fmt, raw
 
 NO_NET = N_("There is no model yet: set the lesson up first.")
 

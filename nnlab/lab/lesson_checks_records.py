@@ -7,8 +7,9 @@ statistics of a half-finished epoch are still the learner's latest.
 import math
 import statistics
 
+from ..i18n import N_
 from .lesson_run import NO_EPOCHS, NO_STEPS, Option, Question, band_of, band_options, not_ready
-from .lesson_text import Message, N_, fmt, percent, raw
+from .lesson_text import Message, fmt, percent, raw
 
 
 def _sci(value):

@@ -7,7 +7,8 @@ lessons this app does not have are left out and named, so nothing is dropped sil
 import json
 from dataclasses import dataclass
 
-from .lesson_text import Message, N_
+from ..i18n import N_
+from .lesson_text import Message
 
 FORMAT = "nnlab-lesson-progress"
 VERSION = 1

@@ -9,7 +9,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .lesson_text import Message, N_
+from ..i18n import N_
+from .lesson_text import Message
 
 NO_STEPS = N_("Train the network first: there are no training steps to look at yet.")
 NO_EPOCHS = N_("Train at least one whole epoch first: the numbers this question needs are measured after each "

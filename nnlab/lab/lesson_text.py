@@ -9,7 +9,6 @@ catalogue can move the placeholders to wherever Chinese word order puts them.
 from dataclasses import dataclass, field
 
 from .. import i18n
-from ..i18n import N_  # noqa: F401  (the lesson modules mark their msgids with it)
 
 
 def placeholders(text):

@@ -20,10 +20,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
 
+from ..i18n import N_
 from .lesson_checks import CHECKS
 from .lesson_checks_records import NO_STABLE_EPOCH, NOT_DIVERGED
 from .lesson_run import NotReady, Run  # noqa: F401  (part of the lessons API)
-from .lesson_text import Message, N_, fmt, placeholders
+from .lesson_text import Message, fmt, placeholders
 
 LESSONS_DIR = Path(__file__).resolve().parents[1] / "lessons"
 TEXT_FIELDS = ("title", "goal", "task", "question", "notice")
