@@ -1,0 +1,178 @@
+"""Which learning rate? An LR range test, and the stability bound from the curvature of the loss.
+
+LR range test (Smith, 2017; fast.ai's LR finder): train a *copy* of the model for a few hundred steps
+while the learning rate grows exponentially from tiny to huge, and watch the loss. At first nothing
+happens (too small), then the loss falls (useful), then it shoots up (too large). The suggestion is the
+learning rate where the smoothed loss falls fastest per factor of lr; the divergence point is where the
+smoothed loss first exceeds 4× its best (fast.ai's stopping rule) or stops being finite.
+
+Stability bound: plain gradient descent on a quadratic bowl with curvature λ multiplies the error along
+that direction by (1 − η·λ) each step, which grows exactly when η > 2/λ. Near the current weights the
+loss is such a bowl with curvatures the Hessian's eigenvalues, so plain SGD is stable only for
+η < 2/λmax. λmax comes from power iteration (v ← Hv/‖Hv‖) where each Hessian-vector product is a
+central difference of gradients, Hv ≈ (∇L(θ + εv) − ∇L(θ − εv)) / 2ε — never the Hessian itself.
+The bound is for plain SGD; momentum and Adam have other limits.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..engine import encode_targets, make_optimizer
+from ..engine.input_grad import copy_network
+from .landscape import fixed_subset
+from .weight_vector import get_vector, loss_and_gradient, set_vector
+
+DIVERGE_FACTOR = 4.0
+SMOOTHING = 0.98   # weight of the past in the moving average (fast.ai's default)
+SKIP_START = 10    # the first steps' slope is noise: the average is still settling
+SKIP_END = 5
+
+
+@dataclass
+class LRRangeTest:
+    lrs: np.ndarray             # (steps taken,) the learning rate of each step
+    losses: np.ndarray          # (steps taken,) the batch loss just before that step
+    smoothed: np.ndarray        # (steps taken,) bias-corrected exponential moving average of losses
+    suggested_lr: float | None  # where the smoothed loss falls fastest against log lr (None: it never fell)
+    suggested_step: int | None
+    diverged_step: int | None   # first step past the divergence rule (None: never diverged)
+    diverged_lr: float | None
+    n_steps: int                # steps planned
+    optimizer: str
+    batch_size: int
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name}={value!r}: give a whole number of at least 1")
+    return int(value)
+
+
+def steepest_descent_point(lrs, smoothed):
+    """Index of the most negative slope d(smoothed)/d(log lr), skipping the settling start and the
+    last few steps; None when there are too few steps or the loss never falls."""
+    lo, hi = SKIP_START, len(smoothed) - SKIP_END
+    if hi - lo < 3:
+        return None
+    slope = np.gradient(smoothed[lo:hi], np.log(lrs[lo:hi]))
+    k = int(np.argmin(slope))
+    return lo + k if slope[k] < 0 else None
+
+
+def lr_range_test(net, x, y, optimizer="sgd", lr_min=1e-5, lr_max=10.0, n_steps=200, batch_size=64, seed=0,
+                  progress=None, **optimizer_settings):
+    """Run an LR range test on a copy of ``net`` (the model itself is never changed).
+
+    ``optimizer`` and ``optimizer_settings`` (e.g. momentum=0.9) are those of ``make_optimizer``;
+    batches are drawn from a seeded shuffle of (x, y), reshuffled when they run out.
+    ``progress(done, total)`` is called after each step.
+    """
+    n_steps, batch_size = _positive_int("n_steps", n_steps), _positive_int("batch_size", batch_size)
+    if not 0 < lr_min < lr_max:
+        raise ValueError(f"lr_min={lr_min!r}, lr_max={lr_max!r}: give 0 < lr_min < lr_max")
+    if n_steps < 2:
+        raise ValueError(f"n_steps={n_steps}: take at least 2 steps")
+    net = copy_network(net)
+    opt = make_optimizer(optimizer, lr=lr_min, **optimizer_settings)
+    x = np.asarray(x, dtype=net.dtype).reshape(len(x), -1)
+    target = encode_targets(net, y)
+    rng = np.random.default_rng(seed)
+    layers = net.param_layers()
+    params = [p for layer in layers for p in layer.params.values()]
+    decay = [p.ndim >= 2 for p in params]
+    lrs = lr_min * (lr_max / lr_min) ** (np.arange(n_steps) / (n_steps - 1))
+    order, pos = rng.permutation(len(x)), 0
+    losses, smoothed, diverged = [], [], None
+    avg, best = 0.0, np.inf
+    for k, lr in enumerate(lrs):
+        if pos + batch_size > len(x) and pos > 0:
+            order, pos = rng.permutation(len(x)), 0
+        idx = order[pos:pos + batch_size]
+        pos += batch_size
+        out = net.forward(x[idx], training=True)
+        loss = float(net.loss_value(out, target[idx]))
+        avg = SMOOTHING * avg + (1 - SMOOTHING) * loss
+        losses.append(loss)
+        smoothed.append(avg / (1 - SMOOTHING ** (k + 1)))
+        best = min(best, smoothed[-1])
+        if not np.isfinite(smoothed[-1]) or smoothed[-1] > DIVERGE_FACTOR * best:
+            diverged = k
+            break
+        net.backward(out, target[idx], need_input_grad=False)
+        opt.step(params, [g for layer in layers for g in layer.grad.values()], decay, lr=float(lr))
+        if progress is not None:
+            progress(k + 1, n_steps)
+    lrs = lrs[:len(losses)]
+    smoothed = np.array(smoothed)
+    # the suggestion is read off the part of the curve before the divergence
+    suggested = steepest_descent_point(lrs[:diverged], smoothed[:diverged])
+    return LRRangeTest(lrs, np.array(losses), smoothed, None if suggested is None else float(lrs[suggested]),
+                       suggested, diverged, None if diverged is None else float(lrs[diverged]), n_steps,
+                       optimizer, batch_size)
+
+
+@dataclass
+class SharpnessEstimate:
+    eigenvalue: float       # λmax, the largest eigenvalue of the Hessian of the loss (per sample, on the subset)
+    history: np.ndarray     # the estimate v·Hv after each power-iteration step
+    residual: float         # ‖Hv − λv‖ / |λ| at the end: 0 when v is exactly an eigenvector
+    dominant: float         # the eigenvalue of largest size; differs from λmax when it is negative
+    lr_bound: float         # 2 / λmax (inf when no direction curves up)
+    n_samples: int
+    eps: float
+
+
+def _power_iteration(hvp, v, shift, iterations, tol):
+    """Dominant eigenvalue of (H − shift·I) by power iteration; returns (λ of H, history, residual)."""
+    history = []
+    for _ in range(iterations):
+        hv = hvp(v) - shift * v
+        history.append(float(v @ hv) + shift)
+        norm = np.linalg.norm(hv)
+        if norm == 0:
+            break
+        v = hv / norm
+        if len(history) > 1 and abs(history[-1] - history[-2]) <= tol * abs(history[-1]):
+            break
+    hv = hvp(v) - shift * v
+    lam = float(v @ hv)
+    history.append(lam + shift)
+    return lam + shift, history, float(np.linalg.norm(hv - lam * v) / max(abs(lam), 1e-300))
+
+
+def largest_eigenvalue(hvp, size, iterations=30, tol=1e-4, seed=0):
+    """(λmax, dominant eigenvalue, history of estimates, residual) of a symmetric matrix H known only
+    through ``hvp(v) = H·v``.
+
+    Power iteration finds the eigenvalue of largest *size*. If that one is negative, a second run on
+    H − λ·I (whose eigenvalues are all ≥ 0 then) finds the largest one, which is what bounds the lr.
+    """
+    v = np.random.default_rng(seed).standard_normal(size)
+    v /= np.linalg.norm(v)
+    dominant, history, residual = _power_iteration(hvp, v, 0.0, iterations, tol)
+    top = dominant
+    if dominant < 0:
+        top, more, residual = _power_iteration(hvp, v, dominant, iterations, tol)
+        history += more
+    return top, dominant, np.array(history), residual
+
+
+def top_hessian_eigenvalue(net, x, y, n_samples=512, iterations=30, tol=1e-4, eps=1e-4, seed=0):
+    """λmax of the loss's Hessian at the current weights and the bound 2/λmax, by power iteration on
+    Hessian-vector products (central differences of gradients, on a float64 copy, inference mode, a
+    fixed subset of the data)."""
+    net = copy_network(net, "float64")
+    x, y = fixed_subset(x, y, n_samples, seed)
+    target = encode_targets(net, y)
+    theta = get_vector(net)
+
+    def hvp(v):
+        set_vector(net, theta + eps * v)
+        plus = loss_and_gradient(net, x, target)[1]
+        set_vector(net, theta - eps * v)
+        minus = loss_and_gradient(net, x, target)[1]
+        return (plus - minus) / (2 * eps)
+
+    top, dominant, history, residual = largest_eigenvalue(hvp, theta.size, iterations, tol, seed)
+    bound = 2.0 / top if top > 0 else float("inf")
+    return SharpnessEstimate(top, history, residual, dominant, bound, len(x), eps)
