@@ -71,6 +71,14 @@ def unit_gradient(net, x, layer, unit):
     return _unit_mean(z, unit), grad.reshape(len(x), -1)
 
 
+def jittered_gradient(net, x, layer, unit, shift, image_shape):
+    """∂/∂x of the unit's objective on the picture x (n_features,) shifted by ``shift`` = (rows, columns)
+    pixels (wrapping round, as np.roll): the shifted picture's gradient, moved back onto x's pixels."""
+    seen = np.roll(x.reshape(image_shape), tuple(shift), axis=(0, 1)).reshape(1, -1)
+    grad = unit_gradient(net, seen, layer, unit)[1][0].astype(np.float64)
+    return np.roll(grad.reshape(image_shape), (-shift[0], -shift[1]), axis=(0, 1)).reshape(-1)
+
+
 def gaussian_blur(image, sigma):
     """A separable Gaussian blur of an (H, W) image, edges reflected."""
     radius = max(1, int(np.ceil(3 * sigma)))
@@ -127,12 +135,10 @@ def maximise_unit(net, layer, unit, image_shape=None, steps=128, lr=0.05, l2=1e-
             images.append(x.copy())
         if step == steps:
             break
-        shift = rng.integers(-jitter, jitter + 1, size=2) if image_shape and jitter else (0, 0)
-        seen = np.roll(x.reshape(image_shape), shift, axis=(0, 1)).reshape(-1) if image_shape else x
-        _, grad = unit_gradient(net, seen[None], layer, unit)
-        grad = grad[0].astype(np.float64)
-        if image_shape:
-            grad = np.roll(grad.reshape(image_shape), (-shift[0], -shift[1]), axis=(0, 1)).reshape(-1)
+        if image_shape and jitter:
+            grad = jittered_gradient(net, x, layer, unit, rng.integers(-jitter, jitter + 1, size=2), image_shape)
+        else:
+            grad = unit_gradient(net, x[None], layer, unit)[1][0].astype(np.float64)
         grad -= 2 * l2 * x
         x = x + lr * grad / (np.sqrt(np.mean(grad ** 2)) + 1e-12)
         if image_shape and blur_every and (step + 1) % blur_every == 0:

@@ -78,6 +78,15 @@ def test_ascent_on_an_image_records_steps_and_is_seeded():
     assert not np.array_equal(a.images[0], c.images[0])
 
 
+def test_jittered_gradient_is_the_gradient_of_the_shifted_picture():
+    net = Network(CNN)
+    x = np.random.default_rng(6).uniform(size=64)
+    shift = (1, -2)
+    grad = F.jittered_gradient(net, x, 0, 1, shift, (8, 8))
+    shifted = lambda xx: unit_mean_z(net, np.roll(xx.reshape(8, 8), shift, axis=(0, 1)).ravel(), 0, 1)[0]
+    np.testing.assert_allclose(grad, numeric_gradient(shifted, x), rtol=1e-6, atol=1e-9)
+
+
 @pytest.mark.parametrize("sigma", [0.5, 1.0])
 def test_gaussian_blur_matches_scipy(sigma):
     image = np.random.default_rng(5).uniform(size=(9, 11))

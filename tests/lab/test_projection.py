@@ -82,12 +82,13 @@ def test_tsne_keeps_clusters_together_on_a_seeded_subset():
     np.testing.assert_array_equal(again.coords, result.coords)
 
 
-def test_align_to_undoes_a_rotation_and_a_reflection():
+@pytest.mark.parametrize("flip", [1, -1])
+def test_align_to_undoes_a_rotation_and_a_reflection(flip):
     net = Network(MLP)
     x, y = blobs()
     reference = P.project(net, x, 0, y=y)
     angle = 0.7
-    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]]) @ np.diag([1, -1])
+    turn = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]]) @ np.diag([1, flip])
     turned = P.Projection(**{**reference.__dict__, "coords": reference.coords @ turn})
     np.testing.assert_allclose(P.align_to(turned, reference).coords, reference.coords, atol=1e-10)
     other = P.Projection(**{**reference.__dict__, "index": reference.index[::-1]})

@@ -1,0 +1,152 @@
+"""LR range test against an explicit SGD loop, and λmax against exact Hessians: analytic for a quadratic
+(linear regression), by central differences in float64 for a tiny tanh network."""
+import numpy as np
+import pytest
+
+from nnlab.engine import Network, encode_targets
+from nnlab.lab import lr_finder as F
+from nnlab.lab.weight_vector import get_vector, loss_and_gradient, set_vector
+from tests.lab.tiny_nets import MLP
+
+LINEAR_REGRESSION = {"input_shape": [3], "dtype": "float64", "loss": "mse", "seed": 1, "layers": [
+    {"type": "dense", "units": 1, "activation": "identity"}]}
+WITH_DROPOUT = {**MLP, "layers": [MLP["layers"][0], {"type": "dropout", "rate": 0.3}, MLP["layers"][1]]}
+
+
+def classification(n=120, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 6))
+    return x, (x[:, 0] + x[:, 1] > 0).astype(np.int64) + (x[:, 2] > 1)
+
+
+def regression(n=50, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 3)) * [1.0, 2.0, 0.5] + [0.5, 0, 0]
+    return x, (x @ [1.0, -2.0, 0.5] + 0.3).reshape(-1, 1)
+
+
+def test_the_users_model_is_untouched():
+    net = Network(WITH_DROPOUT)
+    x, y = classification()
+    before = [{k: v.copy() for k, v in layer.params.items()} for layer in net.layers]
+    state = net.rng_state()
+    net.forward(x[:3])
+    cache = net.layers[0].cache
+    result = F.lr_range_test(net, x, y, n_steps=40, batch_size=16)
+    assert len(result.losses) > 10
+    assert net.rng_state() == state and net.layers[0].cache is cache
+    for layer, params in zip(net.layers, before):
+        for k, v in params.items():
+            np.testing.assert_array_equal(layer.params[k], v)
+
+
+def test_losses_match_an_explicit_sgd_loop_with_exponential_lr():
+    net = Network(MLP)
+    x, y = classification()
+    result = F.lr_range_test(net, x, y, lr_min=1e-3, lr_max=1.0, n_steps=30, batch_size=50, seed=7)
+    np.testing.assert_allclose(result.lrs, 1e-3 * 1000 ** (np.arange(30) / 29), rtol=1e-12)
+    assert result.lrs[0] == pytest.approx(1e-3) and result.lrs[-1] == pytest.approx(1.0)
+    # by hand: the seeded shuffle, batches of 50 (a new shuffle when fewer than 50 are left), θ ← θ − η·∇L
+    ref = Network(MLP)
+    target = encode_targets(ref, y)
+    rng = np.random.default_rng(7)
+    order, pos, losses = rng.permutation(120), 0, []
+    for lr in result.lrs:
+        if pos + 50 > 120:
+            order, pos = rng.permutation(120), 0
+        idx = order[pos:pos + 50]
+        pos += 50
+        loss, grad = loss_and_gradient(ref, x[idx], target[idx])
+        losses.append(loss)
+        set_vector(ref, get_vector(ref) - lr * grad)
+    np.testing.assert_allclose(result.losses, losses, rtol=1e-10)
+    ema, smoothed = 0.0, []
+    for k, loss in enumerate(losses):
+        ema = 0.98 * ema + 0.02 * loss
+        smoothed.append(ema / (1 - 0.98 ** (k + 1)))
+    np.testing.assert_allclose(result.smoothed, smoothed, rtol=1e-10)
+    assert result.diverged_step is None and result.diverged_lr is None
+
+
+def test_divergence_is_found_and_the_suggestion_comes_before_it():
+    net = Network(LINEAR_REGRESSION)
+    x, y = regression()
+    result = F.lr_range_test(net, x, y, lr_min=1e-4, lr_max=100.0, n_steps=200, batch_size=50)
+    k = result.diverged_step
+    assert k is not None and len(result.losses) == k + 1 and result.diverged_lr == result.lrs[k]
+    assert not (result.smoothed[k] <= 4 * result.smoothed[:k + 1].min())  # past the rule (or not finite)
+    assert np.all(result.smoothed[:k] <= 4 * np.minimum.accumulate(result.smoothed[:k]))
+    assert result.suggested_lr is not None and result.suggested_lr < result.diverged_lr
+    bound = F.top_hessian_eigenvalue(net, x, y).lr_bound
+    assert result.diverged_lr > bound  # full-batch SGD past 2/λmax must blow up
+
+
+def test_steepest_point_of_a_known_curve():
+    lrs = np.logspace(-5, 1, 120)
+    falling = 2 - np.tanh(np.log(lrs / 1e-2))  # falls fastest at lr = 0.01
+    k = F.steepest_descent_point(lrs, falling)
+    assert lrs[k] == pytest.approx(1e-2, rel=0.15)
+    assert F.steepest_descent_point(lrs, np.log(lrs)) is None  # never falls
+    assert F.steepest_descent_point(lrs[:12], falling[:12]) is None  # too short to judge
+
+
+def test_largest_eigenvalue_of_a_known_matrix_also_when_a_negative_one_dominates():
+    q = np.linalg.qr(np.random.default_rng(0).normal(size=(4, 4)))[0]
+    h = q @ np.diag([-5.0, 2.0, 1.0, 0.5]) @ q.T
+    top, dominant, history, residual = F.largest_eigenvalue(lambda v: h @ v, 4, iterations=500, tol=1e-13)
+    assert dominant == pytest.approx(-5.0, rel=1e-8) and top == pytest.approx(2.0, rel=1e-8)
+    assert residual < 1e-6 and history[-1] == pytest.approx(top)
+
+
+def test_sharpness_of_a_quadratic_is_its_exact_hessian():
+    net = Network(LINEAR_REGRESSION)
+    x, y = regression()
+    a = np.hstack([x, np.ones((len(x), 1))])  # θ = (W₀, W₁, W₂, b)
+    exact = np.linalg.eigvalsh(a.T @ a / len(x)).max()
+    result = F.top_hessian_eigenvalue(net, x, y, iterations=300, tol=1e-12)
+    assert result.eigenvalue == pytest.approx(exact, rel=1e-7)
+    assert result.lr_bound == pytest.approx(2 / exact, rel=1e-7) and result.n_samples == 50
+    # and the bound is the real edge: full-batch gradient descent converges just below it, blows up just above
+    target = encode_targets(net, y)
+    for factor, converges in ((0.95, True), (1.05, False)):
+        probe = Network(LINEAR_REGRESSION)
+        for _ in range(400):
+            loss, grad = loss_and_gradient(probe, x, target)
+            set_vector(probe, get_vector(probe) - factor * result.lr_bound * grad)
+        assert (loss < 1e-6) == converges
+
+
+def test_sharpness_of_a_tanh_network_matches_its_finite_difference_hessian():
+    net = Network(MLP)
+    x, y = classification(n=30)
+    target = encode_targets(net, y)
+    theta = get_vector(net)
+    eps, n = 1e-5, theta.size
+    hessian = np.empty((n, n))
+    for j in range(n):
+        step = np.zeros(n)
+        step[j] = eps
+        set_vector(net, theta + step)
+        plus = loss_and_gradient(net, x, target)[1]
+        set_vector(net, theta - step)
+        minus = loss_and_gradient(net, x, target)[1]
+        hessian[:, j] = (plus - minus) / (2 * eps)
+    set_vector(net, theta)
+    eig = np.linalg.eigvalsh((hessian + hessian.T) / 2)
+    result = F.top_hessian_eigenvalue(net, x, y, iterations=400, tol=1e-12)
+    assert result.eigenvalue == pytest.approx(eig.max(), rel=1e-5)
+    assert abs(result.dominant) == pytest.approx(np.abs(eig).max(), rel=1e-5)
+    np.testing.assert_array_equal(get_vector(net), theta)
+
+
+def test_bad_settings_are_refused_by_name():
+    net = Network(MLP)
+    x, y = classification()
+    with pytest.raises(ValueError, match="0 < lr_min < lr_max"):
+        F.lr_range_test(net, x, y, lr_min=1.0, lr_max=0.1)
+    with pytest.raises(ValueError, match="n_steps=1"):
+        F.lr_range_test(net, x, y, n_steps=1)
+    with pytest.raises(ValueError, match="batch_size=0"):
+        F.lr_range_test(net, x, y, batch_size=0)
+    with pytest.raises(ValueError, match="optimizer='lion'"):
+        F.lr_range_test(net, x, y, optimizer="lion")
