@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.input_grad import backward_from, copy_network, forward_to, input_gradient
+from .budget import LIGHT
 
 FD_EPS = 1e-5
 # One-sided slopes that differ by more than this share mark a kink; on smooth ground they differ by
@@ -142,7 +143,7 @@ class IntegratedGradients:
     convergence_error: np.ndarray  # completeness error of the sum with that many steps
 
 
-def integrated_gradients(net, x, cls, baseline, steps=64):
+def integrated_gradients(net, x, cls, baseline, steps=LIGHT["ig_steps"]):
     """Integrated gradients of one sample from ``baseline`` with a ``steps``-step trapezoid sum."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= MAX_IG_STEPS:
         raise ValueError(f"steps={steps!r}: give a whole number from 1 to {MAX_IG_STEPS}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.input_grad import backward_from, check_layer_index, copy_network, forward_to
+from .budget import LIGHT
 
 CHUNK = 256
 
@@ -101,7 +102,7 @@ class FeatureVisualisation:
     activation: np.ndarray    # (steps + 1,) mean activation a of the unit at each step
 
 
-def maximise_unit(net, layer, unit, image_shape=None, steps=128, lr=0.05, l2=1e-3, blur_every=4,
+def maximise_unit(net, layer, unit, image_shape=None, steps=LIGHT["vis_steps"], lr=0.05, l2=1e-3, blur_every=4,
                   blur_sigma=0.5, jitter=1, value_range=(0.0, 1.0), n_records=9, seed=0):
     """Gradient ascent on the input for unit ``unit`` of layer ``layer``, from seeded noise.
 

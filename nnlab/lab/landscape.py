@@ -22,11 +22,12 @@ import numpy as np
 from ..engine import encode_targets
 from ..engine.input_grad import copy_network
 from ..engine.trainer import accuracy
+from .budget import LIGHT
 from .weight_vector import get_vector, loss_at, param_names, set_vector, snapshot_vector, split_vector
 
 PLANES = ("random", "trajectory")
-DEFAULT_RESOLUTION = 21   # 441 losses: about a second on the MNIST MLP with 512 samples
-DEFAULT_SAMPLES = 512
+DEFAULT_RESOLUTION = LIGHT["resolution"]  # 21 × 21 = 441 losses
+DEFAULT_SAMPLES = LIGHT["landscape_samples"]
 TRAJECTORY_MARGIN = 1.25  # the trajectory grid reaches 25 % beyond the farthest snapshot
 
 

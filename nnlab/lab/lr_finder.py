@@ -19,6 +19,7 @@ import numpy as np
 
 from ..engine import encode_targets, make_optimizer
 from ..engine.input_grad import copy_network
+from .budget import LIGHT
 from .landscape import fixed_subset
 from .weight_vector import get_vector, loss_and_gradient, set_vector
 
@@ -59,8 +60,8 @@ def steepest_descent_point(lrs, smoothed):
     return lo + k if slope[k] < 0 else None
 
 
-def lr_range_test(net, x, y, optimizer="sgd", lr_min=1e-5, lr_max=10.0, n_steps=200, batch_size=64, seed=0,
-                  progress=None, **optimizer_settings):
+def lr_range_test(net, x, y, optimizer="sgd", lr_min=1e-5, lr_max=10.0, n_steps=LIGHT["lr_steps"],
+                  batch_size=LIGHT["lr_batch_size"], seed=0, progress=None, **optimizer_settings):
     """Run an LR range test on a copy of ``net`` (the model itself is never changed).
 
     ``optimizer`` and ``optimizer_settings`` (e.g. momentum=0.9) are those of ``make_optimizer``;
@@ -157,7 +158,8 @@ def largest_eigenvalue(hvp, size, iterations=30, tol=1e-4, seed=0):
     return top, dominant, np.array(history), residual
 
 
-def top_hessian_eigenvalue(net, x, y, n_samples=512, iterations=30, tol=1e-4, eps=1e-4, seed=0):
+def top_hessian_eigenvalue(net, x, y, n_samples=LIGHT["hessian_samples"], iterations=LIGHT["hessian_iterations"],
+                           tol=1e-4, eps=1e-4, seed=0):
     """λmax of the loss's Hessian at the current weights and the bound 2/λmax, by power iteration on
     Hessian-vector products (central differences of gradients, on a float64 copy, inference mode, a
     fixed subset of the data)."""
