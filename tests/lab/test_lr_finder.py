@@ -81,21 +81,33 @@ def test_divergence_is_found_and_the_suggestion_comes_before_it():
     assert result.diverged_lr > bound  # full-batch SGD past 2/λmax must blow up
 
 
-def test_steepest_point_of_a_known_curve():
+def test_steepest_point_of_a_known_curve_and_silence_on_noise():
     lrs = np.logspace(-5, 1, 120)
-    falling = 2 - np.tanh(np.log(lrs / 1e-2))  # falls fastest at lr = 0.01
-    k = F.steepest_descent_point(lrs, falling)
+    falling = 2 - np.tanh(np.log(lrs / 1e-2))  # falls fastest at lr = 0.01, lowest at the end
+    jitter = np.random.default_rng(0).normal(0, 0.05, 120)
+    k, fall, noise = F.steepest_descent_point(lrs, falling + jitter, falling)
     assert lrs[k] == pytest.approx(1e-2, rel=0.15)
-    assert F.steepest_descent_point(lrs, np.log(lrs)) is None  # never falls
-    assert F.steepest_descent_point(lrs[:12], falling[:12]) is None  # too short to judge
+    assert fall == pytest.approx(falling[F.SKIP_START] - falling.min()) and noise < 0.1
+    # what comes after the lowest point does not count, however steeply it falls back from a bump
+    bumped = np.concatenate([falling[:100], falling[99] + np.r_[np.linspace(0, 3, 10), np.linspace(3, 1, 10)]])
+    assert F.steepest_descent_point(lrs, bumped, bumped)[0] == k
+    assert F.steepest_descent_point(lrs, np.log(lrs), np.log(lrs))[0] is None  # never falls
+    flat = 0.3 + np.random.default_rng(1).normal(0, 0.1, 120)  # a trained model: batch noise only
+    ema, smoothed = 0.0, []
+    for i, loss in enumerate(flat):
+        ema = 0.98 * ema + 0.02 * loss
+        smoothed.append(ema / (1 - 0.98 ** (i + 1)))
+    index, fall, noise = F.steepest_descent_point(lrs, flat, np.array(smoothed))
+    assert index is None and fall < 2 * noise
 
 
 def test_largest_eigenvalue_of_a_known_matrix_also_when_a_negative_one_dominates():
     q = np.linalg.qr(np.random.default_rng(0).normal(size=(4, 4)))[0]
     h = q @ np.diag([-5.0, 2.0, 1.0, 0.5]) @ q.T
-    top, dominant, history, residual = F.largest_eigenvalue(lambda v: h @ v, 4, iterations=500, tol=1e-13)
+    top, dominant, history, residual, v = F.largest_eigenvalue(lambda v: h @ v, 4, iterations=500, tol=1e-13)
     assert dominant == pytest.approx(-5.0, rel=1e-8) and top == pytest.approx(2.0, rel=1e-8)
     assert residual < 1e-6 and history[-1] == pytest.approx(top)
+    assert abs(v @ q[:, 1]) == pytest.approx(1.0, abs=1e-8)  # the eigenvector of 2
 
 
 def test_sharpness_of_a_quadratic_is_its_exact_hessian():
@@ -106,6 +118,7 @@ def test_sharpness_of_a_quadratic_is_its_exact_hessian():
     result = F.top_hessian_eigenvalue(net, x, y, iterations=300, tol=1e-12)
     assert result.eigenvalue == pytest.approx(exact, rel=1e-7)
     assert result.lr_bound == pytest.approx(2 / exact, rel=1e-7) and result.n_samples == 50
+    assert result.small_step_check == pytest.approx(exact, rel=1e-6)
     # and the bound is the real edge: full-batch gradient descent converges just below it, blows up just above
     target = encode_targets(net, y)
     for factor, converges in ((0.95, True), (1.05, False)):
@@ -137,6 +150,36 @@ def test_sharpness_of_a_tanh_network_matches_its_finite_difference_hessian():
     assert result.eigenvalue == pytest.approx(eig.max(), rel=1e-5)
     assert abs(result.dominant) == pytest.approx(np.abs(eig).max(), rel=1e-5)
     np.testing.assert_array_equal(get_vector(net), theta)
+
+
+def test_sharpness_of_a_relu_network_matches_pytorchs_exact_hessian():
+    """ReLU kinks: central differences must not step across them. Reference: PyTorch's exact
+    Hessian-vector products (double backprop), their largest eigenvalue found by SciPy's Lanczos."""
+    torch = pytest.importorskip("torch")
+    from scipy.sparse.linalg import LinearOperator, eigsh
+
+    net = Network({"input_shape": [6], "dtype": "float64", "seed": 2, "layers": [
+        {"type": "dense", "units": 64, "activation": "relu"},
+        {"type": "dense", "units": 3, "activation": "softmax"}]})
+    x, y = classification(n=1000, seed=3)
+    (w1, b1), (w2, b2) = ((torch.tensor(layer.params["W"]), torch.tensor(layer.params["b"])) for layer in net.layers)
+    theta = torch.tensor(get_vector(net), requires_grad=True)
+    a, b, c, d = torch.split(theta, [w1.numel(), b1.numel(), w2.numel(), b2.numel()])
+    hidden = torch.relu(torch.tensor(x) @ a.reshape(w1.shape) + b)
+    loss = torch.nn.functional.cross_entropy(hidden @ c.reshape(w2.shape) + d, torch.tensor(y))
+    (grad,) = torch.autograd.grad(loss, theta, create_graph=True)
+
+    def exact_hvp(v):
+        return torch.autograd.grad(grad, theta, torch.tensor(v.ravel()), retain_graph=True)[0].numpy()
+
+    exact = eigsh(LinearOperator((net.n_params,) * 2, matvec=exact_hvp), k=1, which="LA")[0][0]
+    result = F.top_hessian_eigenvalue(net, x, y, n_samples=1000, iterations=100, tol=1e-10)
+    assert result.eigenvalue == pytest.approx(exact, rel=1e-6)
+    assert result.small_step_check == pytest.approx(result.eigenvalue, rel=1e-6)
+    # a step 100× larger lets units switch inside it: the estimate drifts, and the check gives it away
+    coarse = F.top_hessian_eigenvalue(net, x, y, n_samples=1000, iterations=100, tol=1e-10, eps=1e-4)
+    assert abs(coarse.eigenvalue - exact) > 1e-3 * exact
+    assert abs(coarse.small_step_check - coarse.eigenvalue) > 0.1 * exact
 
 
 def test_bad_settings_are_refused_by_name():
