@@ -8,8 +8,11 @@ Three models, as the app trains them:
 Weight snapshots (every parameter) are kept 8 times during the epoch, for the trajectory views.
 
 Each computation runs once per model with the settings ``nnlab.lab.budget.settings_for`` gives that
-model (the ones a page would use); the table shows seconds and the number the page shows as its check.
-The last line printed is one JSON object {"<model>_<computation>_s": seconds, …}.
+model (the ones a page would use); the table shows wall-clock and CPU seconds and the number the page
+shows as its check. On a machine other processes keep busy the wall clock stretches; with
+``OPENBLAS_NUM_THREADS=1`` the CPU seconds are what the computation takes on an idle core.
+The last line printed is one JSON object {"<model>_<computation>_s": wall seconds,
+"<model>_<computation>_cpu_s": CPU seconds, …}.
 
 Run: ``python bench/explain.py``
 """
@@ -61,9 +64,9 @@ def trained(spec, settings, n_train, x, y):
 
 
 def timed(fn):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = fn()
-    return time.perf_counter() - t0, result
+    return time.perf_counter() - t0, time.process_time() - c0, result
 
 
 def computations(net, snapshots, data, vis, layer):
@@ -120,19 +123,21 @@ def main():
           f"{os.environ.get('OPENBLAS_NUM_THREADS', '(unset)')}", flush=True)
     rows, summary = [], {}
     for model, (spec, settings, n_train, vis, layer) in MODELS.items():
-        seconds, (net, snapshots) = timed(lambda: trained(spec, settings, n_train, data[0], data[1]))
+        seconds, _, (net, snapshots) = timed(lambda: trained(spec, settings, n_train, data[0], data[1]))
         print(f"{model}: trained 1 epoch on {n_train} digits in {seconds:.1f} s; {len(snapshots)} snapshots", flush=True)
         for name, (fn, check) in computations(net, snapshots, data, vis, layer).items():
-            seconds, result = timed(fn)
-            rows.append((model, name, seconds, check(result)))
+            seconds, cpu, result = timed(fn)
+            rows.append((model, name, seconds, cpu, check(result)))
             summary[f"{model}_{name}_s"] = round(seconds, 3)
-            print(f"  {name:<22}{seconds:7.2f} s  {check(result)}", flush=True)
-    print(f"\n{'model':<6}{'computation':<22}{'seconds':>8}  check")
-    for model, name, seconds, check in rows:
-        print(f"{model:<6}{name:<22}{seconds:>8.2f}  {check}")
-    slowest = max(rows, key=lambda r: r[2])
-    print(f"slowest: {slowest[0]} {slowest[1]} {slowest[2]:.2f} s; load average at the end: "
-          f"{os.getloadavg()[0]:.1f} (2 cores; other processes stretch every timing)")
+            summary[f"{model}_{name}_cpu_s"] = round(cpu, 3)
+            print(f"  {name:<22}{seconds:7.2f} s  {cpu:7.2f} CPU s  {check(result)}", flush=True)
+    print(f"\n{'model':<6}{'computation':<22}{'wall s':>8}{'CPU s':>8}  check")
+    for model, name, seconds, cpu, check in rows:
+        print(f"{model:<6}{name:<22}{seconds:>8.2f}{cpu:>8.2f}  {check}")
+    for label, column in (("wall", 2), ("CPU", 3)):
+        slowest = max(rows, key=lambda r: r[column])
+        print(f"slowest by {label} time: {slowest[0]} {slowest[1]} {slowest[column]:.2f} s")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores; other processes stretch the wall clock)")
     print(json.dumps(summary))
 
 

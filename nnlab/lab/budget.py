@@ -12,7 +12,7 @@ LIGHT_COST = 300_000  # multiply-adds per sample; the MNIST MLP 784-128-64-10 co
 LIGHT = {"resolution": 21, "landscape_samples": 256, "lr_steps": 200, "lr_batch_size": 64,
          "hessian_samples": 512, "hessian_iterations": 30, "ig_steps": 64, "vis_steps": 128}
 HEAVY = {"resolution": 9, "landscape_samples": 64, "lr_steps": 100, "lr_batch_size": 32,
-         "hessian_samples": 64, "hessian_iterations": 12, "ig_steps": 32, "vis_steps": 64}
+         "hessian_samples": 64, "hessian_iterations": 15, "ig_steps": 32, "vis_steps": 64}
 
 
 def multiply_adds(net):

@@ -16,8 +16,12 @@ from .weight_vector import set_vector, snapshot_vector
 
 METHODS = ("pca", "tsne")
 MAX_TSNE_POINTS = 2000
+TSNE_POINTS = 1000  # the default: 3 s of one core (2,000 points: 6 s); 5-NN accuracy in the picture 0.89 vs 0.90
 TSNE_PCA_DIMS = 50  # t-SNE on the first 50 principal components: the usual speed-up, same neighbours
-TSNE_ITERATIONS = 500  # half of scikit-learn's default: on ≤ 2,000 points the clusters have formed by then
+# Half of scikit-learn's default iterations and a coarser Barnes-Hut angle (0.8, not 0.5): on the MNIST
+# MLP's hidden layer (2,000 test digits) the picture's 5-NN accuracy is the same (0.905 vs 0.904) at
+# 6.4 instead of 17 CPU seconds.
+TSNE_ITERATIONS, TSNE_ANGLE = 500, 0.8
 CHUNK = 256
 
 
@@ -54,10 +58,11 @@ class Projection:
     params_from_current: list              # parameters the snapshot lacked
 
 
-def project(net, x, layer, y=None, method="pca", snapshot=None, seed=0, max_points=MAX_TSNE_POINTS):
+def project(net, x, layer, y=None, method="pca", snapshot=None, seed=0, max_points=TSNE_POINTS):
     """Project layer ``layer``'s activations on x to 2-D with PCA or t-SNE.
 
-    t-SNE runs on at most ``max_points`` samples (a seeded choice when x has more; ``index`` says which).
+    t-SNE runs on at most ``max_points`` (≤ 2,000) samples: a seeded choice when x has more, the same
+    for the same seed and x (``index`` says which), so pictures of different snapshots can be aligned.
     """
     from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
@@ -65,6 +70,9 @@ def project(net, x, layer, y=None, method="pca", snapshot=None, seed=0, max_poin
 
     if method not in METHODS:
         raise ValueError(f"method={method!r} is unknown; choose one of {list(METHODS)}")
+    if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) \
+            or not 4 <= max_points <= MAX_TSNE_POINTS:
+        raise ValueError(f"max_points={max_points!r}: t-SNE takes from 4 to {MAX_TSNE_POINTS} points")
     x = np.asarray(x)
     index = np.arange(len(x))
     if method == "tsne" and len(x) > max_points:
@@ -84,9 +92,9 @@ def project(net, x, layer, y=None, method="pca", snapshot=None, seed=0, max_poin
         dims = min(TSNE_PCA_DIMS, *acts.shape)
         reduced = PCA(n_components=dims, random_state=seed).fit_transform(acts) if acts.shape[1] > dims else acts
         tsne = TSNE(n_components=2, perplexity=min(30.0, (len(acts) - 1) / 3), init="pca", random_state=seed,
-                    max_iter=TSNE_ITERATIONS)
+                    max_iter=TSNE_ITERATIONS, angle=TSNE_ANGLE)
         # One OpenMP thread: on a server shared by many sessions, threads waiting for busy cores cost far
-        # more than they gain (measured on a loaded 2-core machine: 61 s with 2 threads, 1.6 s with 1).
+        # more than they gain (measured on a loaded 2-core machine, 60 points: 61 s with 2 threads, 1.6 s with 1).
         with threadpool_limits(limits=1, user_api="openmp"):
             coords = tsne.fit_transform(reduced)
         kl = float(tsne.kl_divergence_)

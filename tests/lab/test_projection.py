@@ -104,3 +104,5 @@ def test_bad_requests_are_refused_by_name():
         P.project(net, np.zeros((10, 3)), 0)
     with pytest.raises(ValueError, match="choose one of"):
         P.project(net, np.zeros((10, 3)), 1, method="umap")
+    with pytest.raises(ValueError, match="from 4 to 2000 points"):
+        P.project(net, np.zeros((10, 3)), 1, method="tsne", max_points=5000)
