@@ -5,7 +5,8 @@ Three models, as the app trains them:
 - "cnn": the "MNIST CNN" preset and "attn": the "MNIST patch attention" preset (``nnlab.engine.zoo``),
   each trained 1 epoch with its preset settings on the first 2,000 digits (enough for meaningful
   gradients; the timings below do not depend on how well a model has learned).
-Weight snapshots (every parameter) are kept 8 times during the epoch, for the trajectory views.
+Weight snapshots (every parameter) are kept 8 times during the epoch, for the trajectory views. The LR
+range test runs on the trained model and, as it is meant to be used, on an untrained one.
 
 Each computation runs once per model with the settings ``nnlab.lab.budget.settings_for`` gives that
 model (the ones a page would use); the table shows wall-clock and CPU seconds and the number the page
@@ -20,9 +21,8 @@ import json
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
-
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -69,7 +69,7 @@ def timed(fn):
     return time.perf_counter() - t0, time.process_time() - c0, result
 
 
-def computations(net, snapshots, data, vis, layer):
+def computations(net, snapshots, data, vis, layer, spec):
     """name -> (function, how to read its check from the result)."""
     x_train, y_train, x_test, y_test = data
     x, cls = x_test[0], int(y_test[0])
@@ -105,6 +105,10 @@ def computations(net, snapshots, data, vis, layer):
                                                           batch_size=s["lr_batch_size"]),
                           lambda r: f"suggested lr {r.suggested_lr or float('nan'):.2g}, diverged at "
                                     f"{r.diverged_lr or float('nan'):.2g}"),
+        "lr_range_test_fresh": (lambda: lr_finder.lr_range_test(Network(spec), x_train, y_train, n_steps=s["lr_steps"],
+                                                                batch_size=s["lr_batch_size"]),
+                                lambda r: f"untrained copy: suggested lr {r.suggested_lr or float('nan'):.2g}, "
+                                          f"diverged at {r.diverged_lr or float('nan'):.2g}"),
         "hessian": (lambda: lr_finder.top_hessian_eigenvalue(net, x_train, y_train, n_samples=s["hessian_samples"],
                                                              iterations=s["hessian_iterations"]),
                     lambda r: f"lambda_max {r.eigenvalue:.3g} (2/lambda {r.lr_bound:.3g}), "
@@ -123,9 +127,9 @@ def main():
           f"{os.environ.get('OPENBLAS_NUM_THREADS', '(unset)')}", flush=True)
     rows, summary = [], {}
     for model, (spec, settings, n_train, vis, layer) in MODELS.items():
-        seconds, _, (net, snapshots) = timed(lambda: trained(spec, settings, n_train, data[0], data[1]))
+        seconds, _, (net, snapshots) = timed(partial(trained, spec, settings, n_train, data[0], data[1]))
         print(f"{model}: trained 1 epoch on {n_train} digits in {seconds:.1f} s; {len(snapshots)} snapshots", flush=True)
-        for name, (fn, check) in computations(net, snapshots, data, vis, layer).items():
+        for name, (fn, check) in computations(net, snapshots, data, vis, layer, spec).items():
             seconds, cpu, result = timed(fn)
             rows.append((model, name, seconds, cpu, check(result)))
             summary[f"{model}_{name}_s"] = round(seconds, 3)

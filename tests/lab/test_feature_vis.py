@@ -64,7 +64,7 @@ def test_ascent_on_a_dense_unit_reaches_the_analytic_optimum():
 
 def test_ascent_on_an_image_records_steps_and_is_seeded():
     net = Network(CNN)
-    kwargs = dict(image_shape=(8, 8), steps=24, n_records=4, seed=3)
+    kwargs = {"image_shape": (8, 8), "steps": 24, "n_records": 4, "seed": 3}
     a, b = F.maximise_unit(net, 0, 1, **kwargs), F.maximise_unit(net, 0, 1, **kwargs)
     np.testing.assert_array_equal(a.images, b.images)
     np.testing.assert_array_equal(a.record_steps, [0, 8, 16, 24])

@@ -40,7 +40,7 @@ def test_pca_matches_the_svd_of_the_centred_activations():
     result = P.project(net, x, 0, y=y)
     acts = np.tanh(x @ net.layers[0].params["W"] + net.layers[0].params["b"])
     centred = acts - acts.mean(axis=0)
-    u, s, vt = np.linalg.svd(centred, full_matrices=False)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
     for k in range(2):
         ref = centred @ vt[k]
         sign = np.sign(ref @ result.coords[:, k])
