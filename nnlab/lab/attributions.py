@@ -28,8 +28,8 @@ from ..engine.input_grad import backward_from, copy_network, forward_to, input_g
 from .budget import LIGHT
 
 FD_EPS = 1e-5
-# One-sided slopes that differ by more than this share mark a kink; on smooth ground they differ by
-# about ε·(second derivative), a millionth of the slope.
+# One-sided slopes that differ by more than this share of the slope mark a kink; on smooth ground they
+# differ only by about ε × the second derivative (ε = 1e-5).
 KINK_TOLERANCE = 1e-3
 BASELINES = ("black", "mean", "zeros")
 MAX_IG_STEPS = 1024
