@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .engine import encode_targets, gradient_check
-from .engine.input_grad import copy_network
+from .engine.copying import copy_network
 
 
 def largest(values, k):

@@ -16,13 +16,12 @@ import numpy as np
 import pandas as pd
 
 from .dataset import DataError
+from .missing import MISSING_TOKENS, POSSIBLE_MISSING_TOKENS, cell_counts, describe_counts
 
 MAX_BYTES = 50 * 2**20
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 WHITESPACE = " "  # the delimiter reported when values are separated by runs of spaces/tabs
 FLOAT32_MAX = float(np.finfo(np.float32).max)
-# Cell texts read as a missing value (compared after strip() and lower()).
-MISSING_TOKENS = frozenset({"", "?", "na", "n/a", "nan", "-nan", "null", "none", "#n/a", "#na", "<na>"})
 INF_TOKENS = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
 
 # File signatures of formats people upload by mistake: (leading bytes, what it is).
@@ -336,8 +335,10 @@ def _csv_records(text, delimiter):
 
 # ---------------------------------------------------------------- cells → typed columns
 
-def _is_missing(cells):
-    return cells.str.lower().isin(MISSING_TOKENS)
+def _no_value(cells):
+    """Cells that are neither a name nor a number: missing, or possibly missing."""
+    lower = cells.str.lower()
+    return lower.isin(MISSING_TOKENS) | lower.isin(POSSIBLE_MISSING_TOKENS)
 
 
 def _numbers(cells):
@@ -348,13 +349,13 @@ def _looks_like_header(raw):
     """A first row with no number in it is a header when a column below holds numbers, or (all text)
     when none of its cells reappears in its column below."""
     first, body = raw.iloc[0], raw.iloc[1:]
-    named = first[~_is_missing(first)]
+    named = first[~_no_value(first)]
     if named.empty or _numbers(first).notna().any():
         return False
     text_columns_differ = True
     for j in range(raw.shape[1]):
         below = body.iloc[:, j]
-        below = below[~_is_missing(below)]
+        below = below[~_no_value(below)]
         if len(below) and _numbers(below).notna().all():
             return True
         if first.iloc[j] and (below == first.iloc[j]).any():
@@ -413,17 +414,40 @@ def _drop_empty_columns(raw, has_header, notices):
 
 
 def _typed_column(cells, name, delimiter, notices):
-    """Numbers → float64 (int64 when whole and complete), true/false → boolean, else text; missing → NaN."""
+    """Numbers → float64 (int64 when whole and complete), true/false → boolean, else text; missing → NaN.
+
+    Values that may mean missing ("none", "?", …; see ``missing``) stay values and are reported; a column of
+    numbers holding some stays text until the user confirms them as missing (``missing.confirm_missing``).
+    """
     lower = cells.str.lower()
     missing = lower.isin(MISSING_TOKENS)
+    possible = lower.isin(POSSIBLE_MISSING_TOKENS)
     infinite = lower.isin(INF_TOKENS)
-    present = cells[~missing & ~infinite]
+    marks = cells[missing & (cells != "")]
+    if len(marks):
+        notices.append(f"Column '{name}': read {describe_counts(cell_counts(marks))} as missing.")
+    present = cells[~missing & ~infinite & ~possible]
     values = _numbers(present)
+    decimal_comma = False
     if values.isna().any() and delimiter not in (",", WHITESPACE) and len(present):
-        decimal_comma = present.str.fullmatch(r"[+-]?(\d+,\d*|\d*,\d+|\d+)([eE][+-]?\d+)?")
-        if decimal_comma.all() and present.str.contains(",").any():
+        comma = present.str.fullmatch(r"[+-]?(\d+,\d*|\d*,\d+|\d+)([eE][+-]?\d+)?")
+        decimal_comma = bool(comma.all() and present.str.contains(",").any())
+        if decimal_comma:
             values = _numbers(present.str.replace(",", ".", regex=False))
             notices.append(f"Column '{name}': read a decimal comma as a decimal point (e.g. '{present.iloc[0]}').")
+    if possible.any():
+        text = cells.where(~missing)
+        counts = describe_counts(cell_counts(cells[possible]))
+        if len(present) and values.notna().all():
+            notices.append(f"Column '{name}' holds numbers, except {counts} that may mean a missing value; "
+                           "it is read as text until you choose to treat them as missing.")
+            if decimal_comma:
+                text[present.index] = present.str.replace(",", ".", regex=False)
+            return text
+        notices.append(f"Column '{name}': {counts} may mean a missing value; kept as "
+                       f"{'a value' if possible.sum() == 1 else 'values'} unless you choose to treat "
+                       f"{'it' if possible.sum() == 1 else 'them'} as missing.")
+        return text
     if values.notna().all() and (len(present) or infinite.any()):
         if infinite.any():
             notices.append(f"Column '{name}': {_count(int(infinite.sum()), 'infinite value')} (inf) treated as "

@@ -5,25 +5,10 @@ Attribution views need ∂(class score)/∂input and ∂(class score)/∂(a conv
 visualisation needs ∂(a unit's activation)/∂input. Training only ever starts backward from the loss,
 so these start it from a gradient the caller chooses, using each layer's own ``forward``/``backward``.
 
-They overwrite the layers' caches and ``grad`` arrays: run them on ``copy_network(net)``, never on a
-model someone is training or showing.
+They overwrite the layers' caches and ``grad`` arrays: run them on a copy (``copying.copy_network``),
+never on a model someone is training or showing.
 """
 import numpy as np
-
-from .network import Network
-
-
-def copy_network(net, dtype=None):
-    """An independent copy of ``net`` (same spec and weights), optionally in another dtype (float64
-    for finite differences)."""
-    spec = dict(net.spec)
-    if dtype is not None:
-        spec["dtype"] = np.dtype(dtype).name
-    copy = Network(spec)
-    for i, layer in enumerate(net.layers):
-        if layer.params:
-            copy.set_params(i, **layer.params)
-    return copy
 
 
 def check_layer_index(net, index):

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.input_grad import backward_from, copy_network, forward_to, input_gradient
+from ..engine.copying import copy_network
+from ..engine.input_grad import backward_from, forward_to, input_gradient
 from .budget import LIGHT
 
 FD_EPS = 1e-5

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.input_grad import backward_from, check_layer_index, copy_network, forward_to
+from ..engine.copying import copy_network
+from ..engine.input_grad import backward_from, check_layer_index, forward_to
 from .budget import LIGHT
 
 CHUNK = 256

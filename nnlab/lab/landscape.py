@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine import encode_targets
-from ..engine.input_grad import copy_network
+from ..engine.copying import copy_network
 from ..engine.trainer import accuracy
 from .budget import LIGHT
 from .weight_vector import get_vector, loss_at, param_names, set_vector, snapshot_vector, split_vector

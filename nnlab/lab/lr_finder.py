@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine import encode_targets, make_optimizer
-from ..engine.input_grad import copy_network
+from ..engine.copying import copy_network
 from .budget import LIGHT
 from .landscape import fixed_subset
 from .weight_vector import get_vector, loss_and_gradient, set_vector

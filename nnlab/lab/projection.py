@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..engine.input_grad import check_layer_index, copy_network, forward_to
+from ..engine.copying import copy_network
+from ..engine.input_grad import check_layer_index, forward_to
 from .weight_vector import set_vector, snapshot_vector
 
 METHODS = ("pca", "tsne")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from nnlab.engine import Network
-from nnlab.engine.input_grad import backward_from, copy_network, forward_to, input_gradient
+from nnlab.engine.input_grad import backward_from, forward_to, input_gradient
 from tests.lab.tiny_nets import CNN, MLP, SPECS, numeric_gradient
 
 
@@ -51,15 +51,6 @@ def test_backward_from_stops_at_a_layer_output():
     analytic = backward_from(net, top, w[None], to=0, pre_activation=True)
     numeric = numeric_gradient(lambda m: float((forward_to(net, m, top, True, start=1) @ w)[0]), maps.copy())
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-9)
-
-
-def test_copy_network_is_independent_and_can_change_dtype():
-    net = Network({**MLP, "dtype": "float32"})
-    copy = copy_network(net, "float64")
-    assert copy.dtype == np.float64 and net.dtype == np.float32
-    np.testing.assert_array_equal(copy.layers[0].params["W"], net.layers[0].params["W"].astype(np.float64))
-    copy.layers[0].params["W"][...] = 0
-    assert np.abs(net.layers[0].params["W"]).sum() > 0
 
 
 def test_bad_layer_indices_are_refused_by_name():

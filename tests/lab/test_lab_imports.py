@@ -1,10 +1,21 @@
-"""The headless layer stays headless: importing the Explain computations loads neither Streamlit nor Altair."""
+"""The lab layer is headless: importing every one of its modules loads no UI stack, no TensorBoard writer or
+chart renderer until an export is made, and nothing from the layers above it."""
+import pkgutil
+
+import nnlab.lab
 from tests.engine.test_import_isolation import loaded_modules
 
-MODULES = ("attributions", "budget", "feature_vis", "landscape", "lr_finder", "projection", "weight_vector")
+HEAVY = ("streamlit", "altair", "tensorboardX", "tensorboard", "torch", "vl_convert")
+MODULES = sorted(f"nnlab.lab.{m.name}" for m in pkgutil.iter_modules(nnlab.lab.__path__))
 
 
-def test_explain_modules_load_no_ui():
-    mods = loaded_modules("; ".join(f"import nnlab.lab.{m}" for m in MODULES))
-    assert {f"nnlab.lab.{m}" for m in MODULES} <= mods
-    assert not {m for m in mods if m.split(".")[0] in ("streamlit", "altair")}
+def test_every_lab_module_is_imported_here():
+    assert {"nnlab.lab.export_code", "nnlab.lab.worked_backprop", "nnlab.lab.interventions"} <= set(MODULES)
+
+
+def test_lab_modules_load_neither_ui_nor_writers_nor_upper_layers():
+    mods = loaded_modules("; ".join(f"import {m}" for m in MODULES))
+    assert set(MODULES) <= mods
+    assert not {m for m in mods if m.split(".")[0] in HEAVY}
+    upper = {m for m in mods if m.startswith("nnlab.") and m.split(".")[1] in ("ui", "viz")}
+    assert not upper, upper
