@@ -2,12 +2,16 @@
 
 LR range test (Smith, 2017; fast.ai's LR finder): train a *copy* of the model for a few hundred steps
 while the learning rate grows exponentially from tiny to huge, and watch the loss. At first nothing
-happens (too small), then the loss falls (useful), then it shoots up (too large). The suggestion is the
-learning rate where the smoothed loss falls fastest per factor of lr on its way down to its lowest
-point; the divergence point is where the smoothed loss first exceeds 4× its best (fast.ai's stopping
-rule) or stops being finite. A fall no bigger than twice the batch-to-batch spread of the first
-quarter of the steps (where lr is too small to change anything) cannot be told from noise, and then
-there is no suggestion — typical for a model that is trained already.
+happens (too small), then the loss falls (useful), then it shoots up (too large).
+- The run stops at the divergence point: where a moving average of the last ~10 batch losses first
+  exceeds 4× its lowest value (fast.ai's rule) or the loss stops being finite.
+- The curve is read through a centred running mean over a window of steps (no lag: an exponential
+  average as long as fast.ai's would trail the real curve by half of a 100-step run). The suggestion is
+  the middle of the window where the batch losses fall fastest against log lr — the least-squares slope
+  of the losses in the window — among the windows that end before the curve's lowest point.
+- A fall of the curve no bigger than twice the batch-to-batch spread of the first quarter of the steps
+  (where lr is too small to change anything) cannot be told from noise: then there is no suggestion,
+  typical of a model that is trained already.
 
 Stability bound: plain gradient descent on a quadratic bowl with curvature λ multiplies the error along
 that direction by (1 − η·λ) each step, which grows exactly when η > 2/λ. Near the current weights the
@@ -19,6 +23,7 @@ The bound is for plain SGD; momentum and Adam have other limits.
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ..engine import encode_targets, make_optimizer
 from ..engine.copying import copy_network
@@ -27,8 +32,7 @@ from .landscape import fixed_subset
 from .weight_vector import get_vector, loss_and_gradient, set_vector
 
 DIVERGE_FACTOR = 4.0
-SMOOTHING = 0.98   # weight of the past in the moving average (fast.ai's default)
-SKIP_START = 10    # the first steps' slope is noise: the average is still settling
+STOP_SMOOTHING = 0.9  # the divergence rule's moving average remembers about the last 10 losses
 FALL_OVER_NOISE = 2.0
 
 
@@ -36,12 +40,15 @@ FALL_OVER_NOISE = 2.0
 class LRRangeTest:
     lrs: np.ndarray             # (steps taken,) the learning rate of each step
     losses: np.ndarray          # (steps taken,) the batch loss just before that step
-    smoothed: np.ndarray        # (steps taken,) bias-corrected exponential moving average of losses
-    suggested_lr: float | None  # where the smoothed loss falls fastest against log lr (None: no clear fall)
+    window: int                 # steps in the running mean and in each slope
+    smoothed: np.ndarray        # (steps taken − window + 1,) centred running mean of the losses
+    smoothed_steps: np.ndarray  # the step at the middle of each window (where to draw smoothed)
+    slopes: np.ndarray          # least-squares slope of loss against ln(lr) in each window
+    suggested_lr: float | None  # middle of the steepest window before the lowest point (None: no clear fall)
     suggested_step: int | None
-    fall: float                 # smoothed loss after the settling steps minus its lowest value
+    fall: float                 # the running mean's first value minus its lowest
     noise: float                # standard deviation of the batch losses in the first quarter of the steps
-    diverged_step: int | None   # first step past the divergence rule (None: never diverged)
+    diverged_step: int | None   # the step the run stopped at (None: it never diverged)
     diverged_lr: float | None
     n_steps: int                # steps planned
     optimizer: str
@@ -54,20 +61,57 @@ def _positive_int(name, value):
     return int(value)
 
 
-def steepest_descent_point(lrs, losses, smoothed):
-    """(index, fall, noise): the step where the smoothed loss falls fastest against log lr between the
-    settling steps and its lowest point; index None when that stretch is too short or the fall is not
-    bigger than ``FALL_OVER_NOISE`` × the noise."""
+def window_size(n_steps):
+    """An odd window of about a tenth of the run, at least 5 steps."""
+    return max(5, (n_steps // 10) | 1)
+
+
+def read_curve(lrs, losses, window):
+    """(smoothed, slopes, suggested index or None, fall, noise) of a loss-against-lr curve; see the
+    module docstring for the rule."""
+    losses = np.asarray(losses, dtype=np.float64)
     noise = float(np.std(losses[:max(2, len(losses) // 4)]))
+    if len(losses) < window:
+        return np.zeros(0), np.zeros(0), None, 0.0, noise
+    u = sliding_window_view(np.log(lrs), window)
+    v = sliding_window_view(losses, window)
+    smoothed = v.mean(axis=1)
+    uc = u - u.mean(axis=1, keepdims=True)
+    slopes = (uc * (v - smoothed[:, None])).sum(axis=1) / (uc * uc).sum(axis=1)
     lowest = int(np.argmin(smoothed))
-    if lowest - SKIP_START < 3:
-        return None, 0.0, noise
-    fall = float(smoothed[SKIP_START] - smoothed[lowest])
-    if fall <= FALL_OVER_NOISE * noise:
-        return None, fall, noise
-    slope = np.gradient(smoothed[SKIP_START:lowest + 1], np.log(lrs[SKIP_START:lowest + 1]))
-    k = int(np.argmin(slope))
-    return (SKIP_START + k if slope[k] < 0 else None), fall, noise
+    fall = float(smoothed[0] - smoothed[lowest])
+    # windows ending at or before the middle of the lowest window
+    candidates = slopes[:max(0, lowest - window // 2 + 1)]
+    if fall <= FALL_OVER_NOISE * noise or not len(candidates) or candidates.min() >= 0:
+        return smoothed, slopes, None, fall, noise
+    return smoothed, slopes, int(np.argmin(candidates)) + window // 2, fall, noise
+
+
+def _rising_lr_steps(net, opt, x, target, lrs, batch_size, seed, progress):
+    """Train ``net`` one batch per learning rate; (batch losses, the step it stopped at or None)."""
+    rng = np.random.default_rng(seed)
+    layers = net.param_layers()
+    params = [p for layer in layers for p in layer.params.values()]
+    decay = [p.ndim >= 2 for p in params]
+    order, pos = rng.permutation(len(x)), 0
+    losses, avg, best = [], 0.0, np.inf
+    for k, lr in enumerate(lrs):
+        if pos + batch_size > len(x) and pos > 0:
+            order, pos = rng.permutation(len(x)), 0
+        idx = order[pos:pos + batch_size]
+        pos += batch_size
+        out = net.forward(x[idx], training=True)
+        losses.append(float(net.loss_value(out, target[idx])))
+        avg = STOP_SMOOTHING * avg + (1 - STOP_SMOOTHING) * losses[-1]
+        recent = avg / (1 - STOP_SMOOTHING ** (k + 1))  # bias-corrected
+        best = min(best, recent)
+        if not np.isfinite(recent) or recent > DIVERGE_FACTOR * best:
+            return losses, k
+        net.backward(out, target[idx], need_input_grad=False)
+        opt.step(params, [g for layer in layers for g in layer.grad.values()], decay, lr=float(lr))
+        if progress is not None:
+            progress(k + 1, len(lrs))
+    return losses, None
 
 
 def lr_range_test(net, x, y, optimizer="sgd", lr_min=1e-5, lr_max=10.0, n_steps=LIGHT["lr_steps"],
@@ -87,38 +131,16 @@ def lr_range_test(net, x, y, optimizer="sgd", lr_min=1e-5, lr_max=10.0, n_steps=
     opt = make_optimizer(optimizer, lr=lr_min, **optimizer_settings)
     x = np.asarray(x, dtype=net.dtype).reshape(len(x), -1)
     target = encode_targets(net, y)
-    rng = np.random.default_rng(seed)
-    layers = net.param_layers()
-    params = [p for layer in layers for p in layer.params.values()]
-    decay = [p.ndim >= 2 for p in params]
     lrs = lr_min * (lr_max / lr_min) ** (np.arange(n_steps) / (n_steps - 1))
-    order, pos = rng.permutation(len(x)), 0
-    losses, smoothed, diverged = [], [], None
-    avg, best = 0.0, np.inf
-    for k, lr in enumerate(lrs):
-        if pos + batch_size > len(x) and pos > 0:
-            order, pos = rng.permutation(len(x)), 0
-        idx = order[pos:pos + batch_size]
-        pos += batch_size
-        out = net.forward(x[idx], training=True)
-        loss = float(net.loss_value(out, target[idx]))
-        avg = SMOOTHING * avg + (1 - SMOOTHING) * loss
-        losses.append(loss)
-        smoothed.append(avg / (1 - SMOOTHING ** (k + 1)))
-        best = min(best, smoothed[-1])
-        if not np.isfinite(smoothed[-1]) or smoothed[-1] > DIVERGE_FACTOR * best:
-            diverged = k
-            break
-        net.backward(out, target[idx], need_input_grad=False)
-        opt.step(params, [g for layer in layers for g in layer.grad.values()], decay, lr=float(lr))
-        if progress is not None:
-            progress(k + 1, n_steps)
-    lrs, losses, smoothed = lrs[:len(losses)], np.array(losses), np.array(smoothed)
-    # the suggestion is read off the part of the curve before the divergence
-    suggested, fall, noise = steepest_descent_point(lrs[:diverged], losses[:diverged], smoothed[:diverged])
-    return LRRangeTest(lrs, losses, smoothed, None if suggested is None else float(lrs[suggested]), suggested,
-                       fall, noise, diverged, None if diverged is None else float(lrs[diverged]), n_steps,
-                       optimizer, batch_size)
+    with np.errstate(over="ignore", invalid="ignore"):  # blowing up is what the test looks for
+        losses, diverged = _rising_lr_steps(net, opt, x, target, lrs, batch_size, seed, progress)
+    lrs, losses = lrs[:len(losses)], np.array(losses)
+    window = window_size(n_steps)
+    # the curve is read before the divergence
+    smoothed, slopes, suggested, fall, noise = read_curve(lrs[:diverged], losses[:diverged], window)
+    return LRRangeTest(lrs, losses, window, smoothed, np.arange(len(smoothed)) + window // 2, slopes,
+                       None if suggested is None else float(lrs[suggested]), suggested, fall, noise, diverged,
+                       None if diverged is None else float(lrs[diverged]), n_steps, optimizer, batch_size)
 
 
 @dataclass

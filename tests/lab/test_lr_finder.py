@@ -60,12 +60,23 @@ def test_losses_match_an_explicit_sgd_loop_with_exponential_lr():
         losses.append(loss)
         set_vector(ref, get_vector(ref) - lr * grad)
     np.testing.assert_allclose(result.losses, losses, rtol=1e-10)
-    ema, smoothed = 0.0, []
-    for k, loss in enumerate(losses):
-        ema = 0.98 * ema + 0.02 * loss
-        smoothed.append(ema / (1 - 0.98 ** (k + 1)))
-    np.testing.assert_allclose(result.smoothed, smoothed, rtol=1e-10)
     assert result.diverged_step is None and result.diverged_lr is None
+    # the curve: running means and least-squares slopes over windows of 5 steps (NumPy's polyfit)
+    assert result.window == 5
+    for i in (0, 7, 25):
+        window = slice(i, i + 5)
+        assert result.smoothed[i] == pytest.approx(np.mean(losses[window]))
+        assert result.slopes[i] == pytest.approx(np.polyfit(np.log(result.lrs[window]), losses[window], 1)[0])
+        assert result.smoothed_steps[i] == i + 2
+
+
+def recent_average(losses):
+    """The divergence rule's bias-corrected moving average, written out."""
+    avg, out = 0.0, []
+    for k, loss in enumerate(losses):
+        avg = 0.9 * avg + 0.1 * loss
+        out.append(avg / (1 - 0.9 ** (k + 1)))
+    return np.array(out)
 
 
 def test_divergence_is_found_and_the_suggestion_comes_before_it():
@@ -74,31 +85,29 @@ def test_divergence_is_found_and_the_suggestion_comes_before_it():
     result = F.lr_range_test(net, x, y, lr_min=1e-4, lr_max=100.0, n_steps=200, batch_size=50)
     k = result.diverged_step
     assert k is not None and len(result.losses) == k + 1 and result.diverged_lr == result.lrs[k]
-    assert not (result.smoothed[k] <= 4 * result.smoothed[:k + 1].min())  # past the rule (or not finite)
-    assert np.all(result.smoothed[:k] <= 4 * np.minimum.accumulate(result.smoothed[:k]))
+    recent = recent_average(result.losses)
+    assert not recent[k] <= 4 * recent.min()  # past the rule (or not finite)
+    assert np.all(recent[:k] <= 4 * np.minimum.accumulate(recent[:k]))
     assert result.suggested_lr is not None and result.suggested_lr < result.diverged_lr
     bound = F.top_hessian_eigenvalue(net, x, y).lr_bound
     assert result.diverged_lr > bound  # full-batch SGD past 2/λmax must blow up
 
 
-def test_steepest_point_of_a_known_curve_and_silence_on_noise():
+def test_reading_a_known_curve_and_silence_on_noise():
     lrs = np.logspace(-5, 1, 120)
     falling = 2 - np.tanh(np.log(lrs / 1e-2))  # falls fastest at lr = 0.01, lowest at the end
-    jitter = np.random.default_rng(0).normal(0, 0.05, 120)
-    k, fall, noise = F.steepest_descent_point(lrs, falling + jitter, falling)
-    assert lrs[k] == pytest.approx(1e-2, rel=0.15)
-    assert fall == pytest.approx(falling[F.SKIP_START] - falling.min()) and noise < 0.1
+    noisy = falling + np.random.default_rng(0).normal(0, 0.05, 120)
+    smoothed, slopes, k, fall, noise = F.read_curve(lrs, noisy, window=11)
+    assert lrs[k] == pytest.approx(1e-2, rel=0.2)
+    assert noise < 0.1 and fall == pytest.approx(smoothed[0] - smoothed.min())
     # what comes after the lowest point does not count, however steeply it falls back from a bump
-    bumped = np.concatenate([falling[:100], falling[99] + np.r_[np.linspace(0, 3, 10), np.linspace(3, 1, 10)]])
-    assert F.steepest_descent_point(lrs, bumped, bumped)[0] == k
-    assert F.steepest_descent_point(lrs, np.log(lrs), np.log(lrs))[0] is None  # never falls
+    bump = np.r_[np.linspace(0, 3, 10), np.linspace(3, 1, 10)]
+    assert F.read_curve(lrs, np.r_[noisy[:100], noisy[99] + bump], window=11)[2] == k
+    assert F.read_curve(lrs, np.log(lrs), window=11)[2] is None  # never falls
     flat = 0.3 + np.random.default_rng(1).normal(0, 0.1, 120)  # a trained model: batch noise only
-    ema, smoothed = 0.0, []
-    for i, loss in enumerate(flat):
-        ema = 0.98 * ema + 0.02 * loss
-        smoothed.append(ema / (1 - 0.98 ** (i + 1)))
-    index, fall, noise = F.steepest_descent_point(lrs, flat, np.array(smoothed))
-    assert index is None and fall < 2 * noise
+    _, _, k, fall, noise = F.read_curve(lrs, flat, window=11)
+    assert k is None and fall < 2 * noise
+    assert F.read_curve(lrs[:4], noisy[:4], window=5)[2] is None  # shorter than one window
 
 
 def test_largest_eigenvalue_of_a_known_matrix_also_when_a_negative_one_dominates():
@@ -193,3 +202,18 @@ def test_bad_settings_are_refused_by_name():
         F.lr_range_test(net, x, y, batch_size=0)
     with pytest.raises(ValueError, match="optimizer='lion'"):
         F.lr_range_test(net, x, y, optimizer="lion")
+
+
+def test_the_suggestion_trains_better_than_a_hundredth_of_it():
+    x, y = classification(n=600, seed=4)
+    result = F.lr_range_test(Network(MLP), x, y, lr_min=1e-4, lr_max=100.0, n_steps=150, batch_size=32)
+    assert result.suggested_lr is not None and result.suggested_lr < result.diverged_lr
+    final = {}
+    for lr in (result.suggested_lr, result.suggested_lr / 100):
+        net = Network(MLP)
+        target = encode_targets(net, y)
+        for _ in range(100):
+            loss, grad = loss_and_gradient(net, x, target)
+            set_vector(net, get_vector(net) - lr * grad)
+        final[lr] = loss
+    assert final[result.suggested_lr] < final[result.suggested_lr / 100] - 0.1
