@@ -97,7 +97,7 @@ def test_reading_a_known_curve_and_silence_on_noise():
     lrs = np.logspace(-5, 1, 120)
     falling = 2 - np.tanh(np.log(lrs / 1e-2))  # falls fastest at lr = 0.01, lowest at the end
     noisy = falling + np.random.default_rng(0).normal(0, 0.05, 120)
-    smoothed, slopes, k, fall, noise = F.read_curve(lrs, noisy, window=11)
+    smoothed, _, k, fall, noise = F.read_curve(lrs, noisy, window=11)
     assert lrs[k] == pytest.approx(1e-2, rel=0.2)
     assert noise < 0.1 and fall == pytest.approx(smoothed[0] - smoothed.min())
     # what comes after the lowest point does not count, however steeply it falls back from a bump
