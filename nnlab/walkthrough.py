@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .engine import Network, encode_targets, gradient_check
+from .engine import encode_targets, gradient_check
+from .engine.copying import copy_network
 
 
 def largest(values, k):
@@ -21,14 +22,7 @@ def largest(values, k):
 
 def clone(net, dtype=None):
     """An independent copy of ``net`` (same spec and weights), optionally in another dtype."""
-    spec = dict(net.spec)
-    if dtype is not None:
-        spec["dtype"] = np.dtype(dtype).name
-    copy = Network(spec)
-    for i, layer in enumerate(net.layers):
-        if layer.params:
-            copy.set_params(i, **layer.params)
-    return copy
+    return copy_network(net, dtype)
 
 
 def split_arrays(dataset):
