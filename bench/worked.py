@@ -12,25 +12,21 @@ Run: ``python bench/worked.py [--rounds 5] [--epochs 0]``
 import argparse
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from nnlab.data.mnist import mnist_split  # noqa: E402
-from nnlab.engine import Network, encode_targets, mlp_spec, train  # noqa: E402
-from nnlab.engine.zoo import mnist_attention_spec, mnist_cnn_spec  # noqa: E402
-from nnlab.lab import engine_source, interventions, unit_maps  # noqa: E402
-from nnlab.lab.worked_attention import attention_row  # noqa: E402
-from nnlab.lab.worked_backprop import (chain_back, delta_step, sample_trace, sgd_update,  # noqa: E402
+from nnlab.data.mnist import mnist_split
+from nnlab.engine import Network, encode_targets, mlp_spec, train
+from nnlab.engine.zoo import mnist_attention_spec, mnist_cnn_spec
+from nnlab.lab import engine_source, interventions, unit_maps
+from nnlab.lab.worked_attention import attention_row
+from nnlab.lab.worked_backprop import (chain_back, delta_step, sample_trace, sgd_update,
                                        weight_gradient)
-from nnlab.lab.worked_batch import batch_gradient  # noqa: E402
-from nnlab.lab.worked_conv import conv_delta, conv_kernel_gradient, conv_position  # noqa: E402
-from nnlab.lab.worked_forward import worked_unit  # noqa: E402
-from nnlab.lab.worked_pool import pool_gradient, pool_window  # noqa: E402
+from nnlab.lab.worked_batch import batch_gradient
+from nnlab.lab.worked_conv import conv_delta, conv_kernel_gradient, conv_position
+from nnlab.lab.worked_forward import worked_unit
+from nnlab.lab.worked_pool import pool_gradient, pool_window
 
 BUDGET_MS = 300.0
 BATCH = 64

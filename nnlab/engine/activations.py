@@ -29,7 +29,14 @@ def _sigmoid(z):
 
 def _softmax(z):
     # Subtract the row maximum first: exp of large logits would overflow, and softmax is unchanged.
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    # After a divergence logits reach ±inf or ±3e38: z − max may overflow to −inf, whose exp is the right 0,
+    # and a row whose maximum is +inf shares all its mass equally among its +inf entries (the limit).
+    m = z.max(axis=-1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(z - m)
+    if not np.isfinite(m).all():
+        top = np.isposinf(m[..., 0])
+        e[top] = z[top] == np.inf
     return e / e.sum(axis=-1, keepdims=True)
 
 
@@ -54,11 +61,13 @@ class Activation:
     elementwise: bool = True
 
     def backward(self, z, a, grad_a):
-        """∂L/∂z from ∂L/∂a (chain rule through the activation)."""
-        if self.elementwise:
-            return grad_a * self.df(z, a)
-        # softmax: J^T g = a ⊙ (g − Σ_j g_j a_j)
-        return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
+        """∂L/∂z from ∂L/∂a (chain rule through the activation). Infinite values (a diverged network)
+        give inf/NaN here without a warning; the trainer and the pages check results for them."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.elementwise:
+                return grad_a * self.df(z, a)
+            # softmax: J^T g = a ⊙ (g − Σ_j g_j a_j)
+            return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
 
 
 ACTIVATIONS = {

@@ -31,7 +31,8 @@ def _bce_grad(a, t):
 
 
 def _mse(a, t):
-    return 0.5 * float(np.sum((a - t) ** 2)) / a.shape[0]
+    with np.errstate(over="ignore"):  # outputs of a diverged network: the loss is then honestly inf
+        return 0.5 * float(np.sum((a - t) ** 2)) / a.shape[0]
 
 
 def _bce(a, t):

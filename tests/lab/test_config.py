@@ -24,8 +24,8 @@ def iris():
 def diabetes():
     """A regression dataset (one float target) of Iris's size: 4 features."""
     rng = np.random.default_rng(0)
-    x, y = rng.normal(size=(20, 4)).astype(np.float32), rng.normal(size=(20, 1)).astype(np.float32)
-    return Dataset("Diabetes-like", "", x[:15], y[:15], x[15:], y[15:])
+    x, y = rng.normal(size=(24, 4)).astype(np.float32), rng.normal(size=(24, 1)).astype(np.float32)
+    return Dataset("Diabetes-like", "", x[:16], y[:16], x[16:20], y[16:20], x[20:], y[20:])
 
 
 @pytest.mark.parametrize("changes, pattern", [

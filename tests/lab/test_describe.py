@@ -12,7 +12,7 @@ from nnlab.lab.history import History
 def dataset(n_features, n_classes, name="toy"):
     x = np.zeros((n_classes, n_features), np.float32)
     y = np.arange(n_classes, dtype=np.int64)
-    return Dataset(name, "", x, y, x, y, class_names=tuple(str(i) for i in range(n_classes)))
+    return Dataset(name, "", x, y, x, y, x, y, class_names=tuple(str(i) for i in range(n_classes)))
 
 
 def test_layer_labels():

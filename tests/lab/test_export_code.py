@@ -121,11 +121,13 @@ def test_exported_file_runs_in_a_python_without_nnlab(tmp_path):
     x = np.random.default_rng(1).normal(size=(7, 3))
     (tmp_path / "model.py").write_text(network_to_python(net), encoding="utf-8")
     np.save(tmp_path / "x.npy", x)
-    script = ("import numpy as np, model, importlib.util as u; assert u.find_spec('nnlab') is None; "
-              "np.save('y.npy', model.predict(np.load('x.npy')))")
-    # -I: isolated mode, so neither PYTHONPATH nor the current checkout can provide nnlab.
-    done = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, '.'); {script}"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    script = ("import numpy as np, importlib.util as u; assert u.find_spec('nnlab') is None; "
+              "spec = u.spec_from_file_location('model', 'model.py'); model = u.module_from_spec(spec); "
+              "spec.loader.exec_module(model); np.save('y.npy', model.predict(np.load('x.npy')))")
+    # -I: isolated mode, so neither PYTHONPATH nor the current checkout can provide nnlab; the exported
+    # file is loaded from its path.
+    done = subprocess.run([sys.executable, "-I", "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
     assert done.returncode == 0, done.stderr
     np.testing.assert_allclose(np.load(tmp_path / "y.npy"), net.predict(x), rtol=0, atol=FLOAT64_ATOL)
 

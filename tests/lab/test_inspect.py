@@ -19,7 +19,8 @@ def net():
 def _dataset(n_test=5):
     rng = np.random.default_rng(0)
     return Dataset("toy", "", rng.normal(size=(10, 4)).astype(np.float32), rng.integers(0, 3, 10),
-                   rng.normal(size=(n_test, 4)).astype(np.float32), np.arange(n_test) % 3, class_names=("a", "b", "c"))
+                   rng.normal(size=(n_test, 4)).astype(np.float32), np.arange(n_test) % 3,
+                   np.zeros((2, 4), np.float32), np.array([0, 1]), class_names=("a", "b", "c"))
 
 
 def test_sample_gives_one_hot_targets_from_the_test_split(net):

@@ -79,7 +79,7 @@ def test_upload_tab_states_the_cap_and_reads_a_semicolon_file():
     assert at.selectbox[[s.label for s in at.selectbox].index("Target (what to predict)")].value == "label"
     assert at.radio[0].value == "classification"
     assert [m.value for m in at.metric][:3] == ["40", "39", "1"]  # rows in, used, dropped (one missing weight)
-    assert any("Dropped 1 row with a missing feature value." == i for i in _texts(at.info))
+    assert any("Dropped 1 row with a missing value in the feature 'weight'." == i for i in _texts(at.info))
 
 
 def test_use_this_dataset_makes_the_upload_current_with_softmax_ce():

@@ -89,7 +89,7 @@ def test_a_second_click_continues_from_the_current_weights():
 def test_default_mnist_one_epoch_results_and_weights():
     at = open_page(epochs=1)
     hist = train(at)
-    assert hist.last_epoch == 1 and len(hist.steps) == 125  # 8000 images, batches of 64
+    assert hist.last_epoch == 1 and len(hist.steps) == 110  # 7000 training images, batches of 64
     net, data = at.session_state["model"], None
     from nnlab.ui.state import _cached_dataset  # the same cached split the page used
     data = _cached_dataset("MNIST subset (10k digits)", None, None)
@@ -167,7 +167,8 @@ def test_regression_upload_shows_predicted_against_true():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(300, 3)).astype(np.float32)
     y = (x @ np.array([[1.0], [-2.0], [0.5]]) + 0.1 * rng.normal(size=(300, 1))).astype(np.float32)
-    table = Dataset("My regression", "a test table", x[:200], y[:200], x[200:], y[200:], feature_names=("a", "b", "c"))
+    table = Dataset("My regression", "a test table", x[:200], y[:200], x[250:], y[250:], x_val=x[200:250],
+                    y_val=y[200:250], feature_names=("a", "b", "c"))
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     at.session_state["user_datasets"] = {"My regression": table}
@@ -183,6 +184,6 @@ def test_regression_upload_shows_predicted_against_true():
     assert "Accuracy per epoch" not in shown
     frames = [v for k, v in shown.items() if k and k.startswith("Predicted vs true")][0][1]
     points = max(frames, key=len)
-    pred = at.session_state["model"].predict(x[200:]).ravel()
-    assert points["true"].to_numpy() == pytest.approx(y[200:].ravel())
+    pred = at.session_state["model"].predict(x[250:]).ravel()
+    assert points["true"].to_numpy() == pytest.approx(y[250:].ravel())
     assert points["predicted"].to_numpy() == pytest.approx(pred, rel=1e-5, abs=1e-6)
