@@ -2,7 +2,7 @@
 import streamlit as st
 
 from nnlab.ui import state
-from nnlab.ui.widgets import sidebar
+from nnlab.ui.widgets import charts, sidebar
 
 st.set_page_config(page_title="nnlab — see inside a neural network", page_icon="🧠", layout="wide")
 
@@ -26,4 +26,5 @@ PAGES = {
 page = st.navigation(PAGES)
 sidebar.draw()
 state.show_notices()
+charts.start_page()
 page.run()

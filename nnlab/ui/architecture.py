@@ -5,6 +5,7 @@ import streamlit as st
 from ..lab.describe import layer_labels
 from ..viz.block_diagram import block_diagram
 from ..viz.network_diagram import layer_table, network_diagram
+from .widgets.charts import show_chart
 
 PREFIX = "ar"
 
@@ -30,7 +31,7 @@ def table_section(net):
 
 def blocks_section(net):
     """A convolution or attention network as one block per tensor."""
-    st.altair_chart(block_diagram(net, layer_labels(net)), width="content")
+    show_chart(st, block_diagram(net, layer_labels(net)), width="content")
     st.caption("One block per tensor, as in the LeNet drawing: the input, then what each layer outputs "
                "(channels × height × width for images, tokens × features for attention, a flat vector for "
                "dense layers). Block height follows the spatial size, width the number of channels or features; "
@@ -47,7 +48,7 @@ def units_section(net, trace):
                           help="Only the strongest connections (largest |w|) between the drawn units are drawn.")
     pick = c3.radio("Which units of big layers", ["first", "active"], key=f"{PREFIX}_pick", horizontal=True,
                     format_func={"first": "the first k", "active": "the k most active"}.get)
-    st.altair_chart(network_diagram(net, trace, max_units, top_edges, pick), width="stretch")
+    show_chart(st, network_diagram(net, trace, max_units, top_edges, pick), width="stretch")
     st.caption(f"Only the {top_edges} strongest edges between each pair of drawn layers are drawn. Edge colour: "
                "the weight's sign (blue negative, red positive), its strength relative to the largest |w| of its "
                "layer pair; thickness: |w| likewise. "

@@ -14,6 +14,7 @@ from ..lab.inspect import attention_weights, split_arrays, weights_fingerprint
 from ..viz.attention import (distance_frame, mean_distance, mean_distance_chart, patch_distances, patch_label,
                              received, row_entropy)
 from .widgets.chart_cache import chart
+from .widgets.charts import show_chart
 
 PREFIX = "at"
 N_PROBE = 200  # test digits averaged over
@@ -65,7 +66,7 @@ def head_matrices(A, grid, query):
     for start in range(0, len(chosen), HEADS_PER_ROW):
         for col, h in zip(st.columns(HEADS_PER_ROW), chosen[start:start + HEADS_PER_ROW]):
             title = f"Head {h}: {A.shape[1]} queries × {A.shape[2]} keys"
-            col.altair_chart(chart("attention_heatmap", A[h], grid, title, query=query), width="content")
+            show_chart(col, chart("attention_heatmap", A[h], grid, title, query=query), width="content")
 
 
 def _on_patch_click(chart_key, query_key):
@@ -85,7 +86,7 @@ def query_over_digit(x, A, grid, query):
                "it the query.")
     image = x.reshape(grid[0] * grid[2], grid[1] * grid[2])
     drawing = chart("overlays", image, A[:, query], grid, query)
-    st.altair_chart(drawing, width="content", key=f"{PREFIX}_overlay",
+    show_chart(st, drawing, width="content", key=f"{PREFIX}_overlay",
                     on_select=partial(_on_patch_click, f"{PREFIX}_overlay", f"{PREFIX}_query"))
 
 
@@ -99,13 +100,13 @@ def head_averages(net, initial_net, dataset, index, grid):
         distances = {"initial weights": start[0], "now": now[0]}
     uniform = float(patch_distances(grid).mean())
     left, right = st.columns([3, 2], vertical_alignment="center")
-    left.altair_chart(mean_distance_chart(distance_frame(distances), uniform,
+    show_chart(left, mean_distance_chart(distance_frame(distances), uniform,
                                           f"Mean attention distance, over {len(x)} {split} digits"), width="stretch")
     right.caption(f"Σ over keys of weight × distance between the patch centres, averaged over queries and digits: "
                   f"small for a head that looks at its neighbours, {uniform:.1f} px (dashed line) for a head that "
                   "spreads its attention evenly, larger for one that looks far away."
                   + (" Grey: the same heads with the initial weights." if initial_net is not None else ""))
-    st.altair_chart(chart("received_chart", now[1], grid, f"Attention each patch receives, mean over {len(x)} {split} "
+    show_chart(st, chart("received_chart", now[1], grid, f"Attention each patch receives, mean over {len(x)} {split} "
                                                  "digits and all queries"), width="content")
     st.caption(f"Patches a head keeps looking at, whatever the digit, stand out; 1/{grid[0] * grid[1]} = "
                f"{1 / (grid[0] * grid[1]):.3f} everywhere would be uniform.")
@@ -134,9 +135,9 @@ def change_since_start(start_net, x, caption, index, A_now, grid, query, trained
         st.info("The model is untrained, so now = the start: train it on the Training page and come back.")
     cols = st.columns(2)
     for col, matrix, when in ((cols[0], A_start[h], "at the start"), (cols[1], A_now[h], "now")):
-        col.altair_chart(chart("attention_heatmap", matrix, grid, f"Head {h} {when}", query=query), width="content")
+        show_chart(col, chart("attention_heatmap", matrix, grid, f"Head {h} {when}", query=query), width="content")
     left, right = st.columns([3, 2], vertical_alignment="center")
-    left.altair_chart(chart("attention_heatmap", A_now[h] - A_start[h], grid, f"Head {h}: now − start", query=query,
+    show_chart(left, chart("attention_heatmap", A_now[h] - A_start[h], grid, f"Head {h}: now − start", query=query,
                             diverging=True, value_title="change of weight"), width="content")
     right.caption("Red: attention the training added, blue: attention it took away (each row still sums to 1, "
                   "so every row's changes add up to 0). Even at the start attention is not uniform: the random "

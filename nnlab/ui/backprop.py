@@ -15,6 +15,7 @@ from .widgets.matrix_view import show_array
 from .widgets.neuron_editor import edit_neuron
 from .widgets.sample_picker import label_text
 from .widgets.tensor_views import is_structured, shape_text, show_maps
+from .widgets.charts import show_chart
 
 PREFIX = "bp"
 LEARNING_RATES = [0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
@@ -103,7 +104,7 @@ def _tensors(g):
         show_array(g.delta, f"{what} ({shape_text(g.delta)})", f"{PREFIX}_delta_{g.index}", kind="gradient")
     for name, grad in g.grads.items():
         if grad.ndim == 4:
-            st.altair_chart(chart("kernel_grid", grad, f"∂L/∂{name}: one tile per filter (blue −, red +)"),
+            show_chart(st, chart("kernel_grid", grad, f"∂L/∂{name}: one tile per filter (blue −, red +)"),
                             width="content")
         else:
             show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient")

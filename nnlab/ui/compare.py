@@ -18,6 +18,7 @@ from ..lab.presets import PRESETS
 from ..viz import boundary
 from ..viz import compare as vc
 from . import state
+from .widgets.charts import show_chart
 
 
 SIDEBAR, CUSTOM = "Sidebar model", "Custom"
@@ -144,7 +145,7 @@ def curves_section(results, data):
     labels = [r.label for r in results]
     metrics = ["loss"] + (["accuracy"] if data.task == "classification" else [])
     for col, metric in zip(st.columns(len(metrics)), metrics):
-        col.altair_chart(vc.curves_chart(curves, metric, labels), width="stretch")
+        show_chart(col, vc.curves_chart(curves, metric, labels), width="stretch")
     st.caption("Solid: training set; dashed: held-out set. A gap that widens while the training loss keeps falling "
                "is overfitting.")
 
@@ -156,7 +157,7 @@ def boundaries_section(results, data):
     if data.n_features != 2 or not grids:
         return
     st.subheader("Decision boundaries")
-    st.altair_chart(vc.boundaries_row(grids, data.x_train, data.y_train, data.class_names))
+    show_chart(st, vc.boundaries_row(grids, data.x_train, data.y_train, data.class_names))
     st.caption("Background: each network's prediction at that point — for two classes the probability of class 1 "
                "(white on the boundary), for more classes the predicted class, paler where it is unsure. Dots: the "
                "training samples in their true class's colour.")
@@ -166,6 +167,6 @@ def grad_norms_section(results):
     """Each architecture's mean gradient norm per layer and epoch."""
     norms = compare.grad_norm_frame(results)
     if len(norms):
-        st.altair_chart(vc.grad_norm_chart(norms, [r.label for r in results]))
+        show_chart(st, vc.grad_norm_chart(norms, [r.label for r in results]))
         st.caption("Mean norm of each layer's weight gradient per epoch. Layers whose gradient is orders of "
                    "magnitude below the others learn slowly (vanishing gradients).")

@@ -12,6 +12,7 @@ from ..lab.config import config_for_dataset, output_units
 from ..viz import data_views as dv
 from . import state
 from .widgets import sidebar
+from .widgets.charts import show_chart
 
 N_SAMPLE = 200  # samples kept per dataset for the sample views
 N_COLUMNS = 3
@@ -108,16 +109,16 @@ def look_section():
     st.caption(f["description"])
     c1, c2 = st.columns([2, 3])
     if f["counts"] is not None:
-        c1.altair_chart(dv.class_balance_chart(f["all_y"], f["classes"], title="Samples per class (all parts)"),
+        show_chart(c1, dv.class_balance_chart(f["all_y"], f["classes"], title="Samples per class (all parts)"),
                         width="stretch")
     else:
-        c1.altair_chart(dv.target_histogram(f["all_y"], "Target values (all parts)"), width="stretch")
+        show_chart(c1, dv.target_histogram(f["all_y"], "Target values (all parts)"), width="stretch")
     with c2:
         if f["image_shape"] is not None:
-            st.altair_chart(dv.image_samples(f["x"], f["y"], f["image_shape"], f["classes"], n=20,
+            show_chart(st, dv.image_samples(f["x"], f["y"], f["image_shape"], f["classes"], n=20,
                                              title="The first 20 training samples"), width="content")
         elif f["features"] == 2:
-            st.altair_chart(dv.scatter_chart(f["x"], f["y"], f["classes"], f["feature_names"] or ("x1", "x2"),
+            show_chart(st, dv.scatter_chart(f["x"], f["y"], f["classes"], f["feature_names"] or ("x1", "x2"),
                                              title=f"{len(f['x'])} training samples"), width="stretch")
         else:
             st.markdown("The first 10 training samples")

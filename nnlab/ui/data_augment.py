@@ -15,6 +15,7 @@ from ..viz.images import image_grid
 from .data import add_user_dataset
 from .state import AUGMENT, PREVIEW_SEED
 from .state import AUGMENT_SETTINGS as SETTINGS
+from .widgets.charts import show_chart
 
 N_PREVIEW = 8
 MAX_PAD = 8
@@ -85,7 +86,7 @@ def augment_section(dataset):
     if pixels:
         x = pad(x, dataset.image_shape, pixels)[0]
     seed = ss[PREVIEW_SEED]
-    st.altair_chart(preview_chart(x, dataset.y_train[:500], shape, config, dataset.class_names, seed),
+    show_chart(st, preview_chart(x, dataset.y_train[:500], shape, config, dataset.class_names, seed),
                     width="content")
     c1, c2 = st.columns(2)
     c1.button("Other samples and draws", key="dt_reshuffle", on_click=lambda: ss.update({PREVIEW_SEED: seed + 1}))

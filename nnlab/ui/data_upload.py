@@ -16,6 +16,7 @@ from ..data.tabular import MISSING, SCALERS, TASKS, column_kind, describe_column
 from ..viz import data_views as dv
 from . import state
 from .data import add_user_dataset
+from .widgets.charts import show_chart
 
 KEY = "dt_upload"
 DELIMITER_LABELS = {None: "detect", **DELIMITERS, WHITESPACE: "spaces"}
@@ -59,9 +60,9 @@ def _prepared_view(frame, result, features, scaling):
         st.info(notice)
     left, right = st.columns([1, 2])
     if ds.class_names is not None:
-        left.altair_chart(dv.class_balance_chart(ds.y_train, ds.class_names, "Training samples per class"))
+        show_chart(left, dv.class_balance_chart(ds.y_train, ds.class_names, "Training samples per class"))
     else:
-        left.altair_chart(dv.target_histogram(ds.y_train, "Training target values"))
+        show_chart(left, dv.target_histogram(ds.y_train, "Training target values"))
     numeric = [f for f in features if column_kind(frame[f]) != "text" and str(f) in ds.feature_names]
     if numeric:
         with right:
@@ -70,7 +71,7 @@ def _prepared_view(frame, result, features, scaling):
             parts = [ds.x_train, ds.x_test] + ([ds.x_val] if ds.x_val is not None else [])
             after = np.concatenate([p[:, j] for p in parts])
             before = frame[col].to_numpy(dtype="float64", na_value=np.nan)
-            st.altair_chart(dv.before_after_chart(before, after, str(col), SCALERS[scaling].label))
+            show_chart(st, dv.before_after_chart(before, after, str(col), SCALERS[scaling].label))
 
 
 def upload_section():

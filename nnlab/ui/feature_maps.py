@@ -12,6 +12,7 @@ from ..engine.shapes import shape_text as _shape
 from ..lab.describe import layer_label, training_status
 from ..lab.inspect import channel_stats, layer_output, split_arrays, top_k, weights_fingerprint
 from .widgets.chart_cache import chart
+from .widgets.charts import show_chart
 
 N_PROBE = 500  # test digits searched for the strongest activations
 STATISTICS = {"mean": "mean over the map (how much of the digit excites it)",
@@ -52,25 +53,25 @@ def conv_block(net, trace, index, show_z):
     what = "its 3×3 kernel" if (c == 1 and k == 3) else (
         f"its {k}×{k} kernel" if c == 1 else
         f"its {c} kernels of {k}×{k}, one per input channel, tiled row by row between grey lines")
-    st.altair_chart(chart("kernel_grid", W, f"Kernels: {f} filters, each {what} (blue −, red +; one scale)"),
+    show_chart(st, chart("kernel_grid", W, f"Kernels: {f} filters, each {what} (blue −, red +; one scale)"),
                     width="content")
     if c > 1:
         with st.expander("One filter's kernels, one per input channel"):
             channel = st.number_input("Filter", 0, f - 1, 0, key=f"{PREFIX}_filter_{index}")
-            st.altair_chart(chart("channel_kernels_grid", W, int(channel),
+            show_chart(st, chart("channel_kernels_grid", W, int(channel),
                                   f"Filter {int(channel)}: the kernel it slides over each incoming map"),
                             width="content")
     maps = (tr.z if show_z else tr.a)[0]
     label = "z = W ⋆ x + b (before the activation; blue −, red +)" if show_z else \
         f"a = {tr.activation}(z) (black 0 … white the layer's largest)"
     title = f"Feature maps of this digit: {f} channels of {_shape(maps.shape[1:])}, {label}"
-    st.altair_chart(chart("map_grid", maps, title, diverging=show_z), width="content")
+    show_chart(st, chart("map_grid", maps, title, diverging=show_z), width="content")
     nxt = trace[index + 1] if index + 1 < len(trace) else None
     if nxt is not None and nxt.kind in ("maxpool2d", "avgpool2d"):
         pool = net.layers[index + 1]
         rule = "the largest" if nxt.kind == "maxpool2d" else "the mean"
         title = f"{nxt.name}: each {pool.size}×{pool.size} window keeps {rule} value → {_shape(nxt.a.shape[1:])}"
-        st.altair_chart(chart("map_grid", nxt.a[0], title, size=48, ncols=16), width="content")
+        show_chart(st, chart("map_grid", nxt.a[0], title, size=48, ncols=16), width="content")
 
 
 @st.cache_data(max_entries=16, show_spinner="Running test digits through the network…")
@@ -99,11 +100,11 @@ def strongest_digits(net, dataset, conv_indices):
     best = top_k(values, k)
     labels = [dataset.class_names[int(v)] for v in y_all[:n]] if dataset.class_names is not None else None
     shape = tuple(dataset.image_shape or net.input_shape[-2:])  # a CSV of pixels has no image_shape
-    st.altair_chart(chart("top_images_grid", x, best, values, shape, labels, stat,
+    show_chart(st, chart("top_images_grid", x, best, values, shape, labels, stat,
                                     f"The {k} of the first {n} {split} digits with the largest {stat} activation of "
                                     f"{names[index]} channel {channel}"), width="content")
     maps = layer_output(net, x[best], index)[:, channel]
-    st.altair_chart(chart("map_grid", maps, f"…and where: channel {channel}'s feature map for each of them (one scale)",
+    show_chart(st, chart("map_grid", maps, f"…and where: channel {channel}'s feature map for each of them (one scale)",
                              size=72, ncols=8, captions=[f"#{i}" for i in best]), width="content")
     if dataset.class_names is not None:
         counts = np.bincount(np.asarray(y_all[:n])[best].astype(int), minlength=len(dataset.class_names))

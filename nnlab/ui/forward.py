@@ -14,6 +14,7 @@ from .widgets.chart_cache import chart
 from .widgets.matrix_view import show_array
 from .widgets.neuron_editor import edit_neuron
 from .widgets.tensor_views import is_structured, shape_text, show_maps
+from .widgets.charts import show_chart
 
 PREFIX = "fw"
 MAX_BARS = 1500  # units: more than this and b, z, a are shown as arrays, not bars
@@ -74,7 +75,7 @@ def _vectors(tr, data, labels):
     vectors = {f"bias {k}": p for k, p in tr.params.items() if p.ndim == 1}
     vectors.update({"z": tr.z, "a = f(z)": tr.a})
     if all(np.asarray(v).size == tr.a.size for v in vectors.values()) and tr.a.size <= MAX_BARS:
-        st.altair_chart(unit_values_chart(vectors, labels, "class" if labels else "unit", sequential=("a = f(z)",)),
+        show_chart(st, unit_values_chart(vectors, labels, "class" if labels else "unit", sequential=("a = f(z)",)),
                         width="content")
         if "bias b" in vectors and not np.any(vectors["bias b"]):
             st.caption("All biases are still 0, as initialised: training moves them.")
@@ -94,7 +95,7 @@ def _tensors(net, tr):
                    if tr.params else " · no parameters"))
     W = tr.params.get("W")
     if W is not None and W.ndim == 4:
-        st.altair_chart(chart("kernel_grid", W, f"Kernels W: {W.shape[0]} filters (blue −, red +)"), width="content")
+        show_chart(st, chart("kernel_grid", W, f"Kernels W: {W.shape[0]} filters (blue −, red +)"), width="content")
     if np.ndim(tr.a) == 4:
         if np.ndim(tr.input) == 4 and tr.index > 0:
             show_maps(tr.input, "Input x", "(black 0 … white the largest)")
@@ -130,7 +131,7 @@ def _attention(net, tr):
     h = st.segmented_control("Head", heads, default=0, key=f"{PREFIX}_head_{tr.index}",
                              format_func=lambda v: f"head {v}")
     h = 0 if h is None else h
-    st.altair_chart(chart("attention_heatmap", attention[h], grid, f"Head {h}'s attention weights"), width="content")
+    show_chart(st, chart("attention_heatmap", attention[h], grid, f"Head {h}'s attention weights"), width="content")
     st.page_link("app_pages/attention.py", label="Each head over the digit, and how training changed it: the "
                                                  "Attention page", icon=":material/visibility:")
 
@@ -154,7 +155,7 @@ def output_section(out, data, y, t):
             st.caption(f"Largest difference from the engine's softmax output: "
                        f"{np.abs(frame['p = exp ÷ sum'].to_numpy() - p_engine).max():.1e} (float32 rounding).")
         with right:
-            st.altair_chart(probability_chart(p_engine, data.class_names, true_class), width="stretch")
+            show_chart(st, probability_chart(p_engine, data.class_names, true_class), width="stretch")
     else:
         values = ", ".join(f"{v:.4f}" for v in np.asarray(out.a).ravel()[:10])
         st.markdown(f"Output a = ({values}) — {out.activation or 'no'} activation; target t = "

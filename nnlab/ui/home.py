@@ -4,6 +4,7 @@ import streamlit as st
 
 from ..data.builtin import DATASETS
 from ..viz.images import image_grid
+from .widgets.charts import show_chart
 
 N_IMAGES = 30
 
@@ -13,7 +14,7 @@ def digits_section(data):
     if data.image_shape is None:
         return
     n = N_IMAGES
-    st.altair_chart(image_grid(data.x_train[:n], data.image_shape,
+    show_chart(st, image_grid(data.x_train[:n], data.image_shape,
                                captions=[f"label {data.class_names[y]}" for y in data.y_train[:n]], ncols=10,
                                title=f"The first {n} training images"), width="content")
 

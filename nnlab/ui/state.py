@@ -53,6 +53,7 @@ SEED_NEURON = _declare("seed_neuron", "ui.widgets.neuron_editor", "the one neuro
 MODEL_MESSAGE = _declare("mio_message", "ui.widgets.model_io", "(kind, text) of the last model upload")
 COMPARE_CACHE = _declare("cmp_cache", "ui.compare", "result key -> CompareResult, trained architectures")
 COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of the comparison on show")
+PAGE_CHARTS = _declare("page_charts", "ui.widgets.charts", "{name: chart} drawn in this page run (for downloads)")
 
 
 @st.cache_data(show_spinner="Loading data…", max_entries=16)

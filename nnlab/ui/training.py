@@ -9,6 +9,7 @@ from ..lab.diagnosis import GUIDE_RATIO, diagnose
 from ..viz import gradient_flow, results, weights
 from ..viz.matrices import weight_tiles
 from . import state
+from .widgets.charts import show_chart
 
 SHOW = {"error": st.error, "warning": st.warning, "info": st.info, "ok": st.success}
 MAX_TILES = 32  # first-layer units drawn as images
@@ -20,17 +21,17 @@ def flow_section(hist):
         SHOW[finding.severity](finding.message)
     frame = gradient_flow.layer_stats_frame(hist)
     c1, c2 = st.columns(2)
-    c1.altair_chart(gradient_flow.grad_norm_chart(frame), width="stretch")
-    c2.altair_chart(gradient_flow.update_ratio_chart(frame, GUIDE_RATIO), width="stretch")
+    show_chart(c1, gradient_flow.grad_norm_chart(frame), width="stretch")
+    show_chart(c2, gradient_flow.update_ratio_chart(frame, GUIDE_RATIO), width="stretch")
     st.caption("‖∂L/∂W‖: how strongly the loss pulls on each layer's weights. ‖ΔW‖/‖W‖: how much one step "
                f"changes them, relative to their size; about {GUIDE_RATIO:g} (dashed) is a common sign of a healthy "
                "learning rate. Gaps in a curve are steps where the value was exactly 0 (nothing to draw on a "
                "log scale).")
     c1, c2 = st.columns(2)
-    c1.altair_chart(gradient_flow.activation_chart(frame), width="stretch")
+    show_chart(c1, gradient_flow.activation_chart(frame), width="stretch")
     health = gradient_flow.unit_health_chart(frame)
     if health is not None:
-        c2.altair_chart(health, width="stretch")
+        show_chart(c2, health, width="stretch")
 
 
 def _histogram_epochs(epochs):
@@ -53,7 +54,7 @@ def weights_section(hist, net, data):
         return
     chosen = _histogram_epochs(epochs)
     if chosen:
-        st.altair_chart(weights.weight_hist_chart(weights.weight_hist_frame(hist.snapshots, chosen)))
+        show_chart(st, weights.weight_hist_chart(weights.weight_hist_frame(hist.snapshots, chosen)))
     first = net.param_layers()[0]
     W = first.params.get("W")
     shape = data.image_shape
@@ -66,7 +67,7 @@ def weights_section(hist, net, data):
     units = range(min(MAX_TILES, W.shape[1]))
     what = (f"change since initialisation (largest {np.abs(W - W0).max():.2g})" if W0 is not None
             else "weights")
-    st.altair_chart(weight_tiles(W, shape, units=units, reference=W0, size=84,
+    show_chart(st, weight_tiles(W, shape, units=units, reference=W0, size=84,
                                  title=f"First layer: {what} into {len(units)} hidden units (blue −, red +)"))
     st.caption("Each tile is one hidden unit of the first layer, one square per input pixel, all on one colour "
                "scale. "
@@ -80,15 +81,15 @@ def results_section(net, data):
     against true values for regression."""
     out = net.predict(data.x_test)
     if data.task != "classification":
-        st.altair_chart(results.regression_chart(results.regression_frame(data.y_test, out)))
+        show_chart(st, results.regression_chart(results.regression_frame(data.y_test, out)))
         return
     pred, conf = predict_classes(out)
     acc = float((pred == data.y_test).mean())
     st.metric("Test accuracy", f"{acc:.2%}", help=f"{int((pred == data.y_test).sum()):,} of {len(pred):,} "
                                                    "test samples classified correctly")
     c1, c2 = st.columns([1.2, 1])
-    c1.altair_chart(results.confusion_chart(results.confusion_frame(data.y_test, pred, data.class_names)))
-    c2.altair_chart(results.per_class_chart(results.per_class_frame(data.y_test, pred, data.class_names)),
+    show_chart(c1, results.confusion_chart(results.confusion_frame(data.y_test, pred, data.class_names)))
+    show_chart(c2, results.per_class_chart(results.per_class_frame(data.y_test, pred, data.class_names)),
                     width="stretch")
     if data.image_shape is not None:
         grid, _ = results.misclassified_grid(data.x_test, data.y_test, pred, conf, data.image_shape,
@@ -96,4 +97,4 @@ def results_section(net, data):
         if grid is None:
             st.success("Every test image is classified correctly.")
         else:
-            st.altair_chart(grid)
+            show_chart(st, grid)

@@ -20,6 +20,7 @@ from ..lab.history import epoch_long_frame
 from ..lab.inspect import decision_grid
 from ..viz import boundary, curves
 from . import state
+from .widgets.charts import show_chart
 
 EPOCH_REDRAW_S = 1.0  # redraw the charts at the end of an epoch at most once a second …
 STEP_REDRAW_S = 2.0  # … and within a long epoch every two seconds (browsers re-render every chart)
@@ -109,14 +110,14 @@ class LiveView:
         self._metrics(hist)
         epochs = epoch_long_frame(hist.epochs, self.held_label)
         if hist.steps:
-            self.batch.altair_chart(curves.batch_loss_chart(curves.batch_loss_frame(hist)), width="stretch")
+            show_chart(self.batch, curves.batch_loss_chart(curves.batch_loss_frame(hist)), width="stretch")
         else:
             self.batch.info("No training yet: press **Train** to start. The curves draw themselves as the "
                             "network learns.")
         if len(epochs):
-            self.loss.altair_chart(curves.epoch_chart(epochs, "loss"), width="stretch")
+            show_chart(self.loss, curves.epoch_chart(epochs, "loss"), width="stretch")
             if (epochs["metric"] == "accuracy").any():
-                self.acc.altair_chart(curves.epoch_chart(epochs, "accuracy"), width="stretch")
+                show_chart(self.acc, curves.epoch_chart(epochs, "accuracy"), width="stretch")
 
     def draw_boundary(self, hist, net):
         if self.boundary is not None:
@@ -124,7 +125,7 @@ class LiveView:
             cells = boundary.boundary_frame(*decision_grid(net, x), self.data.class_names)
             title = f"Decision boundary after {_epochs(hist.last_epoch)}" if hist.epochs else \
                 "Decision boundary (untrained)"
-            self.boundary.altair_chart(boundary.boundary_chart(
+            show_chart(self.boundary, boundary.boundary_chart(
                 cells, boundary.points_frame(x, y, self.data.class_names), self.data.class_names,
                 self.data.feature_names, title=title), width="content")
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from ...viz.matrices import (ANNOTATE_MAX, MAX_CELLS, default_window, heatmap, histogram, summary_frame, vector_bars,
                             weight_tiles)
+from .charts import show_chart
 
 MAX_BARS = 256
 MAX_ANNOTATED_VECTOR = 20  # a vector this short is a row of numbered cells
@@ -62,15 +63,15 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title="v
             start = st.slider("First unit shown", 0, n_units - 16, step=16 if n_units % 16 == 0 else 1,
                               key=f"{key}_tile0")
         units = range(start, min(start + 16, n_units))
-        st.altair_chart(_tiles(np.array(a), tuple(image_shape), tuple(units),
+        show_chart(st, _tiles(np.array(a), tuple(image_shape), tuple(units),
                                f"{title}: what units {units[0]}–{units[-1]} look for (blue −, red +)"),
                         width="content")
     elif view == "histogram":
-        st.altair_chart(histogram(a, f"{title}: all {a.size:,} values", value_title=value_title),
+        show_chart(st, histogram(a, f"{title}: all {a.size:,} values", value_title=value_title),
                         width="stretch")
         st.dataframe(summary_frame(a, title), hide_index=True)
     elif view == "bars":
-        st.altair_chart(vector_bars(a, title, value_title, diverging=diverging, labels=labels),
+        show_chart(st, vector_bars(a, title, value_title, diverging=diverging, labels=labels),
                         width="stretch")
     else:
         rows = cols = None
@@ -84,4 +85,4 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title="v
         chart = heatmap(a, title, rows=rows, cols=cols, row_title=row_title, col_title=col_title,
                         value_title=value_title, diverging=diverging,
                         col_labels=list(labels) if labels is not None and a.ndim == 1 else None)
-        st.altair_chart(chart, width="content")
+        show_chart(st, chart, width="content")

@@ -10,6 +10,7 @@ from ...lab.inspect import split_arrays
 from ...viz.images import image_grid
 from ..state import SAMPLE_DRAWS as DRAWS_KEY
 from ..state import SAMPLE_INDEX as SAMPLE_KEY
+from .charts import show_chart
 
 
 def _from_slider(widget_key):
@@ -54,7 +55,7 @@ def pick_sample(dataset, prefix):
     with right:
         x = x_all[index]
         if dataset.image_shape is not None:
-            st.altair_chart(_image_chart(np.array(x), tuple(dataset.image_shape),
+            show_chart(st, _image_chart(np.array(x), tuple(dataset.image_shape),
                                          label_text(dataset, y_all[index:index + 1])),
                             width="content")
         else:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from ...engine.shapes import shape_text as _shape
 from .chart_cache import chart
+from .charts import show_chart
 
 MAX_MAPS = 16  # channels shown per tensor here; the Feature-maps page shows them all
 
@@ -27,5 +28,5 @@ def show_maps(arr, what, note, diverging=False, size=64):
     "what: C×H×W (the first 16 of C) note"."""
     maps = np.asarray(arr)[0]
     more = f" (the first {MAX_MAPS} of {len(maps)})" if len(maps) > MAX_MAPS else ""
-    st.altair_chart(chart("map_grid", maps[:MAX_MAPS], f"{what}: {shape_text(arr)}{more} {note}", diverging=diverging,
+    show_chart(st, chart("map_grid", maps[:MAX_MAPS], f"{what}: {shape_text(arr)}{more} {note}", diverging=diverging,
                              size=size, ncols=8), width="content")
