@@ -3,12 +3,15 @@ saved model to inspect or keep training it.
 
 The upload is handled in the uploader's ``on_change`` callback, which runs before the script: only
 there may the sidebar's widgets be set to the loaded architecture, and it runs once per file, so a
-loaded model is not re-loaded (and its training reset) on every rerun.
+loaded model is not re-loaded (and its training reset) on every rerun. A loaded model is kept exactly
+or refused: one whose seed, σ or dropout the sidebar's widgets cannot hold is refused, since the next
+rerun would put the widget back in range and so rebuild the model.
 """
 import streamlit as st
 
 from ...engine import ModelFileError, load_model, model_to_bytes
-from ...lab.config import check_fits, config_for_network
+from ...i18n import _
+from ...lab.config import check_fits, config_for_network, outside_sidebar
 from .. import state
 from ..state import MODEL_MESSAGE as MESSAGE
 from . import sidebar
@@ -32,7 +35,13 @@ def _on_upload():
     if problem:
         ss[MESSAGE] = ("error", f"{problem} The current model is unchanged.")
         return
-    sidebar.apply_config(config_for_network(state.config(), net, dataset))
+    config = config_for_network(state.config(), net, dataset)
+    problem = outside_sidebar(config)
+    if problem:
+        ss[MESSAGE] = ("error", _("“{name}” is not loaded. {problem} The current model is unchanged.",
+                                  name=upload.name, problem=problem))
+        return
+    sidebar.apply_config(config)
     state.replace_model(net)
     ss[MESSAGE] = ("success", f"Loaded “{upload.name}”: {len(net.layers)} layers, {net.n_params:,} parameters, "
                               f"on “{dataset.name}”. It is now the current model: inspect it on any page or "
