@@ -55,7 +55,7 @@ class TrainingSession:
         x_val, y_val, _ = dataset.held_out()
         optimizer = self.optimizer_for(config)
         step0 = hist.n_steps
-        epoch0 = hist.steps[-1].epoch if hist.steps else 0
+        epoch0 = hist.last_epoch  # whole epochs: a partial one after a Stop is not counted
         secs0 = hist.epochs[-1].seconds if hist.epochs else 0.0
         self._start = (step0, epoch0)
         records = train(self.net, dataset.x_train, dataset.y_train, epochs=config.epochs,

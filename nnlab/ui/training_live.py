@@ -16,6 +16,7 @@ import streamlit as st
 
 from ..data.augment import make_augmenter
 from ..engine import EpochRecord, ErrorRecord
+from ..i18n import _
 from ..lab.history import epoch_long_frame
 from ..lab.inspect import decision_grid
 from ..viz import boundary, curves
@@ -30,6 +31,16 @@ BOUNDARY_FRAMES = 30  # 2-D data: redraw the decision boundary about this often 
 
 def _epochs(n):
     return f"{n} epoch" if n == 1 else f"{n} epochs"
+
+
+def _thinning_note(hist):
+    """The batch-loss chart's subtitle once a long run's steps are thinned (``lab.step_log``), else None."""
+    log = hist.step_log
+    if not log.thinned:
+        return None
+    return _("{kept:,} of {n:,} batches shown: one in {every}, each stretch's lowest and highest, the last {tail}; "
+             "the smoothed curve averages them all.", kept=len(hist), n=log.n_added, every=log.stride,
+             tail=log.tail.maxlen)
 
 
 def _set_outcome(hist, kind, message):
@@ -110,7 +121,8 @@ class LiveView:
         self._metrics(hist)
         epochs = epoch_long_frame(hist.epochs, self.held_label)
         if hist.steps:
-            show_chart(self.batch, curves.batch_loss_chart(curves.batch_loss_frame(hist)), width="stretch")
+            show_chart(self.batch, curves.batch_loss_chart(curves.batch_loss_frame(hist), note=_thinning_note(hist)),
+                       width="stretch")
         else:
             self.batch.info("No training yet: press **Train** to start. The curves draw themselves as the "
                             "network learns.")

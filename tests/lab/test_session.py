@@ -79,3 +79,21 @@ def test_bad_settings_raise_when_the_run_starts(moons):
     session = TrainingSession(build_network(CFG, moons))
     with pytest.raises(ValueError, match="batch_size"):
         next(session.run(moons, replace(CFG, batch_size=0)))
+
+
+def test_a_partial_epoch_after_a_stop_is_not_counted(moons):
+    """Stopped in the middle of epoch 2 (one whole epoch done), then one more epoch: two whole epochs in all,
+    numbered 1 and 2, and the partial epoch's steps stay in the history."""
+    session = TrainingSession(build_network(CFG, moons))
+    records = session.run(moons, replace(CFG, epochs=3))
+    per_epoch = -(-len(moons.x_train) // CFG.batch_size)
+    for record in records:
+        if isinstance(record, StepRecord) and record.step == per_epoch + 1:
+            break  # Stop: the first step of epoch 2 was taken
+    records.close()
+    assert session.history.last_epoch == 1 and session.history.n_steps == per_epoch + 1
+    for _ in session.run(moons, replace(CFG, epochs=1)):
+        pass
+    hist = session.history
+    assert [e.epoch for e in hist.epochs] == [1, 2] and hist.last_epoch == 2
+    assert hist.epochs[-1].step == 2 * per_epoch + 1 and hist.n_steps == 2 * per_epoch + 1

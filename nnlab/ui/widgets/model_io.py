@@ -12,6 +12,7 @@ import streamlit as st
 from ...engine import ModelFileError, load_model, model_to_bytes
 from ...i18n import _
 from ...lab.config import check_fits, config_for_network, outside_sidebar
+from ...lab.describe import network_line
 from .. import state
 from ..state import MODEL_MESSAGE as MESSAGE
 from . import sidebar
@@ -48,6 +49,17 @@ def _on_upload():
                               "continue training it (its earlier history is not in the file).")
 
 
+def _history_help(history):
+    log = history.step_log
+    if log.thinned:
+        return _("The dataset and the network, then a row for {kept:,} of the {n:,} steps (loss, accuracy, learning "
+                 "rate): a long run keeps an even sample, the lowest and highest loss of each stretch and the last "
+                 "{tail} steps. Epoch columns on each epoch's last step.", kept=len(history), n=log.n_added,
+                 tail=log.tail.maxlen)
+    return _("The dataset and the network, then one row per step (loss, accuracy, learning rate); epoch columns on "
+             "each epoch's last step.")
+
+
 def model_io_section():
     """Draw the download buttons for the current model and history, and the model uploader."""
     st.subheader("Save or load the model")
@@ -56,11 +68,11 @@ def model_io_section():
     c1.download_button("Download the model (.npz)", lambda: model_to_bytes(net), file_name="nnlab-model.npz",
                        mime="application/octet-stream", key="mio_download_model", on_click="ignore",
                        help="The weights as NumPy arrays plus the architecture as JSON; no pickle.")
-    c2.download_button("Download the training history (.csv)", lambda: history.to_csv(),
+    about = {"dataset": state.get_dataset().name, "network": network_line(net, state.config())}
+    c2.download_button("Download the training history (.csv)", lambda: history.to_csv(about),
                        file_name="nnlab-history.csv", mime="text/csv", key="mio_download_history",
                        on_click="ignore", disabled=not len(history),
-                       help="One row per step (loss, accuracy, learning rate); epoch columns on each epoch's "
-                            "last step." if len(history) else "Train first: the history is empty.")
+                       help=_history_help(history) if len(history) else "Train first: the history is empty.")
     st.file_uploader("Upload a saved nnlab model (.npz) to inspect it or continue training", type=["npz"],
                      key=KEY, on_change=_on_upload,
                      help="Checked before use: architecture JSON, parameter shapes and dtypes; pickles are refused.")
