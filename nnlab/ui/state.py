@@ -9,6 +9,7 @@ import streamlit as st
 
 from ..data.builtin import DATASETS, load_dataset
 from ..engine.copying import copy_network
+from ..i18n import _
 from ..lab.config import LabConfig, build_network
 from ..lab.history import History
 from ..lab.session import TrainingSession
@@ -128,8 +129,17 @@ def model():
 
 def model_copy():
     """A copy of the current model for a page to look inside: traces fill layer caches and backprop writes
-    gradients, and the user's model is never touched."""
-    return copy_network(model())
+    gradients, and the user's model is never touched. If the model's last training run diverged (and it has
+    not trained since), a warning says so where the page starts showing the model."""
+    net = model()
+    hist = st.session_state[HISTORY]
+    if hist.errors and hist.errors[-1].step > hist.n_steps:
+        error = hist.errors[-1]
+        st.warning(_("This model's last training run diverged at step {step} (epoch {epoch}). It keeps the last "
+                     "finite weights, so the numbers below may be huge, infinite or NaN. Train again with a lower "
+                     "learning rate, or press Reset weights on the Training page.", step=error.step,
+                     epoch=error.epoch), icon=":material/warning:")
+    return copy_network(net)
 
 
 def training_session() -> TrainingSession:
