@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ..data.spreadsheet import safe_for_spreadsheet
 from .config import build_network
 from .describe import config_line
 from .history import History, epoch_long_frame
@@ -197,8 +198,9 @@ def grad_norm_frame(results):
 def comparison_csv(results):
     """The whole comparison as one CSV table: one row per (architecture, epoch), each row carrying
     that architecture's summary (parameters, time, best epoch …) next to the epoch's numbers; one table
-    rather than two blocks, so spreadsheet tools read it as is."""
+    rather than two blocks, so spreadsheet tools read it as is. Architecture names and layer descriptions
+    come from the user: text a spreadsheet would run as a formula is neutralised (``data.spreadsheet``)."""
     summary = metrics_table(results)
     per_epoch = pd.concat([r.history.epoch_frame().assign(architecture=r.label) for r in results], ignore_index=True)
     merged = summary.merge(per_epoch, on="architecture", how="left")
-    return merged.to_csv(index=False)
+    return safe_for_spreadsheet(merged).to_csv(index=False)

@@ -126,6 +126,11 @@ def test_frames_and_csv(moons):
     assert len(csv) == 6 and set(csv["architecture"]) == {"A", "B"}
     assert csv.loc[csv.architecture == "A", "val_loss"].tolist() == pytest.approx(
         [e.val_loss for e in results[0].history.epochs])
+    # A user's architecture name that a spreadsheet would run as a formula goes out as plain text.
+    named = [replace(results[0], label='=HYPERLINK("http://x.example","A")'), replace(results[1], label="-B")]
+    csv = pd.read_csv(io.StringIO(compare.comparison_csv(named)))
+    assert set(csv["architecture"]) == {"'=HYPERLINK(\"http://x.example\",\"A\")", "'-B"}
+    assert csv["val_loss"].tolist() == pytest.approx([e.val_loss for r in results for e in r.history.epochs])
 
 
 def test_boundary_is_the_trained_networks_prediction(moons):
