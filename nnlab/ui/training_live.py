@@ -21,6 +21,7 @@ from ..lab.history import epoch_long_frame
 from ..lab.inspect import decision_grid
 from ..viz import boundary, curves
 from . import state
+from .run_slot import run_slot
 from .widgets.charts import show_chart
 
 EPOCH_REDRAW_S = 1.0  # redraw the charts at the end of an epoch at most once a second …
@@ -195,7 +196,8 @@ def run(session, dataset, cfg, view):
     total = -(-len(dataset.x_train) // cfg.batch_size) * cfg.epochs
     ss[state.RUNNING] = {"history": hist}
     try:
-        _consume(session, session.run(dataset, cfg, augment=augment), cfg, view, total, held)
+        with run_slot(view.progress):  # at most a few runs at once on the server; the others wait in line
+            _consume(session, session.run(dataset, cfg, augment=augment), cfg, view, total, held)
     except ValueError as exc:  # the optimiser's settings, or the trainer's checks of its inputs
         _set_outcome(hist, "error", f"Cannot train: {exc}")
     # Not reached when Stop interrupts the loop: the flag then tells the next run (see the module doc).
