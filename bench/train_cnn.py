@@ -31,9 +31,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from nnlab.data.mnist import mnist_split  # noqa: E402
 from nnlab.engine import Network, evaluate, make_optimizer, train  # noqa: E402
 from nnlab.engine.schedules import get_schedule  # noqa: E402
-from nnlab.engine.zoo import ATTENTION_TRAINING, BENCH_TRAINING, bench_cnn_spec, mnist_attention_spec  # noqa: E402
+from nnlab.engine.zoo import ATTENTION_TRAINING, mnist_attention_spec  # noqa: E402
 
 SEED = 0
+BENCH_TRAINING = {"optimizer": "momentum", "lr": 0.05, "momentum": 0.9, "schedule": "constant", "epochs": 2,
+                  "batch_size": 64}
+
+
+def bench_cnn_spec(seed=0, dtype="float32"):
+    """The benchmark CNN (see the module docstring), as a spec ``Network`` accepts."""
+    return {"input_shape": [1, 28, 28], "loss": "softmax_ce", "init": "he", "seed": seed, "dtype": dtype,
+            "layers": [{"type": "conv2d", "filters": 8, "kernel": 3, "activation": "relu"},
+                       {"type": "maxpool2d", "size": 2},
+                       {"type": "conv2d", "filters": 16, "kernel": 3, "activation": "relu"},
+                       {"type": "maxpool2d", "size": 2},
+                       {"type": "flatten"},
+                       {"type": "dense", "units": 10, "activation": "softmax"}]}
 WARMUP_STEPS = 20
 
 

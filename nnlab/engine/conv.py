@@ -18,16 +18,10 @@ import numpy as np
 
 from .activations import get_activation
 from .initializers import initialize
-from .layers import LAYER_TYPES, Layer
+from .layers import Layer, positive_int
 
 PADDINGS = ("valid", "same")
 INFERENCE_COLS_BYTES = 32 * 2**20  # bigger inference batches go through the convolution in chunks
-
-
-def _positive_int(name, value):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name}={value!r}: give a whole number of at least 1")
-    return int(value)
 
 
 def _image_shape(kind, input_shape):
@@ -84,9 +78,9 @@ class Conv2D(Layer):
 
     def __init__(self, filters, kernel=3, stride=1, padding="valid", activation="relu", init=None):
         super().__init__()
-        self.filters = _positive_int("filters", filters)
-        self.kernel = _positive_int("kernel", kernel)
-        self.stride = _positive_int("stride", stride)
+        self.filters = positive_int("filters", filters)
+        self.kernel = positive_int("kernel", kernel)
+        self.stride = positive_int("stride", stride)
         if padding not in PADDINGS:
             raise ValueError(f"padding={padding!r} is unknown; choose one of {list(PADDINGS)}")
         self.padding, self.init = padding, init
@@ -214,9 +208,12 @@ class Conv2D(Layer):
         d = wide.reshape(f, -1)
         W = self.params["W"]
         ones = np.ones(d.shape[1], dtype=d.dtype)  # ∂b = row sums of δ, as a matrix-vector product
+        np.matmul(d, ones, out=self.grad_buffer("b"))
         # ∂W = δ colsᵀ, computed as (cols δᵀ)ᵀ: the same numbers, and BLAS is quicker with the long
         # shared dimension last in both operands.
-        self.grad = {"W": (cols @ d.T).T.reshape(W.shape), "b": d @ ones}
+        dw_t = self.work.get("dW_t", (cols.shape[0], f), d.dtype, keep, zeros=False)
+        np.matmul(cols, d.T, out=dw_t)
+        self.grad_buffer("W").reshape(f, -1)[...] = dw_t.T
         if not need_input_grad:
             return None
         dcols = self.work.get("dcols", cols.shape, delta.dtype, keep, zeros=False)
@@ -239,8 +236,8 @@ class _Pool2D(Layer):
 
     def __init__(self, size=2, stride=None):
         super().__init__()
-        self.size = _positive_int("size", size)
-        self.stride = self.size if stride is None else _positive_int("stride", stride)
+        self.size = positive_int("size", size)
+        self.stride = self.size if stride is None else positive_int("stride", stride)
         self.work = Workspace()
 
     def build(self, input_shape, rng, dtype, init, sigma):
@@ -380,23 +377,3 @@ class AvgPool2D(_Pool2D):
         d_stage = self._spread([g] * self.size, self._buffer("d_stage", self._stage_shape(shape),
                                                              grad_out.dtype, keep), 2)
         return self._spread([d_stage] * self.size, np.empty(shape, grad_out.dtype), 3)
-
-
-class Flatten(Layer):
-    """(n, C, H, W) -> (n, C·H·W) in C order, so a dense head can follow a convolution."""
-    kind = "flatten"
-
-    def build(self, input_shape, rng, dtype, init, sigma):
-        self.input_shape = tuple(int(s) for s in input_shape)
-        self.output_shape = (int(np.prod(self.input_shape)),)
-        return self.output_shape
-
-    def forward(self, x, training=False):
-        self.cache = x.shape
-        return x.reshape(x.shape[0], -1)
-
-    def backward(self, grad_out, need_input_grad=True):
-        return grad_out.reshape(self.cache)
-
-
-LAYER_TYPES.update({"conv2d": Conv2D, "maxpool2d": MaxPool2D, "avgpool2d": AvgPool2D, "flatten": Flatten})

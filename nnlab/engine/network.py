@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import get_activation
-from .layers import layer_from_config
+from .flat_parameters import FlatParameters
+from .layer_types import layer_from_config
 from .losses import check_output_activation, get_loss
 
 DEFAULTS = {"loss": "softmax_ce", "init": "he", "sigma": 0.01, "seed": 0, "dtype": "float32"}
@@ -102,6 +103,13 @@ class Network:
         last = self.layers[-1]
         check_output_activation(self.loss.name, last.activation.name if last.activation else "identity")
         self.spec["layers"] = [layer.config() for layer in self.layers]
+        self.flat = FlatParameters(self.param_layers(), self.dtype)
+
+    def __setstate__(self, state):
+        """After ``copy.deepcopy`` every array is a separate copy, no longer a view of the flat buffers;
+        gather them again, or the optimiser would update arrays the layers do not use."""
+        self.__dict__.update(state)
+        self.flat = FlatParameters(self.param_layers(), self.dtype)
 
     # ---- shapes and parameters -------------------------------------------------------------
     @property
