@@ -10,8 +10,10 @@ parameter buffer in one pass (``FlatParameters``), and histograms are taken only
 steps. With all
 records on, training costs within about 10 % of a bare NumPy loop (``bench/train_mlp.py``).
 """
+import itertools
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -195,39 +197,56 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
     rng = np.random.default_rng(seed)
     flat = net.flat
     n, step, t0 = len(x), 0, time.perf_counter()
-    for epoch in range(1, epochs + 1):
-        start_of_epoch = flat.values.copy()
-        order = rng.permutation(n)
-        loss_sum = correct = 0.0
-        for start in range(0, n, batch_size):
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnlab-batches") as pool:
+        batches = _batches(x, epochs, batch_size, rng, augment, net.dtype)
+        if augment is not None:  # augmenting costs about as much as a step: do it meanwhile, on another core
+            batches = _one_ahead(batches, pool)
+        for epoch in range(1, epochs + 1):
+            start_of_epoch = flat.values.copy()
+            loss_sum = correct = 0.0
+            for start, idx, xb in itertools.islice(batches, math.ceil(n / batch_size)):
+                lr = lr_at(optimizer.lr, epoch - 1 + start / n, epochs)
+                out, loss = _forward_backward(net, xb, targets[idx])
+                delta = optimizer.delta(flat.values, flat.grads, flat.decay_slices, lr)
+                stats, finite = _layer_stats(flat, delta)
+                step += 1
+                if not (finite and math.isfinite(loss)):
+                    yield _diverged(flat, start_of_epoch, step, epoch, loss, lr)
+                    return
+                flat.values += delta
+                loss_sum += loss * len(idx)
+                acc = None
+                if labels is not None:
+                    hits = _hits(out, labels[idx])
+                    correct += hits
+                    acc = hits / len(idx)
+                hist = None
+                if hist_every and (step - 1) % hist_every == 0:
+                    hist = {layer.name: _histograms(layer) for layer, _ in flat.layer_slices}
+                yield StepRecord(step, epoch, lr, float(loss), acc, stats, hist)
+            yield _epoch_record(net, epoch, step, loss_sum / n, correct / n if labels is not None else None,
+                                x_val, y_val, t0)
+
+
+def _batches(x, epochs, batch_size, rng, augment, dtype):
+    """(start, rows, batch) for every step of the run, in order: each epoch draws a permutation of the
+    samples from ``rng``, then takes its batches in turn, augmented if asked (drawing from ``rng`` too)."""
+    for _ in range(epochs):
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), batch_size):
             idx = order[start:start + batch_size]
-            lr = lr_at(optimizer.lr, epoch - 1 + start / n, epochs)
-            out, loss = _forward_backward(net, _batch(x, idx, augment, rng, net.dtype), targets[idx])
-            delta = optimizer.delta(flat.values, flat.grads, flat.decay_slices, lr)
-            stats, finite = _layer_stats(flat, delta)
-            step += 1
-            if not (finite and math.isfinite(loss)):
-                yield _diverged(flat, start_of_epoch, step, epoch, loss, lr)
-                return
-            flat.values += delta
-            loss_sum += loss * len(idx)
-            acc = None
-            if labels is not None:
-                hits = _hits(out, labels[idx])
-                correct += hits
-                acc = hits / len(idx)
-            hist = None
-            if hist_every and (step - 1) % hist_every == 0:
-                hist = {layer.name: _histograms(layer) for layer, _ in flat.layer_slices}
-            yield StepRecord(step, epoch, lr, float(loss), acc, stats, hist)
-        yield _epoch_record(net, epoch, step, loss_sum / n, correct / n if labels is not None else None,
-                            x_val, y_val, t0)
+            xb = x[idx]
+            yield start, idx, (xb if augment is None else np.asarray(augment(xb, rng), dtype=dtype))
 
 
-def _batch(x, idx, augment, rng, dtype):
-    """The training batch of rows ``idx``, augmented if asked (drawing from the trainer's ``rng``)."""
-    xb = x[idx]
-    return xb if augment is None else np.asarray(augment(xb, rng), dtype=dtype)
+def _one_ahead(items, pool):
+    """The items of the iterator ``items``, each one computed on ``pool``'s thread while the caller works
+    on the one before. Only one is ever in flight, so everything ``items`` does happens in the same order
+    as in a plain loop (the random draws too, so the numbers are the same)."""
+    future = pool.submit(next, items, None)
+    while (item := future.result()) is not None:
+        future = pool.submit(next, items, None)
+        yield item
 
 
 def _forward_backward(net, xb, tb):
