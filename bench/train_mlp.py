@@ -30,7 +30,6 @@ prints the peak resident memory. ``--blas-threads N`` limits NumPy's BLAS (and P
 Run: ``python bench/train_mlp.py [--full] [--rounds 3] [--epochs 10] [--blas-threads N]``
 """
 import argparse
-import gzip
 import json
 import math
 import resource
@@ -49,7 +48,6 @@ from nnlab.engine import Network, evaluate, make_optimizer, mlp_spec, train  # n
 
 SIZES = [784, 128, 64, 10]
 BATCH, LR, SEED = 64, 1e-3, 0
-FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 
 
 # ---- data -------------------------------------------------------------------------------------------
@@ -59,32 +57,14 @@ def bundled_split():
     return mnist_split(seed=SEED)
 
 
-def _read_idx_gz(path):
-    """Fallback IDX reader (magic 0x0000 08 ndim, big-endian sizes, uint8 data) if nnlab.data.idx is absent."""
-    raw = gzip.decompress(Path(path).read_bytes())
-    if raw[:3] != b"\x00\x00\x08":
-        raise SystemExit(f"{path}: not a uint8 IDX file")
-    ndim = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    if data.size != int(np.prod(shape)):
-        raise SystemExit(f"{path}: expected {shape}, found {data.size} values; the file is truncated")
-    return data.reshape(shape)
-
-
 def fashion_split():
-    try:
-        from nnlab.data.idx import load_fashion_mnist
+    from nnlab.data.dataset import DataError
+    from nnlab.data.idx import load_fashion_mnist
 
-        x_train, y_train, x_test, y_test = load_fashion_mnist(FASHION_DIR)
-    except ImportError:
-        files = {k: FASHION_DIR / f"{k}-ubyte.gz" for k in
-                 ("train-images-idx3", "train-labels-idx1", "t10k-images-idx3", "t10k-labels-idx1")}
-        missing = [str(p) for p in files.values() if not p.exists()]
-        if missing:
-            raise SystemExit(f"--full needs Fashion-MNIST: missing {missing}; "
-                             "install it with `apt-get install dataset-fashion-mnist`")
-        x_train, y_train, x_test, y_test = (_read_idx_gz(p) for p in files.values())
+    try:
+        x_train, y_train, x_test, y_test = load_fashion_mnist()
+    except DataError as exc:
+        raise SystemExit(f"--full needs Fashion-MNIST: {exc}") from None
 
     def flat(images):
         return images.reshape(len(images), -1).astype(np.float32) / np.float32(255.0)
@@ -321,8 +301,9 @@ def main(argv=None):
         aug = {"plain_epoch_s": round(statistics.median(plain), 3),
                "augmented_epoch_s": round(statistics.median(augmented), 3),
                "augment_ratio": round(statistics.median(aug_ratios), 3)}
-        print(f"one nnlab epoch: plain {aug['plain_epoch_s']:.3f} s, with augmentation {aug['augmented_epoch_s']:.3f} s;"
-              f" ratio per round {', '.join(f'{q:.2f}' for q in aug_ratios)} (target ≤ 1.5)")
+        print(f"one nnlab epoch: plain {aug['plain_epoch_s']:.3f} s, with augmentation "
+              f"{aug['augmented_epoch_s']:.3f} s; ratio per round {', '.join(f'{q:.2f}' for q in aug_ratios)} "
+              "(target ≤ 1.5)")
     load_end = machine.load_average()
     print(f"load average at the end: {load_end:.1f} (on 2 cores, other processes stretch every timing)")
 

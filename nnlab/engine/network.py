@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import get_activation
 from .flat_parameters import FlatParameters
 from .layer_types import layer_from_config
 from .losses import check_output_activation, get_loss
@@ -96,7 +95,8 @@ class Network:
                 layer = layer_from_config(cfg)
                 shape = layer.build(shape, rng, self.dtype, spec["init"], spec["sigma"])
             except ValueError as exc:
-                raise ValueError(f"layer {i + 1} ({cfg.get('type') if isinstance(cfg, dict) else '?'}): {exc}") from None
+                kind = cfg.get("type") if isinstance(cfg, dict) else "?"
+                raise ValueError(f"layer {i + 1} ({kind}): {exc}") from None
             layer.name = f"L{i + 1} {layer.kind}"
             self.layers.append(layer)
         self.output_shape = shape
@@ -229,5 +229,5 @@ class Network:
         return [layer.rng.bit_generator.state for layer in self.layers if hasattr(layer, "rng")]
 
     def set_rng_state(self, states):
-        for layer, state in zip([l for l in self.layers if hasattr(l, "rng")], states):
+        for layer, state in zip([layer for layer in self.layers if hasattr(layer, "rng")], states):
             layer.rng.bit_generator.state = state
