@@ -21,10 +21,9 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-PAGES = {"forward": "pages/lab/forward.py", "backprop": "pages/lab/backprop.py",
-         "architecture": "pages/lab/architecture.py"}
+PAGES = {"forward": "app_pages/forward.py", "backprop": "app_pages/backprop.py",
+         "architecture": "app_pages/architecture.py"}
 
 
 def trained_session(epochs):

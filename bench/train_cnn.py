@@ -23,19 +23,15 @@ Run: ``python bench/train_cnn.py [--rounds 3] [--blas-threads N]``
 import argparse
 import json
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import machine  # noqa: E402  (bench/machine.py, beside this script)
-from nnlab.data.mnist import mnist_split  # noqa: E402
-from nnlab.engine import Network, evaluate, make_optimizer, train  # noqa: E402
-from nnlab.engine.schedules import get_schedule  # noqa: E402
-from nnlab.engine.zoo import ATTENTION_TRAINING, mnist_attention_spec  # noqa: E402
+import machine  # bench/machine.py, beside this script
+from nnlab.data.mnist import mnist_split
+from nnlab.engine import Network, evaluate, make_optimizer, train
+from nnlab.engine.schedules import get_schedule
+from nnlab.engine.zoo import ATTENTION_TRAINING, mnist_attention_spec
 
 SEED = 0
 BENCH_TRAINING = {"optimizer": "momentum", "lr": 0.05, "momentum": 0.9, "schedule": "constant", "epochs": 2,

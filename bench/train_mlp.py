@@ -34,17 +34,13 @@ import json
 import math
 import resource
 import statistics
-import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import machine  # noqa: E402  (bench/machine.py, beside this script)
-from nnlab.engine import Network, evaluate, make_optimizer, mlp_spec, train  # noqa: E402
+import machine  # bench/machine.py, beside this script
+from nnlab.engine import Network, evaluate, make_optimizer, mlp_spec, train
 
 SIZES = [784, 128, 64, 10]
 BATCH, LR, SEED = 64, 1e-3, 0

@@ -3,9 +3,9 @@
 ``load_dataset`` is pure and deterministic — the same (name, seed, n_samples, noise) always gives the
 same arrays — so a page can cache it with ``st.cache_data``.
 """
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Callable
 
 import numpy as np
 
@@ -17,6 +17,8 @@ from .mnist import check_seed, mnist_split
 
 DEFAULT_DATASET = "MNIST subset (10k digits)"
 VAL_FRACTION = TEST_FRACTION = 0.15
+MNIST_SUBSET_VAL = 1000  # of mnist_split's 8,000 training digits: 7,000 / 1,000 / 2,000
+OWN_SPLIT_VAL_SHARE = 1 / 6  # of a dataset's own training set: MNIST's classic 50,000 / 10,000 / 10,000
 DEFAULT_N_SAMPLES, DEFAULT_NOISE = 400, 0.1
 DIGITS = tuple(str(d) for d in range(10))
 
@@ -37,19 +39,25 @@ def _pixel_names(h, w):
     return tuple(f"px{r}_{c}" for r in range(h) for c in range(w))
 
 
+def carve_validation(x, y, n_val, seed):
+    """Set ``n_val`` samples of a training set aside for validation, stratified by class and seeded.
+
+    Returns x_train, y_train, x_val, y_val (rows in shuffled order).
+    """
+    from sklearn.model_selection import train_test_split
+
+    train, val = train_test_split(np.arange(len(y)), test_size=n_val, stratify=y, random_state=seed)
+    return x[train], y[train], x[val], y[val]
+
+
 def split_70_15_15(x, y, seed):
     """Stratified, seeded train / validation / test parts of 70 / 15 / 15 per cent.
 
     Returns x_train, y_train, x_val, y_val, x_test, y_test.
     """
-    from sklearn.model_selection import train_test_split
-
     n = len(y)
-    n_test, n_val = round(TEST_FRACTION * n), round(VAL_FRACTION * n)
-    x_rest, x_test, y_rest, y_test = train_test_split(x, y, test_size=n_test, stratify=y, random_state=seed)
-    x_train, x_val, y_train, y_val = train_test_split(x_rest, y_rest, test_size=n_val, stratify=y_rest,
-                                                      random_state=seed)
-    return x_train, y_train, x_val, y_val, x_test, y_test
+    x_rest, y_rest, x_test, y_test = carve_validation(x, y, round(TEST_FRACTION * n), seed)
+    return (*carve_validation(x_rest, y_rest, round(VAL_FRACTION * n), seed), x_test, y_test)
 
 
 def _f32(*arrays):
@@ -72,11 +80,13 @@ def _split_dataset(head, x, y, seed, **meta):
 # ---- builders: build(head=(name, description), seed, **params) -> Dataset ----
 
 def _mnist_subset(head, seed):
-    x_tr, y_tr, x_te, y_te = mnist_split(seed)
-    return Dataset(*head, x_tr, y_tr, x_te, y_te,
+    x_rest, y_rest, x_te, y_te = mnist_split(seed)
+    x_tr, y_tr, x_va, y_va = carve_validation(x_rest, y_rest, MNIST_SUBSET_VAL, seed)
+    return Dataset(*head, x_tr, y_tr, x_te, y_te, x_va, y_va,
                    feature_names=_pixel_names(28, 28), class_names=DIGITS, image_shape=(28, 28),
                    notes=("pixels scaled from 0–255 to 0–1",
-                          f"fixed stratified split, seed {seed}: 8000 train / 2000 test"))
+                          f"stratified split, seed {seed}: {len(y_tr)} train / {len(y_va)} validation / "
+                          f"{len(y_te)} test"))
 
 
 def _digits(head, seed):
@@ -114,29 +124,33 @@ def _toy(make):
     return build
 
 
-def _image_split(head, split, class_names):
-    """A dataset with its own train/test files: flattened, scaled to [0, 1], no validation part."""
+def _image_split(head, split, class_names, seed):
+    """A dataset with its own train/test files: flattened, scaled to [0, 1]; a sixth of its training images
+    become the validation part, and its test images stay the test part."""
     h, w = split.x_train.shape[1:]
 
     def flat(images):
         return images.reshape(len(images), -1).astype(np.float32) / np.float32(255.0)
 
-    return Dataset(*head, flat(split.x_train), split.y_train.astype(np.int64),
-                   flat(split.x_test), split.y_test.astype(np.int64), feature_names=_pixel_names(h, w),
-                   class_names=class_names, image_shape=(h, w),
+    n_own = len(split.y_train)
+    x_tr, y_tr, x_va, y_va = carve_validation(flat(split.x_train), split.y_train.astype(np.int64),
+                                              round(OWN_SPLIT_VAL_SHARE * n_own), seed)
+    return Dataset(*head, x_tr, y_tr, flat(split.x_test), split.y_test.astype(np.int64), x_va, y_va,
+                   feature_names=_pixel_names(h, w), class_names=class_names, image_shape=(h, w),
                    notes=("pixels scaled from 0–255 to 0–1",
-                          f"the dataset's own split: {len(split.y_train)} train / {len(split.y_test)} test"))
+                          f"the dataset's own {len(split.y_test)} test images; its {n_own} training images split "
+                          f"(stratified, seed {seed}) into {len(y_tr)} train / {len(y_va)} validation"))
 
 
 def _fashion(head, seed):
-    return _image_split(head, load_fashion_mnist(), FASHION_MNIST_CLASSES)
+    return _image_split(head, load_fashion_mnist(), FASHION_MNIST_CLASSES, seed)
 
 
 def _mnist_full(head, seed):
     split = cached_mnist()
     if split is None:
         raise DataError("the full MNIST is not in the cache; download it first (nnlab.data.download.download_mnist)")
-    return _image_split(head, split, DIGITS)
+    return _image_split(head, split, DIGITS, seed)
 
 
 def _info(name, description, kind, build):
@@ -193,8 +207,9 @@ def load_dataset(name, seed=0, n_samples=None, noise=None):
 
     Returns
     -------
-    Dataset: x float32 (n, n_features), y int64. MNIST subset: 8000 train / 2000 test; Fashion-MNIST
-    and MNIST (full): their own 60000 / 10000; all others stratified 70 / 15 / 15 train / val / test.
+    Dataset: x float32 (n, n_features), y int64, always train / validation / test. MNIST subset:
+    7000 / 1000 / 2000 (its test part is ``mnist_split``'s); Fashion-MNIST and MNIST (full): their own 10000
+    test images, their 60000 training images split 50000 / 10000; all others stratified 70 / 15 / 15.
     """
     datasets = available_datasets()
     if name not in datasets:

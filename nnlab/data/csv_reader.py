@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from .dataset import DataError
+from .missing import MISSING_TOKENS, POSSIBLE_MISSING_TOKENS, cell_counts, describe_counts
+from .table_limits import MAX_NAME_CHARS, check_size, excerpt
 
 MAX_BYTES = 50 * 2**20
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 WHITESPACE = " "  # the delimiter reported when values are separated by runs of spaces/tabs
 FLOAT32_MAX = float(np.finfo(np.float32).max)
-# Cell texts read as a missing value (compared after strip() and lower()).
-MISSING_TOKENS = frozenset({"", "?", "na", "n/a", "nan", "-nan", "null", "none", "#n/a", "#na", "<na>"})
 INF_TOKENS = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
 
 # File signatures of formats people upload by mistake: (leading bytes, what it is).
@@ -98,6 +98,17 @@ def read_table(data, filename="upload.csv", max_bytes=MAX_BYTES, *, delimiter=No
     DataError
         Empty, binary, undecodable, header-only, one-column or ragged files; values beyond float32.
     """
+    try:
+        return _read_table(data, filename, max_bytes, delimiter, header)
+    except DataError as exc:
+        message = str(exc)
+    del data
+    # Raised afresh: the first error's traceback holds the frames of the reading (the text, the cells:
+    # hundreds of MB for a big file), and a page keeps the error it shows.
+    raise DataError(message)
+
+
+def _read_table(data, filename, max_bytes, delimiter, header):
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     if not isinstance(data, bytes):
@@ -122,12 +133,13 @@ def read_table(data, filename="upload.csv", max_bytes=MAX_BYTES, *, delimiter=No
         delimiter, how = detect_delimiter(text, filename)
         if how:
             notices.append(how)
+    check_size(text, delimiter, DELIMITERS.get(delimiter, "whitespace"), filename)
     raw = _parse(text, delimiter)
     raw = raw.apply(lambda col: col.str.strip())
     has_header = _looks_like_header(raw) if header is None else header
     if has_header and len(raw) == 1:
         cells = list(raw.iloc[0])
-        shown = ", ".join(cells[:6]) + (", …" if len(cells) > 6 else "")
+        shown = ", ".join(map(excerpt, cells[:6])) + (", …" if len(cells) > 6 else "")
         raise DataError(f"'{filename}' has a header row ({shown}) but no data rows. Add the data below it.")
     if (raw.iloc[1:] if has_header else raw).eq("").all(axis=None):
         raise DataError(f"'{filename}' has no values, only separators. {_WHAT_TO_UPLOAD}")
@@ -318,8 +330,8 @@ def _last_record_start(text, delimiter):
     """'on line N ' for the record an unclosed quote runs away with, or '' when csv cannot tell."""
     start = None
     try:
-        for start, _ in _csv_records(text, delimiter):
-            pass
+        for record in _csv_records(text, delimiter):
+            start = record[0]
     except csv.Error:
         return ""
     return f"on line {start} " if start else ""
@@ -336,8 +348,10 @@ def _csv_records(text, delimiter):
 
 # ---------------------------------------------------------------- cells → typed columns
 
-def _is_missing(cells):
-    return cells.str.lower().isin(MISSING_TOKENS)
+def _no_value(cells):
+    """Cells that are neither a name nor a number: missing, or possibly missing."""
+    lower = cells.str.lower()
+    return lower.isin(MISSING_TOKENS) | lower.isin(POSSIBLE_MISSING_TOKENS)
 
 
 def _numbers(cells):
@@ -348,13 +362,13 @@ def _looks_like_header(raw):
     """A first row with no number in it is a header when a column below holds numbers, or (all text)
     when none of its cells reappears in its column below."""
     first, body = raw.iloc[0], raw.iloc[1:]
-    named = first[~_is_missing(first)]
+    named = first[~_no_value(first)]
     if named.empty or _numbers(first).notna().any():
         return False
     text_columns_differ = True
     for j in range(raw.shape[1]):
         below = body.iloc[:, j]
-        below = below[~_is_missing(below)]
+        below = below[~_no_value(below)]
         if len(below) and _numbers(below).notna().all():
             return True
         if first.iloc[j] and (below == first.iloc[j]).any():
@@ -369,6 +383,13 @@ def _column_names(raw, has_header, notices):
                        f"\"column 1\" … \"column {n}\".")
         return [f"column {j + 1}" for j in range(n)]
     names = list(raw.iloc[0])
+    long = [j for j, name in enumerate(names) if len(name) > MAX_NAME_CHARS]
+    for j in long:
+        names[j] = names[j][:MAX_NAME_CHARS - 1] + "…"
+    if long:
+        notices.append(f"{_count(len(long), 'column name')} longer than {MAX_NAME_CHARS} characters shortened to "
+                       f"the first {MAX_NAME_CHARS - 1} and “…” (position {', '.join(str(j + 1) for j in long[:5])}"
+                       f"{', …' if len(long) > 5 else ''}).")
     unnamed = [j for j, name in enumerate(names) if not name]
     for j in unnamed:
         names[j] = f"column {j + 1}"
@@ -413,17 +434,41 @@ def _drop_empty_columns(raw, has_header, notices):
 
 
 def _typed_column(cells, name, delimiter, notices):
-    """Numbers → float64 (int64 when whole and complete), true/false → boolean, else text; missing → NaN."""
+    """Numbers → float64 (int64 when whole and complete), true/false → boolean, else text; missing → NaN.
+
+    Values that may mean missing ("none", "?", …; see ``missing``) stay values and are reported; a column of
+    numbers holding some stays text until the user confirms them as missing (``missing.confirm_missing``).
+    """
     lower = cells.str.lower()
     missing = lower.isin(MISSING_TOKENS)
+    possible = lower.isin(POSSIBLE_MISSING_TOKENS)
     infinite = lower.isin(INF_TOKENS)
-    present = cells[~missing & ~infinite]
+    marks = cells[missing & (cells != "")]
+    if len(marks):
+        notices.append(f"Column '{name}': read {describe_counts(cell_counts(marks))} as missing.")
+    present = cells[~missing & ~infinite & ~possible]
     values = _numbers(present)
+    decimal_comma = False
     if values.isna().any() and delimiter not in (",", WHITESPACE) and len(present):
-        decimal_comma = present.str.fullmatch(r"[+-]?(\d+,\d*|\d*,\d+|\d+)([eE][+-]?\d+)?")
-        if decimal_comma.all() and present.str.contains(",").any():
+        comma = present.str.fullmatch(r"[+-]?(\d+,\d*|\d*,\d+|\d+)([eE][+-]?\d+)?")
+        decimal_comma = bool(comma.all() and present.str.contains(",").any())
+        if decimal_comma:
             values = _numbers(present.str.replace(",", ".", regex=False))
-            notices.append(f"Column '{name}': read a decimal comma as a decimal point (e.g. '{present.iloc[0]}').")
+            notices.append(f"Column '{name}': read a decimal comma as a decimal point "
+                           f"(e.g. '{excerpt(present.iloc[0])}').")
+    if possible.any():
+        text = cells.where(~missing)
+        counts = describe_counts(cell_counts(cells[possible]))
+        if len(present) and values.notna().all():
+            notices.append(f"Column '{name}' holds numbers, except {counts} that may mean a missing value; "
+                           "it is read as text until you choose to treat them as missing.")
+            if decimal_comma:
+                text[present.index] = present.str.replace(",", ".", regex=False)
+            return text
+        notices.append(f"Column '{name}': {counts} may mean a missing value; kept as "
+                       f"{'a value' if possible.sum() == 1 else 'values'} unless you choose to treat "
+                       f"{'it' if possible.sum() == 1 else 'them'} as missing.")
+        return text
     if values.notna().all() and (len(present) or infinite.any()):
         if infinite.any():
             notices.append(f"Column '{name}': {_count(int(infinite.sum()), 'infinite value')} (inf) treated as "
@@ -431,9 +476,9 @@ def _typed_column(cells, name, delimiter, notices):
         too_big = ~np.isfinite(values) | (values.abs() > FLOAT32_MAX)
         if too_big.any():
             row = int(too_big.idxmax())
-            raise DataError(f"Column '{name}' has a value too large for 32-bit floats ({present[row]} in data row "
-                            f"{row + 1}); the limit is about ±3.4e38. Rescale that column (for example divide it "
-                            "by a power of ten) or remove it from the file.")
+            raise DataError(f"Column '{name}' has a value too large for 32-bit floats ({excerpt(present[row])} in "
+                            f"data row {row + 1}); the limit is about ±3.4e38. Rescale that column (for example "
+                            "divide it by a power of ten) or remove it from the file.")
         out = pd.Series(np.nan, index=cells.index, dtype="float64")
         out[values.index] = values.astype("float64")
         whole = out.notna().all() and (out == np.round(out)).all() and (out.abs() < 2**53).all()

@@ -16,6 +16,8 @@ from .dataset import DataError
 FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
 MAX_BYTES = 5 * 2 ** 20
 MAX_PIXELS = 4096 * 4096    # refuse decompression bombs: checked from the header, before decoding
+MAX_ASPECT = 16             # longer side / shorter side: a 16,000,000×1 "picture" is no digit
+WORK_SIDE = 512             # larger images are decoded reduced (JPEG draft) and reduced to this; a digit needs 28
 SIDE = 28                   # MNIST canvas
 BOX = 20                    # MNIST digits were scaled to fit a 20×20 box
 NOISE_FLOOR = 0.15          # after contrast stretch, fainter pixels are paper texture / JPEG noise
@@ -23,7 +25,8 @@ MIN_CONTRAST = 0.1          # ink must differ from the background by at least th
 
 
 def _open(data, max_bytes):
-    """Open and fully decode the upload, or raise DataError saying why not."""
+    """Open the upload and decode it at most a little larger than WORK_SIDE on its longer side, or raise
+    DataError saying why not. Returns the image and notes saying what was read."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise DataError(f"image data is a {type(data).__name__}; give the file's bytes")
     data = bytes(data)
@@ -36,13 +39,21 @@ def _open(data, max_bytes):
     try:
         with Image.open(io.BytesIO(data), formats=FORMATS) as probe:
             w, h = probe.size
+            if w < 1 or h < 1:
+                raise DataError(f"the image is {w}×{h} pixels; it has no content")
             if w * h > MAX_PIXELS:
                 raise DataError(f"the image is {w}×{h} pixels; the limit is {MAX_PIXELS:,} pixels "
                                 f"(e.g. 4096×4096) — shrink it and upload again")
+            if max(w, h) > MAX_ASPECT * min(w, h):
+                raise DataError(f"the image is {w}×{h} pixels, more than {MAX_ASPECT} times longer one way than "
+                                "the other; a picture of one digit is closer to square — crop it and upload again")
             probe.verify()  # structural check (checksums, chunk layout) without decoding everything
         img = Image.open(io.BytesIO(data), formats=FORMATS)  # verify() leaves the image unusable
+        notes = [f"read a {img.format or 'image'} of {w}×{h} pixels ({img.mode})"]
         img.seek(0)          # first frame of an animated GIF/WebP
-        img.load()           # full decode: truncated files fail here
+        img.draft(img.mode, (WORK_SIDE, WORK_SIDE))  # JPEG: decode at 1/2, 1/4 or 1/8 scale; others: no-op
+        img.load()           # decode: truncated files fail here
+        img = _reduced(img)
     except DataError:
         raise
     except UnidentifiedImageError:
@@ -52,9 +63,20 @@ def _open(data, max_bytes):
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as exc:
         raise DataError(f"the image file is damaged or truncated and cannot be decoded ({exc}); "
                         f"save it again as PNG or JPEG and upload again") from None
-    if img.width < 1 or img.height < 1:
-        raise DataError(f"the image is {img.width}×{img.height} pixels; it has no content")
-    return img
+    if img.size != (w, h):
+        notes.append(f"reduced it to {img.width}×{img.height} pixels before processing (a digit needs only 28×28)")
+    return img, notes
+
+
+def _reduced(img):
+    """``img`` averaged down by a whole factor until its longer side is at most WORK_SIDE (EXIF kept)."""
+    factor = -(-max(img.size) // WORK_SIDE)
+    if factor <= 1:
+        return img
+    if img.mode not in ("L", "LA", "RGB", "RGBA", "I", "F"):  # palette, 1-bit, 16-bit: a mode reduce averages
+        has_alpha = "transparency" in img.info or img.mode in ("PA", "La", "RGBa")
+        img = img.convert("I" if img.mode.startswith("I;16") else "LA" if has_alpha else "L")
+    return img.reduce(factor)
 
 
 def _grey(img):
@@ -84,8 +106,7 @@ def prepare_digit(data, max_bytes=MAX_BYTES):
     image : float32 (784,), values in [0, 1], white digit on black
     notes : tuple of str
     """
-    img = _open(data, max_bytes)
-    notes = [f"read a {img.format or 'image'} of {img.width}×{img.height} pixels ({img.mode})"]
+    img, notes = _open(data, max_bytes)
     try:
         a = _grey(img)
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError) as exc:

@@ -10,18 +10,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import FunctionTransformer, LabelEncoder, MinMaxScaler, OneHotEncoder, StandardScaler
 
+from .columns import column_kind, default_features, describe_columns, infer_task  # noqa: F401 (the API)
 from .csv_reader import FLOAT32_MAX
 from .dataset import Dataset, DataError
+from .missing import confirm_missing, describe_counts, numbers_but_placeholders
 
 MIN_ROWS = 10
 MAX_INPUTS = 1000  # input columns after one-hot encoding
 MAX_CLASSES = 50
-CLASSIFICATION_MAX_DISTINCT = 20  # whole-number targets with at most this many values look like classes
 TASKS = ("classification", "regression")
 
 
@@ -35,12 +35,15 @@ class Scaling:
         return self.make()
 
 
+# The first is the default (``DEFAULT_SCALING``), so a list of the table starts on it: features on one scale
+# let one learning rate suit every weight.
 SCALERS = {
-    "none": Scaling("none", lambda: FunctionTransformer()),
+    "zscore": Scaling("z-score (mean 0, standard deviation 1)", lambda: StandardScaler()),
     "minmax01": Scaling("min-max to [0, 1]", lambda: MinMaxScaler(feature_range=(0, 1))),
     "minmax11": Scaling("min-max to [−1, 1]", lambda: MinMaxScaler(feature_range=(-1, 1))),
-    "zscore": Scaling("z-score (mean 0, standard deviation 1)", lambda: StandardScaler()),
+    "none": Scaling("none", lambda: FunctionTransformer()),
 }
+DEFAULT_SCALING = next(iter(SCALERS))
 MISSING = {
     "drop": "drop rows with a missing value",
     "mean": "fill with the column mean (text: the most frequent value)",
@@ -56,67 +59,42 @@ class PrepResult:
     report: dict = field(default_factory=dict)
 
 
-def column_kind(series):
-    """'bool', 'numeric' or 'text' -- how ``prepare`` will treat the column."""
-    if is_bool_dtype(series.dtype):
-        return "bool"
-    if is_numeric_dtype(series.dtype):
-        return "numeric"
-    return "text"
-
-
-def describe_columns(frame):
-    """One row per column for the preview.
-
-    Returns
-    -------
-    DataFrame with columns column, type ('numeric'/'text'/'bool'), missing, distinct, example.
-    """
-    rows = []
-    for name in frame.columns:
-        series = frame[name]
-        present = series.dropna()
-        rows.append({"column": str(name), "type": column_kind(series), "missing": int(series.isna().sum()),
-                     "distinct": int(present.nunique()), "example": str(present.iloc[0]) if len(present) else ""})
-    return pd.DataFrame(rows, columns=["column", "type", "missing", "distinct", "example"])
-
-
-def infer_task(series):
-    """'classification' for text/bool or at most 20 distinct whole numbers; else 'regression'."""
-    if column_kind(series) != "numeric":
-        return "classification"
-    values = series.to_numpy(dtype="float64", na_value=np.nan)
-    values = values[np.isfinite(values)]
-    if len(values) and np.all(values == np.round(values)) and len(np.unique(values)) <= CLASSIFICATION_MAX_DISTINCT:
-        return "classification"
-    return "regression"
-
-
-def prepare(frame, target, features=None, task=None, missing="drop", scaling="none", split=(0.7, 0.15, 0.15),
-            seed=0, max_categories=20, name="upload"):
+def prepare(frame, target, features=None, task=None, missing="drop", scaling=DEFAULT_SCALING,
+            split=(0.7, 0.15, 0.15), seed=0, max_categories=20, name="upload", confirmed_missing=()):
     """Encode, clean, split and scale a table into a ``Dataset``.
 
     Parameters
     ----------
     frame : DataFrame with unique column names, (n_rows, n_columns).
     target : the column to predict.
-    features : columns to predict it from; None means every other column.
+    features : columns to predict it from; None means ``default_features``: every other column except
+        identifiers, free text and numbers written as text (each left out with a notice saying why).
     task : 'classification', 'regression' or None to infer it from the target (``infer_task``).
     missing : a key of ``MISSING``: drop rows with a missing feature, or fill them (fitted on train).
     scaling : a key of ``SCALERS``; applied to numeric and true/false features, fitted on train.
-        One-hot columns stay 0/1.
-    split : (train, validation, test) fractions adding up to 1; validation may be 0.
+        One-hot columns stay 0/1. A regression target is always z-scored (fitted on train).
+    split : (train, validation, test) fractions, each above 0, adding up to 1.
     seed : seeds the split (stratified by class for classification).
     max_categories : one-hot columns per text feature at most; rarer values share one "(other)" column.
     name : the Dataset's name.
+    confirmed_missing : columns in which the user confirmed that the values that may mean missing
+        ("none", "?", …; ``missing.possible_missing``) are missing. By default they stay values.
 
     Returns
     -------
     PrepResult with dataset.x_* float32 (n, n_inputs); y_* int64 (n,) with class_names = the original
-    labels as strings (classification), or float32 (n, 1) (regression).
+    labels as strings (classification), or float32 (n, 1) z-scored, with target_mean / target_std
+    (regression).
     """
-    features = _check_arguments(frame, target, features, task, missing, scaling, split, seed, max_categories)
+    _check_arguments(frame, target, features, task, missing, scaling, split, seed, max_categories,
+                     confirmed_missing)
     notices, report = [], {"rows_in": int(len(frame))}
+    frame, changed = confirm_missing(frame, list(confirmed_missing))
+    report["confirmed_missing"] = {str(col): sum(counts.values()) for col, counts in changed.items()}
+    if changed:
+        notices.append("Treated as missing, as you chose: " + "; ".join(
+            f"{describe_counts(counts)} of '{col}'" for col, counts in changed.items()) + ".")
+    features = _chosen_features(frame, target, features, notices, report)
     columns = {col: _clean(frame[col], col, notices, report) for col in [target, *features]}
     kinds = {col: column_kind(frame[col]) for col in columns}
 
@@ -142,16 +120,9 @@ def prepare(frame, target, features=None, task=None, missing="drop", scaling="no
     if not columns:
         raise DataError("No usable feature: every chosen feature column is empty. Choose other feature columns.")
     if missing == "drop":
-        gaps = np.zeros(len(y_raw), dtype=bool)
-        for values in columns.values():
-            gaps |= pd.isna(values)
-        report["rows_dropped_missing"] = int(gaps.sum())
-        if gaps.any():
-            notices.append(f"Dropped {_count(int(gaps.sum()), 'row')} with a missing feature value.")
-        y_raw = y_raw[~gaps]
-        columns = {col: values[~gaps] for col, values in columns.items()}
+        y_raw, columns = _drop_gaps(y_raw, columns, notices, report)
     else:
-        report["rows_dropped_missing"] = 0
+        report["rows_dropped_missing"], report["missing_by_column"] = 0, {}
     n = len(y_raw)
     report["rows_used"] = n
     if n < MIN_ROWS:
@@ -159,6 +130,9 @@ def prepare(frame, target, features=None, task=None, missing="drop", scaling="no
 
     y, class_names = _encode_target(y_raw, target, kinds[target], task, notices, report)
     train, val, test = _split(n, y if class_names else None, class_names, split, seed, notices, report)
+    target_mean = target_std = None
+    if class_names is None:
+        y, target_mean, target_std = _scale_target(y, train, target, notices, report)
     x, feature_names = _encode_features(columns, kinds, train, missing, scaling, max_categories, notices, report)
 
     description = (f"{name}: {n} rows, target '{target}' ({task}"
@@ -167,15 +141,16 @@ def prepare(frame, target, features=None, task=None, missing="drop", scaling="no
     notes = [*notices, f"Scaling: {SCALERS[scaling].label}, fitted on the training part."]
     dataset = Dataset(
         name=name, description=description,
-        x_train=x[train], y_train=y[train], x_test=x[test], y_test=y[test],
-        x_val=x[val] if len(val) else None, y_val=y[val] if len(val) else None,
-        feature_names=tuple(feature_names), class_names=class_names, notes=tuple(notes))
+        x_train=x[train], y_train=y[train], x_test=x[test], y_test=y[test], x_val=x[val], y_val=y[val],
+        feature_names=tuple(feature_names), class_names=class_names, notes=tuple(notes),
+        target_mean=target_mean, target_std=target_std)
     return PrepResult(dataset, notices, report)
 
 
 # ---------------------------------------------------------------- checks
 
-def _check_arguments(frame, target, features, task, missing, scaling, split, seed, max_categories):
+def _check_arguments(frame, target, features, task, missing, scaling, split, seed, max_categories,
+                     confirmed_missing):
     if not isinstance(frame, pd.DataFrame):
         raise DataError(f"prepare needs a pandas DataFrame, got {type(frame).__name__}")
     if not frame.columns.is_unique:
@@ -184,9 +159,36 @@ def _check_arguments(frame, target, features, task, missing, scaling, split, see
     if target not in frame.columns:
         raise DataError(f"The target '{target}' is not a column of the table; choose one of: "
                         f"{_listing(frame.columns)}.")
-    if features is None:
-        features = [c for c in frame.columns if c != target]
-    features = list(features)
+    if isinstance(confirmed_missing, str):
+        raise DataError(f"confirmed_missing={confirmed_missing!r} must be a list of column names, "
+                        f"e.g. [{confirmed_missing!r}].")
+    unknown = [c for c in confirmed_missing if c not in frame.columns]
+    if unknown:
+        raise DataError(f"confirmed_missing names {_listing(unknown)}, not columns of the table; choose from "
+                        f"{_listing(frame.columns)}.")
+    if features is not None:
+        _check_features(frame, target, list(features))
+    if task is not None and task not in TASKS:
+        raise DataError(f"task={task!r} is not known; use None (infer), 'classification' or 'regression'.")
+    if missing not in MISSING:
+        raise DataError(f"missing={missing!r} is not known; use one of {_listing(MISSING)}.")
+    if scaling not in SCALERS:
+        raise DataError(f"scaling={scaling!r} is not known; use one of {_listing(SCALERS)}.")
+    try:
+        fractions = [float(f) for f in split]
+    except (TypeError, ValueError):
+        fractions = []
+    if len(fractions) != 3 or not all(np.isfinite(fractions)) or min(fractions) <= 0 or abs(sum(fractions) - 1) > 1e-6:
+        raise DataError(f"split={split!r} must be three fractions (train, validation, test), each above 0, that "
+                        "add up to 1, e.g. (0.7, 0.15, 0.15). The validation part chooses the best epoch, so the "
+                        "test part stays unseen until the end.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise DataError(f"seed={seed!r} must be a whole number from 0 to 2**32 - 1.")
+    if isinstance(max_categories, bool) or not isinstance(max_categories, (int, np.integer)) or max_categories < 2:
+        raise DataError(f"max_categories={max_categories!r} must be a whole number of at least 2.")
+
+
+def _check_features(frame, target, features):
     unknown = [c for c in features if c not in frame.columns]
     if unknown:
         raise DataError(f"Feature column(s) {_listing(unknown)} are not in the table; choose from "
@@ -198,24 +200,20 @@ def _check_arguments(frame, target, features, task, missing, scaling, split, see
         raise DataError("A feature column is chosen twice; choose each column once.")
     if not features:
         raise DataError("No feature columns are chosen; choose at least one column to predict the target from.")
-    if task is not None and task not in TASKS:
-        raise DataError(f"task={task!r} is not known; use None (infer), 'classification' or 'regression'.")
-    if missing not in MISSING:
-        raise DataError(f"missing={missing!r} is not known; use one of {_listing(MISSING)}.")
-    if scaling not in SCALERS:
-        raise DataError(f"scaling={scaling!r} is not known; use one of {_listing(SCALERS)}.")
-    try:
-        fractions = [float(f) for f in split]
-    except (TypeError, ValueError):
-        fractions = []
-    if (len(fractions) != 3 or not all(np.isfinite(fractions)) or min(fractions) < 0 or fractions[0] <= 0
-            or fractions[2] <= 0 or abs(sum(fractions) - 1) > 1e-6):
-        raise DataError(f"split={split!r} must be three fractions (train, validation, test) that add up to 1, "
-                        "with train and test above 0, e.g. (0.7, 0.15, 0.15).")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-        raise DataError(f"seed={seed!r} must be a whole number from 0 to 2**32 - 1.")
-    if isinstance(max_categories, bool) or not isinstance(max_categories, (int, np.integer)) or max_categories < 2:
-        raise DataError(f"max_categories={max_categories!r} must be a whole number of at least 2.")
+
+
+def _chosen_features(frame, target, features, notices, report):
+    """The features given, or the default ones, with a notice for each column left out and why."""
+    if features is not None:
+        report["left_out"] = {}
+        return list(features)
+    features, left_out = default_features(frame, target)
+    report["left_out"] = {str(col): reason for col, reason in left_out.items()}
+    for reason in left_out.values():
+        notices.append(f"Left out {reason}. Choose it as a feature to use it anyway.")
+    if not features:
+        raise DataError(f"No column is left to predict '{target}' from: {'; '.join(left_out.values())}. Choose "
+                        "the features yourself.")
     return features
 
 
@@ -236,6 +234,20 @@ def _clean(series, col, notices, report):
         raise DataError(f"Column '{col}' has a value too large for 32-bit floats ({values[too_big][0]:g}); the "
                         "limit is about ±3.4e38. Rescale that column or leave it out.")
     return values
+
+
+def _drop_gaps(y_raw, columns, notices, report):
+    """Keep the rows with a value in every feature; the notice names the columns and counts the rows."""
+    gaps = {col: pd.isna(values) for col, values in columns.items()}
+    any_gap = np.logical_or.reduce(list(gaps.values()))
+    n = int(any_gap.sum())
+    by_column = {str(col): int(g.sum()) for col, g in gaps.items() if g.any()}
+    report["rows_dropped_missing"], report["missing_by_column"] = n, by_column
+    if len(by_column) == 1:
+        notices.append(f"Dropped {_count(n, 'row')} with a missing value in the feature '{next(iter(by_column))}'.")
+    elif by_column:
+        notices.append(f"Dropped {_count(n, 'row')} with a missing feature value: {_rows_per_column(by_column)}.")
+    return y_raw[~any_gap], {col: values[~any_gap] for col, values in columns.items()}
 
 
 def _too_few_rows(n, report, missing):
@@ -283,8 +295,13 @@ def _encode_target(y_raw, target, kind, task, notices, report):
         raise DataError(f"The target '{target}' has a single class ('{class_names[0]}') in every usable row, "
                         "so there is nothing to tell apart. Choose a target with at least two different values.")
     if k > MAX_CLASSES:
-        hint = ("It holds numbers: choose the regression task to predict the value instead."
-                if kind == "numeric" else "Choose another target, or group its values into fewer classes.")
+        if kind == "numeric":
+            hint = "It holds numbers: choose the regression task to predict the value instead."
+        elif numbers_but_placeholders(pd.Series(y_raw)):
+            hint = ("It holds numbers except values that may mean missing: treat those as missing, then choose "
+                    "the regression task to predict the value.")
+        else:
+            hint = "Choose another target, or group its values into fewer classes."
         raise DataError(f"The target '{target}' has {k} different values: too many classes for classification "
                         f"(at most {MAX_CLASSES}). {hint}")
     y = encoder.transform(y_raw).astype(np.int64)
@@ -295,8 +312,7 @@ def _encode_target(y_raw, target, kind, task, notices, report):
 def _split(n, y, class_names, fractions, seed, notices, report):
     """Shuffled index arrays (train, val, test); stratified by class when every class allows it."""
     _, f_val, f_test = (float(f) for f in fractions)
-    n_test = max(1, round(n * f_test))
-    n_val = max(1, round(n * f_val)) if f_val > 0 else 0
+    n_test, n_val = max(1, round(n * f_test)), max(1, round(n * f_val))
     n_train = n - n_test - n_val
     if n_train < 2:
         raise DataError(f"split={tuple(fractions)} leaves {n_train} of {n} rows for training; give training a "
@@ -306,8 +322,7 @@ def _split(n, y, class_names, fractions, seed, notices, report):
     if stratified:
         try:
             rest, test = train_test_split(idx, test_size=n_test, random_state=seed, stratify=y)
-            train, val = (train_test_split(rest, test_size=n_val, random_state=seed, stratify=y[rest])
-                          if n_val else (rest, rest[:0]))
+            train, val = train_test_split(rest, test_size=n_val, random_state=seed, stratify=y[rest])
         except ValueError:
             stratified = False
             counts = np.bincount(y, minlength=len(class_names))
@@ -317,9 +332,39 @@ def _split(n, y, class_names, fractions, seed, notices, report):
                            "each class may differ between training, validation and test.")
     if not stratified:
         rest, test = train_test_split(idx, test_size=n_test, random_state=seed)
-        train, val = train_test_split(rest, test_size=n_val, random_state=seed) if n_val else (rest, rest[:0])
+        train, val = train_test_split(rest, test_size=n_val, random_state=seed)
     report.update(stratified=stratified, n_train=len(train), n_val=len(val), n_test=len(test))
     return train, val, test
+
+
+def _scale_target(y, train, target, notices, report):
+    """z-score a regression target with the training part's mean and standard deviation, so the loss does
+    not depend on the target's units; (y float32, mean, std) with mean/std as tuples, one per target."""
+    mean, std = y[train].astype(np.float64).mean(axis=0), y[train].astype(np.float64).std(axis=0)
+    if np.any(std == 0):
+        raise DataError(f"The target '{target}' has the same value ({_label(mean[0])}) in every training row, so "
+                        "there is nothing to learn. Add rows with other values, or choose another target.")
+    report["target_mean"], report["target_std"] = mean.tolist(), std.tolist()
+    notices.append(f"The target '{target}' is z-scored for training with the training part's mean "
+                   f"{mean[0]:.6g} and standard deviation {std[0]:.6g}; predictions are mapped back to its units "
+                   "for RMSE, MAE and R².")
+    return ((y - mean) / std).astype(np.float32), tuple(mean.tolist()), tuple(std.tolist())
+
+
+def _report_unseen(onehot_blocks, notices, report):
+    """Count the rows whose value of a text feature was never seen in training (its one-hot block is all 0)."""
+    unseen = {str(col): block.sum(axis=1) == 0 for col, block in onehot_blocks.items()}
+    rows = np.logical_or.reduce(list(unseen.values()))
+    report["rows_unseen_category"] = int(rows.sum())
+    by_column = {col: int(mask.sum()) for col, mask in unseen.items() if mask.any()}
+    n = int(rows.sum())
+    rows_hold = f"{_count(n, 'validation/test row')} {'holds' if n == 1 else 'hold'}"
+    if len(by_column) == 1:
+        notices.append(f"{rows_hold} a value of the text feature '{next(iter(by_column))}' never seen in training, "
+                       "encoded as all zeros for that feature.")
+    elif by_column:
+        notices.append(f"{rows_hold} a text value never seen in training, encoded as all zeros for that feature: "
+                       f"{_rows_per_column(by_column)}.")
 
 
 def _encode_features(columns, kinds, train, missing, scaling, max_categories, notices, report):
@@ -344,11 +389,11 @@ def _encode_features(columns, kinds, train, missing, scaling, max_categories, no
             if filled:
                 report["cells_filled"][str(col)] = filled
         if report["cells_filled"]:
-            how = "column means" if missing == "mean" else "most frequent values"
-            notices.append(f"Filled {_count(sum(report['cells_filled'].values()), 'missing cell')} with the "
-                           f"{how} of the training part.")
-        if missing == "mean" and any(c in report["cells_filled"] for c in map(str, text)):
-            notices.append("Text columns have no mean; their gaps were filled with the most frequent value.")
+            means = {str(c) for c in numeric} if missing == "mean" else set()  # text has no mean
+            where = [f"{k} in '{col}' ({'its mean' if col in means else 'its most frequent value'})"
+                     for col, k in report["cells_filled"].items()]
+            notices.append(f"Filled {_count(sum(report['cells_filled'].values()), 'missing cell')} with values of "
+                           f"the training part: {_and(where)}.")
 
     blocks = {}
     if numeric:
@@ -386,11 +431,7 @@ def _encode_features(columns, kinds, train, missing, scaling, max_categories, no
                 report["capped"][str(col)] = distinct[j]
                 notices.append(f"The text feature '{col}' has {distinct[j]} different values; the "
                                f"{len(kept)} most frequent get a column each and the rest share '{col}=(other)'.")
-        unseen = int((onehot.reshape(len(onehot), -1).sum(axis=1) < len(text)).sum())
-        if unseen:
-            notices.append(f"{_count(unseen, 'validation/test row')} hold a text value never seen in training; "
-                           "encoded as all zeros for that feature.")
-        report["rows_unseen_category"] = unseen
+        _report_unseen({col: blocks[col][0] for col in text}, notices, report)
 
     order = [c for c in columns]
     x = np.concatenate([blocks[c][0] for c in order], axis=1).astype(np.float32)
@@ -404,7 +445,8 @@ def _encode_features(columns, kinds, train, missing, scaling, max_categories, no
                         "can be learned from it. Choose other feature columns.")
     constant = [names[j] for j in np.flatnonzero(~spread)]
     if constant:
-        notices.append(f"{_count(len(constant), 'input')} never change in the training part and carry no "
+        verbs = ("changes", "carries") if len(constant) == 1 else ("change", "carry")
+        notices.append(f"{_count(len(constant), 'input')} never {verbs[0]} in the training part and {verbs[1]} no "
                        f"information: {', '.join(constant[:5])}{', …' if len(constant) > 5 else ''}.")
     return x, names
 
@@ -417,6 +459,18 @@ def _too_many_inputs(n_inputs):
 def _listing(names, limit=10):
     names = [str(n) for n in names]
     return ", ".join(f"'{n}'" for n in names[:limit]) + (", …" if len(names) > limit else "")
+
+
+def _rows_per_column(by_column):
+    """"'age' in 10 of them and 'pets' in 10": how many of the rows just counted each column accounts for."""
+    where = [f"'{col}' in {k}" for col, k in by_column.items()]
+    where[0] += " of them"
+    return _and(where)
+
+
+def _and(parts):
+    """'a', 'a and b', 'a, b and c'."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _count(n, noun):

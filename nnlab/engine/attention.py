@@ -96,7 +96,7 @@ class PatchEmbed(Layer):
     def forward(self, x, training=False):
         patches = self._patches(x)
         self.cache = patches
-        out = (patches @ self.params["W"]).reshape((x.shape[0],) + self.output_shape)
+        out = (patches @ self.params["W"]).reshape((x.shape[0],) + self.output_shape)  # explain: patch_embed z
         out += self.params["b"]
         out += self.params["pos"]
         return out
@@ -160,12 +160,13 @@ class SelfAttention(Layer):
         n, t, d = x.shape
         p = self.params
         x2 = x.reshape(-1, d)
-        q, k, v = (self._split(x2 @ p["W" + s] + p["b" + s], n, t) for s in self.NAMES)
+        q, k, v = (self._split(x2 @ p["W" + s] + p["b" + s], n, t) for s in self.NAMES)  # explain: attention qkv
         # Scale the queries rather than the (T×T) scores: the same numbers, a third of the work.
         qs = q * float(1.0 / np.sqrt(d // self.heads))
-        attn = _softmax(qs @ k.transpose(0, 1, 3, 2))
+        attn = _softmax(qs @ k.transpose(0, 1, 3, 2))  # explain: attention scores
+        # explain: attention heads
         heads_out = (attn @ v).transpose(0, 2, 1, 3).reshape(n * t, d)  # concat heads per token
-        out = (heads_out @ p["Wo"]).reshape(n, t, d)
+        out = (heads_out @ p["Wo"]).reshape(n, t, d)  # explain: attention output
         out += p["bo"]
         if self.residual:
             out += x
@@ -245,7 +246,7 @@ class TokenMeanPool(Layer):
 
     def forward(self, x, training=False):
         self.cache = x.shape
-        return x.mean(axis=1)
+        return x.mean(axis=1)  # explain: token_mean_pool
 
     def backward(self, grad_out, need_input_grad=True):
         n, t, d = self.cache

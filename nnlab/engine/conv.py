@@ -170,7 +170,7 @@ class Conv2D(Layer):
         f, out_h, out_w = self.output_shape
         cols = self._im2col(x, keep)
         z_wide = self.work.get("z_wide", (f, cols.shape[1]), x.dtype, keep, zeros=False)
-        np.matmul(self.params["W"].reshape(f, -1), cols, out=z_wide)
+        np.matmul(self.params["W"].reshape(f, -1), cols, out=z_wide)  # explain: conv z
         # One pass drops the spare columns, reorders (F, n, …) to (n, F, …) and adds the bias.
         z = np.empty((n, f, out_h, out_w), dtype=x.dtype)
         np.add(z_wide.reshape(f, n, out_h, -1)[..., :out_w].transpose(1, 0, 2, 3),
@@ -186,7 +186,7 @@ class Conv2D(Layer):
         else:  # a big inference batch, in chunks: cols for all of it could take hundreds of MB
             self.z = np.concatenate([self._linear(x[i:i + chunk], False)[0] for i in range(0, n, chunk)])
             self.cache = (None, x, False)  # backward, if ever, rebuilds cols
-        self.a = self.activation.f(self.z)
+        self.a = self.activation.f(self.z)  # explain: conv a
         return self.a
 
     def _cols_bytes(self, n, dtype):
@@ -194,6 +194,7 @@ class Conv2D(Layer):
         return c * k * k * n * self.output_shape[1] * self._row_width() * np.dtype(dtype).itemsize
 
     def backward(self, grad_a, need_input_grad=True):
+        # explain: conv delta
         return self.backward_from_z(self.activation.backward(self.z, self.a, grad_a), need_input_grad)
 
     def backward_from_z(self, delta, need_input_grad=True):
@@ -212,7 +213,7 @@ class Conv2D(Layer):
         # ∂W = δ colsᵀ, computed as (cols δᵀ)ᵀ: the same numbers, and BLAS is quicker with the long
         # shared dimension last in both operands.
         dw_t = self.work.get("dW_t", (cols.shape[0], f), d.dtype, keep, zeros=False)
-        np.matmul(cols, d.T, out=dw_t)
+        np.matmul(cols, d.T, out=dw_t)  # explain: conv dW
         self.grad_buffer("W").reshape(f, -1)[...] = dw_t.T
         if not need_input_grad:
             return None
@@ -336,7 +337,7 @@ class MaxPool2D(_Pool2D):
 
     def forward(self, x, training=False):
         stage = self._buffer("stage", self._stage_shape(x.shape), x.dtype, training)
-        stage, win_w = self._max(self._views(x, 3), stage)
+        stage, win_w = self._max(self._views(x, 3), stage)  # explain: maxpool forward
         out, win_h = self._max(self._views(stage, 2), np.empty((x.shape[0],) + self.output_shape, x.dtype))
         self.cache = (win_w, win_h, x.shape, training)
         return out
@@ -346,7 +347,7 @@ class MaxPool2D(_Pool2D):
             return None
         win_w, win_h, shape, keep = self.cache
         d_stage = self._buffer("d_stage", self._stage_shape(shape), grad_out.dtype, keep)
-        self._route(grad_out, win_h, d_stage, 2)
+        self._route(grad_out, win_h, d_stage, 2)  # explain: maxpool backward
         return self._route(d_stage, win_w, np.empty(shape, grad_out.dtype), 3)
 
 
@@ -362,6 +363,7 @@ class AvgPool2D(_Pool2D):
         return out
 
     def forward(self, x, training=False):
+        # explain: avgpool forward
         stage = self._sum(self._views(x, 3), self._buffer("stage", self._stage_shape(x.shape), x.dtype,
                                                           training))
         out = self._sum(self._views(stage, 2), np.empty((x.shape[0],) + self.output_shape, x.dtype))
@@ -374,6 +376,7 @@ class AvgPool2D(_Pool2D):
             return None
         shape, keep = self.cache
         g = grad_out * (1.0 / self.size ** 2)
+        # explain: avgpool backward
         d_stage = self._spread([g] * self.size, self._buffer("d_stage", self._stage_shape(shape),
                                                              grad_out.dtype, keep), 2)
         return self._spread([d_stage] * self.size, np.empty(shape, grad_out.dtype), 3)

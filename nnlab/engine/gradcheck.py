@@ -1,6 +1,7 @@
 """Gradient checking: backprop's ∂L/∂θ against central differences (L(θ+ε) − L(θ−ε)) / 2ε.
 
-Use a float64 network: in float32 the difference quotient is dominated by rounding.
+Use a float64 network: in float32 the difference quotient is dominated by rounding. A diverged network
+(weights so large that outputs overflow) gives inf/NaN entries, without NumPy's overflow warnings.
 """
 import numpy as np
 
@@ -17,6 +18,11 @@ def gradient_check(net, x, target, eps=1e-6, max_per_param=None, seed=0, trainin
     few checks then shows non-zero ones, not the many exact zeros of dead ReLUs and blank pixels).
     With ``training`` the dropout masks are replayed identically for every evaluation.
     """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _gradient_check(net, x, target, eps, max_per_param, seed, training, pick)
+
+
+def _gradient_check(net, x, target, eps, max_per_param, seed, training, pick):
     if net.dtype != np.float64:
         raise ValueError(f"dtype={net.dtype.name!r}: gradient checks need a float64 network")
     if pick not in ("random", "largest"):

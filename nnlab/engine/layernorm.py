@@ -31,7 +31,7 @@ class LayerNorm(Layer):
         rstd = 1.0 / np.sqrt(_row_means(xc * xc) + self.EPS)
         xhat = xc * rstd
         self.cache = (xhat, rstd)
-        return xhat * self.params["gamma"] + self.params["beta"]
+        return xhat * self.params["gamma"] + self.params["beta"]  # explain: layer_norm
 
     def backward(self, grad_out, need_input_grad=True):
         xhat, rstd = self.cache

@@ -95,12 +95,13 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         self.cache = x
-        self.z = x @ self.params["W"]
+        self.z = x @ self.params["W"]  # explain: dense z
         self.z += self.params["b"]  # in place: one temporary fewer on the hot path
-        self.a = self.activation.f(self.z)
+        self.a = self.activation.f(self.z)  # explain: dense a
         return self.a
 
     def backward(self, grad_a, need_input_grad=True):
+        # explain: dense delta
         return self.backward_from_z(self.activation.backward(self.z, self.a, grad_a), need_input_grad)
 
     def backward_from_z(self, delta, need_input_grad=True):
@@ -108,8 +109,9 @@ class Dense(Layer):
         # Works on the last axis, so token-wise layers (n, T, D) share it; for (n, D) the reshapes are free.
         x2 = self.cache.reshape(-1, self.cache.shape[-1])
         d2 = delta.reshape(-1, self.units)
-        np.matmul(x2.T, d2, out=self.grad_buffer("W"))       # ∂W = xᵀ·δ
-        np.add.reduce(d2, axis=0, out=self.grad_buffer("b"))  # ∂b = Σ over the batch of δ
+        np.matmul(x2.T, d2, out=self.grad_buffer("W"))       # explain: dense dW — ∂W = xᵀ·δ
+        np.add.reduce(d2, axis=0, out=self.grad_buffer("b"))  # explain: dense db — ∂b = Σ over the batch of δ
+        # explain: dense grad_input
         return (d2 @ self.params["W"].T).reshape(self.cache.shape) if need_input_grad else None
 
     def config(self):
@@ -159,7 +161,7 @@ class Flatten(Layer):
 
     def forward(self, x, training=False):
         self.cache = x.shape
-        return x.reshape(x.shape[0], -1)
+        return x.reshape(x.shape[0], -1)  # explain: flatten
 
     def backward(self, grad_out, need_input_grad=True):
         return grad_out.reshape(self.cache)

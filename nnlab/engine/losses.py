@@ -5,8 +5,8 @@ Cross-entropies are paired with their natural output activation (``fused``): sof
 cross-entropy and sigmoid + binary cross-entropy both give δ = ∂L/∂z = (a − t)/n, which is exact,
 cheaper and numerically safer than going through ∂L/∂a.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 import numpy as np
 
@@ -31,7 +31,8 @@ def _bce_grad(a, t):
 
 
 def _mse(a, t):
-    return 0.5 * float(np.sum((a - t) ** 2)) / a.shape[0]
+    with np.errstate(over="ignore"):  # outputs of a diverged network: the loss is then honestly inf
+        return 0.5 * float(np.sum((a - t) ** 2)) / a.shape[0]
 
 
 def _bce(a, t):
@@ -45,29 +46,31 @@ def _softmax_ce(a, t):
 
 @dataclass(frozen=True)
 class Loss:
+    """One table entry: the loss, ∂L/∂a, and how the pages name and write it (label, LaTeX of L and ∂L/∂y)."""
     name: str
     value: Callable
     grad: Callable  # ∂L/∂a, shape of a
-    fused: Optional[str] = None  # output activation whose δ is simply (a − t)/n
-    formula: str = ""
+    label: str
+    latex: str
+    dlatex: str
+    fused: str | None = None  # the one output activation it takes; its δ is simply (a − t)/n
 
 
+# In the sidebar's order (its loss list and labels come from here).
 LOSSES = {
-    "mse": Loss("mse", _mse, lambda a, t: (a - t) / a.shape[0],
-                formula=r"L=\frac{1}{2}\sum_k (y_k-t_k)^2"),
-    "bce": Loss("bce", _bce,
-                _bce_grad,
-                fused="sigmoid", formula=r"L=-\sum_k t_k\log y_k+(1-t_k)\log(1-y_k)"),
     "softmax_ce": Loss("softmax_ce", _softmax_ce, lambda a, t: -t / _clip01(a) / a.shape[0],
-                       fused="softmax", formula=r"L=-\sum_k t_k\log p_k"),
+                       label="softmax cross-entropy", latex=r"L=-\sum_k t_k\log p_k", dlatex=r"-\frac{t_k}{p_k}",
+                       fused="softmax"),
+    "bce": Loss("bce", _bce, _bce_grad, label="binary cross-entropy",
+                latex=r"L=-\sum_k t_k\log y_k+(1-t_k)\log(1-y_k)", dlatex=r"\frac{y_k-t_k}{y_k(1-y_k)}",
+                fused="sigmoid"),
+    "mse": Loss("mse", _mse, lambda a, t: (a - t) / a.shape[0], label="MSE ½Σ(y−t)²",
+                latex=r"L=\frac{1}{2}\sum_k (y_k-t_k)^2", dlatex=r"y_k-t_k"),
 }
 
-# Output activations each loss accepts; anything else is a spec error (e.g. log of a negative output).
-COMPATIBLE_OUTPUTS = {
-    "mse": set(),  # empty = any activation
-    "bce": {"sigmoid"},
-    "softmax_ce": {"softmax"},
-}
+# Output activations each loss accepts (empty = any): a fused loss takes only its own output (the log of a
+# negative or non-normalised output would be meaningless).
+COMPATIBLE_OUTPUTS = {name: {loss.fused} if loss.fused else set() for name, loss in LOSSES.items()}
 
 
 def get_loss(name):

@@ -188,7 +188,7 @@ class Network:
         target = np.asarray(target, dtype=output.dtype).reshape(output.shape)
         last = self.layers[-1]
         fused = self.loss.fused and last.activation is not None and last.activation.name == self.loss.fused
-        grad = (output - target) / output.shape[0] if fused else self.loss.grad(output, target)
+        grad = (output - target) / output.shape[0] if fused else self.loss.grad(output, target)  # explain: output delta
         traces = []
         for i in reversed(range(len(self.layers))):
             layer = self.layers[i]

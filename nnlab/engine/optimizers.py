@@ -67,7 +67,7 @@ class Optimizer:
 class SGD(Optimizer):
     """W ← W − η·g"""
     def _delta(self, grad, lr):
-        return -lr * grad
+        return -lr * grad  # explain: sgd update
 
 
 class Momentum(Optimizer):

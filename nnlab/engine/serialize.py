@@ -1,19 +1,35 @@
 """Save and load networks as one ``.npz``: the parameter arrays plus the JSON spec as UTF-8 bytes.
 
-Never pickle: loading uses ``allow_pickle=False``, so a file carrying Python objects is refused instead
-of executed, and every array is checked against the shape and dtype the spec implies.
+Loading treats the file as hostile. It never unpickles, and it spends memory only on what a valid model
+of the stated architecture needs, in this order: the zip directory's size and member list (only
+``__architecture__.npy`` and the ``{layer}.{parameter}.npy`` arrays, stored or deflated, unencrypted);
+the architecture JSON (read with a byte budget, then checked against the caps in ``model_limits``
+without building anything); each member's declared size against the shape the architecture implies;
+then the network is built and each array is read into it, at most its declared size. Every failure
+is a ``ModelFileError`` whose message names the problem.
 """
 import io
 import json
 import os
+import re
+import struct
 import zipfile
+import zlib
 
 import numpy as np
 
-from .network import Network
+from .model_limits import (MAX_JSON_DEPTH, MAX_LAYERS, MAX_PARAMS, MAX_SPEC_BYTES, SpecError, check_spec, clip,
+                           json_depth)
+from .network import DEFAULTS, Network
 
 SPEC_KEY = "__architecture__"
 FORMAT = "nnlab-model-1"
+MAX_NPY_HEADER = 4096                    # bytes of one member's .npy header (NumPy writes 128)
+MAX_MEMBERS = 1 + 8 * MAX_LAYERS         # the architecture and ≤ 8 arrays a layer (self-attention has 8)
+MAX_DIRECTORY_BYTES = 256 * 2**10        # the zip's central directory (about 100 bytes per member)
+MAX_FILE_BYTES = 8 * MAX_PARAMS + MAX_SPEC_BYTES + MAX_MEMBERS * (MAX_NPY_HEADER + 200)
+_MEMBER = re.compile(r"\d{1,3}\.[A-Za-z_]\w{0,15}\.npy")
+_EOCD = b"PK\x05\x06"  # the zip's end-of-central-directory record
 
 
 class ModelFileError(ValueError):
@@ -40,48 +56,230 @@ def model_to_bytes(net):
 
 
 def load_model(file):
-    """Read a network saved by ``save_model`` from a path, bytes or a binary file object."""
-    if isinstance(file, (bytes, bytearray)):
-        file = io.BytesIO(file)
+    """Read a network saved by ``save_model`` from a path, bytes or a binary file object.
+
+    The returned network's ``spec`` is the file's architecture exactly (absent settings take
+    ``network.DEFAULTS``) and its parameters are the file's arrays bit for bit: a model is kept exactly
+    or refused. Raises ``ModelFileError`` for anything else, whatever the bytes.
+    """
     try:
-        data = np.load(file, allow_pickle=False)
-        if not isinstance(data, np.lib.npyio.NpzFile):  # a bare .npy gives an ndarray, not a context manager
-            raise ModelFileError("this is a single .npy array, not an nnlab model (.npz with an architecture)")
-        with data:
-            arrays = {k: data[k] for k in data.files}
+        return _load(_read_capped(file))
     except ModelFileError:
         raise
-    except ValueError as exc:
-        if "pickle" in str(exc).lower():
-            raise ModelFileError("the file is not an nnlab model: reading it would mean unpickling Python "
-                                 "objects, and nnlab never loads pickles because they can run code. "
-                                 "Save the model with nnlab instead.") from None
-        raise ModelFileError(f"the file is not a readable .npz model ({exc})") from None
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise ModelFileError(f"the file is not a readable .npz model ({exc}); it may be truncated or "
-                             "of another format") from None
-    if SPEC_KEY not in arrays:
-        raise ModelFileError("the .npz has no architecture; it was not saved by nnlab")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise ModelFileError(f"the zip archive is damaged ({clip(str(exc))}); download the model again") from None
+    except MemoryError:
+        raise ModelFileError("the model needs more memory than the server can give it") from None
+    except Exception as exc:  # the last line of defence: a hostile file must never become a traceback
+        raise ModelFileError(f"the file could not be read as an nnlab model ({type(exc).__name__}: "
+                             f"{clip(str(exc))})") from None
+
+
+def _read_capped(file):
+    if isinstance(file, (bytes, bytearray, memoryview)):
+        data = bytes(file)
+    else:
+        try:
+            if isinstance(file, (str, os.PathLike)):
+                with open(file, "rb") as f:
+                    data = f.read(MAX_FILE_BYTES + 1)
+            else:
+                data = file.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise ModelFileError(f"the file cannot be read ({clip(str(exc))})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ModelFileError(f"the file is over {MAX_FILE_BYTES / 2**20:.0f} MB, more than a model within the "
+                             f"limit of {MAX_PARAMS:,} parameters can take")
+    return data
+
+
+def _describe(data):
+    """What a file that is not a zip archive looks like it is, in words."""
+    if not data:
+        return "the file is empty (0 bytes)"
+    if data.startswith(b"\x93NUMPY"):
+        return "this is a single .npy array, not an nnlab model (.npz with an architecture)"
+    if len(data) > 2 and data[0] == 0x80 and 2 <= data[1] <= 5 and data.endswith(b"."):
+        return ("the file is a Python pickle, not an nnlab model: nnlab never loads pickles because "
+                "they can run code. Save the model with nnlab instead")
+    if data.startswith(b"\x1f\x8b"):
+        return "the file is a gzip archive, not an nnlab model (.npz)"
+    text = _text_start(data[:200])
+    if text is not None:
+        return f"the file is text (it begins “{clip(' '.join(text.split()), 40)}”), not an nnlab model (.npz)"
+    return (f"the file is not an nnlab model but unknown binary data (it starts with the bytes "
+            f"{data[:4].hex(' ')}; an .npz model is a zip archive, which starts with PK)")
+
+
+def _text_start(head):
+    """``head`` decoded, if it reads as UTF-8 text (a character cut at the end allowed); else None."""
     try:
-        spec = json.loads(arrays.pop(SPEC_KEY).astype(np.uint8).tobytes().decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ModelFileError(f"the architecture JSON is corrupt ({exc})") from None
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return None
+        text = head[:exc.start].decode("utf-8")
+    return text if text.strip() and all(c.isprintable() or c in "\t\r\n" for c in text) else None
+
+
+def _open_zip(data):
+    if not data.startswith((b"PK\x03\x04", _EOCD)):
+        raise ModelFileError(_describe(data))
+    end = data.rfind(_EOCD, max(0, len(data) - 22 - 65535))
+    if end < 0 or len(data) < end + 22:
+        raise ModelFileError("the file is a damaged or truncated zip archive (its directory at the end is "
+                             "missing); download the model again")
+    if data[max(0, end - 20):end].startswith(b"PK\x06\x07"):
+        raise ModelFileError("the zip archive uses ZIP64 directory records, which an nnlab model never needs")
+    entries, size = struct.unpack_from("<HI", data, end + 10)
+    if entries > MAX_MEMBERS or size > MAX_DIRECTORY_BYTES:
+        raise ModelFileError(f"the zip archive lists {entries:,} members in a {size:,}-byte directory; an nnlab "
+                             f"model has at most {MAX_MEMBERS} members and a {MAX_DIRECTORY_BYTES:,}-byte directory")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error) as exc:
+        raise ModelFileError(f"the file is a damaged or truncated zip archive ({clip(str(exc))}); download "
+                             "the model again") from None
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise ModelFileError(f"the zip archive has {len(members):,} members; an nnlab model has at most {MAX_MEMBERS}")
+    seen = set()
+    for m in members:
+        shown = clip(m.filename, 40)
+        if m.filename in seen:
+            raise ModelFileError(f"the zip archive holds two members named “{shown}”")
+        seen.add(m.filename)
+        if m.filename == SPEC_KEY:
+            raise ModelFileError(f"the architecture “{SPEC_KEY}” is stored as raw bytes, not as a NumPy array "
+                                 f"({SPEC_KEY}.npy); it was not saved by nnlab")
+        if m.flag_bits & 0x1:
+            raise ModelFileError(f"the member “{shown}” is encrypted; nnlab models are never encrypted")
+        if m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise ModelFileError(f"the member “{shown}” uses zip compression method {m.compress_type}; nnlab "
+                                 "reads only stored or deflated members (as NumPy writes them)")
+        if m.filename != SPEC_KEY + ".npy" and not _MEMBER.fullmatch(m.filename):
+            if m.filename.endswith(".npy") and m.file_size >= 10:
+                with _open_member(archive, m) as stream:  # a pickle says more than "unknown": say that
+                    _read_header(stream, m.filename[:-4])
+            raise ModelFileError(f"the zip archive holds an unknown member “{shown}”; an nnlab model holds only "
+                                 f"{SPEC_KEY}.npy and one .npy array per layer parameter, such as 0.W.npy")
+    return archive, {m.filename[:-4]: m for m in members}
+
+
+def _open_member(archive, info):
+    try:
+        return archive.open(info)
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error) as exc:
+        raise ModelFileError(f"the zip archive is damaged at member “{clip(info.filename, 40)}” ({clip(str(exc))}); "
+                             "download the model again") from None
+
+
+def _read_header(stream, key):
+    """(shape, fortran_order, dtype, header length) of one .npy member, reading only its header."""
+    try:
+        version = np.lib.format.read_magic(stream)
+        read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}[version]
+        shape, fortran, dtype = read(stream, max_header_size=MAX_NPY_HEADER)
+    except (ValueError, KeyError, SyntaxError, TypeError, EOFError) as exc:
+        raise ModelFileError(f"the member {key}.npy is not a readable NumPy array ({clip(str(exc))})") from None
+    if dtype.hasobject:
+        raise ModelFileError(f"the member {key}.npy holds Python objects: reading it would mean unpickling, "
+                             "and nnlab never loads pickles because they can run code. Save the model with "
+                             "nnlab instead")
+    return shape, fortran, dtype, stream.tell()
+
+
+def _check_member(archive, info, key, shape, dtype):
+    """Read one member's .npy header only and check it, and the size the zip directory declares, against
+    the ``shape`` and ``dtype`` the architecture implies. Returns (fortran order, dtype, header bytes)."""
+    with _open_member(archive, info) as stream:
+        found, fortran, found_dtype, header = _read_header(stream, key)
+    if found != shape:
+        raise ModelFileError(f"parameter {key} has shape {found}, the architecture needs {shape}")
+    if found_dtype.kind != "f" or found_dtype.itemsize != dtype.itemsize:
+        raise ModelFileError(f"parameter {key} has dtype {found_dtype}; this {dtype} model needs {dtype} arrays "
+                             "(a conversion would change the weights)")
+    n_bytes = int(np.prod(shape)) * dtype.itemsize
+    if info.file_size != header + n_bytes:
+        raise ModelFileError(f"the member {key}.npy declares {info.file_size:,} bytes, but its {shape} {dtype} "
+                             f"array takes {header + n_bytes:,}")
+    return fortran, found_dtype, header
+
+
+def _read_array(archive, info, key, checked, shape):
+    """The member's array, reading no more than the size ``_check_member`` accepted."""
+    fortran, dtype, header = checked
+    n_bytes = info.file_size - header
+    with _open_member(archive, info) as stream:
+        stream.read(header)
+        raw = stream.read(n_bytes)
+        if len(raw) != n_bytes or stream.read(1):  # the last read also makes zipfile check the CRC
+            raise ModelFileError(f"the member {key}.npy is truncated")
+    value = np.frombuffer(raw, dtype=dtype)
+    return value.reshape(shape[::-1]).T if fortran else value.reshape(shape)
+
+
+def _read_spec(archive, members):
+    info = members.get(SPEC_KEY)
+    if info is None:
+        raise ModelFileError("the .npz has no architecture; it was not saved by nnlab")
+    if info.file_size > MAX_SPEC_BYTES + MAX_NPY_HEADER:
+        raise ModelFileError(f"the architecture is {info.file_size:,} bytes; the limit is {MAX_SPEC_BYTES:,}")
+    with _open_member(archive, info) as stream:
+        shape, _, dtype, header = _read_header(stream, SPEC_KEY)
+        if dtype != np.uint8 or len(shape) != 1:
+            raise ModelFileError(f"the architecture is a {shape} {dtype} array; nnlab stores it as UTF-8 bytes (uint8)")
+        if shape[0] > MAX_SPEC_BYTES or info.file_size != header + shape[0]:
+            raise ModelFileError(f"the architecture is {shape[0]:,} bytes in a member of {info.file_size:,}; the "
+                                 f"limit is {MAX_SPEC_BYTES:,}")
+        raw = stream.read(shape[0])
+        if len(raw) != shape[0] or stream.read(1):
+            raise ModelFileError(f"the member {SPEC_KEY}.npy is truncated")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelFileError(f"the architecture JSON is corrupt (not UTF-8 at byte {exc.start})") from None
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise ModelFileError(f"the architecture JSON nests {depth:,} levels deep; the limit is {MAX_JSON_DEPTH}")
+    try:
+        spec = json.loads(text, parse_constant=_no_constant)
+    except ValueError as exc:
+        raise ModelFileError(f"the architecture JSON is corrupt ({clip(str(exc))})") from None
     if not isinstance(spec, dict) or spec.pop("format", None) != FORMAT:
         raise ModelFileError(f"the architecture is not in the {FORMAT} format")
+    return spec
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _load(data):
+    archive, members = _open_zip(data)
+    spec = _read_spec(archive, members)
     try:
-        net = Network(spec)
-    except (ValueError, TypeError, KeyError) as exc:
+        shapes = check_spec(spec)
+    except SpecError as exc:
         raise ModelFileError(f"the architecture is invalid: {exc}") from None
+    dtype = np.dtype(spec.get("dtype", DEFAULTS["dtype"]))
+    checked = {key: _check_member(archive, members[key], key, shape, dtype)  # before anything is built
+               for key, shape in shapes.items() if key in members}
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # initial weights; the file's replace them
+            net = Network(spec)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ModelFileError(f"the architecture is invalid: {clip(str(exc))}") from None
     expected = {f"{i}.{n}": p for i, layer in enumerate(net.layers) for n, p in layer.params.items()}
-    if set(arrays) != set(expected):
+    arrays = set(members) - {SPEC_KEY}
+    if set(expected) != arrays:
         raise ModelFileError(f"the parameters do not match the architecture: missing "
-                             f"{sorted(set(expected) - set(arrays))}, unexpected {sorted(set(arrays) - set(expected))}")
+                             f"{clip(str(sorted(set(expected) - arrays)))}, unexpected "
+                             f"{clip(str(sorted(arrays - set(expected))))}")
     for key, target in expected.items():
-        value = arrays[key]
-        if value.shape != target.shape:
-            raise ModelFileError(f"parameter {key} has shape {value.shape}, the architecture needs {target.shape}")
-        if not np.issubdtype(value.dtype, np.floating):
-            raise ModelFileError(f"parameter {key} has dtype {value.dtype}; expected floating point")
+        info = members[key]
+        value = _read_array(archive, info, key, checked.get(key) or _check_member(archive, info, key, target.shape,
+                                                                                  net.dtype), target.shape)
         if not np.all(np.isfinite(value)):
             raise ModelFileError(f"parameter {key} contains NaN or infinite values")
         target[...] = value

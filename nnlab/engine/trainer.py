@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .optimizers import Adam, Optimizer
+from .outputs import predict_classes
 from .schedules import get_schedule
 
 SATURATION = {"sigmoid": (0.02, 0.98), "tanh": (-0.98, 0.98)}
@@ -77,8 +78,7 @@ def accuracy(output, y):
     """Share of correct class predictions (argmax, or > 0.5 for a single output); None for regression."""
     if not is_classification(y):
         return None
-    pred = (output[:, 0] > 0.5).astype(int) if output.shape[1] == 1 else output.argmax(axis=1)
-    return float(np.mean(pred == y))
+    return float(np.mean(predict_classes(output)[0] == y))
 
 
 def evaluate(net, x, y):

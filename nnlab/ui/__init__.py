@@ -1,1 +1,2 @@
-"""Reusable Streamlit widget groups and session-state helpers (the only nnlab package importing streamlit)."""
+"""Streamlit: the sections of each page (one module per page, named after it), the shared widgets in widgets/,
+and every session key in state.py. The only nnlab package importing streamlit."""

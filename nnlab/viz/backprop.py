@@ -3,10 +3,10 @@ overviews of a backward trace, the finite-difference check, and one SGD step bef
 import numpy as np
 import pandas as pd
 
+from ..engine.activations import ACTIVATIONS
+from ..engine.shapes import shape_text
 from .forward import fmt
 
-DERIVATIVE_LATEX = {"sigmoid": r"y(1-y)", "tanh": r"1-y^2", "relu": r"[z>0]", "leaky_relu": r"[z>0]+0.01[z\le 0]",
-                    "identity": r"1"}
 CHECK_OK = 1e-5  # relative error below this: backprop and finite differences agree
 # ... or an absolute difference below this: central differences with ε = 1e-6 in float64 carry a rounding
 # error of about 1e-16·L/ε ≈ 1e-10·L, so tiny (vanishing) gradients cannot show a small relative error.
@@ -42,7 +42,7 @@ def neuron_backward_latex(result):
     return (r"\begin{aligned}"
             rf"L &= \tfrac12 (y-t)^2 = \tfrac12({t(result.y)} - {result.target:g})^2 = {t(result.loss)} \\"
             rf"\delta &= \frac{{\partial L}}{{\partial y}}\, f'(z) = (y-t)\cdot "
-            rf"{DERIVATIVE_LATEX[result.activation]} \\"
+            rf"{ACTIVATIONS[result.activation].dlatex} \\"
             rf" &= ({t(result.dLdy)})\cdot {t(result.dfdz)} = {t(result.delta)} \\"
             rf"\frac{{\partial L}}{{\partial W}} &= \delta\, x = {t(result.delta)}"
             rf"\begin{{pmatrix}} {xs} \end{{pmatrix}} = \begin{{pmatrix}} {dW} \end{{pmatrix}} \\"
@@ -66,7 +66,7 @@ def gradient_overview(btrace):
         if set(g.grads) - set(PER_PARAM):  # attention, layer norm, position embeddings: all together
             row["‖∂L/∂θ‖ all parameters"] = float(np.sqrt(sum(float(np.sum(np.square(a, dtype=np.float64)))
                                                                for a in g.grads.values())))
-        row["δ shape"] = "×".join(str(s) for s in np.shape(g.delta)[1:])
+        row["δ shape"] = shape_text(np.shape(g.delta)[1:])
         rows.append(row)
     return pd.DataFrame(rows)
 

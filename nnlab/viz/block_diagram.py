@@ -11,7 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..spec_text import layer_label
+from ..engine.shapes import shape_text
 
 SLOT = 112  # px per block column
 PX_PER_SIDE = 6.5  # block height per unit of spatial size
@@ -26,10 +26,6 @@ KIND_GROUP = {"conv2d": "convolution", "maxpool2d": "pooling", "avgpool2d": "poo
               "token_mean_pool": "pooling"}
 
 
-def _shape_text(shape):
-    return "×".join(str(int(s)) for s in shape)
-
-
 def block_size(shape):
     """(height, width) in px of the block for a tensor of this shape (without the batch axis)."""
     shape = tuple(int(s) for s in shape)
@@ -42,16 +38,18 @@ def block_size(shape):
     return max(MIN_H, PX_PER_SIDE * side), 10 + 5 * np.log2(depth + 1)
 
 
-def block_frame(net):
+def block_frame(net, labels):
     """One row per tensor — the input, then each layer's output — with its label, shape, size and place.
+
+    labels : a few words per layer, in order (``nnlab.lab.describe.layer_labels``).
 
     Columns: column, layer, label, kind, group, shape, params, x, x2, y, y2 (px; y=0 is the middle line),
     sheets (how many offset sheets to draw behind it).
     """
     rows = [{"layer": "input", "label": "input", "kind": "input", "group": "input", "shape": net.input_shape,
              "params": 0}]
-    for layer in net.layers:
-        rows.append({"layer": layer.name, "label": layer_label(layer.config()), "kind": layer.kind,
+    for layer, label in zip(net.layers, labels, strict=True):
+        rows.append({"layer": layer.name, "label": label, "kind": layer.kind,
                      "group": KIND_GROUP.get(layer.kind, "reshaping / normalising"), "shape": layer.output_shape,
                      "params": int(layer.n_params)})
     for i, row in enumerate(rows):
@@ -59,15 +57,15 @@ def block_frame(net):
         cx = (i + 0.5) * SLOT
         shape = tuple(int(s) for s in row["shape"])
         row.update(column=i, x=cx - w / 2, x2=cx + w / 2, y=-h / 2, y2=h / 2, cx=cx,
-                   sheets=min(MAX_SHEETS, shape[0] - 1) if len(shape) == 3 else 0, shape=_shape_text(shape),
+                   sheets=min(MAX_SHEETS, shape[0] - 1) if len(shape) == 3 else 0, shape=shape_text(shape),
                    head=textwrap.fill(f"{row['layer'].split()[0]} · {row['label']}" if i else "input", LABEL_WIDTH))
     return pd.DataFrame(rows)
 
 
-def block_diagram(net, title=None):
+def block_diagram(net, labels, title=None):
     """The Altair drawing: blocks (with stacked sheets for multi-channel images), arrows between them, the
     layer above and the shape below each block; colour = kind of layer; tooltips with parameter counts."""
-    frame = block_frame(net)
+    frame = block_frame(net, labels)
     sheets = pd.DataFrame([{**r, "x": r["x"] + k * SHEET_OFFSET, "x2": r["x2"] + k * SHEET_OFFSET,
                             "y": r["y"] + k * SHEET_OFFSET, "y2": r["y2"] + k * SHEET_OFFSET}
                            for r in frame.to_dict("records") for k in range(r["sheets"], 0, -1)],

@@ -9,42 +9,26 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-RESOLUTION = 60  # 60 × 60 = 3,600 grid cells
+from ..engine.outputs import predict_classes
+
 MAX_POINTS = 1000
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf"]
 
 
-def grid(x, resolution=RESOLUTION, margin=0.1):
-    """Cell centres covering the data's bounding box plus ``margin`` of its size on each side.
-
-    x : (n, 2). Returns centres (resolution², 2), and the cell width and height.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2 or x.shape[1] != 2:
-        raise ValueError(f"a decision boundary needs 2-D inputs; got data of shape {x.shape}")
-    if resolution < 2:
-        raise ValueError(f"resolution={resolution!r}: use at least 2 cells per side")
-    lo, hi = x.min(axis=0), x.max(axis=0)
-    pad = np.maximum((hi - lo) * margin, 1e-3)
-    lo, hi = lo - pad, hi + pad
-    step = (hi - lo) / resolution
-    g1 = lo[0] + step[0] * (np.arange(resolution) + 0.5)
-    g2 = lo[1] + step[1] * (np.arange(resolution) + 0.5)
-    xx, yy = np.meshgrid(g1, g2)
-    return np.column_stack([xx.ravel(), yy.ravel()]), step
-
-
-def boundary_frame(net, x, class_names, resolution=RESOLUTION):
+def boundary_frame(centres, step, outputs, class_names):
     """One row per grid cell: its extent (x1, x1_end, x2, x2_end), the predicted class, the network's
-    confidence, and for a two-class problem P(class 1) as ``p1``."""
-    centres, step = grid(x, resolution)
-    out = np.asarray(net.predict(centres.astype(net.dtype)), dtype=np.float64).reshape(len(centres), -1)
+    confidence, and for a two-class problem P(class 1) as ``p1``.
+
+    centres : (cells, 2) cell centres; step : (2,) cell width and height; outputs : (cells, n_outputs), the
+    network's output at each centre (``nnlab.lab.inspect.decision_grid`` gives all three).
+    """
+    centres, step = np.asarray(centres, dtype=np.float64), np.asarray(step, dtype=np.float64)
+    out = np.asarray(outputs, dtype=np.float64).reshape(len(centres), -1)
+    pred, conf = predict_classes(out)
     if out.shape[1] == 1:
         p1 = out[:, 0]
-        pred, conf = (p1 > 0.5).astype(int), np.maximum(p1, 1 - p1)
     else:
-        pred, conf = out.argmax(axis=1), out.max(axis=1)
         p1 = out[:, 1] if out.shape[1] == 2 else np.full(len(out), np.nan)
     names = [str(c) for c in class_names]
     return pd.DataFrame({"x1": centres[:, 0] - step[0] / 2, "x1_end": centres[:, 0] + step[0] / 2,

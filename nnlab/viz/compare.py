@@ -1,9 +1,9 @@
 """Charts for the compare page: overlaid learning curves, decision boundaries side by side, per-layer
-gradient norms side by side. Pure: frames from ``nnlab.compare`` in, ``alt.Chart`` out."""
+gradient norms side by side. Pure: frames from ``nnlab.lab.compare`` in, ``alt.Chart`` out."""
 import altair as alt
 
-from ..history import downsample
 from . import boundary
+from .rows import MAX_ROWS, downsample
 
 PALETTE = "category10"  # one colour per architecture, the same in every chart
 
@@ -15,7 +15,7 @@ def _arch_colour(labels):
 def curves_chart(frame, metric, labels=None):
     """Train (solid) and validation (dashed) curves of one metric, one colour per architecture.
 
-    frame : from ``nnlab.compare.epoch_frame`` (architecture, epoch, split, metric, value)
+    frame : from ``nnlab.lab.compare.epoch_frame`` (architecture, epoch, split, metric, value)
     """
     data = frame[frame["metric"] == metric]
     labels = labels if labels is not None else list(dict.fromkeys(frame["architecture"]))
@@ -46,11 +46,11 @@ def boundaries_row(grids, x, y, class_names, feature_names=("x1", "x2"), size=30
 def grad_norm_chart(frame, labels=None):
     """Mean gradient norm per layer and epoch, one panel per architecture (log scale: norms span decades).
 
-    frame : from ``nnlab.compare.grad_norm_frame`` (architecture, epoch, layer, grad_norm)
+    frame : from ``nnlab.lab.compare.grad_norm_frame`` (architecture, epoch, layer, grad_norm)
     """
     labels = labels if labels is not None else list(dict.fromkeys(frame["architecture"]))
     width = 220 if len(labels) <= 3 else 165  # four panels and the legend still fit a wide page
-    data = downsample(frame[frame["grad_norm"] > 0], max_rows=5000)
+    data = downsample(frame[frame["grad_norm"] > 0], max_rows=MAX_ROWS)
     return alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("grad_norm:Q", title="mean ‖∂L/∂W‖ per step (log)", scale=alt.Scale(type="log")),

@@ -1,15 +1,15 @@
 """Learning curves: the loss of every batch (raw and smoothed) and train/held-out loss and accuracy per epoch.
 
-Frames are built from a History's records; charts take those frames, so tests can check the numbers a
+Frames are built from a History's records (the epoch frame by ``nnlab.lab.history.epoch_long_frame``);
+charts take those frames, so tests can check the numbers a
 chart carries. Long runs are thinned before they reach a chart (Altair embeds every row in the page).
 """
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..history import downsample
+from .rows import MAX_ROWS, downsample
 
-MAX_ROWS = 5000
 RAW, SMOOTH = "batch loss", "smoothed (EMA)"
 
 
@@ -48,18 +48,6 @@ def batch_loss_frame(history, beta=None, max_rows=MAX_ROWS):
     return pd.concat(parts, ignore_index=True)[cols]
 
 
-def epoch_frame(history, held_out="validation"):
-    """Long frame (epoch, set, metric, value) with ``set`` in {"train", held_out} and ``metric`` in
-    {"loss", "accuracy"}; missing values (no held-out set, regression accuracy) are left out."""
-    rows = []
-    for r in history.epochs:
-        for set_name, loss, acc in (("train", r.train_loss, r.train_acc), (held_out, r.val_loss, r.val_acc)):
-            for metric, value in (("loss", loss), ("accuracy", acc)):
-                if value is not None and np.isfinite(value):
-                    rows.append({"epoch": r.epoch, "set": set_name, "metric": metric, "value": float(value)})
-    return pd.DataFrame(rows, columns=["epoch", "set", "metric", "value"])
-
-
 def batch_loss_chart(frame, title="Loss of each training batch", height=300):
     """Raw batch losses as a faint line, the smoothed curve bold on top."""
     color = alt.Color("series:N", title=None, scale=alt.Scale(domain=[RAW, SMOOTH], range=["#9ecae1", "#08519c"]),
@@ -82,14 +70,14 @@ def epoch_chart(frame, metric, height=300):
     is_acc = metric == "accuracy"
     y = alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False),
               axis=alt.Axis(format=".0%") if is_acc else alt.Axis())
-    sets = list(dict.fromkeys(data["set"]))
+    sets = list(dict.fromkeys(data["split"]))
     n_epochs = data["epoch"].nunique()
     base = alt.Chart(data).encode(
         x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1, format="d")),
         y=y,
-        color=alt.Color("set:N", title=None, sort=sets, scale=alt.Scale(domain=sets, range=["#1f77b4", "#ff7f0e"]),
+        color=alt.Color("split:N", title=None, sort=sets, scale=alt.Scale(domain=sets, range=["#1f77b4", "#ff7f0e"]),
                         legend=alt.Legend(orient="top", direction="horizontal")),
-        tooltip=[alt.Tooltip("set:N"), alt.Tooltip("epoch:Q"),
+        tooltip=[alt.Tooltip("split:N", title="set"), alt.Tooltip("epoch:Q"),
                  alt.Tooltip("value:Q", title=metric, format=".2%" if is_acc else ".4f")],
     )
     points = base.mark_point(filled=True, size=40 if n_epochs <= 60 else 10)

@@ -4,6 +4,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..engine.shapes import shape_text
 from .images import image_grid
 
 MAX_POINTS = 2000
@@ -94,7 +95,7 @@ def summary_frame(dataset):
             ("features (network inputs)", dataset.n_features),
             ("network outputs", dataset.n_outputs)]
     if dataset.image_shape is not None:
-        rows.append(("image size", "×".join(str(s) for s in dataset.image_shape)))
+        rows.append(("image size", shape_text(dataset.image_shape)))
     if dataset.class_names is not None:
         rows.append(("classes", ", ".join(str(c) for c in dataset.class_names[:20])
                      + (" …" if len(dataset.class_names) > 20 else "")))

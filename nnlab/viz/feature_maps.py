@@ -59,8 +59,9 @@ def kernel_grid(W, title=None, ncols=None):
     ncols = ncols or (16 if c == 1 else 8)
     W = np.asarray(W, dtype=np.float64).reshape(f, -1)
     tips = {"filter": np.arange(f), "largest |w|": np.abs(W).max(axis=1), "sum of w": W.sum(axis=1)}
-    return image_grid(tiles, tiles.shape[1:], captions=[f"filter {i}" for i in range(f)], ncols=fit_columns(f, ncols, size),
-                      size=size, cmap="diverging", shared_scale=True, title=title, tooltips=tips)
+    return image_grid(tiles, tiles.shape[1:], captions=[f"filter {i}" for i in range(f)],
+                      ncols=fit_columns(f, ncols, size), size=size, cmap="diverging", shared_scale=True, title=title,
+                      tooltips=tips)
 
 
 def channel_kernels_grid(W, channel, title=None, ncols=16):

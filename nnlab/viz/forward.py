@@ -4,19 +4,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..engine.activations import ACTIVATIONS
+from ..engine.shapes import shape_text
 from .matrices import heatmap
 
 SMALL_LAYER = 20  # units: show b, z, a as numbers rather than bars
-
-# f applied to a number, in LaTeX, per activation; {z} is the number.
-ACTIVATION_LATEX = {
-    "sigmoid": (r"\sigma(z)=\frac{1}{1+e^{-z}}", r"\frac{{1}}{{1+e^{{-({z})}}}}"),
-    "tanh": (r"\tanh z", r"\tanh({z})"),
-    "relu": (r"\max(0,z)", r"\max(0,\,{z})"),
-    "leaky_relu": (r"\max(0.01z,z)", r"\max(0.01\cdot{z},\,{z})"),
-    "identity": (r"z", r"{z}"),
-}
-
 
 def fmt(value, digits=6):
     """A number as people write it: up to ``digits`` significant digits, no trailing zeros, "−" for minus."""
@@ -50,12 +42,12 @@ def neuron_latex(result):
     terms = " + ".join(f"{_tex(w)}\\cdot{_tex(x)}" for w, x in zip(result.w, result.x))
     products = " + ".join(_tex(p) for p in result.products)
     b = f"+ {_tex(result.b)}" if result.b >= 0 else f"- {_tex(-result.b)}"
-    general, applied = ACTIVATION_LATEX[result.activation]
+    act = ACTIVATIONS[result.activation]
     return (r"\begin{aligned}"
             rf"z &= W^{{\top}}x + b = {terms} {b} \\"
             rf"  &= {products} {b} = {_tex(result.z)} \\"
-            rf"y &= f(z),\quad f(z) = {general} \\"
-            rf"  &= {applied.format(z=_tex(result.z))} \approx {result.y:.4f}"
+            rf"y &= f(z),\quad f(z) = {act.latex} \\"
+            rf"  &= {act.latex_at.format(z=_tex(result.z))} \approx {result.y:.4f}"
             r"\end{aligned}")
 
 
@@ -66,9 +58,9 @@ def layer_overview(trace):
     rows = []
     for tr in trace:
         z, a = np.asarray(tr.z, dtype=np.float64).ravel(), np.asarray(tr.a, dtype=np.float64).ravel()
-        shape = "×".join(str(s) for s in np.shape(tr.a)[1:])
-        rows.append({"layer": tr.name, "activation": tr.activation or "—", "output shape": shape,
-                     "inputs": int(np.asarray(tr.input).size), "units": int(a.size), "z min": z.min(), "z max": z.max(), "a min": a.min(), "a max": a.max(),
+        rows.append({"layer": tr.name, "activation": tr.activation or "—",
+                     "output shape": shape_text(np.shape(tr.a)[1:]), "inputs": int(np.asarray(tr.input).size),
+                     "units": int(a.size), "z min": z.min(), "z max": z.max(), "a min": a.min(), "a max": a.max(),
                      "units with a = 0": int(np.sum(a == 0))})
     return pd.DataFrame(rows)
 

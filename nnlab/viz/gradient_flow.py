@@ -2,16 +2,15 @@
 
 Gradient norms and update/weight ratios span many orders of magnitude (a vanishing network's first
 layer gets 1e-5 of the last one's gradient), so both are drawn on log scales; the update ratio gets a
-guide rule at 1e-3, a common rule of thumb for a healthy learning rate.
+guide rule (the caller passes the diagnosis's rule of thumb for a healthy learning rate, 1e-3).
 """
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from .curves import auto_beta, ema
+from .rows import MAX_ROWS, thin_indices
 
-MAX_ROWS = 5000
-GUIDE_RATIO = 1e-3
 LOG_AXIS = alt.Axis(format="~e")  # 1e-5, 1e-3, 1e+0: one style over many decades
 STATS = ["grad_norm", "weight_norm", "update_ratio", "act_mean", "act_std", "dead_frac", "saturated_frac"]
 
@@ -31,8 +30,7 @@ def layer_stats_frame(history, max_rows=MAX_ROWS):
         return pd.DataFrame(columns=["step", "epoch", "layer"] + STATS)
     keep = max(1, max_rows // len(layers))
     if len(steps) > keep:
-        idx = np.unique(np.r_[np.linspace(0, len(steps) - 1, keep).astype(int), len(steps) - 1])
-        steps = [steps[i] for i in idx][-keep:]
+        steps = [steps[i] for i in thin_indices(len(steps), keep)][-keep:]
     rows = [{"step": r.step, "epoch": r.epoch, "layer": name, **{k: stats.get(k, np.nan) for k in STATS}}
             for r in steps for name, stats in r.layers.items()]
     return pd.DataFrame(rows, columns=["step", "epoch", "layer"] + STATS)
@@ -81,7 +79,7 @@ def grad_norm_chart(frame, height=280):
     return alt.layer(raw, smooth, title="Gradient norm per layer ‖∂L/∂W‖ (log scale)").properties(height=height)
 
 
-def update_ratio_chart(frame, guide=GUIDE_RATIO, height=280):
+def update_ratio_chart(frame, guide, height=280):
     """‖ΔW‖ / ‖W‖ per layer against the step, log y, with a dashed guide rule at ``guide``."""
     _, raw, smooth = _log_lines(frame, "update_ratio", "‖ΔW‖ / ‖W‖ per step", "‖ΔW‖/‖W‖")
     guide_df = pd.DataFrame({"update_ratio": [guide], "label": [f"guide {guide:g}"]})

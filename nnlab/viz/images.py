@@ -67,7 +67,6 @@ def image_grid(images, shape, captions=None, ncols=10, size=56, cmap="gray", sha
         tooltip=[alt.Tooltip("caption:N")] + [
             alt.Tooltip(f"{k}:{'Q' if pd.api.types.is_numeric_dtype(frame[k]) else 'N'}") for k in (tooltips or {})])
     pics = base.mark_image(width=size, height=size)
-    nrows = -(-n // ncols) if n else 1
     chart = pics.encode(url=alt.Url("url:N"))
     text = base.mark_text(dy=size / 2 + 8, fontSize=11).encode(text=alt.Text("caption:N"))
     # Size per row/column step, on the layer itself: Streamlit's height="content" ignores a fixed

@@ -198,21 +198,26 @@ def vector_bars(values, title, value_title="value", unit_title="unit", diverging
     ).properties(title=title, width=min(720, max(160, 14 * v.size)), height=260)
 
 
-def weight_tiles(W, image_shape, units=None, title=None, size=56, ncols=8):
+def weight_tiles(W, image_shape, units=None, reference=None, title=None, size=56, ncols=8):
     """First-layer weights as images: column j of W (n_inputs, n_units) reshaped to the input image is
-    what unit j looks for. Blue negative, red positive, one colour scale shared by all tiles.
+    what unit j looks for. Blue negative, red positive, one colour scale shared by all tiles, so tiles
+    compare (each tile's largest |w| is in its tooltip). With ``reference`` (the initial W) the tiles show
+    W − reference: what training changed.
 
     units : indices of the units to show (default: the first 16).
     """
-    W = np.asarray(W)
+    W = np.asarray(W, dtype=np.float64)
     h, w = image_shape
     if W.ndim != 2 or W.shape[0] != h * w:
-        raise ValueError(f"W has shape {W.shape}; weight tiles need (h·w, units) = ({h * w}, units)")
+        raise ValueError(f"W has shape {W.shape}; weight tiles need (h·w, units) = ({h * w}, units) for {h}×{w} "
+                         "images")
+    if reference is not None:
+        W = W - np.asarray(reference, dtype=np.float64)
     units = list(range(min(16, W.shape[1]))) if units is None else [int(u) for u in units]
     if not units or min(units) < 0 or max(units) >= W.shape[1]:
         raise ValueError(f"units={units!r}: pick between 1 and {W.shape[1]} units in 0…{W.shape[1] - 1}")
     tiles = W[:, units].T
-    norms = np.linalg.norm(tiles, axis=1)
     return image_grid(tiles, (h, w), captions=[f"unit {u}" for u in units], ncols=min(ncols, len(units)),
                       size=size, cmap="diverging", shared_scale=True, title=title,
-                      tooltips={"‖w‖": [f"{n:.4g}" for n in norms]})
+                      tooltips={"‖w‖": [f"{n:.4g}" for n in np.linalg.norm(tiles, axis=1)],
+                                "max |w|": [float(f"{m:.4g}") for m in np.abs(tiles).max(axis=1)]})

@@ -9,6 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..engine.shapes import shape_text
 from .matrices import DIVERGING
 
 DRAWN_KINDS = ("dense", "dropout")  # the unit diagram is for fully connected networks
@@ -23,14 +24,13 @@ def layer_table(net):
     """
     rows = []
     for row, layer in zip(net.summary(), net.layers):
-        shapes = " + ".join(f"{k} {'×'.join(str(s) for s in p.shape)}" for k, p in layer.params.items())
+        shapes = " + ".join(f"{k} {shape_text(p.shape)}" for k, p in layer.params.items())
         rows.append({"layer": row["layer"], "kind": row["kind"],
-                     "input": "×".join(str(s) for s in row["input shape"]),
-                     "output": "×".join(str(s) for s in row["output shape"]),
+                     "input": shape_text(row["input shape"]), "output": shape_text(row["output shape"]),
                      "activation": row["activation"] or "—", "weights": shapes or "—",
                      "parameters": int(row["parameters"])})
-    rows.append({"layer": "total", "kind": "", "input": "×".join(str(s) for s in net.input_shape),
-                 "output": "×".join(str(s) for s in net.output_shape), "activation": "", "weights": "",
+    rows.append({"layer": "total", "kind": "", "input": shape_text(net.input_shape),
+                 "output": shape_text(net.output_shape), "activation": "", "weights": "",
                  "parameters": int(net.n_params)})
     return pd.DataFrame(rows)
 
@@ -71,8 +71,8 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first"):
         pick = "first"
     dense = [(i, layer) for i, layer in enumerate(net.layers) if layer.kind == "dense"]
     # columns: the input, then every dense layer (dropout has no units of its own)
-    columns = [{"name": f"input ({net.n_inputs})", "head": f"input\n{net.n_inputs} values", "size": net.n_inputs, "values": None, "z": None, "b": None,
-                "activation": "input"}]
+    columns = [{"name": f"input ({net.n_inputs})", "head": f"input\n{net.n_inputs} values", "size": net.n_inputs,
+                "values": None, "z": None, "b": None, "activation": "input"}]
     if trace is not None:
         columns[0]["values"] = np.asarray(trace[0].input, dtype=np.float64).reshape(-1)
     for i, layer in dense:
@@ -153,7 +153,8 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
         x=alt.X("x:Q", axis=None, scale=x_scale), x2=alt.X2("x2:Q"),
         y=alt.Y("y:Q", axis=None, scale=y_scale), y2=alt.Y2("y2:Q"),
         color=alt.Color("w_rel:Q", title=["w ÷ largest |w|", "of its layer pair"],
-                        scale=alt.Scale(domain=[-1, 1], **DIVERGING), legend=alt.Legend(gradientLength=220, orient="bottom", direction="horizontal")),
+                        scale=alt.Scale(domain=[-1, 1], **DIVERGING),
+                        legend=alt.Legend(gradientLength=220, orient="bottom", direction="horizontal")),
         strokeWidth=alt.StrokeWidth("abs_rel:Q", scale=alt.Scale(domain=[0, 1], range=[0.3, 5]), legend=None),
         tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("w:Q", title="weight w", format=".4f")])
     units = nodes[nodes["kind"] == "unit"]

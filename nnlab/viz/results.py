@@ -1,26 +1,14 @@
 """What the trained network gets right and wrong on the test set: confusion matrix, accuracy per class,
 the misclassified images themselves, and predicted against true values for regression.
+
+The caller runs the network and passes the predictions in (``nnlab.engine.outputs.predict_classes``).
 """
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from .images import image_grid
-
-MAX_POINTS = 5000
-
-
-def predict_labels(net, x):
-    """Predicted class and the network's confidence in it, for n samples.
-
-    Returns pred (n,) int64 and confidence (n,) float: the top softmax probability, or for a single
-    sigmoid output max(p, 1 − p) with class 1 when p > 0.5.
-    """
-    out = np.asarray(net.predict(x), dtype=np.float64).reshape(len(x), -1)
-    if out.shape[1] == 1:
-        p = out[:, 0]
-        return (p > 0.5).astype(np.int64), np.maximum(p, 1 - p)
-    return out.argmax(axis=1).astype(np.int64), out.max(axis=1)
+from .rows import MAX_ROWS
 
 
 def confusion_frame(y_true, y_pred, class_names):
@@ -101,7 +89,7 @@ def misclassified_grid(x, y_true, y_pred, confidence, image_shape, class_names, 
     return chart, n_wrong
 
 
-def regression_frame(y_true, y_pred, target_names=None, max_points=MAX_POINTS, seed=0):
+def regression_frame(y_true, y_pred, target_names=None, max_points=MAX_ROWS, seed=0):
     """Long frame (target, true, predicted, error), at most ``max_points`` rows (a seeded sample)."""
     y_true = np.asarray(y_true, dtype=np.float64).reshape(len(y_true), -1)
     y_pred = np.asarray(y_pred, dtype=np.float64).reshape(len(y_pred), -1)

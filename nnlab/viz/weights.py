@@ -1,14 +1,13 @@
-"""How the weights moved: histograms per layer at chosen epochs against initialisation, and the first
-layer's weights as images (one tile per hidden unit: the input pattern that unit responds to).
+"""How the weights moved: histograms per layer at chosen epochs against initialisation (the first layer's
+weights as images are ``matrices.weight_tiles``).
 """
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from .images import image_grid
+from .rows import MAX_ROWS
 
 BINS = 40
-MAX_ROWS = 5000
 
 
 def weight_hist_frame(snapshots, epochs=None, bins=BINS, max_rows=MAX_ROWS):
@@ -59,28 +58,3 @@ def weight_hist_chart(frame, columns=3, width=210, height=160):
     return lines.facet(facet=alt.Facet("layer:N", title=None, sort=layers), columns=columns,
                        title="Weight histograms per layer, by epoch").resolve_scale(x="independent", y="independent")
 
-
-def weight_tiles(W, image_shape, units=None, max_tiles=32, ncols=8, size=84, reference=None):
-    """The first layer's weights as images: column j of W (n_inputs, n_units) reshaped to the input image.
-
-    Diverging colours (blue negative, red positive), each tile on its own scale so every unit's pattern
-    shows. With ``reference`` (the initial W) the tiles show W − reference: what training changed.
-    Returns an Altair chart.
-    """
-    W = np.asarray(W, dtype=np.float64)
-    h, w = image_shape
-    if W.ndim != 2 or W.shape[0] != h * w:
-        raise ValueError(f"weights of shape {W.shape} do not come from {h}×{w} images; the first layer needs "
-                         f"{h * w} inputs")
-    if reference is not None:
-        W = W - np.asarray(reference, dtype=np.float64)
-    units = list(range(min(max_tiles, W.shape[1]))) if units is None else list(units)
-    size = max(h, w) * max(1, size // max(h, w))  # whole pixels: 84 px for 28×28, 80 px for 8×8
-    tiles = W[:, units].T
-    scale = np.abs(tiles).max(axis=1)
-    what = (f"change since initialisation (largest {np.abs(tiles).max():.2g})" if reference is not None
-            else "weights")
-    return image_grid(tiles, (h, w), captions=[f"unit {u + 1}" for u in units], ncols=ncols, size=size,
-                      cmap="diverging",
-                      tooltips={"max |w|": [float(f"{s:.4g}") for s in scale]},
-                      title=f"First layer: {what} into {len(units)} hidden units (blue −, red +)")

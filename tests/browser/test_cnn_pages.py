@@ -2,28 +2,16 @@
 Feature-maps page (and the architecture, forward and backprop pages on the same model); the attention
 preset trained for one epoch, then the Attention page.
 
-Each test skips, naming what is missing, while its page (pages/lab/<name>.py, routed in app.py) or its
+Each test skips, naming what is missing, while its page (app_pages/<name>.py, routed in app.py) or its
 preset is not there yet.
 """
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.browser.routing import need_page
+
 TRAIN_TIMEOUT_S = 240  # one epoch of 8,000 digits through convolutions, on two slow cores
-
-
-def routed(url_path):
-    """Is there a page script ``pages/lab/<url_path>.py`` that app.py routes to?"""
-    script = ROOT / "pages" / "lab" / f"{url_path}.py"
-    return script.exists() and f"pages/lab/{url_path}.py" in (ROOT / "app.py").read_text(encoding="utf-8")
-
-
-def need_page(url_path):
-    return pytest.mark.skipif(not routed(url_path), reason=(
-        f"the /{url_path} page is not there yet (pages/lab/{url_path}.py routed in app.py); "
-        "another helper is building it"))
 
 
 def train_preset_one_epoch(lab, preset):

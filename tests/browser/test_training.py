@@ -2,7 +2,6 @@
 partial model and curves, and they survive a trip to another page."""
 import re
 
-import pytest
 
 TRAIN = re.compile(r"^Train \d+ epochs?$")
 STOPPED = re.compile(r"Stopped at epoch (\d+), step ([\d,]+)")

@@ -4,12 +4,14 @@ import pytest
 
 from nnlab.data import Dataset, DataError
 from nnlab.data import builtin
-from nnlab.data.builtin import DATASETS, DEFAULT_DATASET, available_datasets, load_dataset, split_70_15_15
+from nnlab.data.builtin import (DATASETS, DEFAULT_DATASET, available_datasets, carve_validation, load_dataset,
+                                split_70_15_15)
 from nnlab.data.idx import fashion_mnist_dir, write_idx
+from nnlab.data.mnist import mnist_split
 
 ALWAYS = ["MNIST subset (10k digits)", "Digits 8×8", "Iris", "Wine", "Breast cancer",
           "Moons", "Circles", "Blobs", "Two blobs", "Spirals", "XOR"]
-SMALL = ALWAYS[1:]  # all but the MNIST subset, which has its own 8000/2000 split
+SMALL = ALWAYS[1:]  # all but the MNIST subset, whose split starts from mnist_split's 8000/2000
 
 
 @pytest.fixture(autouse=True)
@@ -33,16 +35,42 @@ def test_registry_order_and_entries():
 def test_mnist_subset_dataset():
     ds = load_dataset(DEFAULT_DATASET)
     assert isinstance(ds, Dataset) and ds.name == DEFAULT_DATASET
-    assert ds.x_train.shape == (8000, 784) and ds.x_test.shape == (2000, 784) and ds.x_val is None
+    assert (ds.x_train.shape, ds.x_val.shape, ds.x_test.shape) == ((7000, 784), (1000, 784), (2000, 784))
     assert ds.class_names == tuple("0123456789") and ds.image_shape == (28, 28)
     assert len(ds.feature_names) == 784 and ds.task == "classification" and ds.n_outputs == 10
-    assert ds.held_out()[2] == "test"
+    x_val, y_val, label = ds.held_out()
+    assert label == "validation" and x_val is ds.x_val and y_val is ds.y_val
+    assert "stratified split, seed 0: 7000 train / 1000 validation / 2000 test" in ds.notes
+
+
+def test_mnist_subset_validation_comes_from_the_training_digits_and_test_is_unchanged():
+    x_tr, y_tr, x_te, y_te = mnist_split(seed=0)  # what bench/ and the engine tests train on, unchanged
+    assert x_tr.shape == (8000, 784) and x_te.shape == (2000, 784)
+    ds = load_dataset(DEFAULT_DATASET, seed=0)
+    np.testing.assert_array_equal(ds.x_test, x_te)
+    np.testing.assert_array_equal(ds.y_test, y_te)
+    train_rows = {r.tobytes(): k for k, r in enumerate(x_tr)}
+    parts = [[train_rows[r.tobytes()] for r in part] for part in (ds.x_train, ds.x_val)]
+    assert sorted(parts[0] + parts[1]) == list(range(8000))  # train + validation = the 8000, each once
+    np.testing.assert_array_equal(y_tr[parts[1]], ds.y_val)
+    share = np.bincount(ds.y_val, minlength=10) - np.bincount(y_tr, minlength=10) / 8
+    assert np.abs(share).max() <= 1  # stratified: an eighth of each digit, to within rounding
+
+
+def test_carve_validation_is_stratified_and_seeded():
+    y = np.repeat([0, 1], [80, 20])
+    x = np.arange(100.0)[:, None]
+    x_tr, y_tr, x_va, y_va = carve_validation(x, y, 10, seed=3)
+    assert np.bincount(y_va).tolist() == [8, 2] and len(y_tr) == 90
+    assert sorted(np.concatenate([x_tr, x_va]).ravel().tolist()) == list(range(100))
+    np.testing.assert_array_equal(y[x_va.ravel().astype(int)], y_va)
+    np.testing.assert_array_equal(carve_validation(x, y, 10, seed=3)[2], x_va)
+    assert not np.array_equal(carve_validation(x, y, 10, seed=4)[2], x_va)
 
 
 @pytest.mark.parametrize("name", SMALL)
 def test_70_15_15_stratified_split(name):
     ds = load_dataset(name)
-    x = np.concatenate([ds.x_train, ds.x_val, ds.x_test])
     y = np.concatenate([ds.y_train, ds.y_val, ds.y_test])
     n = len(y)
     assert len(ds.y_test) == round(0.15 * n) and len(ds.y_val) == round(0.15 * n)
@@ -137,8 +165,8 @@ def test_full_mnist_appears_once_cached(tmp_path, monkeypatch):
     cache = tmp_path / "nnlab-data" / "mnist"
     cache.mkdir(parents=True)
     rng = np.random.default_rng(0)
-    x_train = rng.integers(0, 256, (30, 28, 28), dtype=np.uint8)
-    y_train = np.arange(30, dtype=np.uint8) % 10
+    x_train = rng.integers(0, 256, (120, 28, 28), dtype=np.uint8)
+    y_train = np.arange(120, dtype=np.uint8) % 10
     write_idx(cache / "train-images-idx3-ubyte.gz", x_train)
     write_idx(cache / "train-labels-idx1-ubyte.gz", y_train)
     write_idx(cache / "t10k-images-idx3-ubyte.gz", x_train[:10])
@@ -146,9 +174,14 @@ def test_full_mnist_appears_once_cached(tmp_path, monkeypatch):
     write_idx(cache / "t10k-labels-idx1-ubyte.gz", y_train[:10])
     assert "MNIST (full)" in available_datasets()
     ds = load_dataset("MNIST (full)")
-    assert ds.x_train.shape == (30, 784) and ds.x_test.shape == (10, 784) and ds.x_val is None
-    np.testing.assert_allclose(ds.x_train[3] * 255, x_train[3].ravel(), atol=1e-4)
-    np.testing.assert_array_equal(ds.y_train, y_train)
+    # its own 10 test images; a sixth of its 120 training images become validation, two of each digit
+    assert (ds.x_train.shape, ds.x_val.shape, ds.x_test.shape) == ((100, 784), (20, 784), (10, 784))
+    assert np.bincount(ds.y_val).tolist() == [2] * 10 and ds.held_out()[2] == "validation"
+    np.testing.assert_allclose(ds.x_test[3] * 255, x_train[3].ravel(), atol=1e-4)
+    images = {r.tobytes(): k for k, r in enumerate(x_train.reshape(120, -1))}
+    rows = [images[(np.round(r * 255)).astype(np.uint8).tobytes()] for r in np.concatenate([ds.x_train, ds.x_val])]
+    assert sorted(rows) == list(range(120))
+    np.testing.assert_array_equal(np.concatenate([ds.y_train, ds.y_val]), y_train[rows])
     assert ds.y_train.dtype == np.int64 and ds.class_names == tuple("0123456789")
     # the cache emptied again: it disappears from the list and loading it says why
     (cache / "t10k-labels-idx1-ubyte.gz").unlink()
@@ -162,7 +195,8 @@ def test_full_mnist_appears_once_cached(tmp_path, monkeypatch):
                     reason="Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)")
 def test_fashion_mnist_dataset():
     ds = load_dataset("Fashion-MNIST")
-    assert ds.x_train.shape == (60000, 784) and ds.x_test.shape == (10000, 784) and ds.x_val is None
+    assert (ds.x_train.shape, ds.x_val.shape, ds.x_test.shape) == ((50000, 784), (10000, 784), (10000, 784))
+    assert np.bincount(ds.y_val).tolist() == [1000] * 10  # stratified; Fashion-MNIST has 6,000 of each class
     assert ds.x_train.dtype == np.float32 and 0.0 == ds.x_train.min() and ds.x_train.max() == 1.0
     assert ds.class_names[0] == "T-shirt/top" and ds.class_names[9] == "Ankle boot"
     assert ds.image_shape == (28, 28)

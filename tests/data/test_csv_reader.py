@@ -134,12 +134,37 @@ def test_blank_lines_whitespace_and_trailing_empty_rows_are_ignored():
 
 
 def test_missing_values_become_nan_in_numeric_and_text_columns():
-    r = read("x,y,z\n1,a,\n,b,2\nNA,?,3\n4,null,N/A\n")
-    assert r.frame["x"].isna().tolist() == [False, True, True, False]
+    r = read("x,y,z\n1,a,\n,b,2\nNA,c,3\n4,null,N/A\n#N/A,d,NaN\n")
+    assert r.frame["x"].isna().tolist() == [False, True, True, False, True]
     assert r.frame["x"].dtype == np.float64
-    assert r.frame["y"].isna().tolist() == [False, False, True, True]
+    assert r.frame["y"].isna().tolist() == [False, False, False, True, False]
     assert r.frame["z"].tolist()[1:3] == [2.0, 3.0]
-    assert r.frame["z"].isna().sum() == 2
+    assert r.frame["z"].isna().sum() == 3
+    # written marks are said, with their columns and counts; empty cells need no words
+    assert r.notices == ["Column 'x': read 'NA' in 1 cell and '#N/A' in 1 cell as missing.",
+                         "Column 'y': read 'null' in 1 cell as missing.",
+                         "Column 'z': read 'N/A' in 1 cell and 'NaN' in 1 cell as missing."]
+
+
+def test_words_that_may_mean_missing_stay_values_with_a_notice():
+    rows = ["pets,age"] + [f"{'none' if i % 3 == 0 else 'cat'},{20 + i}" for i in range(99)] + ["?,5", "-,6"]
+    r = read("\n".join(rows) + "\n")
+    assert r.frame["pets"].value_counts().to_dict() == {"cat": 66, "none": 33, "?": 1, "-": 1}
+    assert r.frame["pets"].notna().all() and r.frame["age"].dtype == np.int64
+    assert r.notices == ["Column 'pets': 'none' in 33 cells, '?' in 1 cell and '-' in 1 cell may mean a missing "
+                         "value; kept as values unless you choose to treat them as missing."]
+    one = read("a,b\nx,1\nNone,2\ny,3\n")
+    assert one.frame["a"].tolist() == ["x", "None", "y"]
+    assert one.notices == ["Column 'a': 'None' in 1 cell may mean a missing value; kept as a value unless you "
+                           "choose to treat it as missing."]
+
+
+def test_numbers_with_a_placeholder_stay_text_until_confirmed():
+    r = read("x;weight\n1;12,5\n2;?\n3;14\n4;?\n", filename="w.csv")
+    assert r.frame["weight"].tolist() == ["12.5", "?", "14", "?"]  # decimal comma read, '?' kept
+    assert r.notices == ["Column 'weight': read a decimal comma as a decimal point (e.g. '12,5').",
+                         "Column 'weight' holds numbers, except '?' in 2 cells that may mean a missing value; it is "
+                         "read as text until you choose to treat them as missing."]
 
 
 def test_mixed_categorical_numeric_and_boolean_columns():
@@ -190,7 +215,7 @@ def test_detect_delimiter_prefers_consistent_split():
 
 
 def test_decode_reports_codec():
-    assert decode("é".encode("utf-8"))[:2] == ("é", "utf-8")
+    assert decode("é".encode())[:2] == ("é", "utf-8")
     assert decode("é".encode("cp1252"))[:2] == ("é", "cp1252")
     assert decode("\ufeffé".encode("utf-8"))[:2] == ("é", "utf-8-sig")
 

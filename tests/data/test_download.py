@@ -1,5 +1,6 @@
 """Downloading MNIST, tested against a local HTTP server on 127.0.0.1 serving small IDX files."""
 import hashlib
+import re
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -8,8 +9,15 @@ import numpy as np
 import pytest
 
 from nnlab.data import DataError
-from nnlab.data.download import (MNIST_FILES, MNIST_SHA256, cached_mnist, data_root, download_mnist,
-                                 is_mnist_cached, mnist_cache_dir)
+from nnlab.data.download import (
+    MNIST_FILES,
+    MNIST_SHA256,
+    cached_mnist,
+    data_root,
+    download_mnist,
+    is_mnist_cached,
+    mnist_cache_dir,
+)
 from nnlab.data.idx import write_idx
 
 
@@ -168,4 +176,6 @@ def test_cache_location(monkeypatch, tmp_path):
 
 def test_known_checksum_table():
     assert set(MNIST_SHA256) == set(MNIST_FILES) and len(MNIST_FILES) == 4
-    assert all(len(h) == 64 and int(h, 16) >= 0 for h in MNIST_SHA256.values())
+    # each a SHA-256 written as hashlib writes it (64 lowercase hex digits), one per file
+    assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in MNIST_SHA256.values()), MNIST_SHA256
+    assert len(set(MNIST_SHA256.values())) == 4

@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 
 from nnlab.data.csv_reader import read_table
 from nnlab.data.dataset import DataError, Dataset
+from nnlab.data.missing import possible_missing
 from nnlab.data.tabular import MISSING, SCALERS, prepare
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def check_upload(data, missing="drop", scaling="none", seed=0):
+def check_upload(data, missing="drop", scaling="none", seed=0, confirm=False):
     """Run the pipeline; return 'read error' / 'prep error' / 'dataset', checking the dataset is valid."""
     try:
         result = read_table(data, filename="fuzz.csv")
@@ -25,19 +26,23 @@ def check_upload(data, missing="drop", scaling="none", seed=0):
     assert frame.shape[1] >= 2 and len(frame) >= 1
     assert frame.columns.is_unique and all(isinstance(c, str) and c for c in frame.columns)
     try:
-        prep = prepare(frame, frame.columns[-1], missing=missing, scaling=scaling, seed=seed)
+        confirmed = list(possible_missing(frame)["column"].unique()) if confirm else []
+        prep = prepare(frame, frame.columns[-1], missing=missing, scaling=scaling, seed=seed,
+                       confirmed_missing=confirmed)
     except DataError as exc:
         assert str(exc)
         return "prep error"
     check_dataset(prep.dataset)
+    rep = prep.report  # every row is used or counted once as dropped
+    assert rep["rows_used"] + rep["rows_target_missing"] + rep["rows_dropped_missing"] == rep["rows_in"] == len(frame)
     return "dataset"
 
 
 def check_dataset(d):
     assert isinstance(d, Dataset)
-    parts = [(d.x_train, d.y_train), (d.x_test, d.y_test)] + ([(d.x_val, d.y_val)] if d.x_val is not None else [])
+    parts = [(d.x_train, d.y_train), (d.x_val, d.y_val), (d.x_test, d.y_test)]
     n = sum(len(x) for x, _ in parts)
-    assert n >= 10 and len(d.x_train) >= 2 and len(d.x_test) >= 1
+    assert n >= 10 and len(d.x_train) >= 2 and len(d.x_val) >= 1 and len(d.x_test) >= 1
     for x, y in parts:
         assert x.dtype == np.float32 and x.ndim == 2 and x.shape[1] == d.n_features == len(d.feature_names)
         assert np.isfinite(x).all()
@@ -47,6 +52,7 @@ def check_dataset(d):
             assert ((0 <= y) & (y < len(d.class_names))).all()
         else:
             assert y.dtype == np.float32 and y.shape == (len(x), 1) and np.isfinite(y).all()
+            assert np.isfinite(d.to_target_units(y)).all() and min(d.target_std) > 0
     if d.task == "classification":
         assert 2 <= len(d.class_names) <= 50 and all(isinstance(c, str) for c in d.class_names)
     assert 1 <= d.n_features <= 1000
@@ -67,7 +73,8 @@ def test_random_bytes(data):
 CLEAN_CELLS = st.one_of(
     st.integers(-5, 5).map(str),
     st.floats(allow_nan=True, allow_infinity=True, width=64).map(repr),
-    st.sampled_from(["", "NA", "?", "nan", "true", "False", "a", "b", "c", "é", "名", " ", "x y", "2", "3"]),
+    st.sampled_from(["", "NA", "?", "none", "-", "nan", "true", "False", "a", "b", "c", "é", "名", " ", "x y", "2",
+                     "3"]),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"], exclude_characters=',;|"'),
             max_size=4),
 )
@@ -93,9 +100,9 @@ def tables(draw):
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tables(), st.sampled_from(list(MISSING)), st.sampled_from(list(SCALERS)), st.integers(0, 3))
-def test_random_tables(data, missing, scaling, seed):
-    check_upload(data, missing, scaling, seed)
+@given(tables(), st.sampled_from(list(MISSING)), st.sampled_from(list(SCALERS)), st.integers(0, 3), st.booleans())
+def test_random_tables(data, missing, scaling, seed, confirm):
+    check_upload(data, missing, scaling, seed, confirm)
 
 
 def test_generated_tables_reach_prepare():

@@ -1,1 +1,1 @@
-"""Engine tests (a package, so their module names cannot clash with tests elsewhere in tests/)."""
+"""Tests of nnlab.engine, the NumPy network."""

@@ -8,10 +8,25 @@ from nnlab.engine.activations import LEAKY_SLOPE, get_activation
 ELEMENTWISE = [name for name, act in ACTIVATIONS.items() if act.elementwise]
 
 
-def test_table_lists_the_six_activations():
+def test_table_lists_the_six_activations_with_their_latex():
     assert set(ACTIVATIONS) == {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax"}
     for name, act in ACTIVATIONS.items():
-        assert act.name == name and act.formula
+        assert act.name == name and act.latex and act.dlatex
+    for name in ELEMENTWISE:  # f at a number: the number goes where {z} is, every other brace is LaTeX
+        applied = ACTIVATIONS[name].latex_at.format(z="0.02")
+        assert "0.02" in applied and "{z}" not in applied
+    assert ACTIVATIONS["sigmoid"].latex_at.format(z="0.02") == r"\frac{1}{1+e^{-(0.02)}}"
+    assert ACTIVATIONS["softmax"].latex_at == ""  # not elementwise: no single number to plug in
+
+
+def test_the_leaky_slope_is_written_once():
+    slope = f"{LEAKY_SLOPE:g}"
+    leaky = ACTIVATIONS["leaky_relu"]
+    assert leaky.latex == rf"\max({slope}z,z)" and leaky.dlatex == rf"[z>0]+{slope}[z\le 0]"
+    assert leaky.latex_at.format(z="-2") == rf"\max({slope}\cdot-2,\,-2)"
+    z = np.array([-2.0, 3.0])
+    np.testing.assert_allclose(leaky.f(z), [-2 * LEAKY_SLOPE, 3.0])
+    np.testing.assert_allclose(leaky.df(z, leaky.f(z)), [LEAKY_SLOPE, 1.0])
 
 
 def _grid():

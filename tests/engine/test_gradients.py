@@ -64,7 +64,7 @@ def assert_gradients_agree(rows):
 
 
 @pytest.mark.parametrize("dropout", [False, True], ids=["dense", "dense+dropout"])
-@pytest.mark.parametrize("loss,output", LOSS_OUTPUTS, ids=[f"{l}-{o}" for l, o in LOSS_OUTPUTS])
+@pytest.mark.parametrize("loss,output", LOSS_OUTPUTS, ids=[f"{loss}-{out}" for loss, out in LOSS_OUTPUTS])
 @pytest.mark.parametrize("hidden", HIDDEN)
 def test_backprop_matches_central_differences(hidden, loss, output, dropout):
     net, x, t = make_case(hidden, loss, output, dropout)

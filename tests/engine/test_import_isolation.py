@@ -1,20 +1,7 @@
 """Importing the engine must not pull in the UI stack: it is usable (and fast to import) on its own."""
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.modules import loaded_modules
 
-ROOT = Path(__file__).resolve().parents[2]
 UI_MODULES = ("streamlit", "altair", "pandas")  # the engine imports NumPy only
-
-
-def loaded_modules(statement):
-    code = f"import json, sys; {statement}; print(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert out.returncode == 0, out.stderr
-    return set(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 def test_engine_loads_neither_streamlit_nor_altair():

@@ -70,6 +70,14 @@ def test_fused_delta_equals_chain_rule(name):
     np.testing.assert_allclose(chained, (a - t) / len(a), rtol=1e-10, atol=1e-14)
 
 
+def test_the_table_names_each_loss_and_its_output():
+    assert list(LOSSES) == ["softmax_ce", "bce", "mse"]  # the sidebar's order
+    assert [loss.label for loss in LOSSES.values()] == ["softmax cross-entropy", "binary cross-entropy", "MSE ½Σ(y−t)²"]
+    assert all(loss.latex.startswith("L=") and loss.dlatex for loss in LOSSES.values())
+    assert {name: loss.fused for name, loss in LOSSES.items()} == {"softmax_ce": "softmax", "bce": "sigmoid",
+                                                                   "mse": None}
+
+
 def test_compatible_outputs():
     assert COMPATIBLE_OUTPUTS["bce"] == {"sigmoid"}
     assert COMPATIBLE_OUTPUTS["softmax_ce"] == {"softmax"}

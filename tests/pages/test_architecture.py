@@ -6,7 +6,7 @@ import pytest
 from nnlab.engine import train
 from tests.pages import apptest_helpers as helpers
 
-PAGE = "pages/lab/architecture.py"
+PAGE = "app_pages/architecture.py"
 
 
 def open_page(preset=None):
@@ -92,12 +92,12 @@ def test_spirals_preset_and_training_changes_the_fill():
 def test_sample_is_shared_with_the_other_pages():
     at = open_page()
     at.slider(key="ar_sample_slider").set_value(42).run()
-    at.switch_page("pages/lab/backprop.py")
+    at.switch_page("app_pages/backprop.py")
     at.run()
     assert at.slider(key="bp_sample_slider").value == 42
     at.button(key="bp_sample_random").click().run()
     chosen = at.session_state["sample_index"]
-    at.switch_page("pages/lab/forward.py")
+    at.switch_page("app_pages/forward.py")
     at.run()
     assert at.slider(key="fw_sample_slider").value == chosen
     assert not at.exception

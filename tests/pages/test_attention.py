@@ -5,13 +5,13 @@ import numpy as np
 
 from nnlab.data.image_upload import prepare_digit
 from nnlab.engine import train
-from nnlab.layer_probe import attention_weights, with_params
+from nnlab.lab.inspect import attention_weights, with_params
 from nnlab.viz.attention import mean_distance
-from nnlab.walkthrough import clone
+from nnlab.engine.copying import copy_network
 from tests.pages import apptest_helpers as helpers
 from tests.pages.apptest_helpers import page_dataset as dataset
 
-PAGE = "pages/lab/attention.py"
+PAGE = "app_pages/attention.py"
 GRID = (7, 7, 4)
 
 
@@ -52,7 +52,7 @@ def digit_png(size=120):
 
 
 def engine_attention(net, x):
-    return attention_weights(clone(net), x, 2)[0]
+    return attention_weights(copy_network(net), x, 2)[0]
 
 
 def test_without_attention_the_page_says_which_preset_has_it():
@@ -66,7 +66,7 @@ def test_untrained_matrices_overlay_and_averages_match_the_engine():
     net, data = at.session_state["model"], dataset(at)
     x = data.x_test[:1]
     A = engine_attention(net, x)
-    np.testing.assert_allclose(A, clone(net).forward_trace(x)[2].extras["attention"][0], rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(A, copy_network(net).forward_trace(x)[2].extras["attention"][0], rtol=1e-5, atol=1e-7)
     query = at.session_state["at_query"]
     assert query == 24  # the middle patch by default
     for h in range(4):
@@ -78,7 +78,7 @@ def test_untrained_matrices_overlay_and_averages_match_the_engine():
     for h in range(4):
         np.testing.assert_allclose(tints[h], A[h, query], rtol=1e-5, atol=1e-7)
     frame = distances(at)
-    probe = attention_weights(clone(net), data.x_test[:200], 2)
+    probe = attention_weights(copy_network(net), data.x_test[:200], 2)
     now = frame[frame["model"] == "now"].sort_values("head")["distance"].to_numpy()
     np.testing.assert_allclose(now, mean_distance(probe, GRID), rtol=1e-4)
     start = frame[frame["model"] == "initial weights"].sort_values("head")["distance"].to_numpy()

@@ -8,7 +8,7 @@ from tests.pages import apptest_helpers as helpers
 from tests.pages.apptest_helpers import page_dataset as data_of
 from tests.pages.apptest_helpers import table_with
 
-PAGE = "pages/lab/backprop.py"
+PAGE = "app_pages/backprop.py"
 
 
 def open_page(preset=None, **widgets):

@@ -5,7 +5,7 @@ page's gradient-flow views cover every layer type."""
 import numpy as np
 import pytest
 
-from nnlab.walkthrough import clone
+from nnlab.engine.copying import copy_network
 from tests.pages import apptest_helpers as helpers
 from tests.pages.apptest_helpers import chart
 from tests.pages.apptest_helpers import vega_charts as charts
@@ -15,7 +15,7 @@ SHAPES = {"MNIST CNN": ["1×28×28", "16×26×26", "16×13×13", "32×11×11", "
 
 
 def open_page(page, preset):
-    return helpers.open_page(f"pages/lab/{page}.py", preset, preset_first=True, timeout=180)
+    return helpers.open_page(f"app_pages/{page}.py", preset, preset_first=True, timeout=180)
 
 
 @pytest.mark.parametrize("preset", list(SHAPES))
@@ -52,7 +52,7 @@ def test_forward_page_shows_the_conv_layers_maps_and_kernels():
     net = at.session_state["model"]
     from nnlab.ui.state import _cached_dataset
     x = _cached_dataset("MNIST subset (10k digits)", None, None).x_test[:1]
-    trace = clone(net).forward_trace(x)
+    trace = copy_network(net).forward_trace(x)
     maps = chart(at, "Output a: 16×26×26")  # L1 is the default layer
     np.testing.assert_allclose(maps["max"], trace[0].a[0].reshape(16, -1).max(axis=1), rtol=1e-5, atol=1e-6)
     kernels = chart(at, "Kernels W: 16 filters")
@@ -75,7 +75,7 @@ def test_forward_page_shows_one_heads_attention():
     net = at.session_state["model"]
     from nnlab.ui.state import _cached_dataset
     x = _cached_dataset("MNIST subset (10k digits)", None, None).x_test[:1]
-    A = clone(net).forward_trace(x)[2].extras["attention"][0, 3]
+    A = copy_network(net).forward_trace(x)[2].extras["attention"][0, 3]
     cells = chart(at, "Head 3's attention weights").sort_values(["query", "key"])
     np.testing.assert_allclose(cells["weight"].to_numpy().reshape(49, 49), A, rtol=1e-5, atol=1e-7)
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nnlab.config import LabConfig
+from nnlab.lab.config import LabConfig
 from nnlab.data.dataset import Dataset
 
 MOONS = LabConfig(dataset="Moons", n_samples=200, noise=0.1, hidden=(8,), activations=("tanh",), lr=0.03,
@@ -17,7 +17,7 @@ def _page(config=MOONS, extra=None):
     for key, value in (extra or {}).items():
         at.session_state[key] = value
     at.run()
-    at.switch_page("pages/lab/compare.py")
+    at.switch_page("app_pages/compare.py")
     at.run()
     assert not at.exception
     return at

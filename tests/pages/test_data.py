@@ -5,7 +5,7 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from nnlab.config import LabConfig, build_spec
+from nnlab.lab.config import LabConfig, build_spec
 from nnlab.data.augment import FLIP_NOTE, AugmentConfig
 from nnlab.data.builtin import DATASETS
 
@@ -16,7 +16,7 @@ def _page(config=IRIS, tab=None):
     at = AppTest.from_file("../../app.py", default_timeout=120)
     at.session_state["config"] = config
     at.run()
-    at.switch_page("pages/lab/data.py")
+    at.switch_page("app_pages/data.py")
     if tab:
         at.session_state["dt_tab"] = tab
     at.run()
@@ -79,7 +79,7 @@ def test_upload_tab_states_the_cap_and_reads_a_semicolon_file():
     assert at.selectbox[[s.label for s in at.selectbox].index("Target (what to predict)")].value == "label"
     assert at.radio[0].value == "classification"
     assert [m.value for m in at.metric][:3] == ["40", "39", "1"]  # rows in, used, dropped (one missing weight)
-    assert any("Dropped 1 row with a missing feature value." == i for i in _texts(at.info))
+    assert any("Dropped 1 row with a missing value in the feature 'weight'." == i for i in _texts(at.info))
 
 
 def test_use_this_dataset_makes_the_upload_current_with_softmax_ce():
@@ -212,12 +212,13 @@ def test_preview_shows_originals_next_to_augmented_copies():
     captions = _chart_frames(charts[0])[0]["caption"].tolist()
     assert len(captions) == 16
     assert [c.split()[1] for c in captions] == ["original", "augmented"] * 8
-    assert all(a.split()[0] == b.split()[0] and a.split()[0] in "0123456789" for a, b in zip(captions[::2], captions[1::2]))
+    pairs = zip(captions[::2], captions[1::2])
+    assert all(a.split()[0] == b.split()[0] and a.split()[0] in "0123456789" for a, b in pairs)
 
 
 def test_preview_pairs_hold_the_labelled_image_and_its_copy():
     from nnlab.data.builtin import load_dataset
-    from nnlab.ui.augment_panel import preview_chart
+    from nnlab.ui.data_augment import preview_chart
 
     ds = load_dataset("Digits 8×8")
     x, y = ds.x_train[:50], ds.y_train[:50]

@@ -5,13 +5,13 @@ import numpy as np
 
 from nnlab.data.image_upload import prepare_digit
 from nnlab.engine import train
-from nnlab.layer_probe import channel_stats, top_k
-from nnlab.walkthrough import clone
+from nnlab.lab.inspect import channel_stats, top_k
+from nnlab.engine.copying import copy_network
 from tests.pages import apptest_helpers as helpers
 from tests.pages.apptest_helpers import chart
 from tests.pages.apptest_helpers import page_dataset as dataset
 
-PAGE = "pages/lab/feature_maps.py"
+PAGE = "app_pages/feature_maps.py"
 
 
 def open_page(preset="MNIST CNN"):
@@ -24,7 +24,7 @@ def digit_png(size=120):
 
 
 def assert_maps_match(at, net, x):
-    trace = clone(net).forward_trace(x)
+    trace = copy_network(net).forward_trace(x)
     a1 = trace[0].a[0].reshape(16, -1).astype(np.float64)
     maps = chart(at, "Feature maps of this digit: 16 channels of 26×26")
     np.testing.assert_allclose(maps["max"], a1.max(axis=1), rtol=1e-5, atol=1e-6)
@@ -53,7 +53,7 @@ def test_untrained_cnn_kernels_maps_pooled_maps_and_top_digits_carry_the_engines
     assert_maps_match(at, net, data.x_test[:1])
     assert any("model says" in m.value for m in at.markdown)
     # the 8 test digits (of the first 500) with the largest mean activation of L1 channel 0
-    means, _ = channel_stats(clone(net), data.x_test[:500], 0)
+    means, _ = channel_stats(copy_network(net), data.x_test[:500], 0)
     top = chart(at, "The 8 of the first 500 test digits with the largest mean activation of L1 conv2d channel 0")
     assert top["test sample"].tolist() == top_k(means[:, 0], 8).tolist()
     np.testing.assert_allclose(top["mean activation"], np.sort(means[:, 0])[::-1][:8], rtol=1e-5)
@@ -67,11 +67,11 @@ def test_other_channel_statistic_and_z():
     at.radio(key="fm_top_stat").set_value("max").run()
     at.slider(key="fm_top_k").set_value(4).run()
     assert not at.exception
-    _, maxes = channel_stats(clone(net), data.x_test[:500], 2)
+    _, maxes = channel_stats(copy_network(net), data.x_test[:500], 2)
     top = chart(at, "The 4 of the first 500 test digits with the largest max activation of L3 conv2d channel 5")
     np.testing.assert_allclose(top["max activation"], np.sort(maxes[:, 5])[::-1][:4], rtol=1e-5)
     at.toggle(key="fm_show_z").set_value(True).run()
-    z = clone(net).forward_trace(data.x_test[:1])[0].z[0].reshape(16, -1)
+    z = copy_network(net).forward_trace(data.x_test[:1])[0].z[0].reshape(16, -1)
     maps = chart(at, "Feature maps of this digit: 16 channels of 26×26, z = W ⋆ x + b")
     np.testing.assert_allclose(maps["mean"], z.mean(axis=1), rtol=1e-4, atol=1e-6)
     assert (z.min(axis=1) < 0).any()  # z has negative values, hence the diverging view
@@ -90,7 +90,7 @@ def test_after_a_short_training_the_page_says_so_and_shows_the_new_weights():
     assert not np.allclose(before, after)
     np.testing.assert_allclose(after, np.abs(net.layers[0].params["W"]).reshape(16, -1).max(axis=1), rtol=1e-6)
     assert_maps_match(at, net, data.x_test[:1])
-    means, _ = channel_stats(clone(net), data.x_test[:500], 0)  # not the cached untrained numbers
+    means, _ = channel_stats(copy_network(net), data.x_test[:500], 0)  # not the cached untrained numbers
     top = chart(at, "The 8 of the first 500 test digits")
     np.testing.assert_allclose(top["mean activation"], np.sort(means[:, 0])[::-1][:8], rtol=1e-5)
 

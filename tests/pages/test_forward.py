@@ -7,7 +7,7 @@ from nnlab.engine import train
 from tests.pages import apptest_helpers as helpers
 from tests.pages.apptest_helpers import page_dataset
 
-PAGE = "pages/lab/forward.py"
+PAGE = "app_pages/forward.py"
 
 
 def open_page(preset=None, **widgets):

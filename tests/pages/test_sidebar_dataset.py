@@ -10,7 +10,7 @@ def regression_set():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(60, 3)).astype(np.float32)
     y = (x @ np.array([1.0, -2.0, 0.5], dtype=np.float32))[:, None]
-    return Dataset("prices", "a regression upload", x[:40], y[:40], x[40:], y[40:],
+    return Dataset("prices", "a regression upload", x[:40], y[:40], x[50:], y[50:], x_val=x[40:50], y_val=y[40:50],
                    feature_names=("a", "b", "c"))
 
 

@@ -12,7 +12,7 @@ from tests.pages.apptest_helpers import APP
 from tests.pages.apptest_helpers import charts_by_title as charts
 from tests.pages.apptest_helpers import texts
 
-PAGE = "pages/lab/training.py"
+PAGE = "app_pages/training.py"
 
 
 def open_page(preset=None, epochs=None):
@@ -45,12 +45,12 @@ def test_spirals_two_epochs_fill_history_and_charts_with_its_numbers():
     assert raw["step"].tolist() == [r.step for r in hist.steps]
     assert raw["loss"].to_numpy() == pytest.approx([r.loss for r in hist.steps])
     _, (loss,) = shown["Loss per epoch"]
-    train_loss = loss[loss.set == "train"].sort_values("epoch")
+    train_loss = loss[loss.split == "train"].sort_values("epoch")
     assert train_loss["value"].to_numpy() == pytest.approx([e.train_loss for e in hist.epochs])
-    val = loss[loss.set == "validation"].sort_values("epoch")
+    val = loss[loss.split == "validation"].sort_values("epoch")
     assert val["value"].to_numpy() == pytest.approx([e.val_loss for e in hist.epochs])
     _, (acc,) = shown["Accuracy per epoch"]
-    assert acc[acc.set == "validation"].sort_values("epoch")["value"].to_numpy() == pytest.approx(
+    assert acc[acc.split == "validation"].sort_values("epoch")["value"].to_numpy() == pytest.approx(
         [e.val_acc for e in hist.epochs])
     spec, frames = shown["Decision boundary after 2 epochs"]
     assert sorted(len(f) for f in frames) == [280, 3600]  # the points over a 60 × 60 grid
@@ -89,7 +89,7 @@ def test_a_second_click_continues_from_the_current_weights():
 def test_default_mnist_one_epoch_results_and_weights():
     at = open_page(epochs=1)
     hist = train(at)
-    assert hist.last_epoch == 1 and len(hist.steps) == 125  # 8000 images, batches of 64
+    assert hist.last_epoch == 1 and len(hist.steps) == 110  # 7000 training images, batches of 64
     net, data = at.session_state["model"], None
     from nnlab.ui.state import _cached_dataset  # the same cached split the page used
     data = _cached_dataset("MNIST subset (10k digits)", None, None)
@@ -116,7 +116,7 @@ def test_vanishing_preset_is_diagnosed_in_words():
     window = hist.steps[-10:]  # 40 steps: the diagnosis looks at the last 10
     ratio = np.median([r.layers["L1 dense"]["grad_norm"] for r in window]) / \
         np.median([r.layers["L9 dense"]["grad_norm"] for r in window])
-    from nnlab.diagnosis import sci
+    from nnlab.lab.diagnosis import sci
     assert ratio < 1e-3
     assert f"layer 1 gets {sci(ratio)} of the last layer's gradient" in message
 
@@ -167,7 +167,8 @@ def test_regression_upload_shows_predicted_against_true():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(300, 3)).astype(np.float32)
     y = (x @ np.array([[1.0], [-2.0], [0.5]]) + 0.1 * rng.normal(size=(300, 1))).astype(np.float32)
-    table = Dataset("My regression", "a test table", x[:200], y[:200], x[200:], y[200:], feature_names=("a", "b", "c"))
+    table = Dataset("My regression", "a test table", x[:200], y[:200], x[250:], y[250:], x_val=x[200:250],
+                    y_val=y[200:250], feature_names=("a", "b", "c"))
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     at.session_state["user_datasets"] = {"My regression": table}
@@ -183,6 +184,6 @@ def test_regression_upload_shows_predicted_against_true():
     assert "Accuracy per epoch" not in shown
     frames = [v for k, v in shown.items() if k and k.startswith("Predicted vs true")][0][1]
     points = max(frames, key=len)
-    pred = at.session_state["model"].predict(x[200:]).ravel()
-    assert points["true"].to_numpy() == pytest.approx(y[200:].ravel())
+    pred = at.session_state["model"].predict(x[250:]).ravel()
+    assert points["true"].to_numpy() == pytest.approx(y[250:].ravel())
     assert points["predicted"].to_numpy() == pytest.approx(pred, rel=1e-5, abs=1e-6)

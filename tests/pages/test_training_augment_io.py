@@ -1,5 +1,4 @@
 """The Training page applies the Data page's augmentation and offers model save/load."""
-import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from nnlab.data.augment import AugmentConfig
@@ -9,7 +8,7 @@ from tests.pages.apptest_helpers import APP
 def digits_page():
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
-    at.switch_page("pages/lab/training.py")
+    at.switch_page("app_pages/training.py")
     at.run()
     at.selectbox(key="sb_dataset").select("Digits 8×8").run()
     at.number_input(key="sb_epochs").set_value(1).run()

@@ -1,17 +1,15 @@
 """The model download/upload section: a saved model round-trips into the session; bad files and models
 that do not fit the current data are refused with a message while the current model stays."""
 import numpy as np
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from nnlab.config import LabConfig
-from nnlab.data.builtin import load_dataset
 from nnlab.engine import Network, mlp_spec, model_to_bytes
-from nnlab.ui.model_io import check_fits, config_for_network
+from nnlab.lab.config import LabConfig
 
 SCRIPT = """
-from nnlab.ui import sidebar, state
-from nnlab.ui.model_io import model_io_section
+from nnlab.ui import state
+from nnlab.ui.widgets import sidebar
+from nnlab.ui.widgets.model_io import model_io_section
 sidebar.draw()
 state.show_notices()
 model_io_section()
@@ -82,32 +80,3 @@ def test_pickle_inside_npz_is_refused():
     at = _app()
     _upload(at, "evil.npz", buf.getvalue())
     assert any("pickle" in e.value for e in at.error)
-
-
-def test_check_fits_outputs_and_task():
-    iris = load_dataset("Iris")
-    assert check_fits(Network(mlp_spec([4, 3, 3])), iris) is None
-    assert "3 classes" in check_fits(Network(mlp_spec([4, 3, 2])), iris)
-    moons = load_dataset("Moons")
-    one_sigmoid = Network(mlp_spec([2, 4, 1], output="sigmoid", loss="bce"))
-    assert check_fits(one_sigmoid, moons) is None
-
-
-def test_non_mlp_or_float64_models_become_a_fixed_spec():
-    iris = load_dataset("Iris")
-    net = Network(mlp_spec([4, 6, 3], dtype="float64", seed=3))
-    cfg = config_for_network(IRIS, net, iris)
-    assert cfg.hidden == () and cfg.spec["dtype"] == "float64" and cfg.seed == 3
-    assert "seed" not in cfg.spec
-
-
-@pytest.mark.parametrize("rate", [0.0, 0.25])
-def test_mlp_with_dropout_maps_to_the_builder(rate):
-    iris = load_dataset("Iris")
-    layers = [{"type": "dense", "units": 6, "activation": "relu"}]
-    if rate:
-        layers.append({"type": "dropout", "rate": rate})
-    layers.append({"type": "dense", "units": 3, "activation": "softmax"})
-    net = Network({"input_shape": [4], "layers": layers, "loss": "softmax_ce", "seed": 1})
-    cfg = config_for_network(IRIS, net, iris)
-    assert (cfg.hidden, cfg.dropout, cfg.spec) == ((6,), rate, None)

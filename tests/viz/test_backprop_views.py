@@ -4,7 +4,7 @@ import pytest
 
 from nnlab.engine import Network, mlp_spec
 from nnlab.viz.backprop import gradient_check_frame, gradient_overview, sgd_frame
-from nnlab.walkthrough import SGDStep
+from nnlab.lab.inspect import SGDStep
 
 
 def test_gradient_overview_norms_match_the_trace():

@@ -5,11 +5,17 @@ import pytest
 
 from nnlab.engine import Network
 from nnlab.engine.zoo import mnist_attention_spec, mnist_cnn_spec
+from nnlab.lab.describe import layer_labels
 from nnlab.viz.block_diagram import PX_PER_SIDE, block_diagram, block_frame, block_size
 
 
+def _net_and_labels(spec):
+    net = Network(spec)
+    return net, layer_labels(net)
+
+
 def test_cnn_blocks_have_the_layer_shapes_and_labels():
-    frame = block_frame(Network(mnist_cnn_spec()))
+    frame = block_frame(*_net_and_labels(mnist_cnn_spec()))
     assert frame["shape"].tolist() == ["1×28×28", "16×26×26", "16×13×13", "32×11×11", "32×5×5", "800", "64", "10"]
     assert frame["label"].tolist()[1:3] == ["conv 3×3 ×16 relu", "max-pool 2×2"]
     assert frame["group"].tolist()[:3] == ["input", "convolution", "pooling"]
@@ -22,7 +28,7 @@ def test_cnn_blocks_have_the_layer_shapes_and_labels():
 
 
 def test_attention_blocks_and_sizes():
-    frame = block_frame(Network(mnist_attention_spec()))
+    frame = block_frame(*_net_and_labels(mnist_attention_spec()))
     assert frame["shape"].tolist() == ["1×28×28", "49×64", "49×64", "49×64", "49×64", "49×128", "128", "10"]
     assert frame.loc[3, "label"] == "self-attention, 4 heads" and frame.loc[3, "group"] == "attention"
     h, w = block_size((49, 64))
@@ -31,7 +37,7 @@ def test_attention_blocks_and_sizes():
 
 
 def test_chart_draws_every_block_and_a_key():
-    spec = block_diagram(Network(mnist_cnn_spec()), title="CNN").to_dict()
+    spec = block_diagram(*_net_and_labels(mnist_cnn_spec()), title="CNN").to_dict()
     data = list(spec["datasets"].values())
     blocks = next(d for d in data if len(d) == 8 and "head" in d[0])
     assert [b["layer"] for b in blocks][:2] == ["input", "L1 conv2d"]

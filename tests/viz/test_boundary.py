@@ -1,7 +1,9 @@
+"""The decision-boundary frame and chart, from a network's outputs on a grid."""
 import numpy as np
 import pytest
 
 from nnlab.engine import Network, mlp_spec
+from nnlab.lab.inspect import decision_grid
 from nnlab.viz import boundary
 
 X = np.array([[-1.0, -2.0], [1.0, 2.0], [0.0, 0.5], [0.5, -1.0]])
@@ -15,18 +17,8 @@ def sigmoid_of_x1():
     return net
 
 
-def test_grid_covers_the_data_with_a_margin():
-    centres, step = boundary.grid(X, resolution=60)
-    assert centres.shape == (3600, 2)
-    lo, hi = X.min(axis=0) - 0.1 * np.ptp(X, axis=0), X.max(axis=0) + 0.1 * np.ptp(X, axis=0)
-    assert step == pytest.approx((hi - lo) / 60)
-    assert centres.min(axis=0) == pytest.approx(lo + step / 2) and centres.max(axis=0) == pytest.approx(hi - step / 2)
-    with pytest.raises(ValueError, match="2-D inputs"):
-        boundary.grid(np.zeros((4, 3)))
-
-
 def test_boundary_frame_two_classes_probability_and_prediction():
-    cells = boundary.boundary_frame(sigmoid_of_x1(), X, ("no", "yes"), resolution=20)
+    cells = boundary.boundary_frame(*decision_grid(sigmoid_of_x1(), X, resolution=20), ("no", "yes"))
     assert len(cells) == 400
     centre_x1 = (cells["x1"] + cells["x1_end"]) / 2
     assert cells["p1"].to_numpy() == pytest.approx(1 / (1 + np.exp(-centre_x1.to_numpy())))
@@ -37,7 +29,7 @@ def test_boundary_frame_two_classes_probability_and_prediction():
 
 def test_boundary_frame_multiclass_uses_argmax():
     net = Network(mlp_spec([2, 5, 3], seed=0, dtype="float64"))
-    cells = boundary.boundary_frame(net, X, ("a", "b", "c"), resolution=10)
+    cells = boundary.boundary_frame(*decision_grid(net, X, resolution=10), ("a", "b", "c"))
     centres = np.column_stack([(cells["x1"] + cells["x1_end"]) / 2, (cells["x2"] + cells["x2_end"]) / 2])
     out = net.predict(centres)
     assert cells["predicted"].tolist() == [("a", "b", "c")[i] for i in out.argmax(axis=1)]
@@ -55,7 +47,7 @@ def test_points_frame_caps_points_with_a_seed():
 
 
 def test_boundary_chart_layers_heatmap_under_points():
-    cells = boundary.boundary_frame(sigmoid_of_x1(), X, ("0", "1"), resolution=60)
+    cells = boundary.boundary_frame(*decision_grid(sigmoid_of_x1(), X, resolution=60), ("0", "1"))
     points = boundary.points_frame(X, np.array([0, 1, 1, 0]), ("0", "1"))
     chart = boundary.boundary_chart(cells, points, ("0", "1"), ("x1", "x2"))
     spec = chart.to_dict()

@@ -1,12 +1,12 @@
 """Compare-page charts: one colour per architecture across charts, boundaries with the data points."""
-import numpy as np
 import pytest
 
-from nnlab import compare
-from nnlab.config import LabConfig
+from nnlab.lab import compare
+from nnlab.lab.config import LabConfig
 from nnlab.data.builtin import load_dataset
 from nnlab.viz import compare as vc
-from nnlab.viz.boundary import RESOLUTION
+from nnlab.lab.inspect import RESOLUTION
+from nnlab.viz.boundary import boundary_frame
 
 BASE = LabConfig(dataset="Blobs", n_samples=150, noise=0.1)
 
@@ -32,10 +32,11 @@ def test_curves_have_one_colour_per_architecture_and_dashes_per_split(results):
 
 def test_boundaries_side_by_side_with_the_same_points(results):
     ds, res = results
-    chart = vc.boundaries_row([(r.label, r.boundary) for r in res], ds.x_train, ds.y_train, ds.class_names)
+    frames = {r.label: boundary_frame(*r.boundary, ds.class_names) for r in res}
+    chart = vc.boundaries_row(list(frames.items()), ds.x_train, ds.y_train, ds.class_names)
     spec = chart.to_dict()
     assert [panel["title"] for panel in spec["hconcat"]] == ["one", "two"]
-    four = vc.boundaries_row([(str(i), res[0].boundary) for i in range(3)], ds.x_train, ds.y_train,
+    four = vc.boundaries_row([(str(i), frames["one"]) for i in range(3)], ds.x_train, ds.y_train,
                              ds.class_names).to_dict()
     assert [[p["title"] for p in row["hconcat"]] for row in four["vconcat"]] == [["0", "1"], ["2"]]
     for panel, r in zip(spec["hconcat"], res):
@@ -43,7 +44,7 @@ def test_boundaries_side_by_side_with_the_same_points(results):
         cells = spec["datasets"][heat["data"]["name"]]
         pts = spec["datasets"][dots["data"]["name"]]
         assert len(cells) == RESOLUTION ** 2 and len(pts) == len(ds.x_train)
-        assert [c["predicted"] for c in cells[:50]] == r.boundary["predicted"].tolist()[:50]
+        assert [c["predicted"] for c in cells[:50]] == frames[r.label]["predicted"].tolist()[:50]
         assert {p["class"] for p in pts} == set(ds.class_names)
 
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from nnlab.engine.trainer import EpochRecord, StepRecord
-from nnlab.history import History
+from nnlab.lab.history import History, epoch_long_frame
 from nnlab.viz import curves
 
 
@@ -63,8 +63,8 @@ def test_batch_loss_frame_drops_non_finite_losses_and_handles_empty():
 def test_epoch_frame_long_format_skips_missing_values():
     h = history_with([1.0], [EpochRecord(1, 10, 0.9, 0.7, 0.8, 0.75, 1.0),
                              EpochRecord(2, 20, 0.6, 0.8, None, None, 2.0)])
-    frame = curves.epoch_frame(h, held_out="test")
-    got = {(r.epoch, r.set, r.metric): r.value for r in frame.itertuples()}
+    frame = epoch_long_frame(h.epochs, held_out="test")
+    got = {(r.epoch, r.split, r.metric): r.value for r in frame.itertuples()}
     assert got == {(1, "train", "loss"): 0.9, (1, "train", "accuracy"): 0.7, (1, "test", "loss"): 0.8,
                    (1, "test", "accuracy"): 0.75, (2, "train", "loss"): 0.6, (2, "train", "accuracy"): 0.8}
 
@@ -77,11 +77,11 @@ def test_charts_have_titles_legends_and_tooltips():
     assert enc["color"]["field"] == "series" and enc["color"]["scale"]["domain"] == [curves.RAW, curves.SMOOTH]
     assert {t["field"] for t in enc["tooltip"]} == {"series", "step", "epoch", "loss"}
     for metric in ("loss", "accuracy"):
-        spec = curves.epoch_chart(curves.epoch_frame(h), metric).to_dict()
+        spec = curves.epoch_chart(epoch_long_frame(h.epochs), metric).to_dict()
         line = spec["layer"][0]["encoding"]
         assert spec["title"].lower().startswith(metric)
         assert line["x"]["title"] == "epoch" and line["y"]["title"] == metric
-        assert line["color"]["field"] == "set" and line["color"]["scale"]["domain"] == ["train", "validation"]
+        assert line["color"]["field"] == "split" and line["color"]["scale"]["domain"] == ["train", "validation"]
         assert any(t["field"] == "value" for t in line["tooltip"])
     with pytest.raises(ValueError, match="metric"):
-        curves.epoch_chart(curves.epoch_frame(h), "f1")
+        curves.epoch_chart(epoch_long_frame(h.epochs), "f1")

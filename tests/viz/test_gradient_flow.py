@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from nnlab.engine.trainer import StepRecord
-from nnlab.history import History
+from nnlab.lab.history import History
 from nnlab.viz import gradient_flow as gf
 
 
@@ -66,7 +66,7 @@ def test_smooth_log_is_a_geometric_ema_per_layer():
 
 
 def test_update_ratio_chart_has_a_guide_rule_at_1e_3():
-    chart = gf.update_ratio_chart(gf.layer_stats_frame(make_history(3)))
+    chart = gf.update_ratio_chart(gf.layer_stats_frame(make_history(3)), 1e-3)
     raw, smooth, rule, _ = chart.layer
     assert raw.to_dict()["encoding"]["y"]["scale"]["type"] == "log"
     assert rule.data["update_ratio"].tolist() == [1e-3]

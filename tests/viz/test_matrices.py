@@ -1,6 +1,10 @@
 """Heatmaps (annotated when small, windowed when big), histograms + summaries, bars, weight tiles."""
+import base64
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from nnlab.viz.matrices import (ANNOTATE_MAX, MAX_CELLS, default_window, heatmap, heatmap_frame, histogram,
                                 summary_frame, vector_bars, weight_tiles)
@@ -102,6 +106,25 @@ def test_weight_tiles_show_columns_of_W_as_images():
         weight_tiles(W, (7, 7))
     with pytest.raises(ValueError, match="units"):
         weight_tiles(W, (8, 8), units=[25])
+    with pytest.raises(ValueError, match="8×8"):
+        weight_tiles(np.zeros((10, 3)), (8, 8))
+
+
+def test_weight_tiles_of_the_change_since_initialisation_share_one_scale():
+    rng = np.random.default_rng(0)
+    W, W0 = rng.normal(size=(64, 40)), rng.normal(size=(64, 40))
+    chart = weight_tiles(W, (8, 8), units=range(32), reference=W0, title="change")
+    data = chart.data
+    assert len(data) == 32 and data["caption"].tolist()[:2] == ["unit 0", "unit 1"]
+    assert data["max |w|"].to_numpy() == pytest.approx(np.abs(W - W0).max(axis=0)[:32], rel=1e-3)
+    # One colour scale for all tiles: only the tile holding the largest |change| of all reaches full colour.
+    full = [(178, 24, 43), (33, 102, 172)]  # full red, full blue
+    change = np.abs(W - W0)[:, :32]
+    top = int(change.max(axis=0).argmax())
+    for j in (top, int(change.max(axis=0).argmin())):
+        png = Image.open(io.BytesIO(base64.b64decode(data["url"][j].split(",", 1)[1]))).convert("RGB")
+        pixels = {tuple(p) for p in np.asarray(png).reshape(-1, 3)}
+        assert bool(pixels & set(full)) == (j == top)
 
 
 def test_cell_labels_are_short_enough_to_fit():

@@ -1,32 +1,7 @@
 import numpy as np
 import pytest
 
-from nnlab.engine import Network, mlp_spec
 from nnlab.viz import results
-
-
-class FixedNet:
-    """Stands in for a Network: returns fixed outputs, so predictions are known exactly."""
-    def __init__(self, out):
-        self.out = np.asarray(out, dtype=np.float64)
-
-    def predict(self, x):
-        return self.out[:len(x)]
-
-
-def test_predict_labels_softmax_and_single_sigmoid():
-    pred, conf = results.predict_labels(FixedNet([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]]), np.zeros((2, 4)))
-    assert pred.tolist() == [1, 0] and conf == pytest.approx([0.7, 0.5])
-    pred, conf = results.predict_labels(FixedNet([[0.9], [0.2], [0.5]]), np.zeros((3, 2)))
-    assert pred.tolist() == [1, 0, 0] and conf == pytest.approx([0.9, 0.8, 0.5])
-
-
-def test_predict_labels_on_a_real_network():
-    net = Network(mlp_spec([3, 4, 5], seed=2))
-    x = np.random.default_rng(0).normal(size=(6, 3)).astype(np.float32)
-    pred, conf = results.predict_labels(net, x)
-    out = net.predict(x)
-    assert pred.tolist() == out.argmax(axis=1).tolist() and conf == pytest.approx(out.max(axis=1), rel=1e-6)
 
 
 def test_confusion_frame_counts_and_shares():

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from nnlab.engine import Network, mlp_spec
-from nnlab.history import History
+from nnlab.lab.history import History
 from nnlab.viz import weights
 
 
@@ -66,21 +66,3 @@ def test_history_snapshots_feed_the_histograms():
     assert set(frame["layer"]) == {"L1 dense", "L2 dense"}
     assert frame[frame.layer == "L1 dense"]["count"].sum() == 12
 
-
-def test_weight_tiles_one_tile_per_unit_with_its_scale():
-    rng = np.random.default_rng(0)
-    W = rng.normal(size=(64, 40))
-    W0 = rng.normal(size=(64, 40))
-    chart = weights.weight_tiles(W, (8, 8), max_tiles=32, reference=W0)
-    data = chart.data
-    assert len(data) == 32
-    assert data["caption"].tolist()[:2] == ["unit 1", "unit 2"]
-    assert data["max |w|"].to_numpy() == pytest.approx(np.abs(W - W0).max(axis=0)[:32], rel=1e-3)
-    assert data["url"].str.startswith("data:image/png;base64,").all()
-    assert "change since initialisation" in str(chart.to_dict()["title"])
-    assert weights.weight_tiles(W, (8, 8), units=[5, 7]).data["caption"].tolist() == ["unit 6", "unit 8"]
-
-
-def test_weight_tiles_reject_weights_that_are_not_from_images():
-    with pytest.raises(ValueError, match="8×8"):
-        weights.weight_tiles(np.zeros((10, 3)), (8, 8))

@@ -1,0 +1,1 @@
+"""The page scripts app.py routes to (a package only so the import-linter contracts can see them)."""

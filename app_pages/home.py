@@ -1,0 +1,18 @@
+"""Home: what nnlab is, the datasets it has, a look at the digits, and where to go next."""
+import streamlit as st
+
+from nnlab.ui import home, state
+
+st.title("nnlab — see inside a neural network")
+st.markdown(
+    "Build a network in the sidebar, then look inside it: its **architecture**, every number of a "
+    "**forward pass**, every gradient of **backprop**, and how **training** moves the weights. "
+    "Everything comes from one small NumPy engine, so every number on these pages can be checked by hand.")
+
+data = state.get_dataset()
+st.subheader(f"Current dataset: {data.name}")
+st.caption(data.description)
+home.digits_section(data)
+
+st.subheader("Datasets")
+home.datasets_section()

@@ -1,0 +1,39 @@
+"""Training: train the sidebar's network on its dataset and watch it learn — live curves, gradient flow
+with a diagnosis in words, how the weights moved, and what the trained network gets wrong."""
+import streamlit as st
+
+from nnlab.lab.describe import network_line
+from nnlab.ui import state, training, training_live
+from nnlab.ui.widgets.model_io import model_io_section
+
+st.title("Training")
+cfg = state.config()
+try:
+    data = state.get_dataset(cfg)
+    net = state.model()
+except ValueError as exc:
+    st.error(f"This network cannot be built from the sidebar's settings: {exc}")
+    st.stop()
+hist = state.history()
+st.caption(f"**{data.name}** · {len(data.x_train):,} training samples · {network_line(net, cfg)}")
+
+training_live.check_interrupted(hist)
+train_clicked = training_live.controls(cfg)
+view = training_live.LiveView(data)
+if train_clicked:
+    training_live.run(state.training_session(), data, cfg, view)
+else:
+    training_live.show_outcome(hist, view.outcome)
+    view.draw(hist, net)
+with st.expander("Save this model, or load one you saved"):
+    model_io_section()
+if not hist.steps:
+    st.stop()
+
+tab_flow, tab_weights, tab_results = st.tabs(["Gradient flow & diagnosis", "Weights", "Results on the test set"])
+with tab_flow:
+    training.flow_section(hist)
+with tab_weights:
+    training.weights_section(hist, net, data)
+with tab_results:
+    training.results_section(net, data)

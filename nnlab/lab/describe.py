@@ -1,0 +1,84 @@
+"""Networks and runs in words: a short label per layer, a layer's name as a sentence would say it, one
+line per network or configuration with its training settings, and how far a model has trained.
+
+Shared by the sidebar, the Training and Compare pages, the block diagram and the diagnosis; plain Python.
+"""
+from ..engine.shapes import shape_text
+from .config import output_units
+
+
+def _k(value):
+    return f"{value}×{value}"
+
+
+def layer_label(layer):
+    """One layer config (a spec's ``layers`` entry) as a few words, e.g. "conv 3×3 ×16 relu"."""
+    kind = layer.get("type", "?")
+    act = layer.get("activation")
+    if kind == "conv2d":
+        stride = f" stride {layer['stride']}" if layer.get("stride", 1) != 1 else ""
+        pad = " same" if layer.get("padding") == "same" else ""
+        return f"conv {_k(layer.get('kernel', 3))} ×{layer['filters']}{stride}{pad} {act or ''}".strip()
+    if kind in ("maxpool2d", "avgpool2d"):
+        return f"{kind[:3]}-pool {_k(layer.get('size', 2))}"
+    if kind == "patch_embed":
+        return f"{_k(layer.get('patch', 4))} patches → {layer.get('dim')} features"
+    if kind == "self_attention":
+        return f"self-attention, {layer.get('heads')} heads"
+    if kind in ("dense", "token_dense"):
+        where = "per-token dense" if kind == "token_dense" else "dense"
+        return f"{where} {layer.get('units')} {act or ''}".strip()
+    if kind == "dropout":
+        return f"dropout {layer.get('rate')}"
+    return {"flatten": "flatten", "layer_norm": "layer norm", "token_mean_pool": "mean over tokens"}.get(kind, kind)
+
+
+def layer_labels(net):
+    """``layer_label`` of each of the network's layers, in order."""
+    return [layer_label(layer.config()) for layer in net.layers]
+
+
+def layer_in_words(name):
+    """A layer's name as a sentence says it: 'L3 dense' -> 'layer 3'; other kinds keep their kind:
+    'L1 conv2d' -> 'layer 1 (conv2d)'."""
+    head, _, kind = name.partition(" ")
+    if head[:1] == "L" and head[1:].isdigit():
+        return f"layer {head[1:]}" + ("" if kind in ("dense", "") else f" ({kind})")
+    return name
+
+
+def network_line(net, config):
+    """One line naming the network and the training settings, e.g. "784 → 128 relu → 10 softmax · …"."""
+    parts = [str(net.n_inputs)]
+    for row in net.summary():
+        if row["kind"] == "dropout":
+            continue
+        shape = row["output shape"]
+        size = shape[0] if len(shape) == 1 else shape_text(shape)
+        parts.append(f"{size} {row['activation']}".strip() if row["kind"] == "dense" else f"{row['kind']} {size}")
+    return (" → ".join(parts) + f" · {net.n_params:,} parameters · {config.optimizer} lr {config.lr:g} · "
+            f"{config.schedule} schedule · batch {config.batch_size} · L2 {config.l2:g}")
+
+
+def config_line(config, dataset):
+    """A configuration without building its network, e.g. '784-128-64-10 relu·relu→softmax, adam lr 0.001,
+    batch 64'."""
+    if config.spec is not None:
+        arch = " → ".join(layer["type"] for layer in config.spec["layers"])
+    else:
+        sizes = [dataset.n_features, *config.hidden, output_units(config, dataset)]
+        acts = "·".join(config.activations) or "no hidden layer"
+        arch = f"{'-'.join(str(s) for s in sizes)} {acts}→{config.output}"
+        if config.dropout:
+            arch += f", dropout {config.dropout:g}"
+    return f"{arch}, {config.optimizer} lr {config.lr:g}, batch {config.batch_size}"
+
+
+def training_status(history):
+    """In words, how far the model has trained: untrained, a few steps, or whole epochs."""
+    if not len(history):
+        return "untrained: fresh initial weights"
+    epochs = history.last_epoch
+    if epochs == 0:
+        return f"trained for {history.n_steps:,} steps (less than one epoch)"
+    return f"trained for {epochs} epoch{'s' if epochs != 1 else ''} ({history.n_steps:,} steps)"

@@ -1,0 +1,56 @@
+"""Sections of the Architecture page: the layer table with parameter counts, and the network drawn — unit by
+unit for fully connected networks, block by block (LeNet style) for convolutions and attention."""
+import streamlit as st
+
+from ..lab.describe import layer_labels
+from ..viz.block_diagram import block_diagram
+from ..viz.network_diagram import layer_table, network_diagram
+from .widgets.charts import show_chart
+
+PREFIX = "ar"
+
+
+def table_section(net):
+    """One row per layer with its shapes and parameters, the totals beside it, and how they are counted."""
+    left, right = st.columns([4, 1])
+    with left:
+        st.dataframe(layer_table(net), hide_index=True, width="stretch",
+                     column_config={"parameters": st.column_config.NumberColumn(format="%d")})
+    with right:
+        st.metric("Parameters", f"{net.n_params:,}")
+        st.metric("Layers with weights", len(net.param_layers()))
+    kinds = {layer.kind for layer in net.layers}
+    st.caption("Each dense layer has a weight W (inputs × units) and a bias b (one per unit): "
+               "parameters = inputs·units + units."
+               + (" A convolution has one k×k kernel per filter and input channel, plus a bias per filter: "
+                  "filters·channels·k·k + filters — the same small kernels slide over the whole image, so far fewer "
+                  "weights than a dense layer." if "conv2d" in kinds else "")
+               + (" Self-attention has four D×D projections (query, key, value, output) with biases: 4·(D·D + D)."
+                  if "self_attention" in kinds else ""))
+
+
+def blocks_section(net):
+    """A convolution or attention network as one block per tensor."""
+    show_chart(st, block_diagram(net, layer_labels(net)), width="content")
+    st.caption("One block per tensor, as in the LeNet drawing: the input, then what each layer outputs "
+               "(channels × height × width for images, tokens × features for attention, a flat vector for "
+               "dense layers). Block height follows the spatial size, width the number of channels or features; "
+               "stacked sheets mean several channels. Hover a block for its parameters. The Feature-maps and "
+               "Attention pages show what the blocks hold.")
+
+
+def units_section(net, trace):
+    """A fully connected network as units and its strongest edges, filled by one sample's activations."""
+    c1, c2, c3 = st.columns(3)
+    max_units = c1.slider("Units drawn per layer", 4, 24, 12, key=f"{PREFIX}_units",
+                          help="Layers with more units show the first ones and an ellipsis node.")
+    top_edges = c2.slider("Edges drawn per pair of layers", 5, 300, 40, step=5, key=f"{PREFIX}_edges",
+                          help="Only the strongest connections (largest |w|) between the drawn units are drawn.")
+    pick = c3.radio("Which units of big layers", ["first", "active"], key=f"{PREFIX}_pick", horizontal=True,
+                    format_func={"first": "the first k", "active": "the k most active"}.get)
+    show_chart(st, network_diagram(net, trace, max_units, top_edges, pick), width="stretch")
+    st.caption(f"Only the {top_edges} strongest edges between each pair of drawn layers are drawn. Edge colour: "
+               "the weight's sign (blue negative, red positive), its strength relative to the largest |w| of its "
+               "layer pair; thickness: |w| likewise. "
+               "Unit fill: its activation a for the sample above, from white (0) to black (the layer's largest); "
+               "hover a unit for its bias, z and a.")

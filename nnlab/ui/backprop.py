@@ -1,0 +1,145 @@
+"""Sections of the Backprop page: the seed neuron's chain rule, the loss and gradient sizes of the user's
+network for one sample, one layer's δ and parameter gradients, the finite-difference check, and one SGD
+step on a copy."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ..engine.outputs import predict_classes
+from ..lab.inspect import check_gradients, sgd_step
+from ..lab.seed_neuron import article_backward_note, neuron_example
+from ..viz.backprop import (ABS_OK, CHECK_OK, dash_missing, gradient_check_frame, gradient_overview,
+                            neuron_backward_latex, neuron_backward_table, relu_kinks, sgd_frame)
+from .widgets.chart_cache import chart
+from .widgets.matrix_view import show_array
+from .widgets.neuron_editor import edit_neuron
+from .widgets.sample_picker import label_text
+from .widgets.tensor_views import is_structured, shape_text, show_maps
+from .widgets.charts import show_chart
+
+PREFIX = "bp"
+LEARNING_RATES = [0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
+WITH_Z = ("conv2d", "dense", "token_dense")  # kinds whose traced δ is ∂L/∂z (the others: ∂L/∂output)
+
+
+def neuron_section():
+    """The seed neuron's loss and gradients by the chain rule, and its note on the article."""
+    try:
+        result = neuron_example(**edit_neuron(PREFIX, with_target=True))
+    except ValueError as exc:
+        st.error(f"Cannot compute this neuron: {exc}")
+        return
+    values = [("loss L", result.loss), ("δ = ∂L/∂z", result.delta)]
+    values += [(f"∂L/∂w{i}", v) for i, v in enumerate(result.dW, start=1)] + [("∂L/∂b", result.db)]
+    for col, (label, value) in zip(st.columns(len(values)), values):
+        col.metric(label, f"{value:.6f}")
+    left, right = st.columns([1, 1])
+    left.latex(neuron_backward_latex(result))
+    right.dataframe(neuron_backward_table(result), hide_index=True, width="stretch",
+                    column_config={"value": st.column_config.NumberColumn(format="%.6f")})
+    note = article_backward_note(result)
+    if note:
+        st.warning(note, icon="✏️")
+
+
+def loss_section(net, bt, data, y):
+    """The loss, the target and the prediction for this sample, and every layer's gradient size."""
+    m = st.columns(3)
+    m[0].metric(f"loss ({net.spec['loss']})", f"{bt.loss:.6f}")
+    m[1].metric("target", label_text(data, y))
+    out = np.asarray(bt.output).ravel()
+    if data.class_names is not None:
+        predicted = int(predict_classes(out[None])[0][0])
+        m[2].metric("prediction", f"class {data.class_names[predicted]}",
+                    help="the largest output" if out.size > 1 else f"output {out[0]:.4f}: class 1 if above 0.5")
+    else:
+        m[2].metric("output", ", ".join(f"{v:.4g}" for v in out[:4]))
+    st.markdown("Gradient size per layer, from the output back to the input (vanishing gradients show as "
+                "norms shrinking towards layer 1):")
+    overview = dash_missing(gradient_overview(bt))  # "—" where a layer has no such parameter
+    st.dataframe(overview, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.2e") for c in overview.columns[2:]
+                                if pd.api.types.is_numeric_dtype(overview[c])})
+
+
+def layer_section(bt, data):
+    """The chosen layer's δ and parameter gradients: vectors and matrices, or maps and kernels."""
+    names = [g.name for g in bt.layers]
+    chosen = st.segmented_control("Layer", names, default=names[-1], key=f"{PREFIX}_layer") or names[-1]
+    g = bt.layers[names.index(chosen)]
+    st.subheader(g.name)
+    if is_structured(g.delta, *g.grads.values()):
+        _tensors(g)
+    else:
+        last = g.index == len(bt.layers) - 1
+        _vectors(g, data.image_shape if g.index == 0 else None, labels=data.class_names if last and data.class_names
+                 and g.delta.size == len(data.class_names) else None)
+    if not g.grads:
+        st.caption("This layer has no parameters; it only passes the gradient on.")
+
+
+def _vectors(g, image_shape, labels):
+    same_b = g.kind == "dense" and np.array_equal(g.grads["b"], g.delta.sum(axis=0))
+    show_array(g.delta, "δ = ∂L/∂z" + (" = ∂L/∂b" if same_b else ""), f"{PREFIX}_delta_{g.index}", kind="gradient",
+               labels=labels)
+    if same_b:
+        st.caption("For one sample ∂L/∂b = δ: each bias enters its unit's z with factor 1.")
+    for name, grad in g.grads.items():
+        if name == "b" and same_b:
+            continue
+        show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient", image_shape=image_shape,
+                   labels=labels if grad.ndim == 1 else None)
+    if g.kind == "dense":
+        st.caption("∂L/∂W = xᵀ·δ: row i, column j is input i's value times unit j's δ.")
+
+
+def _tensors(g):
+    """δ of an image layer as maps and ∂L/∂W of a convolution as kernels (blue −, red +); other arrays
+    through ``show_array``."""
+    st.markdown(f"**Shapes**: δ {shape_text(g.delta)}, ∂L/∂input {shape_text(g.grad_input)}")
+    what = "δ = ∂L/∂z" if g.kind in WITH_Z else "∂L/∂output"
+    if np.ndim(g.delta) == 4:
+        show_maps(g.delta, what, "(blue −, red +)", diverging=True)
+    else:
+        show_array(g.delta, f"{what} ({shape_text(g.delta)})", f"{PREFIX}_delta_{g.index}", kind="gradient")
+    for name, grad in g.grads.items():
+        if grad.ndim == 4:
+            show_chart(st, chart("kernel_grid", grad, f"∂L/∂{name}: one tile per filter (blue −, red +)"),
+                            width="content")
+        else:
+            show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient")
+
+
+def check_section(net, bt, x, t):
+    """Backprop beside central differences for the largest gradients, and why ReLU kinks may disagree."""
+    st.caption("For the two entries with the largest gradient in every array, (L(θ+ε) − L(θ−ε)) / 2ε with ε = 1e-6 "
+               f"on a float64 copy of the network, beside backprop's value. They agree when the relative error is "
+               f"below {CHECK_OK:g}, or the difference below {ABS_OK:g} (the finite difference's own precision, "
+               "which matters for vanishing gradients).")
+    check = gradient_check_frame(check_gradients(net, x, t, max_per_param=2, pick="largest"))
+    st.dataframe(check, hide_index=True, width="stretch", height=36 * (len(check) + 1) + 2,
+                 column_config={"relative error": st.column_config.NumberColumn(format="%.2e"),
+                                "|difference|": st.column_config.NumberColumn(format="%.1e"),
+                                **{c: st.column_config.NumberColumn(format="%.8f")
+                                   for c in ("backprop ∂L/∂θ", "finite difference")}})
+    kinks = relu_kinks(bt.forward)
+    if kinks and (check["agree"] != "✓").any():
+        st.info("Where they disagree, ReLUs sit exactly on their kink: " + ", ".join(
+            f"{name} has {count:,} z = 0" for name, count in kinks.items()) + ". ReLU has no derivative at 0 "
+                "(backprop takes 0, the finite difference averages both sides). At initialisation a convolution's "
+                "bias is 0, so every window of blank background gives exactly z = 0; after some training the "
+                "biases move off 0 and the check agrees.", icon=":material/info:")
+
+
+def sgd_section(net, x, t):
+    """One plain SGD step on this sample, on a copy: the loss before and after, the weights that moved most."""
+    lr = st.select_slider("Learning rate η", LEARNING_RATES, value=0.1, key=f"{PREFIX}_lr")
+    step = sgd_step(net, x, t, lr)
+    m = st.columns(3)
+    m[0].metric("loss before", f"{step.loss_before:.6f}")
+    m[1].metric("loss after W ← W − η·∂L/∂W", f"{step.loss_after:.6f}", f"{step.loss_after - step.loss_before:+.6f}",
+                delta_color="inverse")
+    m[2].metric("output change", f"{np.abs(step.output_after - step.output_before).max():.4g}", help="largest |Δa|")
+    st.caption("The weights that moved most (the largest |gradient| in each array); done on a copy, "
+               "your model is unchanged.")
+    st.dataframe(sgd_frame(step), hide_index=True, width="stretch")

@@ -1,0 +1,162 @@
+"""Sections of the Forward-pass page: the seed neuron by hand, one layer of the user's network for one
+sample (vectors as bars and heatmaps; images, kernels, tokens and attention as maps), and the output's
+softmax in three steps."""
+import numpy as np
+import streamlit as st
+
+from ..engine.outputs import predict_classes
+from ..engine.shapes import shape_text as _shape
+from ..lab.seed_neuron import article_forward_note, neuron_example
+from ..viz.attention import patch_grid
+from ..viz.forward import (fmt, neuron_latex, neuron_table, probability_chart, softmax_latex, softmax_steps,
+                           unit_values_chart)
+from .widgets.chart_cache import chart
+from .widgets.matrix_view import show_array
+from .widgets.neuron_editor import edit_neuron
+from .widgets.tensor_views import is_structured, shape_text, show_maps
+from .widgets.charts import show_chart
+
+PREFIX = "fw"
+MAX_BARS = 1500  # units: more than this and b, z, a are shown as arrays, not bars
+
+
+def neuron_section():
+    """The seed article's neuron with editable numbers, computed by the engine, and its note on the article."""
+    try:
+        result = neuron_example(**{k: v for k, v in edit_neuron(PREFIX).items() if k != "target"})
+    except ValueError as exc:
+        st.error(f"Cannot compute this neuron: {exc}")
+        return
+    left, right = st.columns([3, 2])
+    with left:
+        st.latex(neuron_latex(result))
+        st.markdown(f"**z = {fmt(result.z)}** and **y = f(z) ≈ {result.y:.4f}**")
+    with right:
+        st.dataframe(neuron_table(result), hide_index=True, width="stretch",
+                     column_config={"value": st.column_config.NumberColumn(format="%.6f")})
+    note = article_forward_note(result)
+    if note:
+        st.warning(note, icon="✏️")
+
+
+def layer_section(net, trace, data):
+    """The chosen layer of ``trace`` (``net.forward_trace`` of one sample): its formula, input, weights, and
+    b, z, a — as vectors, or as maps and kernels for images and tokens."""
+    names = [tr.name for tr in trace]
+    chosen = st.segmented_control("Layer", names, default=names[0], key=f"{PREFIX}_layer") or names[0]
+    tr = trace[names.index(chosen)]
+    st.subheader(f"{tr.name}" + (f" · activation {tr.activation}" if tr.activation else ""))
+    if tr.kind == "dense":
+        st.latex(rf"z = x\,W + b,\qquad a = \mathrm{{{tr.activation}}}(z)"
+                 rf"\qquad x\in\mathbb{{R}}^{{{tr.input.size}}},\ W\in\mathbb{{R}}^{{{tr.params['W'].shape[0]}\times"
+                 rf"{tr.params['W'].shape[1]}}},\ b,z,a\in\mathbb{{R}}^{{{tr.a.size}}}")
+    if is_structured(tr.a):
+        _tensors(net, tr)
+    else:
+        last = tr.index == len(trace) - 1
+        _vectors(tr, data, labels=data.class_names if last and data.class_names and tr.a.size == len(
+            data.class_names) else None)
+
+
+def _vectors(tr, data, labels):
+    """A flat layer: the input, the weight matrix, and b, z, a as bar rows over the units."""
+    first = tr.index == 0
+    image_shape = data.image_shape if first else None
+    c_in, c_w = st.columns([1, 2])
+    with c_in:
+        if first and data.image_shape is not None:
+            st.markdown(f"**Input x**: the {tr.input.size} pixels of the image above, read row by row.")
+        else:
+            show_array(tr.input, "input x", f"{PREFIX}_in", kind="activation")
+    with c_w:
+        for name, p in tr.params.items():
+            if p.ndim >= 2:
+                show_array(p, f"weights {name}", f"{PREFIX}_{name}_{tr.index}", kind="weights", image_shape=image_shape)
+    vectors = {f"bias {k}": p for k, p in tr.params.items() if p.ndim == 1}
+    vectors.update({"z": tr.z, "a = f(z)": tr.a})
+    if all(np.asarray(v).size == tr.a.size for v in vectors.values()) and tr.a.size <= MAX_BARS:
+        show_chart(st, unit_values_chart(vectors, labels, "class" if labels else "unit", sequential=("a = f(z)",)),
+                        width="content")
+        if "bias b" in vectors and not np.any(vectors["bias b"]):
+            st.caption("All biases are still 0, as initialised: training moves them.")
+    else:  # convolution / attention outputs: too many values for bars
+        cols = st.columns(len(vectors))
+        for col, (title, arr) in zip(cols, vectors.items()):
+            with col:
+                show_array(arr, title, f"{PREFIX}_{title[0]}_{tr.index}",
+                           kind="activation" if title.startswith("a") else "weights")
+
+
+def _tensors(net, tr):
+    """Input and output of an image or token layer for one sample, its kernels, and for self-attention
+    one head's attention matrix."""
+    st.markdown(f"**Shapes**: input {shape_text(tr.input)} → output {shape_text(tr.a)}"
+                + (" · parameters: " + ", ".join(f"{k} {_shape(p.shape)}" for k, p in tr.params.items())
+                   if tr.params else " · no parameters"))
+    W = tr.params.get("W")
+    if W is not None and W.ndim == 4:
+        show_chart(st, chart("kernel_grid", W, f"Kernels W: {W.shape[0]} filters (blue −, red +)"), width="content")
+    if np.ndim(tr.a) == 4:
+        if np.ndim(tr.input) == 4 and tr.index > 0:
+            show_maps(tr.input, "Input x", "(black 0 … white the largest)")
+        if tr.activation is not None:
+            which = st.radio("Show the output", ["a = f(z)", "z"], horizontal=True, key=f"{PREFIX}_maps_{tr.index}")
+        else:
+            which = "a = f(z)"
+        if which == "z":
+            show_maps(tr.z, "z = W ⋆ x + b", "(blue −, red +)", diverging=True)
+        else:
+            show_maps(tr.a, "Output a", "(black 0 … white the largest)")
+        st.page_link("app_pages/feature_maps.py", label="Every channel, and what excites it: the Feature-maps page",
+                     icon=":material/grid_on:")
+    elif np.ndim(tr.a) == 3:
+        show_array(tr.a, f"output a ({shape_text(tr.a)}: a row per token, a column per feature)",
+                   f"{PREFIX}_tokens_{tr.index}", kind="weights" if tr.activation is None else "activation")
+        if "attention" in tr.extras:
+            _attention(net, tr)
+    vectors = {k: p for k, p in tr.params.items() if p.ndim == 1}
+    if vectors:
+        for col, (name, p) in zip(st.columns(min(3, len(vectors))), vectors.items()):
+            with col:
+                show_array(p, f"{name} ({p.size})", f"{PREFIX}_vec_{name}_{tr.index}")
+
+
+def _attention(net, tr):
+    """One head's attention matrix of a self-attention layer over image patches."""
+    attention = np.asarray(tr.extras["attention"])[0]
+    grid = patch_grid(net, tr.index)
+    if grid is None:
+        return
+    heads = list(range(attention.shape[0]))
+    h = st.segmented_control("Head", heads, default=0, key=f"{PREFIX}_head_{tr.index}",
+                             format_func=lambda v: f"head {v}")
+    h = 0 if h is None else h
+    show_chart(st, chart("attention_heatmap", attention[h], grid, f"Head {h}'s attention weights"), width="content")
+    st.page_link("app_pages/attention.py", label="Each head over the digit, and how training changed it: the "
+                                                 "Attention page", icon=":material/visibility:")
+
+
+def output_section(out, data, y, t):
+    """The last layer's output: softmax in three steps beside the probabilities, or the raw outputs.
+    out : the last LayerTrace; y : the sample's stored label or target; t : the target as the network sees it."""
+    if out.activation == "softmax" and out.a.size > 1:
+        frame, total = softmax_steps(out.z[0], data.class_names)
+        p_engine = np.asarray(out.a[0], dtype=np.float64)
+        true_class = int(y[0]) if data.class_names is not None else None
+        k = int(predict_classes(frame["p = exp ÷ sum"].to_numpy()[None])[0][0])
+        st.markdown("Softmax turns the last z into probabilities in three steps: **z − max z** (so exp cannot "
+                    "overflow), **exp**, **÷ sum**.")
+        left, right = st.columns([1, 1])
+        with left:
+            st.dataframe(frame, hide_index=True, width="stretch",
+                         column_config={c: st.column_config.NumberColumn(format="%.5f" if c.startswith("z") else "%.4g")
+                                        for c in frame.columns[1:]})
+            st.latex(softmax_latex(frame, total, k))
+            st.caption(f"Largest difference from the engine's softmax output: "
+                       f"{np.abs(frame['p = exp ÷ sum'].to_numpy() - p_engine).max():.1e} (float32 rounding).")
+        with right:
+            show_chart(st, probability_chart(p_engine, data.class_names, true_class), width="stretch")
+    else:
+        values = ", ".join(f"{v:.4f}" for v in np.asarray(out.a).ravel()[:10])
+        st.markdown(f"Output a = ({values}) — {out.activation or 'no'} activation; target t = "
+                    f"({', '.join(f'{v:.4g}' for v in np.asarray(t).ravel()[:10])}).")

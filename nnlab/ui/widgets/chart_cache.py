@@ -1,0 +1,26 @@
+"""Charts of images and matrices, built once per distinct input.
+
+Building a grid of PNG tiles or a 2,401-cell heatmap costs tens of milliseconds, and a rerun (any widget
+click) would rebuild every one. ``st.cache_data`` keys these on the arrays' contents and the other
+arguments — never on a model object — so an unchanged kernel or attention matrix is drawn from the cache,
+and training (new weights, new arrays) misses it.
+"""
+import streamlit as st
+
+from ...viz import attention, feature_maps
+
+BUILDERS = {
+    "kernel_grid": feature_maps.kernel_grid,
+    "channel_kernels_grid": feature_maps.channel_kernels_grid,
+    "map_grid": feature_maps.map_grid,
+    "top_images_grid": feature_maps.top_images_grid,
+    "attention_heatmap": attention.attention_heatmap,
+    "overlays": attention.overlays,
+    "received_chart": attention.received_chart,
+}
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def chart(name, *args, **kwargs):
+    """``BUILDERS[name](*args, **kwargs)``, cached on the arguments' values."""
+    return BUILDERS[name](*args, **kwargs)

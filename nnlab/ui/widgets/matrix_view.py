@@ -1,0 +1,88 @@
+"""Show one array — a weight matrix, a bias or activation vector, a gradient — the readable way for its
+size: an annotated heatmap when small, a windowed heatmap (with range sliders) when big, a histogram plus
+summary for big gradients, image tiles for first-layer weights of image data.
+"""
+import numpy as np
+import streamlit as st
+
+from ...viz.matrices import (ANNOTATE_MAX, MAX_CELLS, default_window, heatmap, histogram, summary_frame, vector_bars,
+                            weight_tiles)
+from .charts import show_chart
+
+MAX_BARS = 256
+MAX_ANNOTATED_VECTOR = 20  # a vector this short is a row of numbered cells
+
+
+def _as_display(arr):
+    """Drop the batch axis of one-sample arrays and flatten anything beyond 2-D to (first axis, rest)."""
+    a = np.asarray(arr)
+    if a.ndim >= 2 and a.shape[0] == 1:
+        a = a[0]
+    if a.ndim > 2:
+        a = a.reshape(a.shape[0], -1)
+    return a
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _tiles(W, image_shape, units, title):
+    """Weight tiles, cached on a copy of W (immutable; hashed in full below 500,000 entries), never on
+    the model itself: PNG-encoding 16 tiles on every rerun is the page's slowest step."""
+    return weight_tiles(W, image_shape, units=units, size=64, title=title)
+
+
+def _views(a, kind, image_shape):
+    """The views that make sense for this array, the default first."""
+    if a.ndim == 1:
+        if a.size <= MAX_ANNOTATED_VECTOR:
+            return ["heatmap"]
+        return ["bars", "histogram"] if a.size <= MAX_BARS else ["histogram"]
+    tiles = ["image tiles"] if image_shape is not None and a.shape[0] == image_shape[0] * image_shape[1] else []
+    if a.size <= ANNOTATE_MAX:
+        return tiles + ["heatmap"]
+    if kind == "gradient" and a.size > MAX_CELLS:  # too many cells to read: the distribution first
+        return ["histogram"] + tiles + ["heatmap"]
+    return tiles + ["heatmap", "histogram"]
+
+
+def show_array(arr, title, key, kind="weights", image_shape=None, value_title="value", labels=None):
+    """Draw ``arr`` with the best view for its size; several views get a radio to switch between them.
+
+    kind : "weights" / "gradient" (diverging colours) or "activation" (sequential); image_shape : (h, w)
+    of the input images, to offer first-layer weights as tiles; labels : names of a vector's entries.
+    """
+    a = _as_display(arr)
+    diverging = kind != "activation"
+    views = _views(a, kind, image_shape)
+    view = views[0]
+    if len(views) > 1:
+        view = st.radio(f"Show {title} as", views, key=f"{key}_view", horizontal=True)
+    if view == "image tiles":
+        n_units = a.shape[1]
+        start = 0
+        if n_units > 16:
+            start = st.slider("First unit shown", 0, n_units - 16, step=16 if n_units % 16 == 0 else 1,
+                              key=f"{key}_tile0")
+        units = range(start, min(start + 16, n_units))
+        show_chart(st, _tiles(np.array(a), tuple(image_shape), tuple(units),
+                               f"{title}: what units {units[0]}–{units[-1]} look for (blue −, red +)"),
+                        width="content")
+    elif view == "histogram":
+        show_chart(st, histogram(a, f"{title}: all {a.size:,} values", value_title=value_title),
+                        width="stretch")
+        st.dataframe(summary_frame(a, title), hide_index=True)
+    elif view == "bars":
+        show_chart(st, vector_bars(a, title, value_title, diverging=diverging, labels=labels),
+                        width="stretch")
+    else:
+        rows = cols = None
+        if a.ndim == 2 and a.size > MAX_CELLS:
+            (_, r1), (_, c1) = default_window(a.shape)
+            c_r, c_c = st.columns(2)
+            r0 = c_r.slider("First row", 0, a.shape[0] - r1, key=f"{key}_r0") if a.shape[0] > r1 else 0
+            c0 = c_c.slider("First column", 0, a.shape[1] - c1, key=f"{key}_c0") if a.shape[1] > c1 else 0
+            rows, cols = (r0, r0 + r1), (c0, c0 + c1)
+        row_title, col_title = ("input unit", "unit") if a.ndim == 2 else ("", "unit")
+        chart = heatmap(a, title, rows=rows, cols=cols, row_title=row_title, col_title=col_title,
+                        value_title=value_title, diverging=diverging,
+                        col_labels=list(labels) if labels is not None and a.ndim == 1 else None)
+        show_chart(st, chart, width="content")

@@ -1,0 +1,60 @@
+"""Save and load the user's model: download it (.npz + JSON architecture) and its history (CSV); upload a
+saved model to inspect or keep training it.
+
+The upload is handled in the uploader's ``on_change`` callback, which runs before the script: only
+there may the sidebar's widgets be set to the loaded architecture, and it runs once per file, so a
+loaded model is not re-loaded (and its training reset) on every rerun.
+"""
+import streamlit as st
+
+from ...engine import ModelFileError, load_model, model_to_bytes
+from ...lab.config import check_fits, config_for_network
+from .. import state
+from ..state import MODEL_MESSAGE as MESSAGE
+from . import sidebar
+
+KEY = "mio_upload"
+
+
+def _on_upload():
+    ss = st.session_state
+    upload = ss.get(KEY)
+    ss[MESSAGE] = None
+    if upload is None:
+        return
+    try:
+        net = load_model(upload.getvalue())
+    except ModelFileError as exc:
+        ss[MESSAGE] = ("error", f"“{upload.name}” cannot be loaded: {exc}. The current model is unchanged.")
+        return
+    dataset = state.get_dataset()
+    problem = check_fits(net, dataset)
+    if problem:
+        ss[MESSAGE] = ("error", f"{problem} The current model is unchanged.")
+        return
+    sidebar.apply_config(config_for_network(state.config(), net, dataset))
+    state.replace_model(net)
+    ss[MESSAGE] = ("success", f"Loaded “{upload.name}”: {len(net.layers)} layers, {net.n_params:,} parameters, "
+                              f"on “{dataset.name}”. It is now the current model: inspect it on any page or "
+                              "continue training it (its earlier history is not in the file).")
+
+
+def model_io_section():
+    """Draw the download buttons for the current model and history, and the model uploader."""
+    st.subheader("Save or load the model")
+    net, history = state.model(), state.history()
+    c1, c2 = st.columns(2)
+    c1.download_button("Download the model (.npz)", lambda: model_to_bytes(net), file_name="nnlab-model.npz",
+                       mime="application/octet-stream", key="mio_download_model", on_click="ignore",
+                       help="The weights as NumPy arrays plus the architecture as JSON; no pickle.")
+    c2.download_button("Download the training history (.csv)", lambda: history.to_csv(),
+                       file_name="nnlab-history.csv", mime="text/csv", key="mio_download_history",
+                       on_click="ignore", disabled=not len(history),
+                       help="One row per step (loss, accuracy, learning rate); epoch columns on each epoch's "
+                            "last step." if len(history) else "Train first: the history is empty.")
+    st.file_uploader("Upload a saved nnlab model (.npz) to inspect it or continue training", type=["npz"],
+                     key=KEY, on_change=_on_upload,
+                     help="Checked before use: architecture JSON, parameter shapes and dtypes; pickles are refused.")
+    message = st.session_state.get(MESSAGE)
+    if message and st.session_state.get(KEY) is not None:
+        (st.error if message[0] == "error" else st.success)(message[1])

@@ -1,0 +1,1 @@
+"""Browser tests: a real streamlit server driven by Playwright in Chromium."""

@@ -1,0 +1,1 @@
+"""Tests of nnlab.data: loading, reading and preparing data."""

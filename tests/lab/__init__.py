@@ -1,0 +1,1 @@
+"""Tests of nnlab.lab, the headless application layer."""

@@ -1,0 +1,1 @@
+"""Tests of nnlab.ui widgets, run in Streamlit's AppTest."""
