@@ -22,6 +22,9 @@ PAGES = {
         st.Page("app_pages/data.py", title="Data", icon=":material/table_view:"),
         st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     ],
+    "Explain": [
+        st.Page("app_pages/attributions.py", title="Attributions", icon=":material/ads_click:", url_path="attributions"),
+    ],
 }
 page = st.navigation(PAGES)
 sidebar.draw()
