@@ -24,6 +24,8 @@ PAGES = {
     ],
     "Explain": [
         st.Page("app_pages/attributions.py", title="Attributions", icon=":material/ads_click:", url_path="attributions"),
+        st.Page("app_pages/feature_vis.py", title="What a unit sees", icon=":material/center_focus_strong:",
+                url_path="feature_vis"),
     ],
 }
 page = st.navigation(PAGES)

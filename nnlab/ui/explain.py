@@ -76,8 +76,9 @@ def once(view, key, compute):
     return None if result is None else remember(view, key, result)
 
 
-def on_request(view, key, label, compute, help=None):
-    """A heavy result: the kept one, or a button that computes it with a progress bar.
+def on_request(view, key, label, compute, help=None, progress=True):
+    """A heavy result: the kept one, or a button that computes it — with a progress bar, or a spinner for a
+    computation that reports no progress (``progress=False``).
 
     compute : ``compute(progress)`` where ``progress(done, total)`` moves the bar. Returns the result, or None
     until the button is pressed.
@@ -88,9 +89,13 @@ def on_request(view, key, label, compute, help=None):
     if not st.button(label, key=f"ex_run_{view}", type="primary", help=help):
         return None
     text = _("Computing…")
-    bar = st.progress(0.0, text=text)
-    result = _compute(compute, lambda done, total: bar.progress(min(1.0, done / max(total, 1)), text=text))
-    bar.empty()
+    if progress:
+        bar = st.progress(0.0, text=text)
+        result = _compute(compute, lambda done, total: bar.progress(min(1.0, done / max(total, 1)), text=text))
+        bar.empty()
+    else:
+        with st.spinner(text):
+            result = _compute(compute, None)
     return None if result is None else remember(view, key, result)
 
 
