@@ -26,6 +26,8 @@ PAGES = {
         st.Page("app_pages/attributions.py", title="Attributions", icon=":material/ads_click:", url_path="attributions"),
         st.Page("app_pages/feature_vis.py", title="What a unit sees", icon=":material/center_focus_strong:",
                 url_path="feature_vis"),
+        st.Page("app_pages/hidden_space.py", title="Hidden space", icon=":material/scatter_plot:",
+                url_path="hidden_space"),
     ],
 }
 page = st.navigation(PAGES)
