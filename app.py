@@ -28,6 +28,7 @@ PAGES = {
                 url_path="feature_vis"),
         st.Page("app_pages/hidden_space.py", title="Hidden space", icon=":material/scatter_plot:",
                 url_path="hidden_space"),
+        st.Page("app_pages/landscape.py", title="Loss landscape", icon=":material/landscape:", url_path="landscape"),
     ],
 }
 page = st.navigation(PAGES)
