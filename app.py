@@ -29,6 +29,7 @@ PAGES = {
         st.Page("app_pages/hidden_space.py", title="Hidden space", icon=":material/scatter_plot:",
                 url_path="hidden_space"),
         st.Page("app_pages/landscape.py", title="Loss landscape", icon=":material/landscape:", url_path="landscape"),
+        st.Page("app_pages/lr_finder.py", title="LR finder", icon=":material/speed:", url_path="lr_finder"),
     ],
 }
 page = st.navigation(PAGES)

@@ -108,5 +108,6 @@ def line_section(line, hist):
 
 def snapshot_note(surface, line):
     """One note for both charts on the parameters the snapshots lacked."""
-    missing = set(surface.params_from_current) | set(line.params_from_current if line is not None else [])
-    explain.from_current_note(sorted(missing))
+    missing = list(surface.params_from_current)
+    missing += [m for m in (line.params_from_current if line is not None else []) if m not in missing]
+    explain.from_current_note(missing)
