@@ -111,8 +111,8 @@ def ig_section(net, data, x, cls, key, baseline_kind, baseline):
     c2.metric(_("f(x) − f(x′)"), f"{gap:.6g}", help=_("f(x) = {fx:.6g}, f(x′) = {fb:.6g}", fx=result.score,
                                                        fb=result.baseline_score))
     c3.metric(_("completeness error"), f"{result.completeness_error:.2e}")
-    st.caption(_("Completeness: the attributions add up to the score's change from the baseline to the sample, up to the "
-                 "error of a {steps}-step trapezoid sum.", steps=steps))
+    st.caption(_("Completeness: the attributions add up to the score's change from the baseline to the sample, "
+                 "up to the error of a {steps}-step trapezoid sum.", steps=steps))
     left, right = st.columns(2)
     show_chart(left, va.value_view(result.attributions, data.image_shape, _names(data),
                                    _("Attribution of each input (blue −, red +)"), _("attribution")))

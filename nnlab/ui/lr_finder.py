@@ -91,8 +91,8 @@ def bound_section(net, data, cfg, key):
             st.markdown(_("The sidebar's learning rate {lr:g} is above the bound: plain SGD will overshoot along the "
                           "sharpest direction.", lr=cfg.lr))
     else:
-        st.caption(_("The bound is for plain SGD. The sidebar's optimiser, {optimizer}, scales or accumulates its steps, "
-                     "so it has other limits.", optimizer=cfg.optimizer))
+        st.caption(_("The bound is for plain SGD. The sidebar's optimiser, {optimizer}, scales or accumulates its "
+                     "steps, so it has other limits.", optimizer=cfg.optimizer))
     st.caption(_("Gradient descent on a bowl with curvature λ multiplies the error along it by (1 − η·λ) each step, "
                  "which grows once η > 2/λ. λmax comes from power iteration: v ← Hv/‖Hv‖, where each Hv is a "
                  "difference of two gradients, never the Hessian itself."))
