@@ -34,7 +34,7 @@ PAGES = {
         st.Page("app_pages/replay.py", title="Replay a run", icon=":material/replay:", url_path="replay"),
     ],
 }
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, expanded=True)  # every page listed: no “View more” hiding the last groups
 sidebar.draw()
 state.show_notices()
 charts.start_page()

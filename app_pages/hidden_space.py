@@ -6,5 +6,5 @@ hidden_space.intro()
 cfg, data, net, hist = explain.current_model()
 explain.status(data, hist)
 
-layer, method, n, epoch = hidden_space.choose(net, hist)
+layer, method, n, epoch = hidden_space.choose(net, hist, data)
 hidden_space.pictures_section(net, data, hist, layer, method, n, epoch, explain.fingerprint(net, data))

@@ -69,7 +69,8 @@ def saliency_section(net, data, x, cls, key):
     show_chart(left, va.value_view(result.gradient, data.image_shape, names,
                                    _("∂(class score)/∂input (blue −, red +)"), "∂score/∂x"))
     right.dataframe(va.check_frame(result.check_index, result.check_analytic, result.check_numeric,
-                                   result.check_rel_error, result.check_at_kink, names), hide_index=True)
+                                   result.check_rel_error, result.check_at_kink, names), hide_index=True,
+                    column_config={_("relative error"): st.column_config.NumberColumn(format="%.1e")})
     kinks = int(result.check_at_kink.sum())
     if np.isnan(result.check_max_rel_error):
         right.caption(_("Every checked entry sits on a kink of a ReLU or max-pool, where the slope has two "
@@ -185,10 +186,11 @@ def occlusion_section(net, data, x, cls, key, baseline_kind, baseline):
     left, right = st.columns(2)
     show_chart(left, va.occlusion_chart(result.drops, result.rows, result.cols, patch,
                                         _("Score drop for each {patch}×{patch} patch position", patch=patch)))
-    show_chart(right, va.pixel_map(result.pixel_map, shape, _("…spread back onto the pixels (mean over the patches "
-                                                              "covering each)"), _("score drop")))
+    show_chart(right, va.pixel_map(result.pixel_map, shape, _("The same drops, spread onto the pixels"),
+                                   _("score drop")))
     i, j = np.unravel_index(int(np.argmax(result.drops)), result.drops.shape)
-    st.caption(_("Largest drop: the patch at row {row}, column {col} lowers the score from {score:.4g} by {drop:.4g}. "
+    st.caption(_("Largest drop: covering the patch whose top-left pixel is at row {row}, column {col} lowers the "
+                 "score from {score:.4g} by {drop:.4g}. Right: each pixel's mean drop over the patches that cover it. "
                  "{n} forward passes, no gradient: an independent check of the maps above.",
                  row=int(result.rows[i]), col=int(result.cols[j]), score=result.score,
                  drop=float(result.drops[i, j]), n=result.drops.size))

@@ -86,8 +86,10 @@ def on_request(view, key, label, compute, help=None, progress=True):
     found = stored(view, key)
     if found is not None:
         return found
-    if not st.button(label, key=f"ex_run_{view}", type="primary", help=help):
+    slot = st.empty()  # the button goes once its result is there
+    if not slot.button(label, key=f"ex_run_{view}", type="primary", help=help):
         return None
+    slot.empty()
     text = _("Computing…")
     if progress:
         bar = st.progress(0.0, text=text)

@@ -20,6 +20,7 @@ PREFIX = "xu"
 KINDS = {"dense": N_("unit"), "conv2d": N_("channel"), "token_dense": N_("feature")}
 N_PROBE = 500  # test samples ranked for the unit
 TOP_K = 9
+SMALL_IMAGE = 16  # pixels: below this, one pixel of jitter or a 0.5-pixel blur is a large part of the picture
 
 
 def intro():
@@ -77,9 +78,12 @@ def ascent_section(net, data, layer, unit, key, top):
     steps = settings_for(net)["vis_steps"]
     shape = tuple(data.image_shape) if data.image_shape is not None else None
     value_range = (float(data.x_train.min()), float(data.x_train.max()))
+    small = shape is not None and max(shape) < SMALL_IMAGE
+    smoothing = {"jitter": 0, "blur_every": 0} if small else {}
     result = explain.on_request(
         "feature_vis", (key, layer, unit, steps), _("Run {steps} steps of gradient ascent", steps=steps),
-        lambda progress: fv.maximise_unit(net, layer, unit, image_shape=shape, steps=steps, value_range=value_range),
+        lambda progress: fv.maximise_unit(net, layer, unit, image_shape=shape, steps=steps, value_range=value_range,
+                                          **smoothing),
         progress=False)
     if result is None:
         st.caption(_("Takes a few seconds; the result is kept for this model until it changes."))
@@ -102,3 +106,6 @@ def ascent_section(net, data, layer, unit, key, top):
                  "no gradient through its activation); a is what the next layer receives. Each step moves the input "
                  "a fixed distance uphill, then clips it to the data's range ({lo:.3g} … {hi:.3g}).",
                  lo=value_range[0], hi=value_range[1]))
+    if small:
+        st.caption(_("On images this small ({h}×{w}) a shift of one pixel or a blur would wipe the picture out, so "
+                     "only the pull towards 0 and the clipping apply.", h=shape[0], w=shape[1]))

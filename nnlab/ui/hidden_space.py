@@ -18,6 +18,7 @@ from .widgets.charts import show_chart
 PREFIX = "xh"
 NOW = -1  # the slider's last stop: the current weights
 POINT_CHOICES = (500, 1000, 2000)
+TOOLTIP_PX = 64  # the side of the sample's picture in a tooltip
 DEFAULT_POINTS = {"pca": 1000, "tsne": 500}  # t-SNE: about 1.7 CPU seconds a picture at 500 points, 3.5 at 1,000
 METHODS = {"pca": N_("PCA"), "tsne": N_("t-SNE")}
 
@@ -37,33 +38,43 @@ def projectable_layers(net):
             if layer.kind != "dropout" and int(np.prod(layer.output_shape)) >= 2]
 
 
+def layer_choice(where, net, key):
+    """Choose a layer to project; the last hidden one first."""
+    layers = projectable_layers(net)
+    hidden = [i for i in layers if i < len(net.layers) - 1] or layers
+    return where.selectbox(_("Layer"), layers, index=layers.index(hidden[-1]), key=key,
+                           format_func=lambda i: f"{net.layers[i].name} ({net.layers[i].kind})")
+
+
 def epoch_label(epoch):
     return _("now (current weights)") if epoch == NOW else _("epoch {epoch}", epoch=epoch)
 
 
-def choose(net, hist, prefix=PREFIX, slider=True):
-    """Layer, method, number of points and (with ``slider``) the epoch; returns them as a tuple."""
-    layers = projectable_layers(net)
-    names = {i: f"{net.layers[i].name} ({net.layers[i].kind})" for i in layers}
-    hidden = [i for i in layers if i < len(net.layers) - 1] or layers
+def point_choices(data):
+    """How many test samples to draw: the usual choices, capped at the samples there are."""
+    available = len(split_arrays(data)[0])
+    return sorted({min(c, available) for c in POINT_CHOICES})
+
+
+def choose(net, hist, data):
+    """Layer, method, number of points and the epoch; returns them as a tuple."""
     c1, c2, c3 = st.columns([1.4, 1, 1])
-    layer = c1.selectbox(_("Layer"), layers, index=layers.index(hidden[-1]), format_func=names.get,
-                         key=f"{prefix}_layer")
+    layer = layer_choice(c1, net, f"{PREFIX}_layer")
     method = c2.radio(_("Method"), list(METHODS), format_func=lambda m: _(METHODS[m]), horizontal=True,
-                      key=f"{prefix}_method")
-    n = c3.selectbox(_("Test samples (points)"), POINT_CHOICES, index=POINT_CHOICES.index(DEFAULT_POINTS[method]),
-                     key=f"{prefix}_points_{method}")
-    epoch = NOW
-    if slider:
-        stops = sorted(hist.snapshots) + [NOW]
-        epoch = st.select_slider(_("Weights of"), stops, value=NOW, format_func=epoch_label, key=f"{prefix}_epoch")
+                      key=f"{PREFIX}_method")
+    choices = point_choices(data)
+    default = max(c for c in choices if c <= DEFAULT_POINTS[method] or c == choices[0])
+    n = c3.selectbox(_("Samples (points)"), choices, index=choices.index(default), key=f"{PREFIX}_points_{method}")
+    stops = sorted(hist.snapshots) + [NOW]
+    epoch = st.select_slider(_("Weights of"), stops, value=NOW, format_func=epoch_label, key=f"{PREFIX}_epoch")
     return layer, method, int(n), epoch
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _image_uris(x, shape):
     """One small PNG data URI per image (for the tooltips); a pure function of the data, cached on it."""
-    return [png_data_uri(img.reshape(shape), "gray", scale=3) for img in x]
+    scale = max(1, TOOLTIP_PX // max(shape))
+    return [png_data_uri(img.reshape(shape), "gray", scale=scale) for img in x]
 
 
 def _project(net, x, y, layer, method, snapshot, key):

@@ -76,7 +76,8 @@ def surface_section(surface):
     right.metric(_("loss in the middle cell"), f"{centre:.5g}")
     right.metric(_("the model's own loss, computed directly"), f"{surface.centre_loss:.5g}")
     if np.isfinite(surface.trajectory_captured):
-        right.metric(_("share of the path in this plane"), f"{surface.trajectory_captured:.1%}")
+        share = surface.trajectory_captured
+        right.metric(_("share of the path in this plane"), f"{share:.1%}" if share >= 1e-3 else f"{share:.1e}")
     right.caption(_("On {n} training samples (a fixed, seeded subset), the model in inference mode. The middle cell "
                     "is the current weights, so its loss must equal the model's own.", n=surface.n_samples))
     if surface.plane == "random":

@@ -68,12 +68,15 @@ def epoch_section(net, data, hist, epoch, key):
         c3.metric(_("test accuracy at this epoch"), f"{float(np.mean(pred == data.y_test)):.2%}")
     if replay.recorded_val_loss is None:
         st.caption(_("Epoch 0 is the initialisation: nothing was recorded before training began."))
+    elif np.isclose(replay.val_loss, replay.recorded_val_loss, rtol=1e-5, atol=1e-7):
+        st.caption(_("The run measured the held-out loss at the end of this epoch, on the same weights: the two "
+                     "numbers agree, so the replay is the model as it was."))
     elif replay.params_from_current:
         st.caption(_("The two losses differ because the snapshot kept only part of the parameters; the current "
                      "values stood in for the rest."))
     else:
-        st.caption(_("The run measured the held-out loss at the end of this epoch on these very weights, so the two "
-                     "numbers agree: the replay is the model as it was."))
+        st.warning(_("The two losses differ by {gap:.2e} although the snapshot holds every parameter.",
+                     gap=abs(replay.val_loss - replay.recorded_val_loss)))
     explain.from_current_note(replay.params_from_current)
     return replay
 
@@ -100,10 +103,7 @@ def views_section(net, data, hist, epoch, replay, key):
             st.caption(_("Each layer's weights at initialisation (dark) and after epoch {epoch} (bright).",
                          epoch=epoch))
     with tab_hidden:
-        layers = hidden_space.projectable_layers(net)
-        hidden = [i for i in layers if i < len(net.layers) - 1] or layers
-        layer = st.selectbox(_("Layer"), layers, index=layers.index(hidden[-1]),
-                             format_func=lambda i: net.layers[i].name, key=f"{PREFIX}_layer")
+        layer = hidden_space.layer_choice(st, net, f"{PREFIX}_layer")
         projection = hidden_space.pca_picture(net, data, hist, layer, PROJECTION_POINTS, epoch, key)
         if projection is not None:
             hidden_space.picture(st, projection, data, _("{layer} after epoch {epoch} (PCA)",

@@ -80,7 +80,8 @@ def riemann_chart(alphas, integrand):
         x="alpha:Q", y="slope:Q", tooltip=[alt.Tooltip("alpha:Q", title="α", format=".3f"),
                                            alt.Tooltip("slope:Q", title=slope, format=".4g")])
     return alt.layer(rects, line).properties(
-        title=_("The Riemann sum: one trapezoid per step, their areas add up to the total"), width=420, height=260)
+        title=alt.Title(_("The Riemann sum"), subtitle=_("one trapezoid per step; their areas add up to the total")),
+        width=420, height=260)
 
 
 def running_total_chart(alphas, path_scores, running_total):
@@ -94,7 +95,8 @@ def running_total_chart(alphas, path_scores, running_total):
     return alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("alpha:Q", title=_("α along the path (0 = baseline, 1 = sample)")),
         y=alt.Y("value:Q", title=_("class score (logit units)")),
-        color=alt.Color("series:N", title=None, sort=[gained, summed], legend=alt.Legend(orient="bottom")),
+        color=alt.Color("series:N", title=None, sort=[gained, summed],
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)),
         strokeDash=alt.StrokeDash("series:N", sort=[gained, summed], legend=None),
         tooltip=[alt.Tooltip("series:N", title=_("curve")), alt.Tooltip("alpha:Q", title="α", format=".3f"),
                  alt.Tooltip("value:Q", title=_("value"), format=".5g")],

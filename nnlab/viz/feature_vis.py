@@ -27,7 +27,10 @@ def ascent_chart(objective, activation, best_test=None):
                        pd.DataFrame({"step": steps, "series": a_name, "value": activation})], ignore_index=True)
     lines = alt.Chart(frame).mark_line().encode(
         x=alt.X("step:Q", title=_("ascent step")), y=alt.Y("value:Q", title=_("value of the unit")),
-        color=alt.Color("series:N", title=None, sort=[z_name, a_name], legend=alt.Legend(orient="bottom")),
+        color=alt.Color("series:N", title=None, sort=[z_name, a_name],
+                        scale=alt.Scale(domain=[z_name, a_name], range=["#e6550d", "#3182bd"]),
+                        legend=alt.Legend(orient="bottom", labelLimit=320)),
+        strokeDash=alt.StrokeDash("series:N", sort=[z_name, a_name], legend=None),
         tooltip=[alt.Tooltip("series:N", title=_("curve")), alt.Tooltip("step:Q", title=_("step")),
                  alt.Tooltip("value:Q", title=_("value"), format=".4g")])
     layers = [lines]
