@@ -39,7 +39,8 @@ def class_names(data, net):
 
 
 def choose(data, net):
-    """The sample (the shared picker) and the class to explain (by default the predicted one).
+    """The sample (the shared picker) and the class to explain (the predicted one, until the user picks another;
+    a new sample or a new prediction starts from the prediction again).
     Returns (x (n_features,) float64, class index, sample index)."""
     x_all, _y, _split = split_arrays(data)
     index = pick_sample(data, PREFIX)
@@ -47,7 +48,7 @@ def choose(data, net):
     names = class_names(data, net)
     output = np.asarray(net.predict(x[None].astype(net.dtype)))
     predicted = int(predict_classes(output)[0][0]) if data.class_names is not None else 0
-    cls = st.selectbox(_("Class to explain"), range(len(names)), index=predicted, key=f"{PREFIX}_class_{index}",
+    cls = st.selectbox(_("Class to explain"), range(len(names)), index=predicted, key=f"{PREFIX}_class_{index}_{predicted}",
                        format_func=lambda c: names[c] + (_(" (predicted)") if c == predicted else ""))
     return x, int(cls), index
 
