@@ -47,8 +47,8 @@ def choose(data, net):
     x = np.asarray(x_all[index], dtype=np.float64)
     names = class_names(data, net)
     output = np.asarray(net.predict(x[None].astype(net.dtype)))
-    predicted = int(predict_classes(output)[0][0]) if data.class_names is not None else 0
-    cls = st.selectbox(_("Class to explain"), range(len(names)), index=predicted,
+    predicted = int(predict_classes(output)[0][0]) if data.class_names is not None else None  # regression: none
+    cls = st.selectbox(_("Class to explain"), range(len(names)), index=predicted or 0,
                        key=f"{PREFIX}_class_{index}_{predicted}",
                        format_func=lambda c: _("{name} (predicted)", name=names[c]) if c == predicted else names[c])
     return x, int(cls), index
