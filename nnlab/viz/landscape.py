@@ -77,4 +77,4 @@ def interpolation_chart(t, losses, accuracies=None):
             tooltip=[alt.Tooltip("t:Q", format=".2f"),
                      alt.Tooltip("accuracy:Q", title=_("accuracy"), format=".1%")])
         charts.append(alt.layer(acc, rules).properties(title=_("Accuracy on the same line"), width=380, height=260))
-    return alt.hconcat(*charts)
+    return alt.hconcat(*charts).properties(title=_("From the initial weights to now"))
