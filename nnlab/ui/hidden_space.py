@@ -7,7 +7,7 @@ epoch) and kept in the session; the Replay page draws one through ``picture``.
 import numpy as np
 import streamlit as st
 
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..lab import projection as P
 from ..lab.inspect import split_arrays
 from ..viz.hidden_space import projection_chart, projection_frame
@@ -102,8 +102,9 @@ def tsne_pictures(net, data, hist, layer, n, epochs, key):
     picture). Each is turned to match the PCA picture of the same weights."""
     x, y = _samples(data, n)
     missing = [e for e in epochs if explain.stored("tsne", (key, layer, n, e)) is None]
-    if missing and st.button(_("Run t-SNE for {count} picture(s) of {n} points (a few seconds each)",
-                               count=len(missing), n=n), key=f"{PREFIX}_run_tsne", type="primary"):
+    label = ngettext("Run t-SNE for {n} picture of {points} points (a few seconds)",
+                     "Run t-SNE for {n} pictures of {points} points (a few seconds each)", len(missing), points=n)
+    if missing and st.button(label, key=f"{PREFIX}_run_tsne", type="primary"):
         bar = st.progress(0.0, text=_("Computing…"))
         for done, e in enumerate(missing, start=1):
             _project(net, x, y, layer, "tsne", None if e == NOW else hist.snapshots[e], (key, layer, n, e))
@@ -164,7 +165,8 @@ def pictures_section(net, data, hist, layer, method, n, epoch, key):
         if shown.get(e) is not None:
             name = net.layers[layer].name
             title = (_("{layer} at initialisation", layer=name) if e == 0 else
-                     _("{layer}, {when}", layer=name, when=epoch_label(e)))
+                     _("{layer}, now (current weights)", layer=name) if e == NOW else
+                     _("{layer} after epoch {epoch}", layer=name, epoch=e))
             picture(col, shown[e], data, title, uris)
     missing = sorted({p for proj in shown.values() if proj is not None for p in proj.params_from_current})
     explain.from_current_note(missing)
