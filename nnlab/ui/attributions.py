@@ -11,7 +11,7 @@ import streamlit as st
 from ..engine.outputs import predict_classes
 from ..i18n import N_, _, ngettext
 from ..lab import attributions as A
-from ..lab.budget import settings_for
+from ..lab.budget import LIGHT, settings_for
 from ..lab.inspect import split_arrays
 from ..viz import attributions as va
 from . import explain
@@ -103,6 +103,8 @@ def ig_section(net, data, x, cls, key, baseline_kind, baseline):
     """Integrated gradients as a visible trapezoid sum, with completeness and convergence as numbers."""
     st.subheader(_("Integrated gradients: what each input contributed, from the baseline to the sample"))
     default = settings_for(net)["ig_steps"]
+    explain.budget_note(net, _("the path starts with {steps} steps instead of {full}; the slider still goes up to "
+                               "{most}.", steps=default, full=LIGHT["ig_steps"], most=IG_STEPS[-1]))
     steps = st.select_slider(_("Steps along the path"), IG_STEPS, value=default, key=f"{PREFIX}_ig_steps")
     result = explain.once("ig", (key, baseline_kind, steps),
                           lambda: A.integrated_gradients(net, x, cls, baseline, steps=int(steps)))

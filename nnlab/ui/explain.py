@@ -1,6 +1,7 @@
 """What the Explain pages share: the current model (or a message saying why there is none), each result
 computed once per model state and kept in the user's session, progress bars for the computations that
-report progress, and the note on parameters a weight snapshot did not hold.
+report progress, the note on parameters a weight snapshot did not hold, and the note on a heavy model's
+lighter settings.
 
 A result is keyed by (view, fingerprint of the weights and the data, the view's settings): training, a new
 model or other data change the fingerprint, so a stale result is never shown, and a rerun (any click)
@@ -10,6 +11,7 @@ global cache, and only the latest ``MAX_RESULTS`` are kept.
 import streamlit as st
 
 from ..i18n import _, ngettext
+from ..lab.budget import LIGHT_COST, multiply_adds
 from ..lab.compare import data_fingerprint
 from ..lab.describe import training_status
 from ..lab.inspect import weights_fingerprint
@@ -108,3 +110,13 @@ def from_current_note(missing):
             "The weight snapshot did not hold {n} parameter, so the current model's value stood in: {names}.",
             "The weight snapshots did not hold {n} parameters, so the current model's values stood in: {names}.",
             len(missing), names=", ".join(missing)))
+
+
+def budget_note(net, detail):
+    """For a model above ``budget.LIGHT_COST``, say that this page works with lighter settings and which
+    (``detail``: a translated sentence naming them); nothing for a light model."""
+    cost = multiply_adds(net)
+    if cost > LIGHT_COST:
+        st.caption(_("This model does {cost:,} multiply-adds per sample (more than {limit:,}), so this page uses "
+                     "lighter settings to finish in a few seconds: {detail}", cost=cost, limit=LIGHT_COST,
+                     detail=detail))

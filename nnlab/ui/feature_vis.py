@@ -8,7 +8,7 @@ import streamlit as st
 
 from ..i18n import N_, _
 from ..lab import feature_vis as fv
-from ..lab.budget import settings_for
+from ..lab.budget import LIGHT, settings_for
 from ..lab.inspect import split_arrays
 from ..viz import feature_vis as vf
 from ..viz.attributions import feature_bars
@@ -76,6 +76,7 @@ def top_section(net, data, layer, unit, key):
 def ascent_section(net, data, layer, unit, key, top):
     """The ascent on request, then its pictures and its climb."""
     steps = settings_for(net)["vis_steps"]
+    explain.budget_note(net, _("{steps} ascent steps instead of {full}.", steps=steps, full=LIGHT["vis_steps"]))
     shape = tuple(data.image_shape) if data.image_shape is not None else None
     value_range = (float(data.x_train.min()), float(data.x_train.max()))
     small = shape is not None and max(shape) < SMALL_IMAGE

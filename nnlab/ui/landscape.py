@@ -8,7 +8,7 @@ import streamlit as st
 
 from ..i18n import N_, _
 from ..lab import landscape as L
-from ..lab.budget import settings_for
+from ..lab.budget import LIGHT, settings_for
 from ..viz import landscape as vl
 from . import explain
 from .widgets.charts import show_chart
@@ -41,6 +41,8 @@ def compute_section(net, data, hist, plane, key):
     """The button (or the kept result): (LossSurface, Interpolation or None), or None."""
     budget = settings_for(net)
     r, n = budget["resolution"], budget["landscape_samples"]
+    explain.budget_note(net, _("a {r}×{r} grid on {n} training samples instead of {full_r}×{full_r} on {full_n}.", r=r,
+                               n=n, full_r=LIGHT["resolution"], full_n=LIGHT["landscape_samples"]))
     snapshots = dict(sorted(hist.snapshots.items()))
     initial = snapshots.get(0)
     n_line = int(1.5 * POINTS_PER_UNIT) + 1

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ..i18n import _
 from ..lab import lr_finder as F
-from ..lab.budget import settings_for
+from ..lab.budget import LIGHT, settings_for
 from ..viz import lr_finder as vf
 from . import explain, state
 from .widgets import sidebar
@@ -35,6 +35,13 @@ def range_test_section(net, data, cfg, key):
     st.subheader(_("LR range test"))
     budget = settings_for(net)
     steps, batch = budget["lr_steps"], budget["lr_batch_size"]
+    explain.budget_note(net, _("the range test takes {steps} steps of {batch} samples instead of {full_steps} of "
+                               "{full_batch}, and λmax is estimated on {n} samples in at most {rounds} rounds "
+                               "instead of {full_n} in {full_rounds}.", steps=steps, batch=batch,
+                               full_steps=LIGHT["lr_steps"],
+                               full_batch=LIGHT["lr_batch_size"], n=budget["hessian_samples"],
+                               rounds=budget["hessian_iterations"], full_n=LIGHT["hessian_samples"],
+                               full_rounds=LIGHT["hessian_iterations"]))
     result = explain.on_request(
         "lr_range", (key, cfg.optimizer, cfg.l2, steps, batch),
         _("Run the range test: {steps} steps of {optimizer} on a copy", steps=steps, optimizer=cfg.optimizer),

@@ -9,6 +9,7 @@ import pytest
 from nnlab.lab import attributions as A
 from nnlab.lab import feature_vis as fv
 from nnlab.lab import projection as P
+from nnlab.lab.budget import multiply_adds
 from nnlab.lab.inspect import split_arrays
 from tests.pages import apptest_helpers as helpers
 from tests.pages.apptest_helpers import chart, page_dataset
@@ -39,6 +40,7 @@ def test_attributions_show_the_labs_saliency_completeness_and_occlusion_and_no_g
     at = open_page("attributions")
     data, net, x, cls = first_sample(at)
     assert at.selectbox(key=f"xa_class_0_{cls}").value == cls  # the predicted class by default
+    assert not any("multiply-adds" in c.value for c in at.caption)  # a light model: no budget note
     sal = A.saliency(net, x, cls)
     np.testing.assert_allclose(chart(at, "∂(class score)/∂input")["value"], sal.gradient, rtol=1e-9)
     table = helpers.table_with(at, "central difference")
@@ -84,6 +86,9 @@ def test_grad_cam_on_the_cnn_shows_the_labs_channel_weights_and_their_check():
     np.testing.assert_allclose(table["αₖ (nudge the whole map by ±ε)"], cam.alphas_check, rtol=1e-9)
     assert any(f"Largest difference from αₖ: {cam.check_max_abs_error:.1e}" in c.value for c in at.caption)
     assert not any("Grad-CAM does not apply" in i.value for i in at.info)
+    assert any(c.value.startswith(f"This model does {multiply_adds(net):,} multiply-adds per sample")
+               and c.value.endswith("the path starts with 32 steps instead of 64; the slider still goes up to 256.")
+               for c in at.caption)  # the CNN is heavy: its budget note
 
 
 def test_a_unit_ascent_reaches_the_labs_activation_beside_the_labs_top_samples():
