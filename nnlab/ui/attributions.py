@@ -105,7 +105,8 @@ def ig_section(net, data, x, cls, key, baseline_kind, baseline):
     default = settings_for(net)["ig_steps"]
     explain.budget_note(net, _("the path starts with {steps} steps instead of {full}; the slider still goes up to "
                                "{most}.", steps=default, full=LIGHT["ig_steps"], most=IG_STEPS[-1]))
-    steps = st.select_slider(_("Steps along the path"), IG_STEPS, value=default, key=f"{PREFIX}_ig_steps")
+    steps = st.select_slider(_("Steps along the path"), IG_STEPS, value=default,
+                             key=f"{PREFIX}_ig_steps_{default}")  # a model with another default starts from it
     result = explain.once("ig", (key, baseline_kind, steps),
                           lambda: A.integrated_gradients(net, x, cls, baseline, steps=int(steps)))
     if result is None:

@@ -92,15 +92,16 @@ def running_total_chart(alphas, path_scores, running_total):
     frame = pd.concat([
         pd.DataFrame({"alpha": alphas, "series": gained, "value": np.asarray(path_scores) - path_scores[0]}),
         pd.DataFrame({"alpha": alphas, "series": summed, "value": np.asarray(running_total)})], ignore_index=True)
-    return alt.Chart(frame).mark_line(point=True).encode(
+    lines = alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("alpha:Q", title=_("α along the path (0 = baseline, 1 = sample)")),
         y=alt.Y("value:Q", title=_("class score (logit units)")),
         color=alt.Color("series:N", title=None, sort=[gained, summed],
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=360)),
         strokeDash=alt.StrokeDash("series:N", sort=[gained, summed], legend=None),
         tooltip=[alt.Tooltip("series:N", title=_("curve")), alt.Tooltip("alpha:Q", title="α", format=".3f"),
-                 alt.Tooltip("value:Q", title=_("value"), format=".5g")],
-    ).properties(title=_("Running total against the score itself"), width=420, height=260)
+                 alt.Tooltip("value:Q", title=_("value"), format=".5g")])
+    # taller than its neighbour: in a column Streamlit fits title, plot, axes and this two-line legend in the height
+    return lines.properties(title=_("Running total against the score itself"), width=420, height=380)
 
 
 def convergence_chart(steps, errors):
@@ -108,12 +109,14 @@ def convergence_chart(steps, errors):
     every 2nd, every 4th …"""
     frame = pd.DataFrame({"steps": np.asarray(steps, dtype=int), "error": np.abs(np.asarray(errors, dtype=float))})
     frame["shown"] = np.maximum(frame["error"], 1e-16)  # log scale: an exact 0 would vanish
-    return alt.Chart(frame).mark_line(point=True).encode(
+    line = alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("steps:Q", title=_("steps of the sum (log scale)"), scale=alt.Scale(type="log")),
-        y=alt.Y("shown:Q", title=_("|Σ attributions − (f(x) − f(x′))| (log scale)"), scale=alt.Scale(type="log")),
+        y=alt.Y("shown:Q", title=_("|error| (log scale)"), scale=alt.Scale(type="log")),
         tooltip=[alt.Tooltip("steps:Q", title=_("steps")),
-                 alt.Tooltip("error:Q", title=_("completeness error"), format=".2e")],
-    ).properties(title=_("More steps, smaller error"), width=360, height=260)
+                 alt.Tooltip("error:Q", title=_("completeness error"), format=".2e")])
+    return line.properties(title=alt.Title(_("More steps, smaller error"),
+                                           subtitle=_("completeness error |Σ attributions − (f(x) − f(x′))|")),
+                           width=360, height=320)
 
 
 def alphas_frame(alphas, check):

@@ -56,7 +56,7 @@ def test_attributions_show_the_labs_saliency_completeness_and_occlusion_and_no_g
     np.testing.assert_allclose(errors["error"], np.abs(ig.convergence_error), rtol=1e-9)
     assert errors["error"].iloc[0] < errors["error"].iloc[-1]  # 64 steps beat 1 step
     # fewer steps: the numbers follow, and the error grows
-    at.select_slider(key="xa_ig_steps").set_value(4).run()
+    at.select_slider(key="xa_ig_steps_64").set_value(4).run()
     coarse = A.integrated_gradients(net, x, cls, A.make_baseline("black", data.x_train, data.image_shape), steps=4)
     assert metric(at, "completeness error") == f"{coarse.completeness_error:.2e}"
     assert abs(coarse.completeness_error) > abs(ig.completeness_error)
