@@ -67,6 +67,8 @@ def range_test_section(net, data, cfg, key):
     st.caption(_("The suggestion is the middle of the {window}-step window where the loss falls fastest against "
                  "log lr, before the curve's lowest point. The run stops where the loss's moving average exceeds 4× "
                  "its lowest value.", window=result.window))
+    st.caption(_("The loss axis ends at 1.5× the starting loss, so the fall stays visible; the blow-up leaves the "
+                 "top."))
 
 
 def bound_section(net, data, cfg, key):

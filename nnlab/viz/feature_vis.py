@@ -29,13 +29,16 @@ def ascent_chart(objective, activation, best_test=None):
         x=alt.X("step:Q", title=_("ascent step")), y=alt.Y("value:Q", title=_("value of the unit")),
         color=alt.Color("series:N", title=None, sort=[z_name, a_name],
                         scale=alt.Scale(domain=[z_name, a_name], range=["#e6550d", "#3182bd"]),
-                        legend=alt.Legend(orient="bottom", labelLimit=320)),
+                        legend=alt.Legend(orient="right", labelLimit=320)),  # below, it squeezes the plot
         strokeDash=alt.StrokeDash("series:N", sort=[z_name, a_name], legend=None),
         tooltip=[alt.Tooltip("series:N", title=_("curve")), alt.Tooltip("step:Q", title=_("step")),
                  alt.Tooltip("value:Q", title=_("value"), format=".4g")])
     layers = [lines]
     if best_test is not None:
         rule = pd.DataFrame({"value": [float(best_test)], "what": [_("best test sample's mean z")]})
-        layers.append(alt.Chart(rule).mark_rule(strokeDash=[5, 4], color="#555").encode(
-            y="value:Q", tooltip=[alt.Tooltip("what:N", title=None), alt.Tooltip("value:Q", format=".4g")]))
+        base = alt.Chart(rule).encode(y="value:Q", tooltip=[alt.Tooltip("what:N", title=None),
+                                                             alt.Tooltip("value:Q", format=".4g")])
+        layers += [base.mark_rule(strokeDash=[5, 4], color="#555"),
+                   base.mark_text(align="right", dy=-7, color="#555").encode(x=alt.datum(int(steps[-1])),
+                                                                                       text="what:N")]
     return alt.layer(*layers).properties(title=_("The unit's response, step by step"), width=420, height=260)

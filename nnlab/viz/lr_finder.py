@@ -25,12 +25,12 @@ def range_test_chart(lrs, losses, smoothed_steps, smoothed, suggested_lr=None, d
     top = 1.5 * float(smoothed[0]) if smoothed.size else float(frame["loss"].max())
     y_scale = alt.Scale(domain=[min(0.0, float(frame["loss"].min())), top], nice=False)
     x = alt.X("lr:Q", title=_("learning rate (log scale)"), scale=alt.Scale(type="log"))
-    y_title = _("training loss (the top is 1.5× the start)") if smoothed.size else _("training loss")
+    y_title = _("training loss")
     lines = alt.Chart(frame).mark_line(clip=True).encode(
         x=x, y=alt.Y("loss:Q", title=y_title, scale=y_scale),
         color=alt.Color("series:N", title=None, sort=[batch, mean],
                         scale=alt.Scale(domain=[batch, mean], range=["#9ecae1", "#08519c"]),
-                        legend=alt.Legend(orient="bottom", labelLimit=240)),
+                        legend=alt.Legend(orient="right", labelLimit=240)),  # below, it squeezes the plot
         tooltip=[alt.Tooltip("series:N", title=_("curve")), alt.Tooltip("lr:Q", title=_("learning rate"),
                                                                          format=".3g"),
                  alt.Tooltip("loss:Q", title=_("loss"), format=".4g")])

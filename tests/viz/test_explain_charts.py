@@ -90,6 +90,7 @@ def test_ascent_chart_has_both_curves_and_the_best_test_sample():
     chart = vf.ascent_chart([0.1, 0.5, 0.9], [0.1, 0.5, 0.9], best_test=0.7)
     assert [r["value"] for r in dataset_with(chart, "what")] == [0.7]
     assert len(dataset_with(chart, "series")) == 6
+    assert chart.to_dict()["layer"][2]["encoding"]["text"]["field"] == "what"  # the rule is labelled
 
 
 def test_projection_points_carry_class_and_the_samples_picture():
