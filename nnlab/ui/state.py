@@ -53,7 +53,12 @@ SEED_NEURON = _declare("seed_neuron", "ui.widgets.neuron_editor", "the one neuro
                                                                   "by the Forward and Backprop pages")
 MODEL_MESSAGE = _declare("mio_message", "ui.widgets.model_io", "(kind, text) of the last model upload")
 COMPARE_CACHE = _declare("cmp_cache", "ui.compare", "result key -> CompareResult, trained architectures")
-COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of the comparison on show")
+COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of the comparison on show, and {origin}: "
+                                                   "a sentence, when another page sent already-trained results")
+EXPLAIN_RESULTS = _declare("ex_results", "ui.explain", "(view, fingerprint of weights + data, settings) -> result of "
+                                                     "an Explain page's computation (the latest few kept)")
+REPLAY_BRANCH = _declare("rp_branch", "ui.replay", "the run trained again from an earlier epoch on the Replay page: "
+                                                   "{from_epoch, session, config, missing, parent}")
 PAGE_CHARTS = _declare("page_charts", "ui.widgets.charts", "{name: chart} drawn in this page run (for downloads)")
 
 

@@ -164,3 +164,23 @@ def test_key_depends_on_training_settings_and_data(moons):
     assert k != compare.result_key(replace(cfg, batch_size=8), moons)
     assert k != compare.result_key(replace(cfg, epochs=5), moons)
     assert k != compare.result_key(cfg, other)
+
+
+def test_an_already_trained_session_becomes_a_result_like_a_trained_config(moons):
+    """A run trained elsewhere (a Replay branch) shows on the Compare page as if Compare had trained it."""
+    from nnlab.lab.session import TrainingSession
+
+    label, cfg = _configs(epochs=3)[0]
+    trained = compare.train_one(label, cfg, moons)
+    session = TrainingSession(build_network(cfg, moons), snapshots=False)
+    for _ in session.run(moons, cfg, hist_every=0):
+        pass
+    result = compare.session_result("branch", session, moons, "from epoch 1")
+    assert (result.label, result.description, result.error) == ("branch", "from epoch 1", None)
+    assert result.history is session.history and result.n_params == trained.n_params
+    assert result.final == pytest.approx(trained.final)
+    for got, want in zip(result.boundary, trained.boundary):
+        np.testing.assert_array_equal(got, want)
+    assert result.key != compare.session_result("branch", TrainingSession(build_network(cfg, moons)), moons, "").key
+    table = compare.metrics_table([trained, result])
+    assert table["final val loss"].tolist() == pytest.approx([trained.final["val_loss"]] * 2)
