@@ -8,6 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from .axes import epoch_axis, percent_axis
 from .rows import MAX_ROWS, downsample
 
 RAW, SMOOTH = "batch loss", "smoothed (EMA)"
@@ -69,11 +70,11 @@ def epoch_chart(frame, metric, height=300):
     data = frame[frame["metric"] == metric]
     is_acc = metric == "accuracy"
     y = alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False),
-              axis=alt.Axis(format=".0%") if is_acc else alt.Axis())
+              axis=percent_axis() if is_acc else alt.Axis())
     sets = list(dict.fromkeys(data["split"]))
     n_epochs = data["epoch"].nunique()
     base = alt.Chart(data).encode(
-        x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X("epoch:Q", title="epoch", axis=epoch_axis(data["epoch"])),
         y=y,
         color=alt.Color("split:N", title=None, sort=sets, scale=alt.Scale(domain=sets, range=["#1f77b4", "#ff7f0e"]),
                         legend=alt.Legend(orient="top", direction="horizontal")),

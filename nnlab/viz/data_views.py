@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine.shapes import shape_text
+from .axes import count_axis
 from .images import image_grid
 
 MAX_POINTS = 2000
@@ -20,13 +21,14 @@ def class_balance_frame(y, class_names):
 
 
 def class_balance_chart(y, class_names, title="Samples per class"):
-    """Bars of the class counts; a tooltip gives the count and the share."""
+    """Horizontal bars of the class counts, one row per class (names of any length stay readable and the
+    count axis keeps its ticks however many classes there are); a tooltip gives the count and the share."""
     frame = class_balance_frame(y, class_names)
     return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("class:N", title="class", sort=list(frame["class"])),
-        y=alt.Y("count:Q", title="samples"),
+        y=alt.Y("class:N", title="class", sort=list(frame["class"]), axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+        x=alt.X("count:Q", title="samples", axis=count_axis(frame["count"].max())),
         tooltip=["class", "count", alt.Tooltip("share:Q", format=".1%")],
-    ).properties(title=title, height=200)
+    ).properties(title=title, height=alt.Step(20))
 
 
 def histogram_frame(values, bins=30):

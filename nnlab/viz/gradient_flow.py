@@ -8,10 +8,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from .axes import log_axis, percent_axis
 from .curves import auto_beta, ema
 from .rows import MAX_ROWS, thin_indices
 
-LOG_AXIS = alt.Axis(format="~e")  # 1e-5, 1e-3, 1e+0: one style over many decades
 STATS = ["grad_norm", "weight_norm", "update_ratio", "act_mean", "act_std", "dead_frac", "saturated_frac"]
 
 
@@ -63,10 +63,11 @@ def _log_lines(frame, column, y_title, tip_title):
     data = smooth_log(_positive(frame, column)[["step", "epoch", "layer", column]], column)
     color = _layer_color(data)
     x = alt.X("step:Q", title="training step (batch)")
+    axis = log_axis(np.r_[data[column].to_numpy(dtype=float), data["smoothed"].to_numpy(dtype=float)])
     raw = alt.Chart(data).mark_line(strokeWidth=0.8, opacity=0.3).encode(
-        x=x, y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(type="log"), axis=LOG_AXIS), color=color)
+        x=x, y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(type="log"), axis=axis), color=color)
     smooth = alt.Chart(data).mark_line(strokeWidth=2.2).encode(
-        x=x, y=alt.Y("smoothed:Q", title=y_title, scale=alt.Scale(type="log"), axis=LOG_AXIS), color=color,
+        x=x, y=alt.Y("smoothed:Q", title=y_title, scale=alt.Scale(type="log"), axis=axis), color=color,
         tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("step:Q"), alt.Tooltip("epoch:Q"),
                  alt.Tooltip(f"{column}:Q", title=tip_title, format=".3e"),
                  alt.Tooltip("smoothed:Q", title="smoothed", format=".3e")])
@@ -115,7 +116,7 @@ def unit_health_chart(frame, height=260):
     long["series"] = long["layer"] + " " + long["what"]
     return alt.Chart(long, title="Dead ReLUs / saturated outputs per layer").mark_line(strokeWidth=1.5).encode(
         x=alt.X("step:Q", title="training step (batch)"),
-        y=alt.Y("share:Q", title="share of the layer", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("share:Q", title="share of the layer", axis=percent_axis(), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("series:N", title="layer", sort=list(dict.fromkeys(long["series"]))),
         tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("what:N", title="units"), alt.Tooltip("step:Q"),
                  alt.Tooltip("share:Q", format=".1%")],

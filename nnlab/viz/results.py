@@ -7,6 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from .axes import category_axis, percent_axis
 from .images import image_grid
 from .rows import MAX_ROWS
 
@@ -32,9 +33,10 @@ def confusion_chart(frame, size=360):
     order = list(dict.fromkeys(frame["true"]))
     # text colour per cell, white on dark cells (a column, not alt.condition: Altair validates that slowly)
     frame = frame.assign(ink=np.where(frame["share"] > 0.3, "white", "#333"))
+    cell = size / max(len(order), 1)
     base = alt.Chart(frame).encode(
-        x=alt.X("predicted:N", title="predicted class", sort=order, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("true:N", title="true class", sort=order),
+        x=alt.X("predicted:N", title="predicted class", sort=order, axis=category_axis(order, cell)),
+        y=alt.Y("true:N", title="true class", sort=order, axis=alt.Axis(labelOverlap=False, labelLimit=160)),
         tooltip=[alt.Tooltip("true:N"), alt.Tooltip("predicted:N"), alt.Tooltip("count:Q"),
                  alt.Tooltip("share:Q", title="share of true class", format=".1%")])
     cells = base.mark_rect().encode(
@@ -62,8 +64,8 @@ def per_class_frame(y_true, y_pred, class_names):
 
 def per_class_chart(frame, height=360):
     return alt.Chart(frame, title="Accuracy per class (test set)").mark_bar(color="#4c78a8").encode(
-        x=alt.X("accuracy:Q", title="accuracy", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
-        y=alt.Y("class:N", title="class", sort=list(frame["class"])),
+        x=alt.X("accuracy:Q", title="accuracy", scale=alt.Scale(domain=[0, 1]), axis=percent_axis()),
+        y=alt.Y("class:N", title="class", sort=list(frame["class"]), axis=alt.Axis(labelOverlap=False, labelLimit=160)),
         tooltip=[alt.Tooltip("class:N"), alt.Tooltip("samples:Q"), alt.Tooltip("correct:Q"),
                  alt.Tooltip("accuracy:Q", format=".1%")],
     ).properties(height=height)

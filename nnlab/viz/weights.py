@@ -5,6 +5,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from .axes import percent_axis
 from .rows import MAX_ROWS
 
 BINS = 40
@@ -48,7 +49,7 @@ def weight_hist_chart(frame, columns=3, width=210, height=160):
     layers = list(dict.fromkeys(frame["layer"]))
     base = alt.Chart(frame).encode(
         x=alt.X("mid:Q", title="weight value"),
-        y=alt.Y("share:Q", title="share of weights", axis=alt.Axis(format=".0%")),
+        y=alt.Y("share:Q", title="share of weights", axis=percent_axis()),
         color=alt.Color("epoch:O", title="epoch (0 = init)", sort=epochs, scale=alt.Scale(scheme="viridis")),
         tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("epoch:O"), alt.Tooltip("lo:Q", title="from", format=".4f"),
                  alt.Tooltip("hi:Q", title="to", format=".4f"), alt.Tooltip("count:Q"),
