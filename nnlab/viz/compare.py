@@ -2,6 +2,7 @@
 gradient norms side by side. Pure: frames from ``nnlab.lab.compare`` in, ``alt.Chart`` out."""
 import altair as alt
 
+from ..i18n import _
 from . import boundary
 from .axes import epoch_axis, log_axis
 from .rows import MAX_ROWS, downsample
@@ -16,7 +17,7 @@ PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b
 
 def _arch_colour(labels):
     labels = list(labels)
-    return alt.Color("architecture:N", title="architecture",
+    return alt.Color("architecture:N", title=_("architecture"),
                      scale=alt.Scale(domain=labels, range=[PALETTE[i % len(PALETTE)] for i in range(len(labels))]))
 
 
@@ -27,18 +28,20 @@ def curves_chart(frame, metric, labels=None):
     """
     data = frame[frame["metric"] == metric]
     labels = labels if labels is not None else list(dict.fromkeys(frame["architecture"]))
-    y_title = "loss (lower is better)" if metric == "loss" else "accuracy (share correct)"
+    y_title = _("loss (lower is better)") if metric == "loss" else _("accuracy (share correct)")
     base = alt.Chart(data).encode(
-        x=alt.X("epoch:Q", title="epoch", axis=epoch_axis(data["epoch"])),
+        x=alt.X("epoch:Q", title=_("epoch"), axis=epoch_axis(data["epoch"])),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=_arch_colour(labels),
-        tooltip=["architecture", "split", "epoch", alt.Tooltip("value:Q", title=metric, format=".4f")])
+        tooltip=[alt.Tooltip("architecture:N", title=_("architecture")), alt.Tooltip("split:N", title=_("data")),
+                 alt.Tooltip("epoch:Q", title=_("epoch")), alt.Tooltip("value:Q", title=y_title, format=".4f")])
     # The dash legend belongs to the lines alone: on a line-with-points mark its samples came out blank.
     lines = base.mark_line().encode(strokeDash=alt.StrokeDash(
-        "split:N", title="data", sort=["train", "validation"],
+        "split:N", title=_("data"), sort=["train", "validation"],
         legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#333333", symbolStrokeWidth=2, symbolSize=300)))
     points = base.mark_point(filled=True, size=30)
-    return alt.layer(lines, points).properties(title=f"{metric.capitalize()} per epoch", height=280).interactive()
+    return alt.layer(lines, points).properties(
+        title=_("Loss per epoch") if metric == "loss" else _("Accuracy per epoch"), height=280).interactive()
 
 
 PER_ROW = 2  # two panels (each with its legends) fit a wide page; three or four wrap onto a second row
@@ -68,11 +71,13 @@ def grad_norm_chart(frame, labels=None):
              for i, layer in enumerate(dict.fromkeys(part["layer"]))}
     data = data.assign(depth=[depth[a, la] for a, la in zip(data["architecture"], data["layer"])])
     return alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("epoch:Q", title="epoch", axis=epoch_axis(data["epoch"])),
-        y=alt.Y("grad_norm:Q", title="mean ‖∂L/∂W‖ per step (log)", scale=alt.Scale(type="log"),
+        x=alt.X("epoch:Q", title=_("epoch"), axis=epoch_axis(data["epoch"])),
+        y=alt.Y("grad_norm:Q", title=_("mean ‖∂L/∂W‖ per step (log)"), scale=alt.Scale(type="log"),
                 axis=log_axis(data["grad_norm"])),
-        color=alt.Color("depth:O", title="layer (1 = first)", scale=alt.Scale(scheme="viridis")),
+        color=alt.Color("depth:O", title=_("layer (1 = first)"), scale=alt.Scale(scheme="viridis")),
         detail="layer:N",
-        tooltip=["architecture", "layer", "epoch", alt.Tooltip("grad_norm:Q", title="gradient norm", format=".3g")],
+        tooltip=[alt.Tooltip("architecture:N", title=_("architecture")), alt.Tooltip("layer:N", title=_("layer")),
+                 alt.Tooltip("epoch:Q", title=_("epoch")),
+                 alt.Tooltip("grad_norm:Q", title=_("gradient norm"), format=".3g")],
     ).properties(width=width, height=220).facet(
         column=alt.Column("architecture:N", title=None, sort=list(labels)))

@@ -8,6 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from .axes import epoch_axis, percent_axis
 from .rows import MAX_ROWS, downsample
 
@@ -49,17 +50,18 @@ def batch_loss_frame(history, beta=None, max_rows=MAX_ROWS):
     return pd.concat(parts, ignore_index=True)[cols]
 
 
-def batch_loss_chart(frame, title="Loss of each training batch", height=300):
-    """Raw batch losses as a faint line, the smoothed curve bold on top."""
+def batch_loss_chart(frame, title=None, height=300):
+    """Raw batch losses as a faint line, the smoothed curve bold on top (``title``: default "Loss of each
+    training batch")."""
     color = alt.Color("series:N", title=None, scale=alt.Scale(domain=[RAW, SMOOTH], range=["#9ecae1", "#08519c"]),
                       legend=alt.Legend(orient="top", direction="horizontal"))
-    return alt.Chart(frame, title=title).mark_line().encode(
-        x=alt.X("step:Q", title="training step (batch)"),
-        y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
+    return alt.Chart(frame, title=title or _("Loss of each training batch")).mark_line().encode(
+        x=alt.X("step:Q", title=_("training step (batch)")),
+        y=alt.Y("loss:Q", title=_("loss"), scale=alt.Scale(zero=False)),
         color=color,
         strokeWidth=alt.StrokeWidth("series:N", scale=alt.Scale(domain=[RAW, SMOOTH], range=[1, 2.5]), legend=None),
-        tooltip=[alt.Tooltip("series:N"), alt.Tooltip("step:Q"), alt.Tooltip("epoch:Q"),
-                 alt.Tooltip("loss:Q", format=".4f")],
+        tooltip=[alt.Tooltip("series:N", title=_("series")), alt.Tooltip("step:Q", title=_("step")),
+                 alt.Tooltip("epoch:Q", title=_("epoch")), alt.Tooltip("loss:Q", title=_("loss"), format=".4f")],
     ).properties(height=height)
 
 
@@ -69,18 +71,19 @@ def epoch_chart(frame, metric, height=300):
         raise ValueError(f"metric={metric!r}: choose 'loss' or 'accuracy'")
     data = frame[frame["metric"] == metric]
     is_acc = metric == "accuracy"
-    y = alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False),
+    y_title = _("accuracy") if is_acc else _("loss")
+    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False),
               axis=percent_axis() if is_acc else alt.Axis())
     sets = list(dict.fromkeys(data["split"]))
     n_epochs = data["epoch"].nunique()
     base = alt.Chart(data).encode(
-        x=alt.X("epoch:Q", title="epoch", axis=epoch_axis(data["epoch"])),
+        x=alt.X("epoch:Q", title=_("epoch"), axis=epoch_axis(data["epoch"])),
         y=y,
         color=alt.Color("split:N", title=None, sort=sets, scale=alt.Scale(domain=sets, range=["#1f77b4", "#ff7f0e"]),
                         legend=alt.Legend(orient="top", direction="horizontal")),
-        tooltip=[alt.Tooltip("split:N", title="set"), alt.Tooltip("epoch:Q"),
-                 alt.Tooltip("value:Q", title=metric, format=".2%" if is_acc else ".4f")],
+        tooltip=[alt.Tooltip("split:N", title=_("set")), alt.Tooltip("epoch:Q", title=_("epoch")),
+                 alt.Tooltip("value:Q", title=y_title, format=".2%" if is_acc else ".4f")],
     )
     points = base.mark_point(filled=True, size=40 if n_epochs <= 60 else 10)
-    return alt.layer(base.mark_line(), points, title=f"{'Accuracy' if is_acc else 'Loss'} per epoch").properties(
-        height=height)
+    title = _("Accuracy per epoch") if is_acc else _("Loss per epoch")
+    return alt.layer(base.mark_line(), points, title=title).properties(height=height)
