@@ -200,8 +200,16 @@ def _loss_findings(span, lr):
 
 
 def _overfitting_findings(check, setup):
-    if check is None or not check.overfitting:
+    if check is None or not check.rising:
         return []
+    if not check.overfitting:
+        return [Finding("overfitting_start", "info", _(
+            "Overfitting may be starting: the validation loss was lowest at epoch {best} ({best_loss}) and is now "
+            "{rise} higher ({recent}, median of the last {k} epochs), more than its epoch-to-epoch noise, while the "
+            "training loss still falls. If it keeps rising the network is memorising its training samples; epoch "
+            "{best} is the best so far.", best=check.best_epoch, best_loss=sig(check.best_loss),
+            rise=percent(check.rise), recent=sig(check.recent_loss), k=check.window),
+            value=check.rise, items=tuple(overfitting_actions(setup, check.best_epoch)), epoch=check.best_epoch)]
     return [Finding("overfitting", "warning", _(
         "Overfitting: the validation loss was lowest at epoch {best} ({best_loss}) and has risen since, to {recent} "
         "(median of the last {k} epochs), while the training loss kept falling ({train_best} at epoch {best}, "

@@ -139,3 +139,18 @@ def test_a_small_training_set_overfits_for_real():
     # the same run, looked at three epochs after its best epoch: too early to call it
     early = History(steps=h.steps, epochs=h.epochs[:findings[0].epoch + 3])
     assert "overfitting" not in {f.kind for f in diagnose(early)}
+
+
+def test_a_small_sustained_rise_is_reported_as_the_start_of_overfitting_never_as_fine():
+    """A 12 % rise over 30 epochs with little noise: below the warning's 20 %, above the noise: an info note."""
+    val = u_curve(n=60, turn=30, low=0.2, high=0.224) * (1 + 0.002 * np.random.default_rng(1).normal(size=60))
+    check = check_held_out(records(val))
+    assert check.rising and not check.overfitting and 0.05 < check.rise < 0.2
+    (f,) = diagnose(history_with(records(val)), Setup(init="he", images=True))
+    assert f.kind == "overfitting_start" and f.severity == "info" and f.epoch == int(np.argmin(val)) + 1
+    assert f.message.startswith(f"Overfitting may be starting: the validation loss was lowest at epoch {f.epoch} "
+                                f"({sig(check.best_loss)}) and is now {round(100 * check.rise)}% higher")
+    assert f.items[0] == f"Stop at the best epoch (early stopping): reset, then train for {f.epoch} epochs."
+    for seed in range(20):  # and a flat noisy plateau gets no such note
+        flat = 0.2 * (1 + 0.05 * np.random.default_rng(seed).normal(size=60))
+        assert not check_held_out(records(flat)).rising, seed
