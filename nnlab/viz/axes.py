@@ -15,7 +15,7 @@ import numpy as np
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 MAX_DECADES = 8  # log ticks at most; more decades are labelled every 2nd, 3rd … power
 CHAR_PX = 7  # about one character of a 12 px label
-MAX_EPOCH_TICKS = 6  # few enough to fit a narrow half-width chart, so none needs hiding
+MAX_EPOCH_TICKS = 12
 
 
 def power_labels(exponents):
@@ -51,15 +51,14 @@ def percent_axis(**axis):
 def epoch_axis(epochs, **axis):
     """Whole epochs: every epoch as a tick up to MAX_EPOCH_TICKS of them (one epoch: "1", not "1.000000"),
     beyond that every 2nd, 5th, 10th … epoch (Vega's own ticks fall on half epochs: ``tickMinStep`` is not
-    honoured under Streamlit's autosize). Overlap removal is off: in Chromium it hid "2" of "1, 2, 3" on a
-    half-width chart although the labels were far apart."""
+    honoured under Streamlit's autosize)."""
     epochs = sorted({int(e) for e in epochs})
     if 0 < len(epochs) <= MAX_EPOCH_TICKS:
-        return alt.Axis(values=epochs, format="d", labelOverlap=False, **axis)
+        return alt.Axis(values=epochs, format="d", **axis)
     step = math.ceil((epochs[-1] - epochs[0]) / MAX_EPOCH_TICKS) if epochs else 1
     nice = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**9) if s >= step)
     return alt.Axis(values=list(range(nice * math.ceil(epochs[0] / nice), epochs[-1] + 1, nice)) if epochs else None,
-                    format="d", labelOverlap=False, **axis)
+                    format="d", **axis)
 
 
 def count_axis(largest, **axis):
