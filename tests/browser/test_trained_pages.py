@@ -40,8 +40,6 @@ def test_trained_model_on_every_page_with_readable_charts(lab):
         charts, faults = unreadable(lab)
         assert not faults, (tab, faults)
         seen = max(seen, len(charts))
-        if tab == "Gradient flow & diagnosis":
-            print("DEBUG", [c["axes"][0] for c in charts])
     assert seen >= 4
     lab.shoot("trained-training")
     for path, title, text, readable in (("architecture", "Architecture", re.compile(r"trained for 3 epochs"), True),
