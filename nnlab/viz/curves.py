@@ -8,11 +8,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..i18n import _
+from ..i18n import N_, _
 from .axes import epoch_axis, percent_axis
 from .rows import MAX_ROWS, downsample
 
-RAW, SMOOTH = "batch loss", "smoothed (EMA)"
+RAW, SMOOTH = N_("batch loss"), N_("smoothed (EMA)")  # the two series, named in the language shown
 
 
 def auto_beta(n_steps):
@@ -46,20 +46,21 @@ def batch_loss_frame(history, beta=None, max_rows=MAX_ROWS):
                           "loss": [r.loss for r in steps]})
     frame = frame[np.isfinite(frame["loss"])]
     smooth = frame.assign(loss=ema(frame["loss"].to_numpy(), auto_beta(len(frame)) if beta is None else beta))
-    parts = [downsample(f, max_rows // 2).assign(series=s) for f, s in ((frame, RAW), (smooth, SMOOTH))]
+    parts = [downsample(f, max_rows // 2).assign(series=_(s)) for f, s in ((frame, RAW), (smooth, SMOOTH))]
     return pd.concat(parts, ignore_index=True)[cols]
 
 
 def batch_loss_chart(frame, title=None, height=300):
     """Raw batch losses as a faint line, the smoothed curve bold on top (``title``: default "Loss of each
     training batch")."""
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=[RAW, SMOOTH], range=["#9ecae1", "#08519c"]),
+    names = [_(RAW), _(SMOOTH)]
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=["#9ecae1", "#08519c"]),
                       legend=alt.Legend(orient="top", direction="horizontal"))
     return alt.Chart(frame, title=title or _("Loss of each training batch")).mark_line().encode(
         x=alt.X("step:Q", title=_("training step (batch)")),
         y=alt.Y("loss:Q", title=_("loss"), scale=alt.Scale(zero=False)),
         color=color,
-        strokeWidth=alt.StrokeWidth("series:N", scale=alt.Scale(domain=[RAW, SMOOTH], range=[1, 2.5]), legend=None),
+        strokeWidth=alt.StrokeWidth("series:N", scale=alt.Scale(domain=names, range=[1, 2.5]), legend=None),
         tooltip=[alt.Tooltip("series:N", title=_("series")), alt.Tooltip("step:Q", title=_("step")),
                  alt.Tooltip("epoch:Q", title=_("epoch")), alt.Tooltip("loss:Q", title=_("loss"), format=".4f")],
     ).properties(height=height)
