@@ -27,13 +27,7 @@ else:
     view.draw(hist, net)
 with st.expander("Save this model, or load one you saved"):
     model_io_section()
-if not hist.steps:
-    st.stop()
 
-tab_flow, tab_weights, tab_results = st.tabs(["Gradient flow & diagnosis", "Weights", "Results on the test set"])
-with tab_flow:
-    training.flow_section(hist)
-with tab_weights:
-    training.weights_section(hist, net, data)
-with tab_results:
-    training.results_section(net, data)
+section = training.choose_section(hist, loaded=state.initial_params() is None)
+if section is not None:
+    training.draw_section(section, hist, net, data)

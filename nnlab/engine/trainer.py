@@ -53,6 +53,15 @@ class ErrorRecord:
     details: dict = field(default_factory=dict)
 
 
+def diverged_message(step, epoch, loss, lr, kept):
+    """What a divergence at ``step`` (of ``epoch``) says; ``kept``: the weights are the last good step's (else
+    the start of the epoch's). A caller that numbers steps on from earlier runs writes it with its numbers."""
+    restored = f"after step {step - 1}" if kept else f"from the start of epoch {epoch}"
+    return (f"Training diverged at step {step} (epoch {epoch}): the loss or the weights became NaN or infinite "
+            f"(loss = {loss:.3g}, learning rate = {lr:.3g}). The last finite weights ({restored}) were kept. Lower "
+            "the learning rate, or use a smaller initialisation.")
+
+
 def is_classification(y):
     return np.asarray(y).ndim == 1 and np.issubdtype(np.asarray(y).dtype, np.integer)
 
@@ -257,12 +266,8 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
                 if not kept:
                     for p, s in zip(params, snapshot):
                         p[...] = s
-                restored = f"after step {step - 1}" if kept else f"from the start of epoch {epoch}"
-                yield ErrorRecord(step, epoch, (
-                    f"Training diverged at step {step} (epoch {epoch}): the loss or the weights became NaN or "
-                    f"infinite (loss = {loss:.3g}, learning rate = {lr:.3g}). The last finite weights "
-                    f"({restored}) were kept. Lower the learning rate, or use a smaller initialisation."),
-                    {"loss": float(loss), "lr": lr})
+                yield ErrorRecord(step, epoch, diverged_message(step, epoch, loss, lr, kept),
+                                  {"loss": float(loss), "lr": lr, "kept": kept})
                 return
             for p, dlt in zip(params, deltas):
                 p += dlt

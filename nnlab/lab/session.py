@@ -9,6 +9,7 @@ Compare page trains one per architecture.
 from dataclasses import replace
 
 from ..engine import EpochRecord, ErrorRecord, train
+from ..engine.trainer import diverged_message
 from .config import build_optimizer
 from .history import History
 
@@ -65,6 +66,9 @@ class TrainingSession:
             moved = {"step": record.step + step0, "epoch": record.epoch + epoch0}
             if isinstance(record, EpochRecord):
                 moved["seconds"] = record.seconds + secs0
+            if isinstance(record, ErrorRecord):  # its words name the step too: the history's step, as the charts
+                d = record.details
+                moved["message"] = diverged_message(moved["step"], moved["epoch"], d["loss"], d["lr"], d["kept"])
             kept = replace(record, **moved)
             hist.add(kept)
             if isinstance(record, EpochRecord) and self.snapshots:

@@ -10,8 +10,8 @@ SCRIPT = """
 from nnlab.ui import state
 from nnlab.ui.widgets import sidebar
 from nnlab.ui.widgets.model_io import model_io_section
-sidebar.draw()
 state.show_notices()
+sidebar.draw()
 model_io_section()
 """
 IRIS = LabConfig(dataset="Iris", hidden=(8,), activations=("relu",), epochs=1)
@@ -46,7 +46,8 @@ def test_upload_replaces_the_model_and_sidebar_follows():
     cfg = at.session_state["config"]
     assert (cfg.hidden, cfg.activations, cfg.seed, cfg.spec) == ((5,), ("tanh",), 7, None)
     assert at.session_state["sb_units_0"] == 5 and at.session_state["sb_act_0"] == "tanh"
-    assert any("Loaded “mine.npz”" in s.value and "43 parameters" in s.value for s in at.success)
+    # a notice at the top, on the run of the upload itself
+    assert any("Loaded “mine.npz”" in i.value and "43 parameters" in i.value for i in at.info)
     # a rerun keeps the loaded model (the sidebar's config now describes it exactly)
     at.run()
     assert at.session_state["model"] is net
