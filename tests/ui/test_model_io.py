@@ -81,3 +81,77 @@ def test_pickle_inside_npz_is_refused():
     at = _app()
     _upload(at, "evil.npz", buf.getvalue())
     assert any("pickle" in e.value for e in at.error)
+
+
+TRAINED = """
+import streamlit as st
+from nnlab.ui import state
+from nnlab.ui.widgets import sidebar
+from nnlab.ui.widgets.model_io import model_io_section
+state.show_notices()
+cfg = sidebar.draw()
+state.model()
+if not st.session_state.get("trained_once"):  # one epoch, once: the export has a run to write
+    st.session_state["trained_once"] = True
+    list(state.training_session().run(state.get_dataset(cfg), cfg))
+model_io_section()
+"""
+
+
+def _exports(at):
+    """The export download buttons (the section also offers the model file and the history)."""
+    return [b.proto for b in at.get("download_button") if "NumPy" in b.proto.label or "TensorBoard" in b.proto.label]
+
+
+def _trained_app():
+    at = AppTest.from_string(TRAINED, default_timeout=60)
+    at.session_state["config"] = IRIS
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_before_training_the_tensorboard_export_waits_and_the_script_is_offered():
+    at = _app()
+    code = _exports(at)
+    assert [b.label for b in code] == ["Download as a NumPy script (.py)"] and not code[0].disabled
+    assert at.button(key="mio_tensorboard").disabled
+    assert any("Train first: there is no run to export yet." in c.value for c in at.caption)
+
+
+def test_the_tensorboard_zip_is_built_on_request_from_the_run(monkeypatch):
+    import io
+    import zipfile
+
+    from nnlab.ui.widgets import model_io
+    calls = []
+    real = model_io.run_to_tensorboard_zip
+    monkeypatch.setattr(model_io, "run_to_tensorboard_zip", lambda *a: calls.append(a) or real(*a))
+    at = _trained_app()
+    at.run()  # reruns build nothing until asked
+    assert not calls and [b.label for b in _exports(at)] == ["Download as a NumPy script (.py)"]
+    at.button(key="mio_tensorboard").click().run()
+    assert not at.exception and len(calls) == 1
+    hist = at.session_state["history"]
+    assert calls[0][0] is hist.steps and calls[0][1] is hist.epochs
+    labels = [b.label for b in _exports(at)]
+    assert labels == ["Download as a NumPy script (.py)", "Download for TensorBoard (.zip)"]
+    names = zipfile.ZipFile(io.BytesIO(at.session_state["mio_tb_zip"][2])).namelist()
+    assert any("tfevents" in n for n in names)
+    at.run()  # the zip is kept while the run is unchanged
+    assert len(calls) == 1 and len(_exports(at)) == 2
+
+
+def test_a_failed_tensorboard_export_is_a_message_and_the_model_stays(monkeypatch):
+    from nnlab.ui.widgets import model_io
+
+    def broken(*args):
+        raise ImportError("No module named 'tensorboardX'")
+    monkeypatch.setattr(model_io, "run_to_tensorboard_zip", broken)
+    at = _trained_app()
+    net, hist = at.session_state["model"], at.session_state["history"]
+    at.button(key="mio_tensorboard").click().run()
+    assert not at.exception
+    assert any(e.value == "The TensorBoard files could not be written: No module named 'tensorboardX'"
+               for e in at.error)
+    assert at.session_state["model"] is net and at.session_state["history"] is hist and len(hist.epochs) == 1

@@ -81,8 +81,12 @@ def _export_buttons(net, history):
     made = st.session_state.get(TENSORBOARD)
     if (made is None or made[0] != version) and c2.button(_("Prepare the run for TensorBoard"), key="mio_tensorboard",
                                                           disabled=not len(history)):
-        with st.spinner(_("Writing the TensorBoard files…")):
-            made = (version, keep, run_to_tensorboard_zip(history.steps, history.epochs, history.snapshots))
+        try:
+            with st.spinner(_("Writing the TensorBoard files…")):
+                made = (version, keep, run_to_tensorboard_zip(history.steps, history.epochs, history.snapshots))
+        except (ImportError, OSError, ValueError) as exc:  # tensorboardX missing, disk full, a bad record
+            c2.error(_("The TensorBoard files could not be written: {error}", error=exc))
+            made = None
         st.session_state[TENSORBOARD] = made
     if made is not None and made[0] == version:
         c2.download_button(_("Download for TensorBoard (.zip)"), made[2], file_name="nnlab-tensorboard.zip",
