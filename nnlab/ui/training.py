@@ -25,6 +25,7 @@ MAX_TILES = 32  # first-layer units drawn as images
 FLOW_ROWS = 1500  # rows of the per-layer statistics behind each gradient-flow chart
 SECTIONS = {"flow": N_("Gradient flow & diagnosis"), "weights": N_("Weights"), "results": N_("Results on the test set")}
 SECTION_KEY = "tr_section"
+TILE_MODES = {"change since initialisation": N_("change since initialisation"), "weights": N_("weights")}
 
 
 def choose_section(hist, loaded):
@@ -53,10 +54,10 @@ def flow_section(hist):
     show_model_chart(c1, "tr_grad_norm", lambda: gradient_flow.grad_norm_chart(frame()), width="stretch")
     show_model_chart(c2, "tr_update_ratio", lambda: gradient_flow.update_ratio_chart(frame(), GUIDE_RATIO),
                      width="stretch")
-    st.caption("‖∂L/∂W‖: how strongly the loss pulls on each layer's weights. ‖ΔW‖/‖W‖: how much one step "
-               f"changes them, relative to their size; about {GUIDE_RATIO:g} (dashed) is a common sign of a healthy "
-               "learning rate. Gaps in a curve are steps where the value was exactly 0 (nothing to draw on a "
-               "log scale).")
+    st.caption(_("‖∂L/∂W‖: how strongly the loss pulls on each layer's weights. ‖ΔW‖/‖W‖: how much one step "
+                 "changes them, relative to their size; about {ratio:g} (dashed) is a common sign of a healthy "
+                 "learning rate. Gaps in a curve are steps where the value was exactly 0 (nothing to draw on a "
+                 "log scale).", ratio=GUIDE_RATIO))
     c1, c2 = st.columns(2)
     show_model_chart(c1, "tr_activations", lambda: gradient_flow.activation_chart(frame()), width="stretch")
     show_model_chart(c2, "tr_unit_health", lambda: gradient_flow.unit_health_chart(frame()), width="stretch")
@@ -71,14 +72,14 @@ def _histogram_epochs(epochs):
     if chosen is None or chosen == ss.get(state.HIST_DEFAULT) or not set(chosen) <= set(epochs):
         ss.tr_hist_epochs = default
     ss[state.HIST_DEFAULT] = default
-    return st.multiselect("Epochs to compare (0 = initialisation)", epochs, key="tr_hist_epochs")
+    return st.multiselect(_("Epochs to compare (0 = initialisation)"), epochs, key="tr_hist_epochs")
 
 
 def weights_section(hist, net, data):
     """Weight histograms per layer at chosen epochs, and for image data the first layer's weights as tiles."""
     epochs = sorted(hist.snapshots)
     if not epochs:
-        st.info("No weight snapshots yet: they are taken at initialisation and after every epoch.")
+        st.info(_("No weight snapshots yet: they are taken at initialisation and after every epoch."))
         return
     chosen = _histogram_epochs(epochs)
     if chosen:
@@ -89,23 +90,24 @@ def weights_section(hist, net, data):
     shape = data.image_shape
     if shape is None or W is None or W.ndim != 2 or W.shape[0] != shape[0] * shape[1]:
         return
-    mode = st.radio("Show", ["change since initialisation", "weights"], horizontal=True, key="tr_tile_mode")
+    mode = st.radio(_("Show"), list(TILE_MODES), format_func=lambda m: _(TILE_MODES[m]), horizontal=True,
+                    key="tr_tile_mode")
     W0 = hist.snapshots.get(0, {}).get(first.name) if mode != "weights" else None
     if mode != "weights" and W0 is None:
-        st.info("The initial weights of this model were not kept (it was uploaded); showing the weights.")
+        st.info(_("The initial weights of this model were not kept (it was uploaded); showing the weights."))
     units = range(min(MAX_TILES, W.shape[1]))
 
     def tiles():
-        what = (f"change since initialisation (largest {np.abs(W - W0).max():.2g})" if W0 is not None
-                else "weights")
-        return weight_tiles(W, shape, units=units, reference=W0, size=84,
-                            title=f"First layer: {what} into {len(units)} hidden units (blue −, red +)")
+        title = (_("First layer: change since initialisation (largest {largest:.2g}) into {n} hidden units "
+                   "(blue −, red +)", largest=np.abs(W - W0).max(), n=len(units)) if W0 is not None else
+                 _("First layer: weights into {n} hidden units (blue −, red +)", n=len(units)))
+        return weight_tiles(W, shape, units=units, reference=W0, size=84, title=title)
     show_model_chart(st, "tr_tiles", tiles, version=(W0 is not None,))
-    st.caption("Each tile is one hidden unit of the first layer, one square per input pixel, all on one colour "
-               "scale. "
-               + ("Red: training raised that weight; blue: lowered it. The random start is subtracted, "
-                  "so the strokes the unit learned to look for stand out." if W0 is not None else
-                  "Red pixels push the unit up, blue ones down."))
+    st.caption(_("Each tile is one hidden unit of the first layer, one square per input pixel, all on one colour "
+                 "scale. Red: training raised that weight; blue: lowered it. The random start is subtracted, so "
+                 "the strokes the unit learned to look for stand out.") if W0 is not None else
+               _("Each tile is one hidden unit of the first layer, one square per input pixel, all on one colour "
+                 "scale. Red pixels push the unit up, blue ones down."))
 
 
 def _test_outputs(net, data):
@@ -130,8 +132,8 @@ def results_section(net, data):
         return
     pred, conf = predict_classes(out)
     acc = float((pred == data.y_test).mean())
-    c2.metric("Test accuracy", f"{acc:.2%}", help=f"{int((pred == data.y_test).sum()):,} of {len(pred):,} "
-                                                  "test samples classified correctly")
+    c2.metric(_("Test accuracy"), f"{acc:.2%}", help=_("{right:,} of {n:,} test samples classified correctly",
+                                                        right=int((pred == data.y_test).sum()), n=len(pred)))
     c1, c2 = st.columns([1.2, 1])
     show_model_chart(c1, "tr_confusion", lambda: results.confusion_chart(
         results.confusion_frame(data.y_test, pred, data.class_names)))
@@ -141,4 +143,4 @@ def results_section(net, data):
         grid = show_model_chart(st, "tr_misclassified", lambda: results.misclassified_grid(
             data.x_test, data.y_test, pred, conf, data.image_shape, data.class_names)[0])
         if grid is None:
-            st.success("Every test image is classified correctly.")
+            st.success(_("Every test image is classified correctly."))

@@ -85,15 +85,15 @@ def controls(cfg):
     c1, c2, c3, c4 = st.columns([1.3, 0.8, 1.2, 3])
     clicked = c1.button(ngettext("Train {n} epoch", "Train {n} epochs", cfg.epochs), key="tr_train",
                         type="primary", icon=":material/play_arrow:",
-                        help="Train from the current weights with the sidebar's settings (epochs, optimiser, "
-                             "learning rate, batch size). A second click continues training.")
-    c2.button("Stop", key="tr_stop", icon=":material/stop:",
-              help="Stop training; the model keeps what it has learned so far.")
-    c3.button("Reset weights", key="tr_reset", icon=":material/restart_alt:", on_click=state.reset_model,
-              args=("Training reset: a fresh, untrained model with the same settings.",),
-              help="Forget the training so far and start again from freshly initialised weights.")
-    c4.caption("Each click trains from the current weights, so a second click continues; **Reset weights** "
-               "starts again from a fresh initialisation.")
+                        help=_("Train from the current weights with the sidebar's settings (epochs, optimiser, "
+                               "learning rate, batch size). A second click continues training."))
+    c2.button(_("Stop"), key="tr_stop", icon=":material/stop:",
+              help=_("Stop training; the model keeps what it has learned so far."))
+    c3.button(_("Reset weights"), key="tr_reset", icon=":material/restart_alt:", on_click=state.reset_model,
+              args=(_("Training reset: a fresh, untrained model with the same settings."),),
+              help=_("Forget the training so far and start again from freshly initialised weights."))
+    c4.caption(_("Each click trains from the current weights, so a second click continues; **Reset weights** "
+                 "starts again from a fresh initialisation."))
     return clicked
 
 
@@ -138,8 +138,8 @@ class LiveView:
             show_model_chart(self.batch, "tr_batch", lambda: curves.batch_loss_chart(
                 curves.batch_loss_frame(hist, max_rows=rows)), version=(rows,), width="stretch")
         else:
-            self.batch.info("No training yet: press **Train** to start. The curves draw themselves as the "
-                            "network learns.")
+            self.batch.info(_("No training yet: press **Train** to start. The curves draw themselves as the "
+                              "network learns."))
         if not (live and self._epochs_drawn == len(hist.epochs)):
             self._epoch_curves(hist)
         self._boundary(net, hist)
@@ -167,14 +167,14 @@ class LiveView:
                 slot.empty()
             return
         last, prev = hist.epochs[-1], (hist.epochs[-2] if len(hist.epochs) > 1 else None)
-        items = [("Epochs trained", f"{last.epoch}", None, "normal"),
-                 ("Train loss", f"{last.train_loss:.4f}", prev and f"{last.train_loss - prev.train_loss:+.4f}",
+        items = [(_("Epochs trained"), f"{last.epoch}", None, "normal"),
+                 (_("Train loss"), f"{last.train_loss:.4f}", prev and f"{last.train_loss - prev.train_loss:+.4f}",
                   "inverse")]
-        if last.val_loss is not None:
-            items.append((f"{self.held_label.capitalize()} loss", f"{last.val_loss:.4f}",
+        if last.val_loss is not None:  # the held-out part watched during training is the validation set
+            items.append((_("Validation loss"), f"{last.val_loss:.4f}",
                           prev and prev.val_loss is not None and f"{last.val_loss - prev.val_loss:+.4f}", "inverse"))
         if last.val_acc is not None:
-            items.append((f"{self.held_label.capitalize()} accuracy", f"{last.val_acc:.2%}",
+            items.append((_("Validation accuracy"), f"{last.val_acc:.2%}",
                           prev and prev.val_acc is not None and f"{100 * (last.val_acc - prev.val_acc):+.2f} pp",
                           "normal"))
         for slot, (label, value, delta, color) in zip(self.metrics, items):
@@ -200,9 +200,9 @@ def _augmenter(dataset):
     try:
         augment = make_augmenter(config, dataset.image_shape)
     except ValueError as exc:
-        st.warning(f"Augmentation is off for this run: {exc}")
+        st.warning(_("Augmentation is off for this run: {error}", error=exc))
         return None
-    st.caption(f"Augmenting each training batch on the fly: {config.describe()}")
+    st.caption(_("Augmenting each training batch on the fly: {how}", how=config.describe()))
     return augment
 
 
@@ -219,7 +219,7 @@ def run(session, dataset, cfg, view):
     try:
         _consume(session, session.run(dataset, cfg, augment=augment), cfg, view, total)
     except ValueError as exc:  # the optimiser's settings, or the trainer's checks of its inputs
-        _set_outcome(hist, "error", f"Cannot train: {exc}")
+        _set_outcome(hist, "error", _("Cannot train: {error}", error=exc))
     # Not reached when Stop interrupts the loop: the flag then tells the next run (see the module doc).
     ss.pop(state.RUNNING, None)
     view.progress.empty()

@@ -29,12 +29,13 @@ def _on_upload():
     try:
         net = load_model(upload.getvalue())
     except ModelFileError as exc:
-        ss[MESSAGE] = ("error", f"“{upload.name}” cannot be loaded: {exc}. The current model is unchanged.")
+        ss[MESSAGE] = ("error", _("“{name}” cannot be loaded: {error}. The current model is unchanged.",
+                                  name=upload.name, error=exc))
         return
     dataset = state.get_dataset()
     problem = check_fits(net, dataset)
     if problem:
-        ss[MESSAGE] = ("error", f"{problem} The current model is unchanged.")
+        ss[MESSAGE] = ("error", _("{problem} The current model is unchanged.", problem=problem))
         return
     sidebar.apply_config(config_for_network(state.config(), net, dataset))
     state.replace_model(net)
@@ -47,20 +48,21 @@ def _on_upload():
 
 def model_io_section():
     """Draw the download buttons for the current model and history, and the model uploader."""
-    st.subheader("Save or load the model")
+    st.subheader(_("Save or load the model"))
     net, history = state.model(), state.history()
     c1, c2 = st.columns(2)
-    c1.download_button("Download the model (.npz)", lambda: model_to_bytes(net), file_name="nnlab-model.npz",
+    c1.download_button(_("Download the model (.npz)"), lambda: model_to_bytes(net), file_name="nnlab-model.npz",
                        mime="application/octet-stream", key="mio_download_model", on_click="ignore",
-                       help="The weights as NumPy arrays plus the architecture as JSON; no pickle.")
-    c2.download_button("Download the training history (.csv)", lambda: history.to_csv(),
+                       help=_("The weights as NumPy arrays plus the architecture as JSON; no pickle."))
+    c2.download_button(_("Download the training history (.csv)"), lambda: history.to_csv(),
                        file_name="nnlab-history.csv", mime="text/csv", key="mio_download_history",
                        on_click="ignore", disabled=not len(history),
-                       help="One row per step (loss, accuracy, learning rate); epoch columns on each epoch's "
-                            "last step." if len(history) else "Train first: the history is empty.")
-    st.file_uploader("Upload a saved nnlab model (.npz) to inspect it or continue training", type=["npz"],
+                       help=_("One row per step (loss, accuracy, learning rate); epoch columns on each epoch's "
+                              "last step.") if len(history) else _("Train first: the history is empty."))
+    st.file_uploader(_("Upload a saved nnlab model (.npz) to inspect it or continue training"), type=["npz"],
                      key=KEY, on_change=_on_upload,
-                     help="Checked before use: architecture JSON, parameter shapes and dtypes; pickles are refused.")
+                     help=_("Checked before use: architecture JSON, parameter shapes and dtypes; pickles are "
+                            "refused."))
     message = st.session_state.get(MESSAGE)
     if message and st.session_state.get(KEY) is not None:
         (st.error if message[0] == "error" else st.success)(message[1])
