@@ -8,7 +8,8 @@ drives Debian's Chromium with Playwright through these journeys, each in a fresh
   training time the page reports, and how long after that the whole page (every tab and chart) is
   complete; then a 10-epoch run for the live update rate (progress texts and chart redraws a second) and
   the price of the live view: the page's training time against the same training without a page
-  (``TrainingSession`` in this process, same settings).
+  (``TrainingSession`` in this process, same settings, one BLAS thread as the server has); and the BLAS
+  policy's effect: that headless training with the BLAS library's default thread count against one thread.
 - augment: 1 epoch with the Data page's augmentation on against 1 plain epoch (the page's reported times).
 - compare: MLP + CNN + patch attention for 1 epoch on the Compare page, click to complete page.
 - page switches (Training, Architecture, Forward pass, Backprop, Feature maps, Attention, Data, Compare,
@@ -135,8 +136,11 @@ def train(lab, epochs):
     return total, float(TRAINED.search(text).group(2)), observed(lab)
 
 
-def headless_seconds(epochs):
-    """The sidebar's default model trained ``epochs`` epochs without a page, as the page trains it."""
+def headless_seconds(epochs, blas_threads=None):
+    """The sidebar's default model trained ``epochs`` epochs without a page, as the page trains it, with
+    ``blas_threads`` BLAS threads (None: the library's default, as a process that sets no policy gets)."""
+    from threadpoolctl import threadpool_limits
+
     from nnlab.lab.config import LabConfig, build_network
     from nnlab.lab.session import TrainingSession
     from nnlab.ui.state import DATA_SEED
@@ -145,15 +149,16 @@ def headless_seconds(epochs):
     cfg = LabConfig(epochs=epochs)
     data = load_dataset(cfg.dataset, seed=DATA_SEED)
     session = TrainingSession.start(build_network(cfg, data))
-    t0 = time.perf_counter()
-    for _record in session.run(data, cfg):
-        pass
-    return time.perf_counter() - t0
+    with threadpool_limits(limits=blas_threads, user_api="blas"):
+        t0 = time.perf_counter()
+        for _record in session.run(data, cfg):
+            pass
+        return time.perf_counter() - t0
 
 
-def rate(stamps, t_from, t_to):
-    inside = [t for t in stamps if t_from <= t <= t_to]
-    return len(inside) / max((t_to - t_from) / 1000, 1e-9)
+def rate(stamps, t0, seconds):
+    """Stamps a second within the ``seconds`` after ``t0`` (ms): the run's updates over its training time."""
+    return sum(t0 <= t <= t0 + 1000 * seconds for t in stamps) / seconds
 
 
 def train_journey(context, url, out, live_epochs):
@@ -168,15 +173,18 @@ def train_journey(context, url, out, live_epochs):
         out["train3_first_chart_s"] = (seen["firstChart"] - seen["t0"]) / 1000
     # Live updates: a run long enough to see several.
     lab.set_sidebar_epochs(live_epochs)
-    headless = statistics.median(headless_seconds(live_epochs) for _round in range(2))
+    # The server runs with one BLAS thread (nnlab/ui/threads.py); the same here, then the library's default.
+    headless = headless_seconds(live_epochs, blas_threads=1)
     total, secs, seen = train(lab, live_epochs)
-    start = seen["progress"][0] if seen["progress"] else seen["t0"]
-    end = seen["progress"][-1] if seen["progress"] else seen["t0"]
-    out["live_progress_updates_per_s"] = rate(seen["progress"], start, end)
-    out["live_chart_redraws_per_s"] = rate(seen["charts"], start, end)
+    headless = min(headless, headless_seconds(live_epochs, blas_threads=1))  # before and after the page's run
+    default_blas = headless_seconds(live_epochs)
+    out["live_progress_updates_per_s"] = rate(seen["progress"], seen["t0"], secs)
+    out["live_chart_redraws_per_s"] = rate(seen["charts"], seen["t0"], secs)
     out["live_training_s"] = secs
     out["live_headless_training_s"] = headless
     out["live_page_vs_headless"] = secs / headless
+    out["headless_default_blas_threads_s"] = default_blas
+    out["blas_default_vs_one_thread"] = default_blas / headless
     out["live_complete_after_training_s"] = total - secs
     return lab
 
@@ -254,7 +262,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=2, help="rounds of each page and preset switch (median)")
     ap.add_argument("--live-epochs", type=int, default=10, help="epochs of the run that measures live updates")
-    ap.add_argument("--skip", nargs="*", default=[], choices=["augment", "compare"], help="journeys to leave out")
+    ap.add_argument("--skip", nargs="*", default=[], choices=["switches", "augment", "compare"],
+                    help="journeys to leave out")
     a = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -270,8 +279,9 @@ def main():
             lab, out["first_load_s"] = first_load(context, url)
             lab.page.close()
             lab = train_journey(context, url, out, a.live_epochs)
-            page_switches(lab, a.rounds, out)
-            preset_journeys(lab, a.rounds, out)
+            if "switches" not in a.skip:
+                page_switches(lab, a.rounds, out)
+                preset_journeys(lab, a.rounds, out)
             lab.page.close()
             if "augment" not in a.skip:
                 augment_journey(context, url, out)

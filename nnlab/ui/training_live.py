@@ -129,20 +129,33 @@ class LiveView:
             self.batch, self.loss, self.acc = c1.empty(), c2.empty(), c3.empty()
             self.boundary = None
         self._epochs_drawn = None  # epochs the per-epoch curves show (a live tick redraws them only when new)
+        self._batch_spec = None  # the live batch-loss chart's spec, without its data
 
     def draw(self, hist, net, live=False):
         """Everything from ``hist`` and ``net`` as they are now: one moment on every element."""
         self._metrics(hist)
-        rows = LIVE_ROWS if live else FINAL_ROWS
-        if hist.steps:
+        if hist.steps and live:
+            self._live_batch(hist)
+        elif hist.steps:
             show_model_chart(self.batch, "tr_batch", lambda: curves.batch_loss_chart(
-                curves.batch_loss_frame(hist, max_rows=rows)), version=(rows,), width="stretch")
+                curves.batch_loss_frame(hist, max_rows=FINAL_ROWS)), width="stretch")
         else:
             self.batch.info(_("No training yet: press **Train** to start. The curves draw themselves as the "
                               "network learns."))
         if not (live and self._epochs_drawn == len(hist.epochs)):
             self._epoch_curves(hist)
         self._boundary(net, hist)
+
+    def _live_batch(self, hist):
+        """A live tick's batch-loss chart: this moment's rows (thinned to LIVE_ROWS) in a spec made once per
+        run, so a tick costs no Altair work and the browser gets the same chart with new data."""
+        frame = curves.batch_loss_frame(hist, max_rows=LIVE_ROWS)
+        if self._batch_spec is None:
+            spec = curves.batch_loss_chart(frame.iloc[:0]).to_dict()
+            spec.pop("datasets", None)
+            spec.pop("data", None)
+            self._batch_spec = spec
+        self.batch.vega_lite_chart(frame, spec=self._batch_spec, width="stretch")
 
     def _epoch_curves(self, hist):
         self._epochs_drawn = len(hist.epochs)

@@ -43,3 +43,30 @@ def test_the_watcher_leaves_a_finished_run_alone():
     at = AppTest.from_string(WATCHER, default_timeout=30)
     at.run()
     assert not at.exception and at.session_state["runs"] == 1
+
+
+def test_live_ticks_send_thinned_rows_of_their_moment_and_the_final_page_all(monkeypatch):
+    from nnlab.ui import training_live
+    from tests.pages.apptest_helpers import charts_by_title
+
+    monkeypatch.setattr(training_live, "EVERY_S", 0.0)  # a tick on every record
+    monkeypatch.setattr(training_live, "MAX_SHARE", 1e9)
+    monkeypatch.setattr(training_live, "LIVE_ROWS", 20)
+    sent = []  # (steps in the history, rows sent, last step sent) of every live batch-loss chart
+    frame_of = training_live.curves.batch_loss_frame
+
+    def spy(hist, beta=None, max_rows=None):
+        frame = frame_of(hist, beta, max_rows)
+        if max_rows == 20:
+            sent.append((hist.n_steps, len(frame), int(frame["step"].max())))
+        return frame
+    monkeypatch.setattr(training_live.curves, "batch_loss_frame", spy)
+    at = helpers.open_page("app_pages/training.py", "Spirals 2-8-8-1 tanh", timeout=180, epochs=2)
+    at.button(key="tr_train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    hist = at.session_state["history"]
+    assert sorted({n for n, _rows, _last in sent}) == list(range(1, hist.n_steps + 1))  # every step's moment
+    assert [n for n, _rows, _last in sent] == sorted(n for n, _rows, _last in sent)
+    assert all(last == n and rows <= 20 for n, rows, last in sent)  # thinned, the latest step kept
+    _, (batch,) = charts_by_title(at)["Loss of each training batch"]
+    assert batch["step"].max() == hist.n_steps == 36 and len(batch) == 2 * 36  # the final page: every step
