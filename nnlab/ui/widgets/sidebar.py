@@ -56,14 +56,17 @@ def _on_dataset_change():
     follows = loss_for_task(cfg, data)
     if (follows.loss, follows.output) != (cfg.loss, cfg.output):
         ss.sb_loss, ss.sb_output = follows.loss, follows.output
-        state.notice(f"“{data.name}” is a {data.task} dataset, so the loss is now {loss_label(follows.loss)} "
-                     f"with a {follows.output} output.")
+        values = dict(name=data.name, loss=loss_label(follows.loss), output=follows.output)
+        state.notice(_("“{name}” is a classification dataset, so the loss is now {loss} with a {output} output.",
+                       **values) if data.task == "classification" else
+                     _("“{name}” is a regression dataset, so the loss is now {loss} with a {output} output.",
+                       **values))
     # A fixed architecture (CNN / attention preset, loaded model) takes one input size: keep it only if the
     # new data fits, else fall back to the editable layers, saying so.
     problem = spec_mismatch(ss[state.SPEC], data) if ss[state.SPEC] is not None else None
     if problem:
         _drop_spec()
-        state.notice(f"{problem} The layers are back to the editable hidden layers below.")
+        state.notice(_("{problem} The layers are back to the editable hidden layers below.", problem=problem))
 
 
 def _drop_spec():
@@ -128,52 +131,54 @@ def draw() -> LabConfig:
                  help=_("Names the preset the settings below are (or “(custom)”). Choosing a preset loads its "
                         "network and training settings and resets training; choosing “(custom)” keeps what you "
                         "have."))
-    sb.selectbox("Dataset", names, key="sb_dataset", on_change=_on_dataset_change)
+    sb.selectbox(_("Dataset"), names, key="sb_dataset", on_change=_on_dataset_change)
     if state.dataset_kind(ss.sb_dataset) == "2d":
         c1, c2 = sb.columns(2)
-        c1.number_input("Samples", *INT_RANGES["n_samples"], step=50, key="sb_n_samples")
-        c2.number_input("Noise", *FLOAT_RANGES["noise"], step=0.05, key="sb_noise")
+        c1.number_input(_("Samples"), *INT_RANGES["n_samples"], step=50, key="sb_n_samples")
+        c2.number_input(_("Noise"), *FLOAT_RANGES["noise"], step=0.05, key="sb_noise")
 
-    with sb.expander("Layers", expanded=True):
+    with sb.expander(_("Layers"), expanded=True):
         if ss[state.SPEC] is not None:
             st.caption(_("This architecture is fixed (its layers are not plain hidden layers): {layers}.",
                          layers=" → ".join(layer_label(layer) for layer in ss[state.SPEC]["layers"])))
             st.button(_("Edit hidden layers instead"), key="sb_edit_layers", on_click=_drop_spec,
                       help=_("Replace this architecture by the default editable hidden layers (a new model)."))
         else:
-            n = st.number_input("Hidden layers", 0, MAX_HIDDEN_LAYERS, key="sb_n_hidden",
+            n = st.number_input(_("Hidden layers"), 0, MAX_HIDDEN_LAYERS, key="sb_n_hidden",
                                 on_change=_on_structure_change)
             for i in range(int(n)):
                 c1, c2 = st.columns([1, 1.3])
-                c1.number_input(f"Layer {i + 1} units", 1, MAX_UNITS, key=f"sb_units_{i}",
+                c1.number_input(_("Layer {i} units", i=i + 1), 1, MAX_UNITS, key=f"sb_units_{i}",
                                 on_change=_on_structure_change)
-                c2.selectbox(f"Layer {i + 1} activation", list(ACTIVATIONS), key=f"sb_act_{i}",
+                c2.selectbox(_("Layer {i} activation", i=i + 1), list(ACTIVATIONS), key=f"sb_act_{i}",
                              on_change=_on_structure_change)
         if ss[state.SPEC] is not None:
-            st.caption(f"Loss: **{loss_label(cfg.loss)}**, output {cfg.output} (part of the architecture)")
+            st.caption(_("Loss: **{loss}**, output {output} (part of the architecture)", loss=loss_label(cfg.loss),
+                         output=cfg.output))
         else:
-            st.selectbox("Loss", list(LOSSES), format_func=loss_label, key="sb_loss")
+            st.selectbox(_("Loss"), list(LOSSES), format_func=loss_label, key="sb_loss")
             if LOSSES[cfg.loss].fused:
-                st.caption(f"Output activation: **{cfg.output}** (paired with {loss_label(cfg.loss)})")
+                st.caption(_("Output activation: **{output}** (paired with {loss})", output=cfg.output,
+                             loss=loss_label(cfg.loss)))
             else:
-                st.selectbox("Output activation", list(ACTIVATIONS), key="sb_output")
+                st.selectbox(_("Output activation"), list(ACTIVATIONS), key="sb_output")
         c1, c2 = st.columns(2)
-        c1.selectbox("Initialiser", list(INITIALIZERS), key="sb_init")
-        c2.number_input("Seed", *INT_RANGES["seed"], key="sb_seed")
+        c1.selectbox(_("Initialiser"), list(INITIALIZERS), key="sb_init")
+        c2.number_input(_("Seed"), *INT_RANGES["seed"], key="sb_seed")
         if ss.sb_init == "normal":
-            st.number_input("σ of normal init", *FLOAT_RANGES["sigma"], format="%.4f", key="sb_sigma")
+            st.number_input(_("σ of normal init"), *FLOAT_RANGES["sigma"], format="%.4f", key="sb_sigma")
         if ss[state.SPEC] is None:
-            st.slider("Dropout after hidden layers", *FLOAT_RANGES["dropout"], step=0.05, key="sb_dropout")
+            st.slider(_("Dropout after hidden layers"), *FLOAT_RANGES["dropout"], step=0.05, key="sb_dropout")
 
-    with sb.expander("Training", expanded=False):
+    with sb.expander(_("Training"), expanded=False):
         # One per row: in two columns the narrow boxes cut their values short ("constan").
-        st.selectbox("Optimiser", list(OPTIMIZERS), key="sb_optimizer")
+        st.selectbox(_("Optimiser"), list(OPTIMIZERS), key="sb_optimizer")
         st.selectbox(_("Learning-rate schedule"), list(SCHEDULES), key="sb_schedule")
-        st.select_slider("Learning rate", LR_CHOICES, key="sb_lr")
+        st.select_slider(_("Learning rate"), LR_CHOICES, key="sb_lr")
         c1, c2 = st.columns(2)
-        c1.selectbox("Batch size", BATCH_CHOICES, key="sb_batch")
-        c2.number_input("Epochs", *INT_RANGES["epochs"], key="sb_epochs")
-        st.number_input("L2 weight decay", *FLOAT_RANGES["l2"], step=1e-4, format="%.4f", key="sb_l2")
+        c1.selectbox(_("Batch size"), BATCH_CHOICES, key="sb_batch")
+        c2.number_input(_("Epochs"), *INT_RANGES["epochs"], key="sb_epochs")
+        st.number_input(_("L2 weight decay"), *FLOAT_RANGES["l2"], step=1e-4, format="%.4f", key="sb_l2")
 
     ss[state.CONFIG] = cfg
     return cfg
