@@ -57,11 +57,12 @@ OBSERVER = """
       for (const m of muts) {
         const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
         if (!el) continue;
-        const bar = el.closest('[data-testid=stProgress]');
-        if (bar && bar.innerText !== lastProgress) { lastProgress = bar.innerText; nn.progress.push(now); }
         if (el.closest('[data-testid=stVegaLiteChart] svg') && !(nn.charts.length && now - nn.charts.at(-1) < 30))
           nn.charts.push(now);
       }
+      // The progress element may be replaced rather than edited: read its text after every batch of changes.
+      const bar = root.querySelector('[data-testid=stProgress]');
+      if (bar && bar.innerText !== lastProgress) { lastProgress = bar.innerText; nn.progress.push(now); }
       if (nn.firstChart === null && root.querySelector('[data-testid=stVegaLiteChart] svg .role-mark'))
         nn.firstChart = now;
     }).observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
