@@ -17,8 +17,8 @@ model_io_section()
 IRIS = LabConfig(dataset="Iris", hidden=(8,), activations=("relu",), epochs=1)
 
 
-def _app():
-    at = AppTest.from_string(SCRIPT, default_timeout=60)
+def _app(script=SCRIPT):
+    at = AppTest.from_string(script, default_timeout=60)
     at.session_state["config"] = IRIS
     at.run()
     assert not at.exception
@@ -103,14 +103,6 @@ def _exports(at):
     return [b.proto for b in at.get("download_button") if "NumPy" in b.proto.label or "TensorBoard" in b.proto.label]
 
 
-def _trained_app():
-    at = AppTest.from_string(TRAINED, default_timeout=60)
-    at.session_state["config"] = IRIS
-    at.run()
-    assert not at.exception
-    return at
-
-
 def test_before_training_the_tensorboard_export_waits_and_the_script_is_offered():
     at = _app()
     code = _exports(at)
@@ -127,7 +119,7 @@ def test_the_tensorboard_zip_is_built_on_request_from_the_run(monkeypatch):
     calls = []
     real = model_io.run_to_tensorboard_zip
     monkeypatch.setattr(model_io, "run_to_tensorboard_zip", lambda *a: calls.append(a) or real(*a))
-    at = _trained_app()
+    at = _app(TRAINED)
     at.run()  # reruns build nothing until asked
     assert not calls and [b.label for b in _exports(at)] == ["Download as a NumPy script (.py)"]
     at.button(key="mio_tensorboard").click().run()
@@ -148,7 +140,7 @@ def test_a_failed_tensorboard_export_is_a_message_and_the_model_stays(monkeypatc
     def broken(*args):
         raise ImportError("No module named 'tensorboardX'")
     monkeypatch.setattr(model_io, "run_to_tensorboard_zip", broken)
-    at = _trained_app()
+    at = _app(TRAINED)
     net, hist = at.session_state["model"], at.session_state["history"]
     at.button(key="mio_tensorboard").click().run()
     assert not at.exception
