@@ -1,9 +1,10 @@
 """nnlab entry point: routes to the pages and draws the shared sidebar model builder."""
 import streamlit as st
 
-from nnlab.ui import state
+from nnlab.ui import state, threads
 from nnlab.ui.widgets import charts, sidebar
 
+threads.one_blas_thread()  # why: nnlab/ui/threads.py
 st.set_page_config(page_title="nnlab — see inside a neural network", page_icon="🧠", layout="wide")
 
 PAGES = {
@@ -35,7 +36,7 @@ PAGES = {
     ],
 }
 page = st.navigation(PAGES, expanded=True)  # every page listed: no “View more” hiding the last groups
+state.show_notices()  # first: a notice made later in this run (the sidebar, the page) is drawn in its box
 sidebar.draw()
-state.show_notices()
 charts.start_page()
 page.run()

@@ -2,20 +2,22 @@
 with a diagnosis in words, how the weights moved, and what the trained network gets wrong."""
 import streamlit as st
 
+from nnlab.i18n import _
 from nnlab.lab.describe import network_line
 from nnlab.ui import state, training, training_live
 from nnlab.ui.widgets.model_io import model_io_section
 
-st.title("Training")
+st.title(_("Training"))
 cfg = state.config()
 try:
     data = state.get_dataset(cfg)
     net = state.model()
 except ValueError as exc:
-    st.error(f"This network cannot be built from the sidebar's settings: {exc}")
+    st.error(_("This network cannot be built from the sidebar's settings: {error}", error=exc))
     st.stop()
 hist = state.history()
-st.caption(f"**{data.name}** · {len(data.x_train):,} training samples · {network_line(net, cfg)}")
+st.caption(_("**{data}** · {n:,} training samples · {network}", data=data.name, n=len(data.x_train),
+             network=network_line(net, cfg)))
 
 training_live.check_interrupted(hist)
 train_clicked = training_live.controls(cfg)
@@ -25,15 +27,9 @@ if train_clicked:
 else:
     training_live.show_outcome(hist, view.outcome)
     view.draw(hist, net)
-with st.expander("Save this model, or load one you saved"):
+with st.expander(_("Save this model, or load one you saved")):
     model_io_section()
-if not hist.steps:
-    st.stop()
 
-tab_flow, tab_weights, tab_results = st.tabs(["Gradient flow & diagnosis", "Weights", "Results on the test set"])
-with tab_flow:
-    training.flow_section(hist)
-with tab_weights:
-    training.weights_section(hist, net, data)
-with tab_results:
-    training.results_section(net, data)
+section = training.choose_section(hist, loaded=state.initial_params() is None)
+if section is not None:
+    training.draw_section(section, hist, net, data)

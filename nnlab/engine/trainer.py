@@ -277,12 +277,17 @@ def _diverged(flat, start_of_epoch, step, epoch, loss, lr):
     kept = bool(np.isfinite(flat.values).all())
     if not kept:
         flat.values[...] = start_of_epoch
+    return ErrorRecord(step, epoch, diverged_message(step, epoch, loss, lr, kept),
+                       {"loss": float(loss), "lr": lr, "kept": kept})
+
+
+def diverged_message(step, epoch, loss, lr, kept):
+    """What a divergence at ``step`` (of ``epoch``) says; ``kept``: the weights are the last good step's (else
+    the start of the epoch's). A caller that numbers steps on from earlier runs writes it with its numbers."""
     restored = f"after step {step - 1}" if kept else f"from the start of epoch {epoch}"
-    return ErrorRecord(step, epoch, (
-        f"Training diverged at step {step} (epoch {epoch}): the loss or the weights became NaN or "
-        f"infinite (loss = {loss:.3g}, learning rate = {lr:.3g}). The last finite weights "
-        f"({restored}) were kept. Lower the learning rate, or use a smaller initialisation."),
-        {"loss": float(loss), "lr": lr})
+    return (f"Training diverged at step {step} (epoch {epoch}): the loss or the weights became NaN or infinite "
+            f"(loss = {loss:.3g}, learning rate = {lr:.3g}). The last finite weights ({restored}) were kept. Lower "
+            "the learning rate, or use a smaller initialisation.")
 
 
 def _epoch_record(net, epoch, step, train_loss, train_acc, x_val, y_val, t0):

@@ -1,4 +1,6 @@
 """Named starting points for the sidebar: each one a LabConfig that shows one idea clearly."""
+from dataclasses import replace
+
 from .config import LabConfig
 from ..engine.zoo import ATTENTION_TRAINING, CNN_TRAINING, mnist_attention_spec, mnist_cnn_spec
 
@@ -32,3 +34,16 @@ def _zoo_preset(spec, training):
 PRESETS["MNIST CNN"] = _zoo_preset(mnist_cnn_spec(), CNN_TRAINING)
 PRESETS["MNIST patch attention"] = _zoo_preset(mnist_attention_spec(), ATTENTION_TRAINING)
 
+
+
+def preset_of(config):
+    """The name of the preset ``config`` is, else CUSTOM: the sidebar's Preset box names what is loaded.
+
+    Every setting counts except the number of epochs (how long the next click trains, which people change
+    all the time); a preset's own initial weights count as "given or not" (the weights are not compared).
+    """
+    for name, preset in PRESETS.items():
+        same_start = (config.initial_params is None) == (preset.initial_params is None)
+        if same_start and replace(config, epochs=preset.epochs) == preset:
+            return name
+    return CUSTOM

@@ -9,6 +9,7 @@ Compare page trains one per architecture; the Replay page branches one off an ea
 from dataclasses import replace
 
 from ..engine import EpochRecord, ErrorRecord, train
+from ..engine.trainer import diverged_message
 from .config import build_optimizer
 from .history import History
 from .weight_vector import network_at
@@ -66,6 +67,9 @@ class TrainingSession:
             moved = {"step": record.step + step0, "epoch": record.epoch + epoch0}
             if isinstance(record, EpochRecord):
                 moved["seconds"] = record.seconds + secs0
+            if isinstance(record, ErrorRecord):  # its words name the step too: the history's step, as the charts
+                d = record.details
+                moved["message"] = diverged_message(moved["step"], moved["epoch"], d["loss"], d["lr"], d["kept"])
             kept = replace(record, **moved)
             hist.add(kept)
             if isinstance(record, EpochRecord) and self.snapshots:
@@ -89,9 +93,12 @@ class TrainingSession:
         net, missing = network_at(self.net, hist.snapshots[epoch])
         steps = [r for r in hist.steps if r.epoch <= epoch]
         last_step = steps[-1].step if steps else 0
-        kept = History(steps=steps, epochs=[r for r in hist.epochs if r.epoch <= epoch],
-                       errors=[r for r in hist.errors if r.step <= last_step],
-                       snapshots={e: s for e, s in hist.snapshots.items() if e <= epoch})
+        kept = History()  # the kept step records (a long run's sample), epochs and errors up to ``epoch``
+        for record in steps + [r for r in hist.epochs if r.epoch <= epoch] + \
+                [r for r in hist.errors if r.step <= last_step]:
+            kept.add(record)
+        kept.snapshots = {e: s for e, s in hist.snapshots.items() if e <= epoch}
+        kept.snapshots_taken = len(kept.snapshots)
         return TrainingSession(net, kept, self.snapshots), missing
 
     def in_run(self, record):

@@ -6,10 +6,11 @@ sidebar, ``fw_*`` on the Forward page …) belong to their widgets. Only immutab
 globally (``st.cache_data``); models never are.
 """
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ..data.builtin import DATASETS, load_dataset
 from ..engine.copying import copy_network
-from ..i18n import _
+from ..i18n import _, language, ngettext
 from ..lab.config import LabConfig, build_network
 from ..lab.history import History
 from ..lab.session import TrainingSession
@@ -30,6 +31,8 @@ SPEC = _declare("sb_spec", "ui.widgets.sidebar", "the fixed architecture (a pres
 PRESET_WEIGHTS = _declare("sb_initial_params", "ui.widgets.sidebar", "a preset's initial weights, or None")
 USER_DATASETS = _declare("user_datasets", "ui.state", "name -> Dataset: the Data page's uploads and padded copies")
 NOTICES = _declare("notices", "ui.state", "messages shown once at the top of the next page run")
+NOTICE_BOX = _declare("notice_box", "ui.state", "(run marker, container) of the current run's notices, so that a "
+                                                "notice made during the run shows in that run")
 MODEL = _declare("model", "ui.state", "the user's current Network")
 MODEL_KEY = _declare("model_key", "ui.state", "LabConfig.model_key() of the config the model was built from")
 HISTORY = _declare("history", "ui.state", "the current model's History (records and weight snapshots)")
@@ -52,6 +55,8 @@ SAMPLE_DRAWS = _declare("sample_random_draws", "ui.widgets.sample_picker", "pres
 SEED_NEURON = _declare("seed_neuron", "ui.widgets.neuron_editor", "the one neuron's x, W, b, activation, t, shared "
                                                                   "by the Forward and Backprop pages")
 MODEL_MESSAGE = _declare("mio_message", "ui.widgets.model_io", "(kind, text) of the last model upload")
+TENSORBOARD = _declare("mio_tb_zip", "ui.widgets.model_io", "(model version, kept objects, zip bytes) of the last "
+                                                          "TensorBoard export")
 COMPARE_CACHE = _declare("cmp_cache", "ui.compare", "result key -> CompareResult, trained architectures")
 COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of the comparison on show, and {origin}: "
                                                    "a sentence, when another page sent already-trained results")
@@ -59,6 +64,9 @@ EXPLAIN_RESULTS = _declare("ex_results", "ui.explain", "(view, fingerprint of we
                                                      "an Explain page's computation (the latest few kept)")
 REPLAY_BRANCH = _declare("rp_branch", "ui.replay", "the run trained again from an earlier epoch on the Replay page: "
                                                    "{from_epoch, session, config, missing, parent}")
+COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of the comparison on show")
+MEMO = _declare("memo", "ui.state", "name -> (version, kept objects, value): per-user results (charts, predictions) "
+                                    "rebuilt only when the model or history they show changed (see remember)")
 PAGE_CHARTS = _declare("page_charts", "ui.widgets.charts", "{name: chart} drawn in this page run (for downloads)")
 
 
@@ -124,8 +132,10 @@ def model():
     key = cfg.model_key()
     if ss[MODEL] is None or ss[MODEL_KEY] != key:
         if ss[MODEL] is not None and len(ss[HISTORY]):
-            notice(f"The architecture or data changed, so training was reset "
-                   f"(the previous model had trained {ss[HISTORY].last_epoch} epochs).")
+            notice(ngettext("The architecture or data changed, so training was reset (the previous model had "
+                            "trained {n} epoch).",
+                            "The architecture or data changed, so training was reset (the previous model had "
+                            "trained {n} epochs).", ss[HISTORY].last_epoch))
         net = build_network(cfg, get_dataset(cfg))
         _adopt(TrainingSession.start(net), key,
                {i: net.get_params(i) for i, layer in enumerate(net.layers) if layer.params})
@@ -175,18 +185,59 @@ def history() -> History:
     return st.session_state[HISTORY]
 
 
+def _run_marker():
+    """An object that is the same throughout one script run and new in the next: the run context's cursor
+    table, which Streamlit replaces at the start of every run (before the widgets' callbacks)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return None if ctx is None else ctx.cursors
+
+
 def notice(message):
-    st.session_state.setdefault(NOTICES, []).append(message)
+    """Tell the user what just changed. Once this run's notices are on the page (``show_notices``), the
+    message is drawn there at once; before that (a widget's callback) it waits for ``show_notices``."""
+    marker, box = st.session_state.get(NOTICE_BOX) or (None, None)
+    if box is not None and marker is _run_marker():
+        box.info(message, icon="ℹ️")
+    else:
+        st.session_state.setdefault(NOTICES, []).append(message)
 
 
 def show_notices():
-    """Show queued notices once, then forget them. Always exactly one container, notices or not, so the
-    page's elements keep their positions from run to run (otherwise, while a long run such as training
-    is going, Streamlit leaves the previous run's elements, faded, below the new ones)."""
+    """Show queued notices once, then forget them, and keep the box for the notices this run makes later
+    (a model rebuilt when a page asks for it), so that every notice shows on the run of the action that
+    caused it. Always exactly one container, notices or not, so the page's elements keep their positions
+    from run to run (otherwise, while a long run such as training is going, Streamlit leaves the previous
+    run's elements, faded, below the new ones). app.py calls it before anything else draws."""
     box = st.container()
     for message in st.session_state.get(NOTICES, []):
         box.info(message, icon="ℹ️")
     st.session_state[NOTICES] = []
+    st.session_state[NOTICE_BOX] = (_run_marker(), box)
+
+
+def remember(name, version, build, keep=()):
+    """``build()``, or what it returned the last time ``name`` was asked for with this ``version``.
+
+    For per-user results that only change with the user's model and history — charts, predictions — so a
+    rerun that changed neither (a page switch, a click elsewhere) does not recompute them. They live in the
+    session, never in a global cache. ``keep`` holds the objects whose ids ``version`` names alive as long as
+    the entry, so no new object can take such an id while the entry exists. One entry per name.
+    """
+    memo = st.session_state.setdefault(MEMO, {})
+    entry = memo.get(name)
+    if entry is None or entry[0] != version:
+        entry = memo[name] = (version, keep, build())
+    return entry[2]
+
+
+def model_version():
+    """(version, keep) of the current model's state for ``remember``: it changes with every training step,
+    a reset, an upload or a rebuild, and with the language (charts hold translated words)."""
+    ss = st.session_state
+    net, hist = ss[MODEL], ss[HISTORY]
+    version = (id(net), id(hist), hist.n_steps, len(hist.epochs), len(hist.errors), tuple(sorted(hist.snapshots)),
+               language())
+    return version, (net, hist)
 
 
 def initial_params():

@@ -8,6 +8,14 @@ marks a run in progress. The next run finds the flag still set, knows the loop w
 model and the curves so far are kept. Training only ever starts on a Train click, never on a rerun.
 This relies on ``runner.fastReruns = false`` (.streamlit/config.toml): with fast reruns Streamlit would
 start the next run at once while the interrupted thread could still take one more step.
+
+Streamlit's own Stop (the header's) ends the script without a rerun, which would leave the last progress
+line ("about 81 s left") on the page; a small fragment drawn with the run reruns the page a moment later
+when it finds the flag still set, so that Stop ends the run exactly like the page's own.
+
+Live updates are one moment each: every tick writes the progress line, the headline numbers, the curves
+and the decision boundary from the history as it is at that instant. Ticks come every ``EVERY_S``, or
+further apart when drawing would take more than ``MAX_SHARE`` of the training time.
 """
 import time
 
@@ -15,23 +23,20 @@ import numpy as np
 import streamlit as st
 
 from ..data.augment import make_augmenter
-from ..engine import EpochRecord, ErrorRecord
-from ..i18n import _
+from ..engine import ErrorRecord
+from ..i18n import _, ngettext
 from ..lab.history import epoch_long_frame
 from ..lab.inspect import decision_grid
 from ..viz import boundary, curves
 from . import state
 from .run_slot import run_slot
-from .widgets.charts import show_chart
+from .widgets.charts import show_model_chart
 
-EPOCH_REDRAW_S = 1.0  # redraw the charts at the end of an epoch at most once a second …
-STEP_REDRAW_S = 2.0  # … and within a long epoch every two seconds (browsers re-render every chart)
-PROGRESS_S = 0.25
-BOUNDARY_FRAMES = 30  # 2-D data: redraw the decision boundary about this often per run, to watch it form
-
-
-def _epochs(n):
-    return f"{n} epoch" if n == 1 else f"{n} epochs"
+EVERY_S = 0.5  # live updates at least twice a second ...
+MAX_SHARE = 0.1  # ... unless drawing would then take more than a tenth of the run
+LIVE_ROWS = 600  # rows of the live batch-loss chart (raw + smoothed); the browser redraws it on every tick
+FINAL_ROWS = 2000  # ... and once the run is over
+STOP_CHECK_S = 1.0  # how soon after the header's Stop the page says the run stopped
 
 
 def _thinning_note(hist):
@@ -56,11 +61,22 @@ def check_interrupted(hist):
         return
     if hist.steps:
         last = hist.steps[-1]
-        _set_outcome(hist, "stopped", f"Stopped at epoch {last.epoch}, step {last.step}; the model keeps what it "
-                                      f"learned ({_epochs(hist.last_epoch)} completed in all). Press Train to "
-                                      "continue.")
+        _set_outcome(hist, "stopped", ngettext(
+            "Stopped at epoch {epoch}, step {step:,}; the model keeps what it learned ({n} epoch completed in "
+            "all). Press Train to continue.",
+            "Stopped at epoch {epoch}, step {step:,}; the model keeps what it learned ({n} epochs completed in "
+            "all). Press Train to continue.", hist.last_epoch, epoch=last.epoch, step=last.step))
     else:
-        _set_outcome(hist, "stopped", "Stopped before the first step; the model is unchanged.")
+        _set_outcome(hist, "stopped", _("Stopped before the first step; the model is unchanged."))
+
+
+@st.fragment(run_every=STOP_CHECK_S)
+def _watch_for_header_stop():
+    """Drawn with a run, before its flag is set. Its timed reruns never run while the page's script does, so
+    finding the running flag then means the run ended without a rerun (the header's Stop): rerun the page,
+    which then says so."""
+    if st.session_state.get(state.RUNNING) is not None:
+        st.rerun(scope="app")
 
 
 def show_outcome(hist, where):
@@ -78,18 +94,28 @@ def show_outcome(hist, where):
 def controls(cfg):
     """Train / Stop / Reset buttons in one row; returns True when Train was clicked."""
     c1, c2, c3, c4 = st.columns([1.3, 0.8, 1.2, 3])
-    clicked = c1.button(f"Train {_epochs(cfg.epochs)}", key="tr_train", type="primary",
-                        icon=":material/play_arrow:",
-                        help="Train from the current weights with the sidebar's settings (epochs, optimiser, "
-                             "learning rate, batch size). A second click continues training.")
-    c2.button("Stop", key="tr_stop", icon=":material/stop:",
-              help="Stop training; the model keeps what it has learned so far.")
-    c3.button("Reset weights", key="tr_reset", icon=":material/restart_alt:", on_click=state.reset_model,
-              args=("Training reset: a fresh, untrained model with the same settings.",),
-              help="Forget the training so far and start again from freshly initialised weights.")
-    c4.caption("Each click trains from the current weights, so a second click continues; **Reset weights** "
-               "starts again from a fresh initialisation.")
+    clicked = c1.button(ngettext("Train {n} epoch", "Train {n} epochs", cfg.epochs), key="tr_train",
+                        type="primary", icon=":material/play_arrow:",
+                        help=_("Train from the current weights with the sidebar's settings (epochs, optimiser, "
+                               "learning rate, batch size). A second click continues training."))
+    c2.button(_("Stop"), key="tr_stop", icon=":material/stop:",
+              help=_("Stop training; the model keeps what it has learned so far."))
+    c3.button(_("Reset weights"), key="tr_reset", icon=":material/restart_alt:", on_click=state.reset_model,
+              args=(_("Training reset: a fresh, untrained model with the same settings."),),
+              help=_("Forget the training so far and start again from freshly initialised weights."))
+    c4.caption(_("Each click trains from the current weights, so a second click continues; **Reset weights** "
+                 "starts again from a fresh initialisation."))
     return clicked
+
+
+def boundary_title(hist):
+    """The decision boundary's moment in its title: after whole epochs, or at a step inside one."""
+    if not hist.steps:
+        return _("Decision boundary (untrained)")
+    last = hist.steps[-1]
+    if hist.epochs and hist.epochs[-1].step == last.step:
+        return ngettext("Decision boundary after {n} epoch", "Decision boundary after {n} epochs", hist.last_epoch)
+    return _("Decision boundary at step {step:,} (during epoch {epoch})", step=last.step, epoch=last.epoch)
 
 
 class LiveView:
@@ -113,34 +139,51 @@ class LiveView:
             c1, c2, c3 = st.columns(3)
             self.batch, self.loss, self.acc = c1.empty(), c2.empty(), c3.empty()
             self.boundary = None
+        self._epochs_drawn = None  # epochs the per-epoch curves show (a live tick redraws them only when new)
+        self._batch_spec = None  # the live batch-loss chart's spec, without its data
 
-    def draw(self, hist, net):
-        self.draw_curves(hist)
-        self.draw_boundary(hist, net)
-
-    def draw_curves(self, hist):
+    def draw(self, hist, net, live=False):
+        """Everything from ``hist`` and ``net`` as they are now: one moment on every element."""
         self._metrics(hist)
-        epochs = epoch_long_frame(hist.epochs, self.held_label)
-        if hist.steps:
-            show_chart(self.batch, curves.batch_loss_chart(curves.batch_loss_frame(hist), note=_thinning_note(hist)),
-                       width="stretch")
+        if hist.steps and live:
+            self._live_batch(hist)
+        elif hist.steps:
+            show_model_chart(self.batch, "tr_batch", lambda: curves.batch_loss_chart(
+                curves.batch_loss_frame(hist, max_rows=FINAL_ROWS), note=_thinning_note(hist)), width="stretch")
         else:
-            self.batch.info("No training yet: press **Train** to start. The curves draw themselves as the "
-                            "network learns.")
-        if len(epochs):
-            show_chart(self.loss, curves.epoch_chart(epochs, "loss"), width="stretch")
-            if (epochs["metric"] == "accuracy").any():
-                show_chart(self.acc, curves.epoch_chart(epochs, "accuracy"), width="stretch")
+            self.batch.info(_("No training yet: press **Train** to start. The curves draw themselves as the "
+                              "network learns."))
+        if not (live and self._epochs_drawn == len(hist.epochs)):
+            self._epoch_curves(hist)
+        self._boundary(net, hist)
 
-    def draw_boundary(self, hist, net):
-        if self.boundary is not None:
-            x, y = self.data.x_train, self.data.y_train
-            cells = boundary.boundary_frame(*decision_grid(net, x), self.data.class_names)
-            title = f"Decision boundary after {_epochs(hist.last_epoch)}" if hist.epochs else \
-                "Decision boundary (untrained)"
-            show_chart(self.boundary, boundary.boundary_chart(
-                cells, boundary.points_frame(x, y, self.data.class_names), self.data.class_names,
-                self.data.feature_names, title=title), width="content")
+    def _live_batch(self, hist):
+        """A live tick's batch-loss chart: this moment's rows (thinned to LIVE_ROWS) in a spec made once per
+        run, so a tick costs no Altair work and the browser gets the same chart with new data."""
+        frame = curves.batch_loss_frame(hist, max_rows=LIVE_ROWS)
+        if self._batch_spec is None:
+            spec = curves.batch_loss_chart(frame.iloc[:0]).to_dict()
+            spec.pop("datasets", None)
+            spec.pop("data", None)
+            self._batch_spec = spec
+        self.batch.vega_lite_chart(frame, spec=self._batch_spec, width="stretch")
+
+    def _epoch_curves(self, hist):
+        self._epochs_drawn = len(hist.epochs)
+        if not hist.epochs:
+            return
+        frame = epoch_long_frame(hist.epochs, self.held_label)
+        show_model_chart(self.loss, "tr_loss", lambda: curves.epoch_chart(frame, "loss"), width="stretch")
+        if (frame["metric"] == "accuracy").any():
+            show_model_chart(self.acc, "tr_acc", lambda: curves.epoch_chart(frame, "accuracy"), width="stretch")
+
+    def _boundary(self, net, hist):
+        if self.boundary is None:
+            return
+        x, y, names = self.data.x_train, self.data.y_train, self.data.class_names
+        show_model_chart(self.boundary, "tr_boundary", lambda: boundary.boundary_chart(
+            boundary.boundary_frame(*decision_grid(net, x), names), boundary.points_frame(x, y, names), names,
+            self.data.feature_names, title=boundary_title(hist)), width="content")
 
     def _metrics(self, hist):
         if not hist.epochs:
@@ -148,26 +191,28 @@ class LiveView:
                 slot.empty()
             return
         last, prev = hist.epochs[-1], (hist.epochs[-2] if len(hist.epochs) > 1 else None)
-        items = [("Epochs trained", f"{last.epoch}", None, "normal"),
-                 ("Train loss", f"{last.train_loss:.4f}", prev and f"{last.train_loss - prev.train_loss:+.4f}",
+        items = [(_("Epochs trained"), f"{last.epoch}", None, "normal"),
+                 (_("Train loss"), f"{last.train_loss:.4f}", prev and f"{last.train_loss - prev.train_loss:+.4f}",
                   "inverse")]
-        if last.val_loss is not None:
-            items.append((f"{self.held_label.capitalize()} loss", f"{last.val_loss:.4f}",
+        if last.val_loss is not None:  # the held-out part watched during training is the validation set
+            items.append((_("Validation loss"), f"{last.val_loss:.4f}",
                           prev and prev.val_loss is not None and f"{last.val_loss - prev.val_loss:+.4f}", "inverse"))
         if last.val_acc is not None:
-            items.append((f"{self.held_label.capitalize()} accuracy", f"{last.val_acc:.2%}",
+            items.append((_("Validation accuracy"), f"{last.val_acc:.2%}",
                           prev and prev.val_acc is not None and f"{100 * (last.val_acc - prev.val_acc):+.2f} pp",
                           "normal"))
         for slot, (label, value, delta, color) in zip(self.metrics, items):
             slot.metric(label, value, delta or None, delta_color=color)
 
-
-def _progress(view, done, total, epoch, epochs, t0):
-    elapsed = time.perf_counter() - t0
-    eta = elapsed / done * (total - done) if done else 0
-    text = (f"This run: epoch {epoch}/{epochs} · step {done:,}/{total:,} · {elapsed:.1f} s elapsed · "
-            f"about {eta:.0f} s left")
-    view.progress.progress(min(done / total, 1.0), text=text)
+    def show_progress(self, hist, run_step, run_steps, run_epoch, run_epochs, elapsed):
+        """The progress line, counted like the history (and so like the numbers and charts beside it)."""
+        left = elapsed / run_step * (run_steps - run_step) if run_step else 0
+        last = hist.steps[-1]
+        text = _("Epoch {epoch} ({run_epoch} of {run_epochs} in this run) · step {step:,} ({run_step:,} of "
+                 "{run_steps:,} in this run) · {elapsed:.1f} s elapsed · about {left:.0f} s left",
+                 epoch=last.epoch, run_epoch=run_epoch, run_epochs=run_epochs, step=last.step, run_step=run_step,
+                 run_steps=run_steps, elapsed=elapsed, left=left)
+        self.progress.progress(min(run_step / run_steps, 1.0), text=text)
 
 
 def _augmenter(dataset):
@@ -179,9 +224,9 @@ def _augmenter(dataset):
     try:
         augment = make_augmenter(config, dataset.image_shape)
     except ValueError as exc:
-        st.warning(f"Augmentation is off for this run: {exc}")
+        st.warning(_("Augmentation is off for this run: {error}", error=exc))
         return None
-    st.caption(f"Augmenting each training batch on the fly: {config.describe()}")
+    st.caption(_("Augmenting each training batch on the fly: {how}", how=config.describe()))
     return augment
 
 
@@ -191,15 +236,15 @@ def run(session, dataset, cfg, view):
     ss = st.session_state
     hist = session.history
     ss.pop(state.OUTCOME, None)
-    held = dataset.held_out()[2]
     augment = _augmenter(dataset)
     total = -(-len(dataset.x_train) // cfg.batch_size) * cfg.epochs
+    _watch_for_header_stop()  # before the flag: the fragment's first run is now, inline
     ss[state.RUNNING] = {"history": hist}
     try:
         with run_slot(view.progress):  # at most a few runs at once on the server; the others wait in line
-            _consume(session, session.run(dataset, cfg, augment=augment), cfg, view, total, held)
+            _consume(session, session.run(dataset, cfg, augment=augment), cfg, view, total)
     except ValueError as exc:  # the optimiser's settings, or the trainer's checks of its inputs
-        _set_outcome(hist, "error", f"Cannot train: {exc}")
+        _set_outcome(hist, "error", _("Cannot train: {error}", error=exc))
     # Not reached when Stop interrupts the loop: the flag then tells the next run (see the module doc).
     ss.pop(state.RUNNING, None)
     view.progress.empty()
@@ -207,33 +252,34 @@ def run(session, dataset, cfg, view):
     view.draw(hist, session.net)
 
 
-def _consume(session, records, cfg, view, total, held):
-    """Take the session's records as they come (already numbered and kept): report progress, redraw
-    (throttled), and say how the run ended."""
+def _consume(session, records, cfg, view, total):
+    """Take the session's records as they come (already numbered and kept): redraw the view on every tick,
+    and say how the run ended."""
     hist, net = session.history, session.net
-    t0 = last_progress = time.perf_counter()
-    last_draw = t0 - EPOCH_REDRAW_S  # draw at the first epoch's end, however quick it is
-    frame_every = -(-cfg.epochs // BOUNDARY_FRAMES)
+    t0 = time.perf_counter()
+    next_tick = t0 + EVERY_S
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported as an ErrorRecord
         for record in records:
             if isinstance(record, ErrorRecord):
                 _set_outcome(hist, "error", record.message)
                 break
-            done, epoch = session.in_run(record)
             now = time.perf_counter()
-            if now - last_progress >= PROGRESS_S:
-                _progress(view, done, total, epoch, cfg.epochs, t0)
-                last_progress = now
-            epoch_end = isinstance(record, EpochRecord)
-            gap = now - last_draw
-            if gap >= STEP_REDRAW_S or (epoch_end and gap >= EPOCH_REDRAW_S):
-                view.draw(hist, net)
-                last_draw = time.perf_counter()
-            elif epoch_end and epoch % frame_every == 0:
-                view.draw_boundary(hist, net)  # cheap for 2-D data; nothing otherwise
+            if now < next_tick:
+                continue
+            done, epoch = session.in_run(record)
+            view.show_progress(hist, done, total, epoch, cfg.epochs, now - t0)
+            view.draw(hist, net, live=True)
+            next_tick = now + max(EVERY_S, (time.perf_counter() - now) / MAX_SHARE)
         else:
-            last = hist.epochs[-1]
-            acc = f", {held} accuracy {last.val_acc:.2%}" if last.val_acc is not None else ""
-            secs = time.perf_counter() - t0
-            _set_outcome(hist, "done",
-                         f"Trained {_epochs(cfg.epochs)} in {secs:.2g} s ({hist.last_epoch} in all){acc}.")
+            _set_outcome(hist, "done", _trained_text(cfg.epochs, time.perf_counter() - t0, hist))
+
+
+def _trained_text(epochs, secs, hist):
+    acc = hist.epochs[-1].val_acc
+    if acc is None:
+        return ngettext("Trained {n} epoch in {secs:.2g} s ({total} in all).",
+                        "Trained {n} epochs in {secs:.2g} s ({total} in all).", epochs, secs=secs,
+                        total=hist.last_epoch)
+    return ngettext("Trained {n} epoch in {secs:.2g} s ({total} in all), validation accuracy {acc:.2%}.",
+                    "Trained {n} epochs in {secs:.2g} s ({total} in all), validation accuracy {acc:.2%}.",
+                    epochs, secs=secs, total=hist.last_epoch, acc=acc)

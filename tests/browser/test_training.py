@@ -22,12 +22,12 @@ def test_tiny_preset_trains_and_draws_its_curves(lab):
     lab.wait_text(re.compile(r"Trained 4 epochs in .* \(4 in all\)"))
     lab.settle()
     assert trained_epochs(lab) == 4
-    # Decision boundary, batch loss, loss and accuracy per epoch, and the tabs' gradient-flow charts.
+    # Decision boundary, batch loss, loss and accuracy per epoch, and the first section's gradient-flow charts.
     lab.wait_until(lambda: lab.drawn_charts() >= 6, "the training charts drawn")
     loss_lines = lab.main.locator('[data-testid="stVegaLiteChart"] svg .mark-line path')
     assert loss_lines.count() >= 3  # batch loss (raw + smoothed) and per-epoch curves have lines
-    for tab in ("Gradient flow & diagnosis", "Weights", "Results on the test set"):
-        assert lab.main.get_by_role("tab", name=tab).count() == 1
+    for section in ("Gradient flow & diagnosis", "Weights", "Results on the test set"):  # a segmented control
+        assert lab.main.get_by_test_id("stButtonGroup").get_by_text(section, exact=True).count() == 1
     lab.assert_clean()
     lab.shoot("training_spirals")
 

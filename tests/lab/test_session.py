@@ -153,3 +153,15 @@ def test_a_branch_from_a_weights_only_snapshot_names_what_it_took_from_now(moons
     assert branch.history.epochs == [] and branch.history.steps == [] and list(branch.history.snapshots) == [0]
     with pytest.raises(ValueError, match=r"epoch=7 has no weight snapshot; choose one of \[0, 1, 2\]"):
         session.branch(7)
+def test_a_divergence_in_a_later_run_names_the_historys_step(moons):
+    """The trainer counts from 1 in every run; the session renumbers the record and its words alike, so the
+    message names the step the charts show."""
+    session = TrainingSession(build_network(CFG, moons))
+    list(session.run(moons, CFG))  # 2 calm epochs: 6 steps
+    calm = session.history.n_steps
+    error = list(session.run(moons, replace(CFG, lr=1e30, optimizer="sgd", epochs=3)))[-1]
+    assert isinstance(error, ErrorRecord) and error.step > calm and error.epoch >= 3
+    assert error.message.startswith(f"Training diverged at step {error.step} (epoch {error.epoch}):")
+    restored = f"(after step {error.step - 1})" if error.details["kept"] else f"(from the start of epoch {error.epoch})"
+    assert restored in error.message
+    assert session.history.errors == [error]

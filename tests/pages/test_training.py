@@ -19,6 +19,13 @@ def open_page(preset=None, epochs=None):
     return helpers.open_page(PAGE, preset, timeout=180, epochs=epochs)
 
 
+def show(at, section):
+    """Pick a section below the curves ("flow", "weights", "results"): only the chosen one is drawn."""
+    at.segmented_control(key="tr_section").set_value(section).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return charts(at)
+
+
 def train(at):
     at.button(key="tr_train").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -27,7 +34,7 @@ def train(at):
 
 def test_before_training_invites_a_click_and_draws_no_curves():
     at = open_page()
-    assert [b.label for b in at.button] == ["Train 10 epochs", "Stop", "Reset weights"]
+    assert [b.label for b in at.button][:3] == ["Train 10 epochs", "Stop", "Reset weights"]
     assert any("No training yet" in t for t in texts(at.info))
     assert len(at.session_state["history"]) == 0
     assert not charts(at) and not at.tabs
@@ -54,19 +61,22 @@ def test_spirals_two_epochs_fill_history_and_charts_with_its_numbers():
         [e.val_acc for e in hist.epochs])
     spec, frames = shown["Decision boundary after 2 epochs"]
     assert sorted(len(f) for f in frames) == [280, 3600]  # the points over a 60 × 60 grid
-    for title in ("Gradient norm per layer ‖∂L/∂W‖ (log scale)", "Update / weight ratio per layer (log scale)",
-                  "Weight histograms per layer, by epoch", "Confusion matrix (test set)"):
-        assert title in shown
+    for title in ("Gradient norm per layer ‖∂L/∂W‖ (log scale)", "Update / weight ratio per layer (log scale)"):
+        assert title in shown  # the first section, gradient flow, is open
+    assert "Weight histograms per layer, by epoch" not in shown and "Confusion matrix (test set)" not in shown
     _, (grads,) = shown["Gradient norm per layer ‖∂L/∂W‖ (log scale)"]
     last = grads[grads.step == hist.n_steps].set_index("layer")["grad_norm"]
     assert last.to_dict() == pytest.approx({k: v["grad_norm"] for k, v in hist.steps[-1].layers.items()})
     metric = {m.label: m.value for m in at.metric}
     assert metric["Epochs trained"] == "2" and metric["Validation accuracy"] == f"{hist.epochs[-1].val_acc:.2%}"
 
-    # A plain rerun draws the same curves and never trains again.
+    # A plain rerun draws the same curves and never trains again; so does opening another section.
     at.run()
     assert at.session_state["history"] is hist and len(hist.steps) == 36
     assert charts(at)["Loss per epoch"][1][0]["value"].tolist() == loss["value"].tolist()
+    assert "Weight histograms per layer, by epoch" in show(at, "weights")
+    assert "Confusion matrix (test set)" in show(at, "results")
+    assert at.session_state["history"] is hist and len(hist.steps) == 36
 
 
 def test_a_second_click_continues_from_the_current_weights():
@@ -82,7 +92,7 @@ def test_a_second_click_continues_from_the_current_weights():
     assert not np.allclose(at.session_state["model"].get_params(0)["W"], w)
     assert any("(4 in all)" in t for t in texts(at.success))
     # the weight histograms follow the new epochs: initialisation, the middle one, the latest
-    _, (hists,) = charts(at)["Weight histograms per layer, by epoch"]
+    _, (hists,) = show(at, "weights")["Weight histograms per layer, by epoch"]
     assert sorted(hists["epoch"].unique()) == [0, 2, 4]
 
 
@@ -94,14 +104,15 @@ def test_default_mnist_one_epoch_results_and_weights():
     from nnlab.ui.state import _cached_dataset  # the same cached split the page used
     data = _cached_dataset("MNIST subset (10k digits)", None, None)
     pred = net.predict(data.x_test).argmax(axis=1)
+    shown = show(at, "results")
     metric = {m.label: m.value for m in at.metric}
     assert metric["Test accuracy"] == f"{(pred == data.y_test).mean():.2%}"
-    shown = charts(at)
     _, (confusion,) = shown["Confusion matrix (test set)"]
     assert confusion["count"].sum() == 2000
     assert confusion[confusion.correct]["count"].sum() == int((pred == data.y_test).sum())
     wrong = [t for t in shown if t and t.startswith("Misclassified test images")]
     assert wrong and f"{int((pred != data.y_test).sum())} in all" in wrong[0]
+    shown = show(at, "weights")
     tiles = [t for t in shown if t and t.startswith("First layer:")]
     assert tiles and len(shown[tiles[0]][1][0]) == 32
     _, (hists,) = shown["Weight histograms per layer, by epoch"]
@@ -180,7 +191,7 @@ def test_regression_upload_shows_predicted_against_true():
     at.number_input(key="sb_epochs").set_value(3).run()
     hist = train(at)
     assert hist.last_epoch == 3 and hist.epochs[-1].val_acc is None
-    shown = charts(at)
+    shown = show(at, "results")
     assert "Accuracy per epoch" not in shown
     frames = [v for k, v in shown.items() if k and k.startswith("Predicted vs true")][0][1]
     points = max(frames, key=len)

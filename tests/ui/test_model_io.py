@@ -11,15 +11,15 @@ SCRIPT = """
 from nnlab.ui import state
 from nnlab.ui.widgets import sidebar
 from nnlab.ui.widgets.model_io import model_io_section
-sidebar.draw()
 state.show_notices()
+sidebar.draw()
 model_io_section()
 """
 IRIS = LabConfig(dataset="Iris", hidden=(8,), activations=("relu",), epochs=1)
 
 
-def _app():
-    at = AppTest.from_string(SCRIPT, default_timeout=60)
+def _app(script=SCRIPT):
+    at = AppTest.from_string(script, default_timeout=60)
     at.session_state["config"] = IRIS
     at.run()
     assert not at.exception
@@ -47,7 +47,8 @@ def test_upload_replaces_the_model_and_sidebar_follows():
     cfg = at.session_state["config"]
     assert (cfg.hidden, cfg.activations, cfg.seed, cfg.spec) == ((5,), ("tanh",), 7, None)
     assert at.session_state["sb_units_0"] == 5 and at.session_state["sb_act_0"] == "tanh"
-    assert any("Loaded “mine.npz”" in s.value and "43 parameters" in s.value for s in at.success)
+    # a notice at the top, on the run of the upload itself
+    assert any("Loaded “mine.npz”" in i.value and "43 parameters" in i.value for i in at.info)
     # a rerun keeps the loaded model (the sidebar's config now describes it exactly)
     at.run()
     assert at.session_state["model"] is net
@@ -126,7 +127,7 @@ def test_a_model_at_the_edges_of_the_sidebar_ranges_is_kept_exactly(spec):
     saved = _trained_looking(spec)
     at = _app()
     _upload(at, "edge.npz", model_to_bytes(saved))
-    assert any("Loaded “edge.npz”" in s.value for s in at.success)
+    assert any("Loaded “edge.npz”" in i.value for i in at.info)
     at.run()
     at.run()
     net = at.session_state["model"]
@@ -135,3 +136,67 @@ def test_a_model_at_the_edges_of_the_sidebar_ranges_is_kept_exactly(spec):
     for i, layer in enumerate(saved.layers):
         for name, value in layer.params.items():
             np.testing.assert_array_equal(downloaded.get_params(i)[name], value)
+TRAINED = """
+import streamlit as st
+from nnlab.ui import state
+from nnlab.ui.widgets import sidebar
+from nnlab.ui.widgets.model_io import model_io_section
+state.show_notices()
+cfg = sidebar.draw()
+state.model()
+if not st.session_state.get("trained_once"):  # one epoch, once: the export has a run to write
+    st.session_state["trained_once"] = True
+    list(state.training_session().run(state.get_dataset(cfg), cfg))
+model_io_section()
+"""
+
+
+def _exports(at):
+    """The export download buttons (the section also offers the model file and the history)."""
+    return [b.proto for b in at.get("download_button") if "NumPy" in b.proto.label or "TensorBoard" in b.proto.label]
+
+
+def test_before_training_the_tensorboard_export_waits_and_the_script_is_offered():
+    at = _app()
+    code = _exports(at)
+    assert [b.label for b in code] == ["Download as a NumPy script (.py)"] and not code[0].disabled
+    assert at.button(key="mio_tensorboard").disabled
+    assert any("Train first: there is no run to export yet." in c.value for c in at.caption)
+
+
+def test_the_tensorboard_zip_is_built_on_request_from_the_run(monkeypatch):
+    import io
+    import zipfile
+
+    from nnlab.ui.widgets import model_io
+    calls = []
+    real = model_io.run_to_tensorboard_zip
+    monkeypatch.setattr(model_io, "run_to_tensorboard_zip", lambda *a: calls.append(a) or real(*a))
+    at = _app(TRAINED)
+    at.run()  # reruns build nothing until asked
+    assert not calls and [b.label for b in _exports(at)] == ["Download as a NumPy script (.py)"]
+    at.button(key="mio_tensorboard").click().run()
+    assert not at.exception and len(calls) == 1
+    hist = at.session_state["history"]
+    assert calls[0][0] is hist.steps and calls[0][1] is hist.epochs
+    labels = [b.label for b in _exports(at)]
+    assert labels == ["Download as a NumPy script (.py)", "Download for TensorBoard (.zip)"]
+    names = zipfile.ZipFile(io.BytesIO(at.session_state["mio_tb_zip"][2])).namelist()
+    assert any("tfevents" in n for n in names)
+    at.run()  # the zip is kept while the run is unchanged
+    assert len(calls) == 1 and len(_exports(at)) == 2
+
+
+def test_a_failed_tensorboard_export_is_a_message_and_the_model_stays(monkeypatch):
+    from nnlab.ui.widgets import model_io
+
+    def broken(*args):
+        raise ImportError("No module named 'tensorboardX'")
+    monkeypatch.setattr(model_io, "run_to_tensorboard_zip", broken)
+    at = _app(TRAINED)
+    net, hist = at.session_state["model"], at.session_state["history"]
+    at.button(key="mio_tensorboard").click().run()
+    assert not at.exception
+    assert any(e.value == "The TensorBoard files could not be written: No module named 'tensorboardX'"
+               for e in at.error)
+    assert at.session_state["model"] is net and at.session_state["history"] is hist and len(hist.epochs) == 1

@@ -13,8 +13,11 @@ from ...engine import ModelFileError, load_model, model_to_bytes
 from ...i18n import _
 from ...lab.config import check_fits, config_for_network, outside_sidebar
 from ...lab.describe import network_line
+from ...lab.export_code import CALLS, network_to_python
+from ...lab.tensorboard_export import run_to_tensorboard_zip
 from .. import state
 from ..state import MODEL_MESSAGE as MESSAGE
+from ..state import TENSORBOARD
 from . import sidebar
 
 KEY = "mio_upload"
@@ -29,12 +32,13 @@ def _on_upload():
     try:
         net = load_model(upload.getvalue())
     except ModelFileError as exc:
-        ss[MESSAGE] = ("error", f"“{upload.name}” cannot be loaded: {exc}. The current model is unchanged.")
+        ss[MESSAGE] = ("error", _("“{name}” cannot be loaded: {error}. The current model is unchanged.",
+                                  name=upload.name, error=exc))
         return
     dataset = state.get_dataset()
     problem = check_fits(net, dataset)
     if problem:
-        ss[MESSAGE] = ("error", f"{problem} The current model is unchanged.")
+        ss[MESSAGE] = ("error", _("{problem} The current model is unchanged.", problem=problem))
         return
     config = config_for_network(state.config(), net, dataset)
     problem = outside_sidebar(config)
@@ -44,9 +48,11 @@ def _on_upload():
         return
     sidebar.apply_config(config)
     state.replace_model(net)
-    ss[MESSAGE] = ("success", f"Loaded “{upload.name}”: {len(net.layers)} layers, {net.n_params:,} parameters, "
-                              f"on “{dataset.name}”. It is now the current model: inspect it on any page or "
-                              "continue training it (its earlier history is not in the file).")
+    # A notice, at the top of the page: the page below changes with the new model, and this section's
+    # expander closes with it.
+    state.notice(_("Loaded “{name}”: {layers} layers, {params:,} parameters, on “{data}”. It is now the current "
+                   "model: inspect it on any page or continue training it (its earlier history is not in the "
+                   "file).", name=upload.name, layers=len(net.layers), params=net.n_params, data=dataset.name))
 
 
 def _history_help(history):
@@ -62,20 +68,52 @@ def _history_help(history):
 
 def model_io_section():
     """Draw the download buttons for the current model and history, and the model uploader."""
-    st.subheader("Save or load the model")
+    st.subheader(_("Save or load the model"))
     net, history = state.model(), state.history()
     c1, c2 = st.columns(2)
-    c1.download_button("Download the model (.npz)", lambda: model_to_bytes(net), file_name="nnlab-model.npz",
+    c1.download_button(_("Download the model (.npz)"), lambda: model_to_bytes(net), file_name="nnlab-model.npz",
                        mime="application/octet-stream", key="mio_download_model", on_click="ignore",
-                       help="The weights as NumPy arrays plus the architecture as JSON; no pickle.")
+                       help=_("The weights as NumPy arrays plus the architecture as JSON; no pickle."))
     about = {"dataset": state.get_dataset().name, "network": network_line(net, state.config())}
-    c2.download_button("Download the training history (.csv)", lambda: history.to_csv(about),
+    c2.download_button(_("Download the training history (.csv)"), lambda: history.to_csv(about),
                        file_name="nnlab-history.csv", mime="text/csv", key="mio_download_history",
                        on_click="ignore", disabled=not len(history),
-                       help=_history_help(history) if len(history) else "Train first: the history is empty.")
-    st.file_uploader("Upload a saved nnlab model (.npz) to inspect it or continue training", type=["npz"],
+                       help=_history_help(history) if len(history) else _("Train first: the history is empty."))
+    st.file_uploader(_("Upload a saved nnlab model (.npz) to inspect it or continue training"), type=["npz"],
                      key=KEY, on_change=_on_upload,
-                     help="Checked before use: architecture JSON, parameter shapes and dtypes; pickles are refused.")
+                     help=_("Checked before use: architecture JSON, parameter shapes and dtypes; pickles are "
+                            "refused."))
     message = st.session_state.get(MESSAGE)
     if message and st.session_state.get(KEY) is not None:
         (st.error if message[0] == "error" else st.success)(message[1])
+    _export_buttons(net, history)
+
+
+def _export_buttons(net, history):
+    """The model as a NumPy script, and the run for TensorBoard: each built only when asked for."""
+    c1, c2 = st.columns(2)
+    writable = all(layer.kind in CALLS for layer in net.layers)
+    c1.download_button(_("Download as a NumPy script (.py)"), lambda: network_to_python(net),
+                       file_name="nnlab_model.py", mime="text/x-python", key="mio_download_code", on_click="ignore",
+                       disabled=not writable, help=_("The file is written when you click."))
+    c1.caption(_("One Python file that needs only NumPy: its predict(x) gives this model's outputs, with the "
+                 "weights inside.") if writable else
+               _("This model has a layer the NumPy script cannot write."))
+    version, keep = state.model_version()
+    made = st.session_state.get(TENSORBOARD)
+    if (made is None or made[0] != version) and c2.button(_("Prepare the run for TensorBoard"), key="mio_tensorboard",
+                                                          disabled=not len(history)):
+        try:
+            with st.spinner(_("Writing the TensorBoard files…")):
+                made = (version, keep,
+                        run_to_tensorboard_zip(history.steps, history.epochs, history.weight_snapshots()))
+        except (ImportError, OSError, ValueError) as exc:  # tensorboardX missing, disk full, a bad record
+            c2.error(_("The TensorBoard files could not be written: {error}", error=exc))
+            made = None
+        st.session_state[TENSORBOARD] = made
+    if made is not None and made[0] == version:
+        c2.download_button(_("Download for TensorBoard (.zip)"), made[2], file_name="nnlab-tensorboard.zip",
+                           mime="application/zip", key="mio_download_tensorboard", on_click="ignore")
+    c2.caption(_("The run's losses, accuracies, gradient norms and weight histograms as TensorBoard event files: "
+                 "unzip, then run tensorboard --logdir on the folder.") if len(history) else
+               _("Train first: there is no run to export yet."))
