@@ -2,7 +2,7 @@
 import streamlit as st
 
 from nnlab.ui import state
-from nnlab.ui.widgets import charts, sidebar
+from nnlab.ui.widgets import charts, share, sidebar
 
 st.set_page_config(page_title="nnlab — see inside a neural network", page_icon="🧠", layout="wide")
 
@@ -24,7 +24,9 @@ PAGES = {
     ],
 }
 page = st.navigation(PAGES)
+share.follow_link(PAGES, page)  # a session's first run: the URL's settings into the sidebar
 sidebar.draw()
+share.share_box(share.keep_in_url(page))
 state.show_notices()
-charts.start_page()
+charts.start_page(share.page_name(page))
 page.run()

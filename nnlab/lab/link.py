@@ -23,7 +23,7 @@ from .config import (BATCH_CHOICES, FLOAT_RANGES, INT_RANGES, LR_CHOICES, MAX_HI
 from .presets import CUSTOM
 
 PAGES = ("home", "architecture", "forward", "backprop", "training", "feature_maps", "attention", "data",
-         "compare")
+         "compare")  # the app's pages (the router passes its own list to ``decode``, so a new page is linkable)
 NEW_LAYER_ACTIVATION = NEW_LAYER[1]  # what the sidebar gives a hidden layer it adds
 
 _SIDEBAR = LabConfig()
@@ -36,7 +36,9 @@ DEFAULTS = {  # in the order a link writes them
 }
 CHOICES = {"loss": tuple(LOSSES), "output": tuple(ACTIVATIONS), "init": tuple(INITIALIZERS),
            "optimizer": tuple(OPTIMIZERS), "schedule": tuple(SCHEDULES), "page": PAGES}
-STREAMLIT_PARAMS = {"embed", "embed_options"}  # Streamlit's own query parameters: not ours to judge
+# Query parameters that belong to others, not ours to judge: Streamlit's own, and the classroom's
+# browser-refresh token.
+OTHERS_PARAMS = {"embed", "embed_options", "resume"}
 MAX_TEXT = 200  # characters in one parameter's value; longer ones are refused before any parsing
 MAX_NOTICES = 20  # a link with thousands of bad parameters gets this many notices, then a count
 SHOWN_VALUE = 40  # characters of a bad value quoted in its notice
@@ -136,7 +138,7 @@ def _activations(text):
     return tuple(names)
 
 
-def _parse(key, text, datasets, presets):
+def _parse(key, text, choices):
     """The value of one parameter, or ValueError saying what is wrong with its text."""
     if len(text) > MAX_TEXT:
         raise ValueError(f"it is {len(text)} characters long; no setting needs more than {MAX_TEXT}")
@@ -152,7 +154,7 @@ def _parse(key, text, datasets, presets):
         return _numeric_choice(text, _FLOAT, float, LR_CHOICES)
     if key == "batch_size":
         return _numeric_choice(text, _INT, int, BATCH_CHOICES)
-    return _choice(text, {"dataset": datasets, "preset": presets}.get(key) or CHOICES[key])
+    return _choice(text, choices.get(key) or CHOICES[key])
 
 
 def _shown(text):
@@ -164,7 +166,7 @@ def _notice(key, text, problem, used):
                                  f"Using {key}=“{_text(key, used)}” instead.")
 
 
-def decode(params, datasets=None, presets=None):
+def decode(params, datasets=None, presets=None, pages=None):
     """The config a link's query parameters describe, and a notice for each parameter not used as given.
 
     Parameters
@@ -173,6 +175,8 @@ def decode(params, datasets=None, presets=None):
         as in Streamlit)
     datasets : the dataset names a link may choose (default: the built-in ones available now)
     presets : the sidebar's preset names (default: "(custom)" and the zoo's presets)
+    pages : the names of the pages a link may open (default: PAGES); the router passes its own, so a page
+        added to the app (a Lessons page) can be linked without a change here
 
     Returns
     -------
@@ -180,10 +184,11 @@ def decode(params, datasets=None, presets=None):
     """
     datasets = tuple(available_datasets()) if datasets is None else tuple(datasets)
     presets = (CUSTOM,) + tuple(ZOO_PRESETS) if presets is None else tuple(presets)
+    choices = {"dataset": datasets, "preset": presets, "page": PAGES if pages is None else tuple(pages)}
     config, problems, given, unknown = dict(DEFAULTS), [], {}, []
     for key, value in params.items():
         text = value[-1] if isinstance(value, (list, tuple)) and value else value
-        if key in STREAMLIT_PARAMS:
+        if key in OTHERS_PARAMS:
             continue
         if key not in DEFAULTS:
             unknown.append(LinkNotice(key, str(text), f"The link's setting {_shown(key)}=“{_shown(str(text))}” "
@@ -192,7 +197,7 @@ def decode(params, datasets=None, presets=None):
             problems.append((key, repr(text), "it is not text"))
         else:
             try:
-                config[key] = _parse(key, text, datasets, presets)
+                config[key] = _parse(key, text, choices)
                 given[key] = text
             except ValueError as exc:
                 problems.append((key, text, str(exc)))
