@@ -188,3 +188,15 @@ def test_a_flood_of_bad_parameters_gives_a_bounded_list_of_notices():
 def test_encode_refuses_keys_that_are_not_settings():
     with pytest.raises(ValueError, match="'spec' is not a setting a link can carry"):
         encode({**DEFAULTS, "spec": {"layers": []}})
+
+
+def test_the_pages_a_link_may_open_are_the_routers():
+    lessons = decode({"page": "lessons"}, datasets=DATASETS, presets=PRESETS, pages=(*link.PAGES, "lessons"))
+    assert lessons.notices == [] and lessons.config["page"] == "lessons"
+    unknown = decoded({"page": "lessons"})
+    assert unknown.config["page"] == "home" and [n.parameter for n in unknown.notices] == ["page"]
+
+
+def test_others_parameters_are_left_to_them():
+    result = decoded({"resume": "a1b2", "embed": "true", "seed": "3"})
+    assert result.notices == [] and result.config["seed"] == 3

@@ -111,7 +111,7 @@ def _slides_control():
         return
     files = prepared["files"]
     box.caption(_("These files show the charts as they were when you pressed the button."))
-    box.download_button(ngettext("All {n} chart (zip)", "All {n} charts (zip)", len(files)), prepared["zip"],
+    box.download_button(ngettext("Download {n} chart (zip)", "Download {n} charts (zip)", len(files)), prepared["zip"],
                         file_name=f"{page or 'nnlab'}-charts.zip", mime="application/zip", key="slides_zip",
                         on_click="ignore", icon=":material/folder_zip:", type="primary")
     for i, (name, stem) in enumerate(export.file_stems(files).items()):
