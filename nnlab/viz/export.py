@@ -14,6 +14,8 @@ import zipfile
 import altair as alt
 import vl_convert as vlc
 
+from ..i18n import _
+
 FONT = "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, DejaVu Sans, Arial, sans-serif"
 TEXT = "#222222"
 SLIDE_CONFIG = {
@@ -92,7 +94,7 @@ def file_stems(names):
 def files_to_zip(files):
     """A zip (bytes) with ``<stem>.png`` and ``<stem>.svg`` for each ``{name: (png, svg)}`` (``chart_files``)."""
     if not files:
-        raise ValueError("there are no charts to put in the zip; draw a chart first")
+        raise ValueError(_("there are no charts to put in the zip; draw a chart first"))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, stem in file_stems(files).items():
@@ -106,5 +108,5 @@ def charts_to_zip(charts, scale=SCALE):
     """A zip (bytes) with ``<name>.png`` and ``<name>.svg`` for each chart of ``{name: chart}``, e.g. all
     the charts of a page. Names that give the same file name are numbered (``loss``, ``loss-2``)."""
     if not charts:
-        raise ValueError("there are no charts to put in the zip; draw a chart first")
+        raise ValueError(_("there are no charts to put in the zip; draw a chart first"))
     return files_to_zip({name: chart_files(chart, scale) for name, chart in charts.items()})

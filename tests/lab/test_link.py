@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from nnlab.engine import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES
 from nnlab.engine.losses import COMPATIBLE_OUTPUTS
+from nnlab.i18n import using_language
 from nnlab.lab import link
 from nnlab.lab.link import DEFAULTS, decode, encode, to_query_string
 
@@ -200,3 +201,14 @@ def test_the_pages_a_link_may_open_are_the_routers():
 def test_others_parameters_are_left_to_them():
     result = decoded({"resume": "a1b2", "embed": "true", "seed": "3"})
     assert result.notices == [] and result.config["seed"] == 3
+
+
+def test_notices_speak_the_users_language():
+    with using_language("zh"):
+        result = decoded({"hidden": "8,0", "epochs": "x"})
+    assert [str(n) for n in result.notices] == [
+        "链接中的设置 hidden=“8,0” 未被采用：隐藏层 2 的单元数须是 1 到 1024 之间的整数，而不是 “0”。改用 "
+        "hidden=“128,64”。",
+        f"链接中的设置 epochs=“x” 未被采用：请给出 {link.INT_RANGES['epochs'][0]} 到 {link.INT_RANGES['epochs'][1]} "
+        "之间的整数。改用 epochs=“10”。"]
+    assert str(decoded({"hidden": "8,0"}).notices[0]).startswith("The link's setting hidden=“8,0” was not used")
