@@ -37,9 +37,10 @@ DEFAULTS = {  # in the order a link writes them
 }
 CHOICES = {"loss": tuple(LOSSES), "output": tuple(ACTIVATIONS), "init": tuple(INITIALIZERS),
            "optimizer": tuple(OPTIMIZERS), "schedule": tuple(SCHEDULES), "page": PAGES}
-# Query parameters that belong to others, not ours to judge: Streamlit's own, and the classroom's
-# browser-refresh token.
-OTHERS_PARAMS = {"embed", "embed_options", "resume"}
+# Query parameters that belong to others, not ours to judge: Streamlit's own, the classroom's
+# browser-refresh token, and the Lessons page's lesson id (that page checks it and says so if it is unknown).
+# The router keeps them in the URL, so a link copied on the Lessons page opens the same lesson.
+OTHERS_PARAMS = {"embed", "embed_options", "resume", "lesson"}
 MAX_TEXT = 200  # characters in one parameter's value; longer ones are refused before any parsing
 MAX_NOTICES = 20  # a link with thousands of bad parameters gets this many notices, then a count
 SHOWN_VALUE = 40  # characters of a bad value quoted in its notice

@@ -199,7 +199,7 @@ def test_the_pages_a_link_may_open_are_the_routers():
 
 
 def test_others_parameters_are_left_to_them():
-    result = decoded({"resume": "a1b2", "embed": "true", "seed": "3"})
+    result = decoded({"resume": "a1b2", "embed": "true", "lesson": "no-such-lesson", "seed": "3"})
     assert result.notices == [] and result.config["seed"] == 3
 
 

@@ -33,7 +33,7 @@ def open_link(params, timeout=120):
 
 
 def test_a_link_sets_the_sidebar_and_the_page_and_stays_in_the_url():
-    at = open_link({**TINY, "page": "architecture", "resume": "tok3n"})
+    at = open_link({**TINY, "page": "architecture", "resume": "tok3n", "lesson": "structure"})
     assert [t.value for t in at.title] == ["Architecture"]
     assert at.selectbox(key="sb_dataset").value == "Moons" and at.number_input(key="sb_seed").value == 5
     assert at.number_input(key="sb_n_hidden").value == 1 and at.number_input(key="sb_units_0").value == 4
@@ -42,13 +42,14 @@ def test_a_link_sets_the_sidebar_and_the_page_and_stays_in_the_url():
     net = at.session_state["model"]
     assert net.n_params == 2 * 4 + 4 + 4 * 2 + 2  # 2 → 4 tanh → 2 softmax, built from the link
     url = dict(at.query_params)
-    assert url["resume"] == "tok3n"  # the classroom's parameter is left alone
+    assert url["resume"] == "tok3n" and url["lesson"] == "structure"  # others' parameters are left alone
     assert {k: url[k] for k in TINY} == TINY and url["page"] == "architecture" and set(DEFAULTS) <= set(url)
     code = at.sidebar.code[0].value  # the Share box: the same parameters, to copy
     assert dict(parse_qsl(code.split("?", 1)[1])) == url
 
     at.number_input(key="sb_seed").set_value(9).run()  # the URL follows the sidebar
     assert at.query_params["seed"] == "9" and at.query_params["resume"] == "tok3n"
+    assert at.query_params["lesson"] == "structure"
 
 
 def test_a_tampered_link_gives_notices_on_its_first_run_and_falls_back_for_those_only():
