@@ -38,8 +38,12 @@ def test_a_copied_link_opens_the_same_network_with_the_same_numbers_in_a_new_bro
     lab.set_number("Seed", SEED, lab.sidebar)
     mine = numbers(lab)
     assert mine[1] == f"{2 * 6 + 6 + 6 * 64 + 64 + 64 * 2 + 2:,}"  # 2 → 6 → 64 → 2
+    lab.page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=lab.url)
     lab.open_expander("Share this network", lab.sidebar)
-    copied = lab.sidebar.get_by_test_id("stCode").inner_text().strip()
+    lab.sidebar.get_by_role("button", name="Copy link", exact=True).click()
+    lab.sidebar.get_by_role("button", name="Copied", exact=True).wait_for()
+    copied = lab.page.evaluate("navigator.clipboard.readText()")
+    assert copied == lab.sidebar.get_by_test_id("stCode").inner_text().strip()
     assert copied.startswith(lab.url + "/backprop?") and f"seed={SEED}" in copied and "hidden=6,64" in copied
     assert dict(parse_qsl(urlsplit(copied).query)) == dict(parse_qsl(urlsplit(lab.page.url).query))  # = address bar
 

@@ -14,6 +14,7 @@ page's run sees no parameters), so ``keep_in_url`` writes the settings back, and
 of others (the classroom's ``resume``) as they were at the start of the previous run. Parameters that
 are not ours are never deleted.
 """
+from html import escape
 from urllib.parse import quote, urlencode
 
 import streamlit as st
@@ -125,6 +126,28 @@ def _left_behind():
     return notes
 
 
+_COPY = """<button class="nnlab-copy" data-link="{link}" data-done="{done}" data-failed="{failed}">{label}</button>
+<script>
+for (const b of document.querySelectorAll("button.nnlab-copy:not([data-ready])")) {{
+  b.dataset.ready = "1";
+  b.addEventListener("click", () => navigator.clipboard.writeText(b.dataset.link).then(
+    () => {{ b.textContent = b.dataset.done; }}, () => {{ b.textContent = b.dataset.failed; }}));
+}}
+</script>
+<style>.nnlab-copy {{ font: inherit; padding: 0.25rem 0.75rem; border-radius: 0.5rem; cursor: pointer;
+ border: 1px solid rgba(49, 51, 63, 0.2); background: transparent; color: inherit; }}</style>"""
+
+
+def _copy_button(address):
+    """A "Copy link" button that puts ``address`` on the clipboard. Streamlit has no clipboard widget, so it
+    is a plain HTML button with one line of JavaScript; where the browser refuses (a page served over plain
+    http from another machine), it says so and the box below still holds the link to copy by hand."""
+    st.html(_COPY.format(link=escape(address, quote=True), label=escape(_("Copy link")),
+                         done=escape(_("Copied"), quote=True),
+                         failed=escape(_("This browser refused; copy the link from the box below"), quote=True)),
+            unsafe_allow_javascript=True)
+
+
 def share_box(query):
     """The sidebar's "Share" expander: the link to copy (``query`` is the URL's query string) and what it
     cannot carry."""
@@ -132,8 +155,9 @@ def share_box(query):
     with st.sidebar.expander(_("Share this network")):
         st.caption(_("This link holds the sidebar's settings and the page. Opened in another browser it rebuilds "
                      "this network, untrained, from the same seed, so every page shows the same numbers; "
-                     "training it with the same settings repeats the same run. Copy it with the button at the "
-                     "right of the box."))
-        st.code(f"{base}?{query}", language=None, wrap_lines=True)
+                     "training it with the same settings repeats the same run."))
+        address = f"{base}?{query}"
+        _copy_button(address)
+        st.code(address, language=None, wrap_lines=True)
         for note in _left_behind():
             st.warning(note, icon=":material/link_off:")
