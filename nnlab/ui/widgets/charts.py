@@ -39,7 +39,7 @@ def show_chart(where, chart, **kwargs):
     slots = ss.setdefault(CHART_SLOTS, {})
     if not charts:
         _slides_control()
-    name = name or f"chart {len(charts) + 1}"
+    name = name or _("chart {n}", n=len(charts) + 1)
     slot = _placeholder(where)
     if slot is not None:
         previous = slots.get(slot)
