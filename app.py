@@ -2,7 +2,7 @@
 import streamlit as st
 
 from nnlab.ui import state, threads
-from nnlab.ui.widgets import charts, sidebar
+from nnlab.ui.widgets import charts, share, sidebar
 
 threads.one_blas_thread()  # why: nnlab/ui/threads.py
 st.set_page_config(page_title="nnlab — see inside a neural network", page_icon="🧠", layout="wide")
@@ -37,6 +37,8 @@ PAGES = {
 }
 page = st.navigation(PAGES, expanded=True)  # every page listed: no “View more” hiding the last groups
 state.show_notices()  # first: a notice made later in this run (the sidebar, the page) is drawn in its box
+share.follow_link(PAGES, page)  # a session's first run: the URL's settings into the sidebar
 sidebar.draw()
-charts.start_page()
+share.share_box(share.keep_in_url(page))
+charts.start_page(share.page_name(page))
 page.run()

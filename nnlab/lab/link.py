@@ -18,12 +18,13 @@ from ..data.builtin import available_datasets
 from ..engine import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES
 from ..engine.losses import COMPATIBLE_OUTPUTS
 from ..engine.zoo import PRESETS as ZOO_PRESETS
+from ..i18n import _, ngettext
 from .config import (BATCH_CHOICES, FLOAT_RANGES, INT_RANGES, LR_CHOICES, MAX_HIDDEN_LAYERS, MAX_UNITS, NEW_LAYER,
                      LabConfig)
 from .presets import CUSTOM
 
 PAGES = ("home", "architecture", "forward", "backprop", "training", "feature_maps", "attention", "data",
-         "compare")
+         "compare")  # the app's pages (the router passes its own list to ``decode``, so a new page is linkable)
 NEW_LAYER_ACTIVATION = NEW_LAYER[1]  # what the sidebar gives a hidden layer it adds
 
 _SIDEBAR = LabConfig()
@@ -36,7 +37,10 @@ DEFAULTS = {  # in the order a link writes them
 }
 CHOICES = {"loss": tuple(LOSSES), "output": tuple(ACTIVATIONS), "init": tuple(INITIALIZERS),
            "optimizer": tuple(OPTIMIZERS), "schedule": tuple(SCHEDULES), "page": PAGES}
-STREAMLIT_PARAMS = {"embed", "embed_options"}  # Streamlit's own query parameters: not ours to judge
+# Query parameters that belong to others, not ours to judge: Streamlit's own, the classroom's
+# browser-refresh token, and the Lessons page's lesson id (that page checks it and says so if it is unknown).
+# The router keeps them in the URL, so a link copied on the Lessons page opens the same lesson.
+OTHERS_PARAMS = {"embed", "embed_options", "resume", "lesson"}
 MAX_TEXT = 200  # characters in one parameter's value; longer ones are refused before any parsing
 MAX_NOTICES = 20  # a link with thousands of bad parameters gets this many notices, then a count
 SHOWN_VALUE = 40  # characters of a bad value quoted in its notice
@@ -90,21 +94,23 @@ def to_query_string(config):
 def _number(text, pattern, cast, low, high):
     value = cast(text) if pattern.fullmatch(text) else None
     if value is None or not (math.isfinite(value) and low <= value <= high):
-        raise ValueError(f"give {'a whole number' if cast is int else 'a number'} from {low} to {high}")
+        if cast is int:
+            raise ValueError(_("give a whole number from {low} to {high}", low=low, high=high))
+        raise ValueError(_("give a number from {low} to {high}", low=low, high=high))
     return value
 
 
 def _choice(text, choices):
     if text in choices:
         return text
-    raise ValueError(f"choose one of {', '.join(choices)}")
+    raise ValueError(_("choose one of {choices}", choices=", ".join(choices)))
 
 
 def _numeric_choice(text, pattern, cast, choices):
     """One of the numbers a select box offers, however it is written ("1e-3" is the choice 0.001)."""
     value = cast(text) if pattern.fullmatch(text) else None
     if value not in choices:
-        raise ValueError(f"choose one of {', '.join(_text_of(c) for c in choices)}")
+        raise ValueError(_("choose one of {choices}", choices=", ".join(_text_of(c) for c in choices)))
     return choices[choices.index(value)]
 
 
@@ -115,12 +121,13 @@ def _text_of(number):
 def _hidden(text):
     units = text.split(",") if text else []
     if len(units) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"{len(units)} hidden layers; use at most {MAX_HIDDEN_LAYERS}")
+        raise ValueError(ngettext("{n} hidden layer; use at most {most}", "{n} hidden layers; use at most {most}",
+                                  len(units), most=MAX_HIDDEN_LAYERS))
     out = []
     for i, part in enumerate(units, start=1):
         if not _INT.fullmatch(part) or not 1 <= int(part) <= MAX_UNITS:
-            raise ValueError(f"hidden layer {i} needs a whole number of units from 1 to {MAX_UNITS}, "
-                             f"not “{_shown(part)}”")
+            raise ValueError(_("hidden layer {i} needs a whole number of units from 1 to {most}, not “{text}”",
+                               i=i, most=MAX_UNITS, text=_shown(part)))
         out.append(int(part))
     return tuple(out)
 
@@ -128,18 +135,21 @@ def _hidden(text):
 def _activations(text):
     names = text.split(",") if text else []
     if len(names) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"{len(names)} activations; there are at most {MAX_HIDDEN_LAYERS} hidden layers")
+        raise ValueError(ngettext("{n} activation; there are at most {most} hidden layers",
+                                  "{n} activations; there are at most {most} hidden layers", len(names),
+                                  most=MAX_HIDDEN_LAYERS))
     for i, name in enumerate(names, start=1):
         if name not in ACTIVATIONS:
-            raise ValueError(f"hidden layer {i} has the unknown activation “{_shown(name)}”; choose one of "
-                             f"{', '.join(ACTIVATIONS)}")
+            raise ValueError(_("hidden layer {i} has the unknown activation “{name}”; choose one of {choices}",
+                               i=i, name=_shown(name), choices=", ".join(ACTIVATIONS)))
     return tuple(names)
 
 
-def _parse(key, text, datasets, presets):
+def _parse(key, text, choices):
     """The value of one parameter, or ValueError saying what is wrong with its text."""
     if len(text) > MAX_TEXT:
-        raise ValueError(f"it is {len(text)} characters long; no setting needs more than {MAX_TEXT}")
+        raise ValueError(_("it is {n} characters long; no setting needs more than {most}", n=len(text),
+                           most=MAX_TEXT))
     if key in INT_RANGES:
         return _number(text, _INT, int, *INT_RANGES[key])
     if key in FLOAT_RANGES:
@@ -152,7 +162,7 @@ def _parse(key, text, datasets, presets):
         return _numeric_choice(text, _FLOAT, float, LR_CHOICES)
     if key == "batch_size":
         return _numeric_choice(text, _INT, int, BATCH_CHOICES)
-    return _choice(text, {"dataset": datasets, "preset": presets}.get(key) or CHOICES[key])
+    return _choice(text, choices.get(key) or CHOICES[key])
 
 
 def _shown(text):
@@ -160,11 +170,12 @@ def _shown(text):
 
 
 def _notice(key, text, problem, used):
-    return LinkNotice(key, text, f"The link's setting {key}=“{_shown(text)}” was not used: {problem}. "
-                                 f"Using {key}=“{_text(key, used)}” instead.")
+    return LinkNotice(key, text, _("The link's setting {key}=“{text}” was not used: {problem}. Using "
+                                   "{key}=“{used}” instead.", key=key, text=_shown(text), problem=problem,
+                                   used=_text(key, used)))
 
 
-def decode(params, datasets=None, presets=None):
+def decode(params, datasets=None, presets=None, pages=None):
     """The config a link's query parameters describe, and a notice for each parameter not used as given.
 
     Parameters
@@ -173,6 +184,8 @@ def decode(params, datasets=None, presets=None):
         as in Streamlit)
     datasets : the dataset names a link may choose (default: the built-in ones available now)
     presets : the sidebar's preset names (default: "(custom)" and the zoo's presets)
+    pages : the names of the pages a link may open (default: PAGES); the router passes its own, so a page
+        added to the app (a Lessons page) can be linked without a change here
 
     Returns
     -------
@@ -180,19 +193,21 @@ def decode(params, datasets=None, presets=None):
     """
     datasets = tuple(available_datasets()) if datasets is None else tuple(datasets)
     presets = (CUSTOM,) + tuple(ZOO_PRESETS) if presets is None else tuple(presets)
+    choices = {"dataset": datasets, "preset": presets, "page": PAGES if pages is None else tuple(pages)}
     config, problems, given, unknown = dict(DEFAULTS), [], {}, []
     for key, value in params.items():
         text = value[-1] if isinstance(value, (list, tuple)) and value else value
-        if key in STREAMLIT_PARAMS:
+        if key in OTHERS_PARAMS:
             continue
         if key not in DEFAULTS:
-            unknown.append(LinkNotice(key, str(text), f"The link's setting {_shown(key)}=“{_shown(str(text))}” "
-                                                      "is not one nnlab knows; it was ignored."))
+            unknown.append(LinkNotice(key, str(text), _("The link's setting {key}=“{text}” is not one nnlab "
+                                                        "knows; it was ignored.", key=_shown(key),
+                                                        text=_shown(str(text)))))
         elif not isinstance(text, str):
-            problems.append((key, repr(text), "it is not text"))
+            problems.append((key, repr(text), _("it is not text")))
         else:
             try:
-                config[key] = _parse(key, text, datasets, presets)
+                config[key] = _parse(key, text, choices)
                 given[key] = text
             except ValueError as exc:
                 problems.append((key, text, str(exc)))
@@ -201,8 +216,9 @@ def decode(params, datasets=None, presets=None):
     notices += agreement + unknown
     if len(notices) > MAX_NOTICES:
         rest = len(notices) - MAX_NOTICES + 1
-        notices = notices[:MAX_NOTICES - 1] + [LinkNotice("", "", f"{rest} more settings of the link were not "
-                                                                    "used as given.")]
+        more = ngettext("{n} more setting of the link was not used as given.",
+                        "{n} more settings of the link were not used as given.", rest)
+        notices = notices[:MAX_NOTICES - 1] + [LinkNotice("", "", more)]
     return DecodedLink(config, notices)
 
 
@@ -216,14 +232,15 @@ def _agree(config, given):
                 else (NEW_LAYER_ACTIVATION,) * len(config["hidden"]))
         if "activations" in given:
             notices.append(_notice("activations", given["activations"],
-                                   f"it names {len(config['activations'])} activations for "
-                                   f"{len(config['hidden'])} hidden layers", used))
+                                   _("there must be one activation per hidden layer ({layers}), and it names {n}",
+                                     n=len(config["activations"]), layers=len(config["hidden"])), used))
         config["activations"] = used
     allowed = COMPATIBLE_OUTPUTS[config["loss"]]
     if allowed and config["output"] not in allowed:
         used = sorted(allowed)[0]
         if "output" in given:
-            notices.append(_notice("output", given["output"], f"loss {config['loss']} needs the output "
-                                   f"activation {used}", used))
+            notices.append(_notice("output", given["output"], _("loss {loss} needs the output activation "
+                                                                "{output}", loss=config["loss"], output=used),
+                                   used))
         config["output"] = used
     return notices

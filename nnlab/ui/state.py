@@ -68,6 +68,14 @@ COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of th
 MEMO = _declare("memo", "ui.state", "name -> (version, kept objects, value): per-user results (charts, predictions) "
                                     "rebuilt only when the model or history they show changed (see remember)")
 PAGE_CHARTS = _declare("page_charts", "ui.widgets.charts", "{name: chart} drawn in this page run (for downloads)")
+CHART_SLOTS = _declare("chart_slots", "ui.widgets.charts", "{placeholder's place: chart name} in this page run")
+CHART_PAGE = _declare("chart_page", "ui.widgets.charts", "the name of the page whose run PAGE_CHARTS lists")
+SLIDE_FILES = _declare("slide_files", "ui.widgets.charts", "{page, names, files, zip} of the page's charts prepared "
+                                                        "for slides (PNG and SVG), or absent")
+LINK_FOLLOWED = _declare("link_followed", "ui.widgets.share", "True once the session's first run read the URL's link")
+LINK_PAGE = _declare("link_page", "ui.widgets.share", "the page of the previous run (a change: the URL was dropped)")
+LINK_OTHERS = _declare("link_others", "ui.widgets.share", "{name: [values]}: the URL's parameters that are not "
+                                                         "the link's, put back after a page switch")
 
 
 @st.cache_data(show_spinner="Loading data…", max_entries=16)

@@ -14,6 +14,8 @@ import zipfile
 import altair as alt
 import vl_convert as vlc
 
+from ..i18n import _
+
 FONT = "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, DejaVu Sans, Arial, sans-serif"
 TEXT = "#222222"
 SLIDE_CONFIG = {
@@ -38,8 +40,9 @@ def _merged(base, override):
 
 
 def slide_spec(chart):
-    """The chart's Vega-Lite dict with the slide theme laid over its own configuration."""
-    spec = chart.to_dict()
+    """The chart's Vega-Lite dict (``chart`` is an Altair chart or such a dict, left unchanged) with the
+    slide theme laid over its own configuration."""
+    spec = dict(chart) if isinstance(chart, dict) else chart.to_dict()
     spec["config"] = _merged(spec.get("config", {}), SLIDE_CONFIG)
     if spec.get("width") == "container":
         spec["width"] = CONTAINER_WIDTH
@@ -67,22 +70,43 @@ def file_stem(name):
     return stem or "chart"
 
 
+def chart_files(chart, scale=SCALE):
+    """``(png, svg)`` bytes of one chart (an Altair chart or its Vega-Lite dict): Vega runs once for both."""
+    svg = _svg(chart)
+    return vlc.svg_to_png(svg, scale=scale), svg.encode("utf-8")
+
+
+def file_stems(names):
+    """name -> file stem for each name; names that give the same stem are numbered (``loss``, ``loss-2``),
+    ignoring case (zip tools on Windows and macOS do)."""
+    stems, used = {}, set()
+    for name in names:
+        stem = base = file_stem(name)
+        count = 1
+        while stem.lower() in used:
+            count += 1
+            stem = f"{base}-{count}"
+        used.add(stem.lower())
+        stems[name] = stem
+    return stems
+
+
+def files_to_zip(files):
+    """A zip (bytes) with ``<stem>.png`` and ``<stem>.svg`` for each ``{name: (png, svg)}`` (``chart_files``)."""
+    if not files:
+        raise ValueError(_("there are no charts to put in the zip; draw a chart first"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, stem in file_stems(files).items():
+            png, svg = files[name]
+            archive.writestr(f"{stem}.png", png)
+            archive.writestr(f"{stem}.svg", svg)
+    return buffer.getvalue()
+
+
 def charts_to_zip(charts, scale=SCALE):
     """A zip (bytes) with ``<name>.png`` and ``<name>.svg`` for each chart of ``{name: chart}``, e.g. all
     the charts of a page. Names that give the same file name are numbered (``loss``, ``loss-2``)."""
     if not charts:
-        raise ValueError("there are no charts to put in the zip; draw a chart first")
-    buffer = io.BytesIO()
-    used = set()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, chart in charts.items():
-            stem = base = file_stem(name)
-            count = 1
-            while stem.lower() in used:
-                count += 1
-                stem = f"{base}-{count}"
-            used.add(stem.lower())
-            svg = _svg(chart)  # Vega runs once for both files
-            archive.writestr(f"{stem}.png", vlc.svg_to_png(svg, scale=scale))
-            archive.writestr(f"{stem}.svg", svg.encode("utf-8"))
-    return buffer.getvalue()
+        raise ValueError(_("there are no charts to put in the zip; draw a chart first"))
+    return files_to_zip({name: chart_files(chart, scale) for name, chart in charts.items()})

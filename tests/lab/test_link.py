@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from nnlab.engine import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES
 from nnlab.engine.losses import COMPATIBLE_OUTPUTS
+from nnlab.i18n import using_language
 from nnlab.lab import link
 from nnlab.lab.link import DEFAULTS, decode, encode, to_query_string
 
@@ -188,3 +189,26 @@ def test_a_flood_of_bad_parameters_gives_a_bounded_list_of_notices():
 def test_encode_refuses_keys_that_are_not_settings():
     with pytest.raises(ValueError, match="'spec' is not a setting a link can carry"):
         encode({**DEFAULTS, "spec": {"layers": []}})
+
+
+def test_the_pages_a_link_may_open_are_the_routers():
+    lessons = decode({"page": "lessons"}, datasets=DATASETS, presets=PRESETS, pages=(*link.PAGES, "lessons"))
+    assert lessons.notices == [] and lessons.config["page"] == "lessons"
+    unknown = decoded({"page": "lessons"})
+    assert unknown.config["page"] == "home" and [n.parameter for n in unknown.notices] == ["page"]
+
+
+def test_others_parameters_are_left_to_them():
+    result = decoded({"resume": "a1b2", "embed": "true", "lesson": "no-such-lesson", "seed": "3"})
+    assert result.notices == [] and result.config["seed"] == 3
+
+
+def test_notices_speak_the_users_language():
+    with using_language("zh"):
+        result = decoded({"hidden": "8,0", "epochs": "x"})
+    assert [str(n) for n in result.notices] == [
+        "链接中的设置 hidden=“8,0” 未被采用：隐藏层 2 的单元数须是 1 到 1024 之间的整数，而不是 “0”。改用 "
+        "hidden=“128,64”。",
+        f"链接中的设置 epochs=“x” 未被采用：请给出 {link.INT_RANGES['epochs'][0]} 到 {link.INT_RANGES['epochs'][1]} "
+        "之间的整数。改用 epochs=“10”。"]
+    assert str(decoded({"hidden": "8,0"}).notices[0]).startswith("The link's setting hidden=“8,0” was not used")

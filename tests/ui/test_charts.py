@@ -23,7 +23,7 @@ def _script():
 
 
 def test_charts_are_drawn_and_listed_by_title():
-    at = AppTest.from_function(_script).run()
+    at = AppTest.from_function(_script, default_timeout=60).run()
     assert not at.exception
     seen = at.session_state["seen"]
     assert list(seen) == ["Loss per epoch", "Live", "chart 3"]
@@ -32,6 +32,6 @@ def test_charts_are_drawn_and_listed_by_title():
 
 
 def test_a_new_page_run_starts_an_empty_list():
-    at = AppTest.from_function(_script).run()
+    at = AppTest.from_function(_script, default_timeout=60).run()
     at.run()
     assert list(at.session_state["seen"]) == ["Loss per epoch", "Live", "chart 3"]

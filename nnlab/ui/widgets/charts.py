@@ -2,26 +2,39 @@
 
 Pages and sections call ``show_chart(where, chart, ...)`` instead of ``where.altair_chart(chart, ...)``
 (``where`` is ``st``, a column, a container or a placeholder). Besides drawing, it notes the chart in this
-run's list, so features that act on "the charts of this page" (downloading them for slides) need no
-change in the sections. The list lives in the session (each user's own) and is started afresh by the
-router before every page run.
+run's list, so features that act on "the charts of this page" need no change in the sections. The list
+lives in the session (each user's own) and is started afresh by the router before every page run.
+
+Charts for slides: the first chart of a page run also draws the "Charts for slides" control in the
+sidebar, so it is there on every page that shows a chart, also one that stops early (``st.stop``). Its
+button renders the charts on screen — the previous run's list, complete when the button is pressed — as
+PNG and SVG in the slide theme (``viz.export``, on the server), and the next run offers them one by one
+and as one zip. Rendering takes about 0.3–2 s a chart, so it happens only on that press, cached by the
+chart's Vega-Lite JSON and the language.
 """
+import json
+
 import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as vega_lite_spec
 
-from ..state import PAGE_CHARTS, model_version, remember
+from ...i18n import _, language, ngettext
+from ...viz import export
+from ..state import CHART_PAGE, CHART_SLOTS, PAGE_CHARTS, SLIDE_FILES, model_version, remember
 
 
-def start_page():
-    """Forget the previous run's charts; app.py calls this before running the page."""
+def start_page(page=None):
+    """Forget the previous run's charts; app.py calls this before running the page ``page`` (its name)."""
     st.session_state[PAGE_CHARTS] = {}
+    st.session_state[CHART_SLOTS] = {}
+    st.session_state[CHART_PAGE] = page
 
 
 def show_chart(where, chart, **kwargs):
     """Draw an Altair chart in ``where`` (``st.altair_chart``'s keyword arguments pass through) and note it
-    under ``name`` (default: the chart's title, else a running number). A placeholder redrawn with the same
-    name (live training curves) replaces its earlier entry instead of adding one."""
-    _note(chart, kwargs.pop("name", None))
+    under ``name`` (default: the chart's title, else a running number). A chart drawn into a placeholder
+    (``st.empty``) replaces the one drawn there before, as on screen: live training curves and a decision
+    boundary whose title counts the epochs stay one entry each, the newest."""
+    _note(where, chart, kwargs.pop("name", None))
     return where.altair_chart(chart, **kwargs)
 
 
@@ -41,14 +54,35 @@ def show_model_chart(where, key, build, *, version=(), **kwargs):
     if made is None:
         return None
     chart, spec = made
-    _note(chart, kwargs.pop("name", None))
+    _note(where, chart, kwargs.pop("name", None))
     return where.vega_lite_chart(spec=spec, **kwargs)
 
 
-def _note(chart, name):
-    charts = st.session_state.setdefault(PAGE_CHARTS, {})
+def _note(where, chart, name):
+    """Note the chart in this page run's list (see the module doc); the first one also draws the slides control."""
     name = name or _title(chart)
-    charts[name or f"chart {len(charts) + 1}"] = chart
+    ss = st.session_state
+    charts = ss.setdefault(PAGE_CHARTS, {})
+    slots = ss.setdefault(CHART_SLOTS, {})
+    if not charts:
+        _slides_control()
+    name = name or _("chart {n}", n=len(charts) + 1)
+    slot = _placeholder(where)
+    if slot is not None:
+        previous = slots.get(slot)
+        if previous is not None and previous != name:
+            charts.pop(previous, None)
+        slots[slot] = name
+    charts[name] = chart
+
+
+def _placeholder(where):
+    """Where on the page a placeholder (``st.empty()``) sits, or None for anything that adds elements.
+    Streamlit marks a placeholder by a locked cursor (no public API says so; anything else reads as None)."""
+    cursor = getattr(where, "_provided_cursor", None)
+    if cursor is None or not getattr(cursor, "is_locked", False):
+        return None
+    return tuple(cursor.delta_path)
 
 
 def page_charts():
@@ -66,3 +100,51 @@ def _title(chart):
     if isinstance(text, (list, tuple)):
         return " ".join(map(str, text))
     return None
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _rendered(spec_json, lang):
+    """``(png, svg)`` of one chart's Vega-Lite JSON (the language is in the key: the text was translated)."""
+    return export.chart_files(json.loads(spec_json))
+
+
+def slide_files(charts):
+    """{name: (png, svg)} of the charts ``{name: chart}``, each rendered once per distinct chart."""
+    lang = language()
+    return {name: _rendered(json.dumps(chart.to_dict(), sort_keys=True), lang) for name, chart in charts.items()}
+
+
+def _prepare(page):
+    """The button's callback: render the charts on screen (the run that drew the button, finished by now)."""
+    charts = page_charts()
+    with st.spinner(ngettext("Rendering {n} chart for slides…", "Rendering {n} charts for slides…", len(charts))):
+        files = slide_files(charts)
+    st.session_state[SLIDE_FILES] = {"page": page, "files": files, "zip": export.files_to_zip(files)}
+
+
+def _slides_control():
+    """The sidebar's "Charts for slides" popover: prepare, then download each chart or all of them."""
+    ss = st.session_state
+    page = ss.get(CHART_PAGE)
+    prepared = ss.get(SLIDE_FILES)
+    ready = prepared is not None and prepared["page"] == page
+    box = st.sidebar.popover(_("Charts for slides"), icon=":material/download:", width="stretch")
+    box.caption(_("Every chart of this page as PNG (for slides) and SVG (to edit): white background, large "
+                  "fonts. Rendering takes a moment per chart, so it starts when you press the button."))
+    box.button(_("Prepare again") if ready else _("Prepare the files"), key="slides_prepare", on_click=_prepare,
+               args=(page,), icon=":material/photo_library:")
+    if not ready:
+        return
+    files = prepared["files"]
+    box.caption(_("These files show the charts as they were when you pressed the button."))
+    box.download_button(ngettext("Download {n} chart (zip)", "Download {n} charts (zip)", len(files)), prepared["zip"],
+                        file_name=f"{page or 'nnlab'}-charts.zip", mime="application/zip", key="slides_zip",
+                        on_click="ignore", icon=":material/folder_zip:", type="primary")
+    for i, (name, stem) in enumerate(export.file_stems(files).items()):
+        png, svg = files[name]
+        label, left, right = box.columns([4, 1, 1], vertical_alignment="center")
+        label.caption(name)
+        left.download_button("PNG", png, file_name=f"{stem}.png", mime="image/png", key=f"slides_png_{i}",
+                             on_click="ignore")
+        right.download_button("SVG", svg, file_name=f"{stem}.svg", mime="image/svg+xml", key=f"slides_svg_{i}",
+                              on_click="ignore")
