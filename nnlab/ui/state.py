@@ -53,6 +53,9 @@ SEED_NEURON = _declare("seed_neuron", "ui.widgets.neuron_editor", "the one neuro
 MODEL_MESSAGE = _declare("mio_message", "ui.widgets.model_io", "(kind, text) of the last model upload")
 COMPARE_CACHE = _declare("cmp_cache", "ui.compare", "result key -> CompareResult, trained architectures")
 COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of the comparison on show")
+LESSON_PROGRESS = _declare("lesson_progress", "ui.lessons", "the lessons' Progress (ids done) of this session")
+LESSON_STASH = _declare("lesson_stash", "ui.lessons",
+                        "the learner's own config and model, kept while lessons are set up")
 PAGE_CHARTS = _declare("page_charts", "ui.widgets.charts", "{name: chart} drawn in this page run (for downloads)")
 
 
