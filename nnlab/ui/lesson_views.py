@@ -165,7 +165,14 @@ VIEW_SECTIONS = {
 }
 
 
+def views_of(lesson):
+    """The lesson's views in the order its file lists them; a lesson whose task trains gets the Train button (the
+    live view) first when its file does not list it, so the task can be done without leaving the lesson."""
+    if lesson.done_epochs and "training.live" not in lesson.views:
+        return ("training.live",) + lesson.views
+    return lesson.views
+
+
 def draw_views(lesson, ctx):
-    """The lesson's views in the order its file lists them."""
-    for name in lesson.views:
+    for name in views_of(lesson):
         VIEW_SECTIONS[name](ctx)
