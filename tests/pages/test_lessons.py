@@ -168,4 +168,4 @@ def test_a_lesson_is_chosen_by_its_address():
     assert at.header[0].value == "Backpropagation and the chain rule"
     at.button(key="ls_next").click().run()
     assert at.session_state[PICK] == "vanishing_gradients"
-    assert at.query_params["lesson"] == ["vanishing_gradients"]
+    assert at.query_params["lesson"] == "vanishing_gradients"
