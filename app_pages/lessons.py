@@ -30,6 +30,8 @@ st.subheader(_("Task"))
 st.markdown(text["task"])
 status_box = st.container()
 lessons.numbers_section(lesson)
+st.subheader(_("Try it here"))
+st.caption(_("The same views as on the full page, on your current model."))
 draw_views(lesson, ViewContext(cfg, data, net, state.history()))
 
 st.subheader(_("Question"))

@@ -1,7 +1,10 @@
-"""Every lesson walked in Chromium, in English and then in 中文 (chosen with the sidebar's language switch): each set up
-with its one click, drawn without an error, and screenshotted under the test's tmp dir."""
+"""Every lesson walked in Chromium, in English and in 中文 (chosen with the sidebar's language switch): each set up
+with its one click, drawn without an error, and screenshotted under the test's tmp dir. Each language is one test
+(a session of its own, about five minutes on two loaded cores)."""
 import re
 import shutil
+
+import pytest
 
 from nnlab.i18n import _, using_language
 from nnlab.ui.lessons import all_lessons, lesson_texts
@@ -28,13 +31,12 @@ def _walk(lab, language, shots):
             lab.settle()
 
 
-def test_every_lesson_in_english_and_in_chinese(lab, tmp_path):
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_lesson_set_up_and_shown(lab, tmp_path, language):
     lab.open("lessons", "Lessons")
-    _walk(lab, "en", tmp_path)
-    lab.sidebar.get_by_role("button", name="中文", exact=True).click()
-    lab.expect_title("课程")
-    lab.settle()
-    lab.click("下一课")  # from the last lesson round to the first
-    lab.settle()
-    _walk(lab, "zh", tmp_path)
-    assert len(list(tmp_path.glob("lesson-*.png"))) == 2 * len(all_lessons())
+    if language == "zh":
+        lab.sidebar.get_by_text("中文", exact=True).click()
+        lab.expect_title("课程")
+        lab.settle()
+    _walk(lab, language, tmp_path)
+    assert len(list(tmp_path.glob("lesson-*.png"))) == len(all_lessons())
