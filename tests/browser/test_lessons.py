@@ -14,7 +14,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def _walk(lab, language, shots):
     with using_language(language):
-        set_up, done_setup, following = _("Set up this lesson"), _("Set up: the preset"), _("Next")
+        set_up, following = _("Set up this lesson"), _("Next")
+        done_setup = _("Set up: the preset “{preset}” on “{dataset}”.", preset="", dataset="").split("“")[0]
         titles = [lesson_texts(lesson)["title"] for lesson in all_lessons()]
     for number, (lesson, title) in enumerate(zip(all_lessons(), titles), start=1):
         lab.main.locator("h2").filter(has_text=title).first.wait_for()
