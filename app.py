@@ -3,9 +3,12 @@ import streamlit as st
 
 from nnlab.ui import state, threads
 from nnlab.ui.widgets import charts, share, sidebar
+from nnlab.ui.widgets.language import language_switch
 
 threads.one_blas_thread()  # why: nnlab/ui/threads.py
 st.set_page_config(page_title="nnlab — see inside a neural network", page_icon="🧠", layout="wide")
+with st.sidebar:
+    language_switch()
 
 PAGES = {
     "Lab": [
@@ -15,6 +18,7 @@ PAGES = {
         st.Page("app_pages/backprop.py", title="Backprop", icon=":material/arrow_back:"),
         st.Page("app_pages/training.py", title="Training", icon=":material/monitoring:"),
     ],
+    "Lessons": [st.Page("app_pages/lessons.py", title="Lessons", icon=":material/school:", url_path="lessons")],
     "Inside CNNs & attention": [
         st.Page("app_pages/feature_maps.py", title="Feature maps", icon=":material/grid_on:", url_path="feature_maps"),
         st.Page("app_pages/attention.py", title="Attention", icon=":material/visibility:", url_path="attention"),

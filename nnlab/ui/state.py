@@ -64,9 +64,11 @@ EXPLAIN_RESULTS = _declare("ex_results", "ui.explain", "(view, fingerprint of we
                                                      "an Explain page's computation (the latest few kept)")
 REPLAY_BRANCH = _declare("rp_branch", "ui.replay", "the run trained again from an earlier epoch on the Replay page: "
                                                    "{from_epoch, session, config, missing, parent}")
-COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of the comparison on show")
 MEMO = _declare("memo", "ui.state", "name -> (version, kept objects, value): per-user results (charts, predictions) "
                                     "rebuilt only when the model or history they show changed (see remember)")
+LESSON_PROGRESS = _declare("lesson_progress", "ui.lessons", "the lessons' Progress (ids done) of this session")
+LESSON_STASH = _declare("lesson_stash", "ui.lessons",
+                        "the learner's own config and model, kept while lessons are set up")
 PAGE_CHARTS = _declare("page_charts", "ui.widgets.charts", "{name: chart} drawn in this page run (for downloads)")
 CHART_SLOTS = _declare("chart_slots", "ui.widgets.charts", "{placeholder's place: chart name} in this page run")
 CHART_PAGE = _declare("chart_page", "ui.widgets.charts", "the name of the page whose run PAGE_CHARTS lists")
