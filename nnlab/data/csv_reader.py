@@ -137,7 +137,9 @@ def _read_table(data, filename, max_bytes, delimiter, header):
         if how:
             notices.append(how)
     check_size(text, delimiter, DELIMITERS.get(delimiter, "whitespace"), filename)
-    columns = [pc.utf8_trim_whitespace(column) for column in _parse(text, delimiter)]
+    columns = _parse(text, delimiter)
+    del text  # the cells hold what is needed now
+    columns = [pc.utf8_trim_whitespace(columns.pop(0)) for _column in range(len(columns))]
     has_header = looks_like_header(columns) if header is None else header
     n_rows = len(columns[0])
     if has_header and n_rows == 1:
@@ -161,6 +163,7 @@ def _read_table(data, filename, max_bytes, delimiter, header):
         rows = pa.array(~blank_rows)
         body = [column.filter(rows) for column in body]
         notices.append(f"Dropped {_count(int(blank_rows.sum()), 'row')} with no values at all.")
+    del columns, empty
     frame = pd.DataFrame(typed_columns(body, names, delimiter, notices))
     return ReadResult(frame, encoding, delimiter, bool(has_header), notices)
 

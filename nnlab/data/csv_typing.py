@@ -75,9 +75,12 @@ def _all_numbers(cells):
 
 def typed_columns(columns, names, delimiter, notices):
     """{name: typed Series} of the body's Arrow string columns: plain numbers in one pass each, the rest
-    through ``typed_column`` (which adds its notices to ``notices`` in column order)."""
+    through ``typed_column`` (which adds its notices to ``notices`` in column order). Empties ``columns``
+    as it goes, so each column's cells are freed once it is typed."""
     out = {}
-    for name, cells in zip(names, columns):
+    columns.reverse()
+    for name in names:
+        cells = columns.pop()
         values = plain_numbers(cells)
         out[name] = number_column(values) if values is not None else typed_column(
             cells.to_pandas(), name, delimiter, notices)
