@@ -16,9 +16,14 @@ MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "-nan", "null", "#n/a", "#na
 POSSIBLE_MISSING_TOKENS = frozenset({"none", "?", "-", "--", ".", "missing", "unknown", "n.a."})
 
 
+def _holds_text(series):
+    """False for number and true/false columns: no cell of theirs is a word (and checking costs nothing)."""
+    return not (is_bool_dtype(series.dtype) or is_numeric_dtype(series.dtype))
+
+
 def _text_cells(series):
     """The present cells of a text column, stripped; empty for number and true/false columns."""
-    if is_bool_dtype(series.dtype) or is_numeric_dtype(series.dtype):
+    if not _holds_text(series):
         return pd.Series([], dtype="str")
     return series.dropna().astype("str").str.strip()
 
@@ -35,6 +40,8 @@ def cell_counts(cells):
 
 def possible_missing_counts(series):
     """{cell text: count} of the values in ``series`` that may mean missing, most frequent first."""
+    if not _holds_text(series):
+        return {}
     cells = _text_cells(series)
     return cell_counts(cells[_is_possible_missing(cells)])
 
@@ -53,6 +60,8 @@ def possible_missing(frame):
 
 def numbers_but_placeholders(series):
     """True for a text column whose values are all numbers except some that may mean missing."""
+    if not _holds_text(series):
+        return False
     cells = _text_cells(series)
     placeholder = _is_possible_missing(cells)
     if not placeholder.any() or placeholder.all():
