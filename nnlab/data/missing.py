@@ -9,6 +9,8 @@ the user names (``confirm_missing``).
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from ..i18n import _, ngettext
+
 # Compared after strip() and lower(). Certain: the empty cell and the marks programs write for "no value"
 # (R and pandas: NA, NaN, <NA>; Excel: #N/A; databases and JSON: null).
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "-nan", "null", "#n/a", "#na", "<na>"})
@@ -96,5 +98,5 @@ def confirm_missing(frame, columns):
 
 def describe_counts(counts):
     """"'none' in 33 cells" / "'?' in 5 cells and '-' in 1 cell", for the words of a notice."""
-    parts = [f"'{value}' in {n} cell{'s' * (n != 1)}" for value, n in counts.items()]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    parts = [ngettext("'{value}' in {n} cell", "'{value}' in {n} cells", n, value=value) for value, n in counts.items()]
+    return parts[0] if len(parts) == 1 else _("{items} and {last}", items=", ".join(parts[:-1]), last=parts[-1])

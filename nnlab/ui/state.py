@@ -45,6 +45,13 @@ AUGMENT_SETTINGS = _declare("dt_aug_settings", "ui.data_augment", "the augmentat
 PREVIEW_SEED = _declare("dt_preview_seed", "ui.data_augment", "seed of the augmentation preview's draws")
 UPLOAD_READ = _declare("dt_read", "ui.data_upload", "(choice, ReadResult or DataError) of the uploaded table")
 UPLOAD_PREPARED = _declare("dt_prep", "ui.data_upload", "(choice, PrepareResult or DataError) of the prepared table")
+UPLOAD_COLUMNS = _declare("dt_columns", "ui.data_upload", "(choice, describe_columns DataFrame) of the read table")
+UPLOAD_DEFAULTS = _declare("dt_defaults", "ui.data_upload", "(choice, (default features, {column: why left out}))")
+UPLOAD_AMBIGUOUS = _declare("dt_ambiguous", "ui.data_upload", "(choice, DataFrame of the cells that may mean "
+                                                              "missing: column, value, cells) of the read table")
+UPLOAD_FILE = _declare("dt_file", "ui.upload_keep", "the KeptFile being worked on, kept while the page is left")
+UPLOAD_CHOICES = _declare("dt_choices", "ui.upload_keep", "{widget key: value} of the upload tab, put back when "
+                                                          "the page comes back")
 SAMPLE_INDEX = _declare("sample_index", "ui.widgets.sample_picker", "the sample the Architecture, Forward and "
                                                                     "Backprop pages show")
 SAMPLE_DRAWS = _declare("sample_random_draws", "ui.widgets.sample_picker", "presses of Random: seeds the next draw")
