@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ..i18n import N_, _, ngettext
 from .csv_typing import FLOAT32_MAX, looks_like_header, typed_columns  # noqa: F401 (FLOAT32_MAX: the API)
 from .dataset import DataError
 from .table_limits import MAX_COLUMNS, MAX_NAME_CHARS, check_size, excerpt
@@ -60,7 +61,7 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's.
 _SAMPLE_CHARS = 64_000
 _SAMPLE_LINES = 200
 _BLOCK_BYTES = 8 * 2**20  # Arrow reads in blocks this big; a longer row goes to pandas
-_WHAT_TO_UPLOAD = "Upload a CSV, TSV or TXT table (from a spreadsheet: File → Save As → CSV UTF-8)."
+_WHAT_TO_UPLOAD = N_("Upload a CSV, TSV or TXT table (from a spreadsheet: File → Save As → CSV UTF-8).")
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,15 +123,16 @@ def _read_table(data, filename, max_bytes, delimiter, header):
     if header not in (None, True, False):
         raise DataError(f"header={header!r} must be None (detect), True or False")
     if len(data) > max_bytes:
-        raise DataError(f"'{filename}' is {len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB. "
-                        "Upload a smaller file, for example a sample of the rows.")
+        raise DataError(_("'{file}' is {mb:.1f} MB; the limit is {limit:.0f} MB. Upload a smaller file, for example "
+                          "a sample of the rows.", file=filename, mb=len(data) / 2**20, limit=max_bytes / 2**20))
     if not data.strip():
-        raise DataError(f"'{filename}' is empty. {_WHAT_TO_UPLOAD}")
+        raise DataError(_("'{file}' is empty. {what_to_do}", file=filename, what_to_do=_(_WHAT_TO_UPLOAD)))
     _reject_known_binary(data, filename)
     text, encoding, notices = decode(data, filename)
     text = _normalise_lines(text)
     if not text.strip():
-        raise DataError(f"'{filename}' is empty (it holds only blank lines). {_WHAT_TO_UPLOAD}")
+        raise DataError(_("'{file}' is empty (it holds only blank lines). {what_to_do}", file=filename,
+                          what_to_do=_(_WHAT_TO_UPLOAD)))
 
     if delimiter is None:
         delimiter, how = detect_delimiter(text, filename)
@@ -145,24 +147,27 @@ def _read_table(data, filename, max_bytes, delimiter, header):
     if has_header and n_rows == 1:
         cells = [column[0].as_py() for column in columns]
         shown = ", ".join(map(excerpt, cells[:6])) + (", …" if len(cells) > 6 else "")
-        raise DataError(f"'{filename}' has a header row ({shown}) but no data rows. Add the data below it.")
+        raise DataError(_("'{file}' has a header row ({shown}) but no data rows. Add the data below it.",
+                          file=filename, shown=shown))
     body = [column[1:] if has_header else column for column in columns]
     empty = [_empty_cells(column) for column in body]
     if all(e.all() for e in empty):
-        raise DataError(f"'{filename}' has no values, only separators. {_WHAT_TO_UPLOAD}")
+        raise DataError(_("'{file}' has no values, only separators. {what_to_do}", file=filename,
+                          what_to_do=_(_WHAT_TO_UPLOAD)))
     keep = _drop_empty_columns(columns, empty, has_header, notices)
     columns, body, empty = ([seq[j] for j in keep] for seq in (columns, body, empty))
     if len(columns) < 2:
-        raise DataError(
-            f"'{filename}' has only one column, so there is nothing to predict it from. A dataset needs a "
-            "target column and at least one feature column. If the values are separated by something other "
-            "than a comma, semicolon, tab or pipe, re-save the file as CSV.")
+        raise DataError(_(
+            "'{file}' has only one column, so there is nothing to predict it from. A dataset needs a target column "
+            "and at least one feature column. If the values are separated by something other than a comma, "
+            "semicolon, tab or pipe, re-save the file as CSV.", file=filename))
     names = _column_names([column[0].as_py() for column in columns], has_header, notices)
     blank_rows = np.logical_and.reduce(empty)
     if blank_rows.any():
         rows = pa.array(~blank_rows)
         body = [column.filter(rows) for column in body]
-        notices.append(f"Dropped {_count(int(blank_rows.sum()), 'row')} with no values at all.")
+        notices.append(ngettext("Dropped {n} row with no values at all.", "Dropped {n} rows with no values at all.",
+                                int(blank_rows.sum())))
     del columns, empty
     frame = pd.DataFrame(typed_columns(body, names, delimiter, notices))
     return ReadResult(frame, encoding, delimiter, bool(has_header), notices)
@@ -173,7 +178,8 @@ def _read_table(data, filename, max_bytes, delimiter, header):
 def _reject_known_binary(data, filename):
     for magic, what in MAGIC:
         if data.startswith(magic):
-            raise DataError(f"'{filename}' looks like a binary file ({what}), not a text table. {_WHAT_TO_UPLOAD}")
+            raise DataError(_("'{file}' looks like a binary file ({what}), not a text table. {what_to_do}",
+                              file=filename, what=what, what_to_do=_(_WHAT_TO_UPLOAD)))
 
 
 def decode(data, filename="upload.csv"):
@@ -185,40 +191,45 @@ def decode(data, filename="upload.csv"):
     notices = []
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            why = f"starts with a {codec} byte-order mark"
-            text = _strict(data[len(bom):], codec.replace("-sig", ""), filename, why)
+            text = _strict(data[len(bom):], codec.replace("-sig", ""), filename, bom=codec)
             if codec != "utf-8-sig":
-                notices.append(f"Read the file as {codec.upper()} (it starts with a byte-order mark).")
+                notices.append(_("Read the file as {codec} (it starts with a byte-order mark).", codec=codec.upper()))
             return _reject_control_chars(text, filename), codec, notices
     if b"\x00" in data:
         codec = _bomless_utf16(data)
         if codec is None:
-            raise DataError(f"'{filename}' looks like a binary file (it contains NUL bytes), not a text table. "
-                            f"{_WHAT_TO_UPLOAD}")
-        text = _strict(data, codec, filename, "looks like UTF-16 without a byte-order mark")
-        notices.append(f"Read the file as {codec.upper()} (no byte-order mark; guessed from its zero bytes).")
+            raise DataError(_("'{file}' looks like a binary file (it contains NUL bytes), not a text table. "
+                              "{what_to_do}", file=filename, what_to_do=_(_WHAT_TO_UPLOAD)))
+        text = _strict(data, codec, filename)
+        notices.append(_("Read the file as {codec} (no byte-order mark; guessed from its zero bytes).",
+                         codec=codec.upper()))
         return _reject_control_chars(text, filename), codec, notices
     try:
         return _reject_control_chars(data.decode("utf-8"), filename), "utf-8", notices
     except UnicodeDecodeError as exc:
-        bad = f"byte 0x{data[exc.start]:02X} at position {exc.start}"
+        bad = _("byte 0x{byte:02X} at position {position}", byte=data[exc.start], position=exc.start)
     for codec, label in (("cp1252", "Windows-1252 (cp1252)"), ("latin-1", "Latin-1 (ISO-8859-1)")):
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        notices.append(f"The file is not UTF-8 ({bad}), so it was read as {label}. If accented letters look "
-                       "wrong, re-save the file as CSV UTF-8.")
+        notices.append(_("The file is not UTF-8 ({bad}), so it was read as {codec}. If accented letters look wrong, "
+                         "re-save the file as CSV UTF-8.", bad=bad, codec=label))
         return _reject_control_chars(text, filename), codec, notices
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
-def _strict(data, codec, filename, why):
+def _strict(data, codec, filename, bom=None):
+    """``data`` decoded as ``codec``, which its byte-order mark ``bom`` (or, None, its zero bytes) announced."""
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise DataError(f"'{filename}' {why} but cannot be decoded as {codec.upper()} (bad bytes at position "
-                        f"{exc.start}). Re-save it as CSV UTF-8.") from None
+        values = {"file": filename, "codec": codec.upper(), "position": exc.start}
+        message = (_("'{file}' starts with a {bom} byte-order mark but cannot be decoded as {codec} (bad bytes at "
+                     "position {position}). Re-save it as CSV UTF-8.", bom=bom, **values) if bom else
+                   _("'{file}' looks like UTF-16 without a byte-order mark but cannot be decoded as {codec} (bad "
+                     "bytes at position {position}). Re-save it as CSV UTF-8.", **values))
+        raise DataError(message) from None
 
 
 def _bomless_utf16(data):
@@ -243,8 +254,9 @@ def _reject_control_chars(text, filename):
     sample = text[:_SAMPLE_CHARS]
     n_control = len(_CONTROL.findall(sample))
     if "\x00" in sample or n_control > max(1, 0.01 * len(sample)):
-        raise DataError(f"'{filename}' looks like a binary file ({n_control} of its first {len(sample)} characters "
-                        f"are control codes), not a text table. {_WHAT_TO_UPLOAD}")
+        raise DataError(_("'{file}' looks like a binary file ({n_control} of its first {n_chars} characters are "
+                          "control codes), not a text table. {what_to_do}", file=filename, n_control=n_control,
+                          n_chars=len(sample), what_to_do=_(_WHAT_TO_UPLOAD)))
     return text
 
 
@@ -326,7 +338,7 @@ def _parse_pandas(text, delimiter):
     try:
         raw = pd.read_csv(io.StringIO(text), **options)
     except pd.errors.EmptyDataError:
-        raise DataError(f"the file is empty. {_WHAT_TO_UPLOAD}") from None
+        raise DataError(_("the file is empty. {what_to_do}", what_to_do=_(_WHAT_TO_UPLOAD))) from None
     except pd.errors.ParserError as exc:
         _find_ragged_row(text, delimiter, None)
         detail = str(exc).replace("Error tokenizing data. C error: ", "").strip()
