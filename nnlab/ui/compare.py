@@ -78,6 +78,18 @@ def slot(i, container, base, dataset, presets):
     return label, config
 
 
+def intro_section(data):
+    """The page's title and what every architecture shares."""
+    x_val, _y_val, held_label = data.held_out()
+    st.title(_("Compare architectures"))
+    st.markdown(_(
+        "Every architecture trains on **{data}** — the same {train:,} training samples, the same {held_label} set "
+        "of {held:,}, the same seed and number of epochs — one after another. Results are kept per architecture, "
+        "so changing one retrains only that one.", data=data.name, train=len(data.x_train),
+        held_label=held_name(held_label), held=len(x_val)))
+    return held_label
+
+
 def settings(base):
     """How many architectures, and the epochs and seed they all share."""
     c1, c2, c3 = st.columns(3)
@@ -190,6 +202,7 @@ def verdict_section(shown, held_label):
 
 def metrics_section(results, held_label):
     """One row per architecture, and the whole comparison as a CSV download."""
+    st.subheader(_("Metrics"))
     table = compare.metrics_table(results)
     shown_columns = [c for c in compare.METRIC_LABELS if c != "problem" or table["problem"].any()]
     st.dataframe(table.set_index("architecture"), width="stretch", column_order=shown_columns, column_config={
@@ -204,6 +217,7 @@ def metrics_section(results, held_label):
 
 def curves_section(results, data):
     """Train and held-out curves of every architecture, loss (and accuracy for classes)."""
+    st.subheader(_("Learning curves"))
     curves = compare.epoch_frame(results)
     labels = [r.label for r in results]
     metrics = ["loss"] + (["accuracy"] if data.task == "classification" else [])
@@ -230,6 +244,7 @@ def grad_norms_section(results):
     """Each architecture's mean gradient norm per layer and epoch."""
     norms = compare.grad_norm_frame(results)
     if len(norms):
+        st.subheader(_("Per-layer gradient norms"))
         show_chart(st, vc.grad_norm_chart(norms, [r.label for r in results]))
         st.caption(_("Mean norm of each layer's weight gradient per epoch. Layers whose gradient is orders of "
                      "magnitude below the others learn slowly (vanishing gradients)."))

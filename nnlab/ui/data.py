@@ -20,6 +20,18 @@ N_SAMPLE = 200  # samples kept per dataset for the sample views
 N_COLUMNS = 3
 
 
+def intro_section(data):
+    """The page's title and what the current dataset is for."""
+    st.title(_("Data"))
+    st.markdown(_("Every page works on the **current dataset: {name}**. Switching it rebuilds the network (inputs and "
+                  "outputs follow the data, and the loss follows the task) and resets training.", name=data.name))
+
+
+def tab_labels():
+    """The page's tabs: built-in datasets, the upload, image augmentation."""
+    return [_("Built-in datasets"), _("Upload a CSV"), _("Image augmentation")]
+
+
 def about_section(data):
     """The current dataset's sizes and the notes on how it was prepared."""
     with st.expander(_("About “{name}”", name=data.name), expanded=False):
@@ -107,6 +119,7 @@ def catalog_section():
 
 def look_section():
     """Class balance and a sample view of any dataset (the current one first)."""
+    st.subheader(_("A closer look"))
     names = state.dataset_names()
     current = state.config().dataset
     names = [current] + [n for n in names if n != current] if current in names else names
