@@ -75,9 +75,9 @@ def _prepared_view(frame, result, features, scaling):
     c[2].metric(_("rows dropped"), f"{dropped:,}")
     c[3].metric(_("cells filled"), f"{sum(rep.get('cells_filled', {}).values()):,}")
     c[4].metric(_("network inputs"), f"{ds.n_features:,}")
-    split = _("Split: {train:,} train / {val:,} validation / {test:,} test.", train=rep["n_train"],
-              val=rep["n_val"], test=rep["n_test"])
-    st.caption(split + (" " + _("Stratified by class.") if rep.get("stratified") else ""))
+    parts = {"train": rep["n_train"], "val": rep["n_val"], "test": rep["n_test"]}
+    st.caption(_("Split: {train:,} train / {val:,} validation / {test:,} test (stratified by class).", **parts)
+               if rep.get("stratified") else _("Split: {train:,} train / {val:,} validation / {test:,} test.", **parts))
     for notice in result.notices:
         st.info(notice)
     left, right = st.columns([1, 2])
