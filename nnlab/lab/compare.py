@@ -14,7 +14,7 @@ import pandas as pd
 from .config import build_network, fit_task, spec_mismatch
 from .describe import config_line
 from .history import History, epoch_long_frame
-from .inspect import decision_grid
+from .inspect import decision_grid, weights_fingerprint
 from .presets import PRESETS
 from .session import TrainingSession
 from ..data.spreadsheet import safe_for_spreadsheet
@@ -118,6 +118,10 @@ def train_one(label, config, dataset, progress=None):
                 error = _("{arch}: {problem}", arch=label, problem=record.message)
     except ValueError as exc:  # e.g. the output layer does not fit the labels
         error = _("{arch} cannot train on “{data}”: {problem}", arch=label, data=dataset.name, problem=exc)
+    return _result(label, key, description, net, history, dataset, error)
+
+
+def _result(label, key, description, net, history, dataset, error=None):
     last = history.epochs[-1] if history.epochs else None
     final = {} if last is None else {"train_loss": last.train_loss, "train_acc": last.train_acc,
                                      "val_loss": last.val_loss, "val_acc": last.val_acc}
@@ -126,6 +130,16 @@ def train_one(label, config, dataset, progress=None):
         boundary = decision_grid(net, dataset.x_train)
     return CompareResult(label, key, description, history, net.n_params, last.seconds if last else 0.0, final,
                          boundary, error)
+
+
+def session_result(label, session, dataset, description):
+    """A CompareResult of a network trained elsewhere — a ``TrainingSession`` such as the Training page's run
+    or a branch the Replay page trained from an earlier epoch — so the Compare page can show already-trained
+    results beside each other. Its key names the trained weights and the data (no config retrains it);
+    a run that ended in an error carries that error."""
+    key = f"trained:{weights_fingerprint(session.net)}:{data_fingerprint(dataset)}"
+    error = session.history.errors[-1].message if session.history.errors else None
+    return _result(label, key, description, session.net, session.history, dataset, error)
 
 
 def run_comparison(configs, dataset, cache, progress=None):
@@ -252,8 +266,8 @@ def grad_norm_frame(results):
 def comparison_csv(results):
     """The whole comparison as one CSV table: one row per (architecture, epoch), each row carrying
     that architecture's summary (parameters, time, best epoch …) next to the epoch's numbers; one table
-    rather than two blocks, so spreadsheet tools read it as is. Names the user typed (an architecture called
-    ``=HYPERLINK(…)``) are neutralised so that no spreadsheet runs them as formulas."""
+    rather than two blocks, so spreadsheet tools read it as is. Architecture names and layer descriptions
+    come from the user: text a spreadsheet would run as a formula is neutralised (``data.spreadsheet``)."""
     summary = metrics_table(results)
     per_epoch = pd.concat([r.history.epoch_frame().assign(architecture=r.label) for r in results], ignore_index=True)
     merged = summary.merge(per_epoch, on="architecture", how="left")

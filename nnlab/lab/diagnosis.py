@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import _
 from .describe import layer_in_words
 
 VANISH_RATIO, EXPLODE_RATIO, EXPLODE_NORM = 1e-2, 1e2, 1e3
@@ -137,22 +138,39 @@ def _update_findings(window, layers, decayed=False):
     return out
 
 
-def _loss_findings(steps):
-    losses = np.array([r.loss for r in steps], dtype=float)
-    losses = losses[np.isfinite(losses)]
-    if len(losses) < MIN_STEPS:
+def _end_means(means, k):
+    """Mean loss over the first and over the last whole stretches of a History's ``loss_means`` that cover at
+    least ``k`` batches, and how many batches each covers (exactly ``k`` while nothing is thinned)."""
+    def cover(stretches):
+        total = count = 0
+        for _step, _epoch, mean, n in stretches:
+            total, count = total + mean * n, count + n
+            if count >= k:
+                break
+        return total / count, count
+    return cover(means), cover(reversed(means))
+
+
+def _loss_findings(means):
+    n_batches = sum(m[3] for m in means)
+    if n_batches < MIN_STEPS:
         return [], None
-    k = max(3, len(losses) // 10)
-    start, end = float(np.mean(losses[:k])), float(np.mean(losses[-k:]))
+    (start, k), (end, k_end) = _end_means(means, max(3, n_batches // 10))
     if end > RISE * start:
-        return [Finding("loss_rising", "warning",
-                        f"The loss went up, from {sci(start)} to {sci(end)} (mean of the first and last {k} "
-                        f"batches): the learning rate is probably too high.", value=end / start)], (start, end)
+        message = (f"The loss went up, from {sci(start)} to {sci(end)} (mean of the first and last {k} "
+                   f"batches): the learning rate is probably too high." if k == k_end else
+                   _("The loss went up, from {start} (mean of the first {k:,} batches) to {end} (mean of the last "
+                     "{k_end:,}): the learning rate is probably too high.", start=sci(start), end=sci(end), k=k,
+                     k_end=k_end))
+        return [Finding("loss_rising", "warning", message, value=end / start)], (start, end)
     if end > (1 - MIN_DROP) * start:
-        return [Finding("not_decreasing", "warning",
-                        f"The loss is not decreasing: {sci(start)} over the first {k} batches, {sci(end)} over the "
-                        f"last {k}. The network is not learning; check the findings above, the learning rate and "
-                        f"the initialisation.", value=end / start)], (start, end)
+        message = (f"The loss is not decreasing: {sci(start)} over the first {k} batches, {sci(end)} over the "
+                   f"last {k}. The network is not learning; check the findings above, the learning rate and "
+                   f"the initialisation." if k == k_end else
+                   _("The loss is not decreasing: {start} over the first {k:,} batches, {end} over the last "
+                     "{k_end:,}. The network is not learning; check the findings above, the learning rate and the "
+                     "initialisation.", start=sci(start), end=sci(end), k=k, k_end=k_end))
+        return [Finding("not_decreasing", "warning", message, value=end / start)], (start, end)
     return [], (start, end)
 
 
@@ -171,7 +189,7 @@ def diagnose(history):
         return findings
     window = _window(steps)
     layers = list(steps[-1].layers)
-    loss_findings, loss_span = _loss_findings(steps) if len(steps) >= MIN_STEPS else ([], None)
+    loss_findings, loss_span = _loss_findings(history.loss_means()) if len(steps) >= MIN_STEPS else ([], None)
     if len(steps) >= MIN_STEPS and layers:
         findings += _gradient_findings(window, layers) + _unit_findings(window, layers)
         decayed = np.median([r.lr for r in window]) < DECAYED_LR * max(r.lr for r in steps)

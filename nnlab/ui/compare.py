@@ -148,13 +148,15 @@ def shown_comparison(keys, data):
     if not shown:
         st.info(_("Choose the architectures above, then press **Train and compare**."))
         return None
-    if shown["keys"] != keys:  # the keys include a fingerprint of the data
-        if compare.data_fingerprint(shown["data"]) != compare.data_fingerprint(data):
-            st.info(_("The last comparison was trained on “{old}”; the current dataset is “{new}”. Press the "
-                      "button to compare on “{new}”.", old=shown["data"].name, new=data.name))
-        else:
-            st.info(_("The settings changed since the last comparison: press the button to see results for "
-                      "these settings (architectures trained before come from the cache)."))
+    if compare.data_fingerprint(shown["data"]) != compare.data_fingerprint(data):
+        st.info(_("The last comparison was trained on “{old}”; the current dataset is “{new}”. Press the "
+                  "button to compare on “{new}”.", old=shown["data"].name, new=data.name))
+        return None
+    if shown.get("origin"):  # already-trained results another page sent (the Replay page's branches)
+        st.caption(shown["origin"])
+    elif shown["keys"] != keys:  # the keys include a fingerprint of the data
+        st.info(_("The settings changed since the last comparison: press the button to see results for "
+                  "these settings (architectures trained before come from the cache)."))
         return None
     for r in shown["results"]:
         if r.error:
@@ -171,9 +173,8 @@ def _value(metric, value):
     return f"{value:.1%}" if metric == "val_acc" else f"{value:.4f}"
 
 
-def verdict_section(shown, held_label):
-    """What was trained, in one sentence, and which architecture did best by which metric (from the table's
-    numbers: the best epoch of each)."""
+def _settings_sentence(shown, held_label):
+    """What every architecture of a comparison trained here shared, and any run that stopped early."""
     results, data, epochs = shown["results"], shown["data"], shown["epochs"]
     st.markdown(ngettext(
         "{n} architecture trained on “{data}” with seed {seed}, for {epochs} epochs each.",
@@ -185,6 +186,14 @@ def verdict_section(shown, held_label):
         if done != epochs:
             st.markdown(_("**{arch}** completed {done} of {epochs} epochs.", arch=r.label, done=done,
                           epochs=epochs))
+
+
+def verdict_section(shown, held_label):
+    """What was trained, in one sentence, and which architecture did best by which metric (from the table's
+    numbers: the best epoch of each)."""
+    results, epochs = shown["results"], shown.get("epochs")
+    if epochs is not None:  # trained here, with shared settings (not results another page sent)
+        _settings_sentence(shown, held_label)
     for leader in compare.leaders(results):
         best = ", ".join(f"**{label}**" for label in leader.labels)
         rest = "; ".join(_("{arch}: {value} at epoch {epoch}", arch=label, value=_value(leader.metric, v),

@@ -13,9 +13,10 @@ from .rows import MAX_ROWS, downsample
 RAW, SMOOTH = "batch loss", "smoothed (EMA)"
 
 
-def auto_beta(n_steps):
-    """EMA factor that averages over roughly n/50 steps (5 … 100): smooth for long runs, responsive for short."""
-    span = int(np.clip(n_steps // 50, 5, 100))
+def auto_beta(n_steps, stride=1):
+    """EMA factor that averages over roughly n/50 steps (5 … 100): smooth for long runs, responsive for short.
+    For a series of means over ``stride`` steps each, the same span counted in means (at least 1)."""
+    span = max(int(np.clip(n_steps // 50, 5, 100)) / stride, 1)
     return 1 - 2 / (span + 1)
 
 
@@ -34,8 +35,10 @@ def ema(values, beta):
 
 
 def batch_loss_frame(history, beta=None, max_rows=MAX_ROWS):
-    """Long frame (step, epoch, series, loss): every batch's loss and its EMA, each thinned to
-    ``max_rows // 2`` rows. The EMA is computed on all steps before thinning."""
+    """Long frame (step, epoch, series, loss): the batch losses the history kept and their EMA, each thinned
+    to ``max_rows // 2`` rows. The EMA runs over every batch: over each step's loss while the history keeps
+    them all, over the mean loss of each stretch of ``stride`` steps (``History.loss_means``) once it thins
+    them, with its span counted in stretches."""
     steps = history.steps
     cols = ["step", "epoch", "series", "loss"]
     if not steps:
@@ -43,16 +46,20 @@ def batch_loss_frame(history, beta=None, max_rows=MAX_ROWS):
     frame = pd.DataFrame({"step": [r.step for r in steps], "epoch": [r.epoch for r in steps],
                           "loss": [r.loss for r in steps]})
     frame = frame[np.isfinite(frame["loss"])]
-    smooth = frame.assign(loss=ema(frame["loss"].to_numpy(), auto_beta(len(frame)) if beta is None else beta))
+    means = pd.DataFrame(history.loss_means(), columns=["step", "epoch", "loss", "n"])
+    stride = history.step_log.stride
+    smooth = means[["step", "epoch"]].assign(
+        loss=ema(means["loss"].to_numpy(), auto_beta(int(means["n"].sum()), stride) if beta is None else beta))
     parts = [downsample(f, max_rows // 2).assign(series=s) for f, s in ((frame, RAW), (smooth, SMOOTH))]
     return pd.concat(parts, ignore_index=True)[cols]
 
 
-def batch_loss_chart(frame, title="Loss of each training batch", height=300):
-    """Raw batch losses as a faint line, the smoothed curve bold on top."""
+def batch_loss_chart(frame, title="Loss of each training batch", height=300, note=None):
+    """Raw batch losses as a faint line, the smoothed curve bold on top; ``note`` a subtitle (e.g. that a
+    long run's batches are a sample)."""
     color = alt.Color("series:N", title=None, scale=alt.Scale(domain=[RAW, SMOOTH], range=["#9ecae1", "#08519c"]),
                       legend=alt.Legend(orient="top", direction="horizontal"))
-    return alt.Chart(frame, title=title).mark_line().encode(
+    return alt.Chart(frame, title=alt.TitleParams(title, subtitle=note) if note else title).mark_line().encode(
         x=alt.X("step:Q", title="training step (batch)"),
         y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
         color=color,

@@ -38,7 +38,11 @@ def to_rgb(img, cmap="gray", vmax=None):
 
 def png_data_uri(img, cmap="gray", vmax=None, scale=1):
     """A 2-D array as a ``data:image/png;base64,…`` URI (nearest-neighbour upscaled by ``scale``)."""
-    rgb = to_rgb(img, cmap, vmax)
+    return rgb_data_uri(to_rgb(img, cmap, vmax), scale)
+
+
+def rgb_data_uri(rgb, scale=1):
+    """An (h, w, 3) uint8 RGB array as a PNG data URI (nearest-neighbour upscaled by ``scale``)."""
     if scale > 1:
         rgb = rgb.repeat(scale, axis=0).repeat(scale, axis=1)
     buf = io.BytesIO()
