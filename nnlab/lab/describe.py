@@ -4,6 +4,7 @@ line per network or configuration with its training settings, and how far a mode
 Shared by the sidebar, the Training and Compare pages, the block diagram and the diagnosis; plain Python.
 """
 from ..engine.shapes import shape_text
+from ..i18n import _
 from .config import output_units
 
 
@@ -41,9 +42,10 @@ def layer_labels(net):
 def layer_in_words(name):
     """A layer's name as a sentence says it: 'L3 dense' -> 'layer 3'; other kinds keep their kind:
     'L1 conv2d' -> 'layer 1 (conv2d)'."""
-    head, _, kind = name.partition(" ")
+    head, _sep, kind = name.partition(" ")
     if head[:1] == "L" and head[1:].isdigit():
-        return f"layer {head[1:]}" + ("" if kind in ("dense", "") else f" ({kind})")
+        n = int(head[1:])
+        return _("layer {n}", n=n) if kind in ("dense", "") else _("layer {n} ({kind})", n=n, kind=kind)
     return name
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ..engine.outputs import predict_classes
 from ..i18n import _
+from ..lab.advice import setup_for
 from ..lab.diagnosis import GUIDE_RATIO, diagnose
 from ..viz import gradient_flow, results, weights
 from ..viz.matrices import weight_tiles
@@ -16,10 +17,16 @@ SHOW = {"error": st.error, "warning": st.warning, "info": st.info, "ok": st.succ
 MAX_TILES = 32  # first-layer units drawn as images
 
 
+def _setup():
+    """What the user has already chosen (the sidebar's settings, the Data page's augmentation), for the advice."""
+    augment = st.session_state.get(state.AUGMENT)
+    return setup_for(state.config(), state.get_dataset(), augmenting=augment is not None and not augment.is_identity)
+
+
 def flow_section(hist):
     """The diagnosis's findings, then gradient norms, update ratios, activations and unit health per layer."""
-    for finding in diagnose(hist):
-        SHOW[finding.severity](finding.message)
+    for finding in diagnose(hist, _setup()):
+        SHOW[finding.severity](finding.text())
     frame = gradient_flow.layer_stats_frame(hist)
     c1, c2 = st.columns(2)
     show_chart(c1, gradient_flow.grad_norm_chart(frame), width="stretch")

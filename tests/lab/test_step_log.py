@@ -163,7 +163,8 @@ def test_charts_from_a_thinned_history_show_the_spike_and_smooth_every_batch():
 
 
 def test_the_diagnosis_of_a_thinned_run_names_the_batches_its_means_cover():
-    from nnlab.lab.diagnosis import diagnose, sci
+    from nnlab.i18n.numbers import sig
+    from nnlab.lab.diagnosis import diagnose
     n = 30_001  # the last stretch is partial, so the two ends cover different numbers of batches
     losses = np.linspace(0.5, 2.0, n)
     h = History()
@@ -175,5 +176,5 @@ def test_the_diagnosis_of_a_thinned_run_names_the_batches_its_means_cover():
     k = -(-(n // 10) // stride) * stride  # whole stretches from the start covering n // 10 batches
     k_end = (n - (n // stride) * stride) + (-(-(n // 10 - n % stride) // stride)) * stride
     start, end = losses[:k].mean(), losses[-k_end:].mean()
-    assert f.message.startswith(f"The loss went up, from {sci(start)} (mean of the first {k:,} batches) to "
-                                f"{sci(end)} (mean of the last {k_end:,})")
+    assert f.message.startswith(f"The loss went up, from {sig(start)} (mean of the first {k:,} batches) to "
+                                f"{sig(end)} (mean of the last {k_end:,})")
