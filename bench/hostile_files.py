@@ -7,12 +7,16 @@ stays allocated (traced, in a second run) while the result or the refusal is hel
 the session. A case still
 running after ``--timeout`` seconds is stopped and reported as such, with its peak so far.
 
-Run: ``python bench/hostile_files.py [--timeout 120] [--cases csv_one_line_256k ...] [--code DIR]``
-(``--code`` measures another checkout's ``nnlab``, e.g. ``git archive main | tar -x -C /tmp/before``).
+The ``ok_`` cases are legitimate files that must be read (in seconds), not refused.
+
+Run: ``python bench/hostile_files.py [--timeout 120] [--cases csv_one_line_256k ...] [--code DIR] [--no-cell-cap]``
+(``--code`` measures another checkout's ``nnlab``, e.g. ``git archive main | tar -x -C /tmp/before``;
+``--no-cell-cap`` lifts the CSV value cap, to time an older reader on files it would refuse).
 Prints a table and, last, one JSON object: case -> {"seconds", "peak_mb", "kept_mb", "outcome", "message_chars"}.
 """
 import argparse
 import gc
+import importlib.util
 import json
 import os
 import subprocess
@@ -32,6 +36,11 @@ CASES = {
     "csv_40mb_line": ("csv", "csv_long_line", (41_943_040,)),
     "csv_1001x25000": ("csv", "csv_wide", (1_001, 25_000)),
     "csv_2x12m": ("csv", "csv_wide", (2, 12_000_000)),
+    # legitimate files that must be read, fast: at the column cap, MNIST's test set, at the value cap
+    "ok_csv_1001x10": ("csv", "csv_wide", (1_001, 10)),
+    "ok_csv_mnist_10000x785": ("csv", "csv_mnist_like", (10_000,)),
+    "ok_csv_1000x10000": ("csv", "csv_wide", (1_000, 10_000)),
+    "ok_csv_2x5m": ("csv", "csv_wide", (2, 5_000_000)),
     "model_200k_units": ("model", "model_asking_for", (200_000,)),
     "model_1e8_units": ("model", "model_asking_for", (10**8,)),
     "model_zip_bomb_2gib": ("model", "model_zip_bomb", (1,)),
@@ -54,13 +63,18 @@ def _reader(kind):
     return lambda data: prepare_digit(data, max_bytes=50 * 2**20)
 
 
-def run_case(name, timeout):
+def run_case(name, timeout, no_cell_cap=False):
     """In the child process: generate, time, measure; print one JSON line."""
-    from tests import hostile
+    spec = importlib.util.spec_from_file_location("hostile", ROOT / "tests" / "hostile.py")  # this checkout's
+    hostile = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hostile)
 
+    if no_cell_cap:
+        from nnlab.data import table_limits
+        table_limits.MAX_CELLS = 10**12
     kind, generator, args = CASES[name]
     read = _reader(kind)
-    data = getattr(hostile, generator)(*args)
+    data = _generate(hostile, generator, args)
     n_bytes = len(data)
     base = hostile.reset_peak()
     start = time.perf_counter()
@@ -81,10 +95,15 @@ def run_case(name, timeout):
     timer.cancel()
     seconds, peak = round(time.perf_counter() - start, 2), round(hostile.status_mb("VmHWM") - base, 1)
     del data, result
-    kept = _kept_mb(read, getattr(hostile, generator)(*args)) if seconds < timeout / 2 else None
+    kept = _kept_mb(read, _generate(hostile, generator, args)) if seconds < timeout / 2 else None
     if kept is not None and kept > peak + 1:
         kept = None  # traced but never resident: NumPy traces a huge allocation that then fails
     report(outcome, message, seconds, peak, kept)
+
+
+def _generate(hostile, generator, args):
+    data = getattr(hostile, generator)(*args)
+    return data[0] if isinstance(data, tuple) else data  # (bytes, values) generators
 
 
 def _kept_mb(read, data):
@@ -108,19 +127,20 @@ def main():
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
     parser.add_argument("--code", default=str(ROOT), help="checkout whose nnlab is measured")
+    parser.add_argument("--no-cell-cap", action="store_true", help="lift the CSV value cap (time old readers)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_case(args.child, args.timeout)
+        run_case(args.child, args.timeout, args.no_cell_cap)
         return
     results = {}
     print(f"{'case':22} {'outcome':18} {'seconds':>8} {'peak MB':>8} {'kept MB':>8}  message")
     for name in args.cases:
-        # the child imports nnlab from --code and tests.hostile from this checkout
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([args.code, str(ROOT)])}
-        proc = subprocess.run([sys.executable, __file__, "--child", name, "--timeout", str(args.timeout),
-                               "--code", args.code], capture_output=True, text=True, timeout=args.timeout + 120,
-                              env=env)
+        # the child imports nnlab from --code, and tests/hostile.py from this checkout
+        env = {**os.environ, "PYTHONPATH": args.code}
+        command = [sys.executable, __file__, "--child", name, "--timeout", str(args.timeout), "--code", args.code]
+        proc = subprocess.run(command + ["--no-cell-cap"] * args.no_cell_cap, capture_output=True, text=True,
+                              timeout=args.timeout + 120, env=env)
         lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
         row = json.loads(lines[-1]) if lines else {"outcome": f"crashed (exit {proc.returncode})", "seconds": None,
                                                    "peak_mb": None, "kept_mb": None, "message": proc.stderr[-200:]}

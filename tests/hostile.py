@@ -131,3 +131,15 @@ def peak_rss_mb(call):
     except Exception as exc:  # noqa: BLE001 -- the caller checks what came out
         outcome = exc
     return outcome, status_mb("VmHWM") - base
+
+
+def csv_mnist_like(rows, seed=0):
+    """(file bytes, values): a legitimate big table shaped like Kaggle's mnist_test.csv — a header
+    ``label,1x1,…,28x28``, then per row a label 0–9 and 784 pixels 0–255, most of them 0."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 256, size=(rows, 785))
+    values[:, 0] %= 10
+    values[:, 1:][rng.random((rows, 784)) < 0.8] = 0
+    header = ",".join(["label"] + [f"{r}x{c}" for r in range(1, 29) for c in range(1, 29)])
+    body = "\n".join(",".join(row) for row in values.astype(str))
+    return f"{header}\n{body}\n".encode(), values

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from ..i18n import _
 from .missing import describe_counts, numbers_but_placeholders, possible_missing_counts
 
 CLASSIFICATION_MAX_DISTINCT = 20  # whole-number targets with at most this many values look like classes
@@ -50,24 +51,30 @@ def _classify(series, name, present, distinct):
     base = {"bool": "true/false", "numeric": "number", "text": "category"}[column_kind(series)]
     if numbers_but_placeholders(series):
         counts = describe_counts(possible_missing_counts(series))
-        return "numbers as text", (f"'{name}': numbers, except {counts} that may mean a missing value — treat "
-                                   "them as missing to use it as a number")
+        return "numbers as text", _("'{name}': numbers, except {counts} that may mean a missing value — treat "
+                                    "them as missing to use it as a number", name=name, counts=counts)
     n = len(present)
     if n < MIN_VALUES_TO_JUDGE or base == "true/false":
         return base, ""
-    rows = "every row" if n == len(series) else "every row that has one"
+    every_row = n == len(series)
     if base == "category":
         sample = present.iloc[::max(1, n // WORD_SAMPLE)].astype("str")
         words = float(sample.str.count(r"\S+").mean()) if distinct >= FREE_TEXT_DISTINCT * n else 0.0
         if words >= FREE_TEXT_WORDS:
-            return "free text", (f"'{name}': free text ({distinct} different texts of about {words:.0f} words) — "
-                                 "one-hot encoding treats each whole text as a category and learns nothing from "
-                                 "its words")
+            return "free text", _("'{name}': free text ({distinct} different texts of about {words:.0f} words) — "
+                                  "one-hot encoding treats each whole text as a category and learns nothing from "
+                                  "its words", name=name, distinct=distinct, words=words)
         if distinct == n:
-            return "identifier", f"'{name}': a different value in {rows} — an identifier, not a feature"
+            return "identifier", (
+                _("'{name}': a different value in every row — an identifier, not a feature", name=name) if every_row
+                else _("'{name}': a different value in every row that has one — an identifier, not a feature",
+                       name=name))
     elif (distinct == n and _ID_NAME.search(str(name).strip().lower())
           and np.all(present.to_numpy(dtype="float64") % 1 == 0)):
-        return "identifier", f"'{name}': a different whole number in {rows} — an identifier, not a feature"
+        return "identifier", (
+            _("'{name}': a different whole number in every row — an identifier, not a feature", name=name)
+            if every_row else _("'{name}': a different whole number in every row that has one — an identifier, "
+                                "not a feature", name=name))
     return base, ""
 
 

@@ -9,6 +9,8 @@ the user names (``confirm_missing``).
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
+from ..i18n import _, ngettext
+
 # Compared after strip() and lower(). Certain: the empty cell and the marks programs write for "no value"
 # (R and pandas: NA, NaN, <NA>; Excel: #N/A; databases and JSON: null).
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "-nan", "null", "#n/a", "#na", "<na>"})
@@ -16,9 +18,14 @@ MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "-nan", "null", "#n/a", "#na
 POSSIBLE_MISSING_TOKENS = frozenset({"none", "?", "-", "--", ".", "missing", "unknown", "n.a."})
 
 
+def _holds_text(series):
+    """False for number and true/false columns: no cell of theirs is a word (and checking costs nothing)."""
+    return not (is_bool_dtype(series.dtype) or is_numeric_dtype(series.dtype))
+
+
 def _text_cells(series):
     """The present cells of a text column, stripped; empty for number and true/false columns."""
-    if is_bool_dtype(series.dtype) or is_numeric_dtype(series.dtype):
+    if not _holds_text(series):
         return pd.Series([], dtype="str")
     return series.dropna().astype("str").str.strip()
 
@@ -35,6 +42,8 @@ def cell_counts(cells):
 
 def possible_missing_counts(series):
     """{cell text: count} of the values in ``series`` that may mean missing, most frequent first."""
+    if not _holds_text(series):
+        return {}
     cells = _text_cells(series)
     return cell_counts(cells[_is_possible_missing(cells)])
 
@@ -53,6 +62,8 @@ def possible_missing(frame):
 
 def numbers_but_placeholders(series):
     """True for a text column whose values are all numbers except some that may mean missing."""
+    if not _holds_text(series):
+        return False
     cells = _text_cells(series)
     placeholder = _is_possible_missing(cells)
     if not placeholder.any() or placeholder.all():
@@ -87,5 +98,5 @@ def confirm_missing(frame, columns):
 
 def describe_counts(counts):
     """"'none' in 33 cells" / "'?' in 5 cells and '-' in 1 cell", for the words of a notice."""
-    parts = [f"'{value}' in {n} cell{'s' * (n != 1)}" for value, n in counts.items()]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    parts = [ngettext("'{value}' in {n} cell", "'{value}' in {n} cells", n, value=value) for value, n in counts.items()]
+    return parts[0] if len(parts) == 1 else _("{items} and {last}", items=", ".join(parts[:-1]), last=parts[-1])

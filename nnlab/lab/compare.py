@@ -11,13 +11,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..data.spreadsheet import safe_for_spreadsheet
-from .config import build_network
+from .config import build_network, fit_task, spec_mismatch
 from .describe import config_line
 from .history import History, epoch_long_frame
 from .inspect import decision_grid, weights_fingerprint
+from .presets import PRESETS
 from .session import TrainingSession
+from ..data.spreadsheet import safe_for_spreadsheet
 from ..engine import ErrorRecord, StepRecord
+from ..i18n import N_, _
 
 MIN_CONFIGS, MAX_CONFIGS = 2, 4
 MAX_CACHE = 12
@@ -36,6 +38,34 @@ class CompareResult:
     final: dict  # train_loss, train_acc, val_loss, val_acc after the last epoch
     boundary: tuple | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class Leader:
+    """Who did best on one held-out metric over all epochs. ``labels``: every architecture that reached the best
+    value as the page shows it (4 decimals), several on a tie; ``rest``: (label, value, epoch) of the others."""
+    metric: str  # "val_loss" (lowest is best) or "val_acc" (highest)
+    labels: tuple
+    value: float
+    epoch: int  # when the first of ``labels`` reached it
+    rest: tuple
+
+
+def fitting_presets(dataset):
+    """The preset names that can train on ``dataset``: a fixed architecture (CNN, attention) only if its input
+    and output sizes match the data; an MLP preset whenever its network can be built for it."""
+    names = []
+    for name, config in PRESETS.items():
+        if config.spec is not None:
+            if spec_mismatch(config.spec, dataset) is None:
+                names.append(name)
+            continue
+        try:
+            build_network(fit_task(config, dataset), dataset)
+        except ValueError:
+            continue
+        names.append(name)
+    return names
 
 
 def data_fingerprint(dataset):
@@ -75,7 +105,8 @@ def train_one(label, config, dataset, progress=None):
     try:
         net = build_network(config, dataset)
     except ValueError as exc:
-        return CompareResult(label, key, description, History(), 0, 0.0, {}, error=f"cannot build {label}: {exc}")
+        return CompareResult(label, key, description, History(), 0, 0.0, {},
+                             error=_("cannot build {arch}: {problem}", arch=label, problem=exc))
     session = TrainingSession(net, snapshots=False)
     history = session.history
     error = None
@@ -84,9 +115,9 @@ def train_one(label, config, dataset, progress=None):
             if isinstance(record, StepRecord) and progress is not None:
                 progress(record.step)
             if isinstance(record, ErrorRecord):
-                error = f"{label}: {record.message}"
+                error = _("{arch}: {problem}", arch=label, problem=record.message)
     except ValueError as exc:  # e.g. the output layer does not fit the labels
-        error = f"{label} cannot train on “{dataset.name}”: {exc}"
+        error = _("{arch} cannot train on “{data}”: {problem}", arch=label, data=dataset.name, problem=exc)
     return _result(label, key, description, net, history, dataset, error)
 
 
@@ -125,16 +156,17 @@ def run_comparison(configs, dataset, cache, progress=None):
     list of CompareResult in the order of ``configs`` (labels taken from ``configs``)
     """
     if not MIN_CONFIGS <= len(configs) <= MAX_CONFIGS:
-        raise ValueError(f"{len(configs)} architectures given: compare between {MIN_CONFIGS} and {MAX_CONFIGS}")
-    labels = [label for label, _ in configs]
+        raise ValueError(_("{n} architectures given: compare between {low} and {high}", n=len(configs),
+                           low=MIN_CONFIGS, high=MAX_CONFIGS))
+    labels = [label for label, _config in configs]
     if len(set(labels)) != len(labels):
-        raise ValueError(f"labels {labels} repeat; give each architecture its own name")
-    keys = [result_key(cfg, dataset) for _, cfg in configs]
+        raise ValueError(_("the names {names} repeat; give each architecture its own name", names=labels))
+    keys = [result_key(cfg, dataset) for _label, cfg in configs]
     todo = [(i, label, cfg) for i, ((label, cfg), key) in enumerate(zip(configs, keys)) if key not in cache]
-    total = sum(_steps(cfg, dataset) for _, _, cfg in todo) or 1
+    total = sum(_steps(cfg, dataset) for _i, _label, cfg in todo) or 1
     done = 0
     for n, (i, label, cfg) in enumerate(todo, start=1):
-        text = f"Training {label} ({n} of {len(todo)})…"
+        text = _("Training {arch} ({n} of {total})…", arch=label, n=n, total=len(todo))
 
         def step(k, base=done, text=text):
             if progress is not None and (k % 20 == 0):
@@ -142,10 +174,11 @@ def run_comparison(configs, dataset, cache, progress=None):
         cache[keys[i]] = train_one(label, cfg, dataset, step)
         done += _steps(cfg, dataset)
     if progress is not None:
-        progress(1.0, f"Done: {len(todo)} trained, {len(configs) - len(todo)} reused from the cache.")
+        progress(1.0, _("Done: {trained} trained, {reused} reused from the cache.", trained=len(todo),
+                        reused=len(configs) - len(todo)))
     for key in [k for k in cache if k not in keys][: max(0, len(cache) - MAX_CACHE)]:
         del cache[key]
-    return [replace(cache[key], label=label) for (label, _), key in zip(configs, keys)]
+    return [replace(cache[key], label=label) for (label, _config), key in zip(configs, keys)]
 
 
 # ---- tables -----------------------------------------------------------------------------------------
@@ -166,11 +199,11 @@ def _best(values, epochs, lowest):
 
 # The metrics table as shown on the page: short headers so it fits the page width (full names in the
 # CSV); the layers are described above the table, the best *train* numbers only in the CSV.
-METRIC_LABELS = {"parameters": "params", "training time (s)": "time (s)", "epochs": "epochs",
-                 "final train loss": "train loss", "final val loss": "val loss",
-                 "final train accuracy": "train acc", "final val accuracy": "val acc",
-                 "best val loss": "best val loss", "best val accuracy": "best val acc", "best epoch": "best epoch",
-                 "problem": "problem"}
+METRIC_LABELS = {"parameters": N_("params"), "training time (s)": N_("time (s)"), "epochs": N_("epochs"),
+                 "final train loss": N_("train loss"), "final val loss": N_("val loss"),
+                 "final train accuracy": N_("train acc"), "final val accuracy": N_("val acc"),
+                 "best val loss": N_("best val loss"), "best val accuracy": N_("best val acc"),
+                 "best epoch": N_("best epoch"), "problem": N_("problem")}
 
 
 def metrics_table(results):
@@ -194,6 +227,27 @@ def metrics_table(results):
             "best val accuracy": _best([e.val_acc for e in ep], epochs, False)[0],
             "best epoch": best_epoch, "problem": r.error or ""})
     return pd.DataFrame(rows)
+
+
+def leaders(results):
+    """[Leader] for the lowest held-out loss and, with accuracies, the highest held-out accuracy, each at its best
+    epoch (the numbers of the table's "best" columns); results without epochs or with an error take no part."""
+    out = []
+    for metric, lowest in (("val_loss", True), ("val_acc", False)):
+        best = {}
+        for r in results:
+            epochs = r.history.epochs
+            value, epoch = _best([getattr(e, metric) for e in epochs], [e.epoch for e in epochs], lowest)
+            if value is not None and r.error is None:
+                best[r.label] = (float(value), epoch)
+        if len(best) < 2:
+            continue
+        pick = min if lowest else max
+        top = round(pick(v for v, _e in best.values()), 4)
+        labels = tuple(label for label, (v, _e) in best.items() if round(v, 4) == top)
+        rest = tuple((label, v, e) for label, (v, e) in best.items() if label not in labels)
+        out.append(Leader(metric, labels, best[labels[0]][0], best[labels[0]][1], rest))
+    return out
 
 
 def grad_norm_frame(results):

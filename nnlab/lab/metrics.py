@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
 
+from ..i18n import _
+
 PARTS = ("train", "validation", "test")
 
 
@@ -33,8 +35,8 @@ def regression_metrics(y_true, y_pred):
     """
     y_true, y_pred = _column_array(y_true, "y_true"), _column_array(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}; give one prediction "
-                         "per true value")
+        raise ValueError(_("y_true has shape {true} but y_pred has {pred}; give one prediction per true value",
+                           true=y_true.shape, pred=y_pred.shape))
     n = len(y_true)
     r2 = float(r2_score(y_true, y_pred)) if n >= 2 else float("nan")
     return RegressionMetrics(float(root_mean_squared_error(y_true, y_pred)),
@@ -49,10 +51,10 @@ def metrics_in_target_units(dataset, pred, part="test"):
     part : "train", "validation" or "test".
     """
     if dataset.task != "regression":
-        raise ValueError(f"dataset '{dataset.name}' is a classification dataset; RMSE, MAE and R² are for "
-                         "regression")
+        raise ValueError(_("dataset '{name}' is a classification dataset; RMSE, MAE and R² are for regression",
+                           name=dataset.name))
     if part not in PARTS:
-        raise ValueError(f"part={part!r} is not known; use one of {', '.join(PARTS)}")
+        raise ValueError(_("part={part!r} is not known; use one of {parts}", part=part, parts=", ".join(PARTS)))
     y = {"train": dataset.y_train, "validation": dataset.y_val, "test": dataset.y_test}[part]
     return regression_metrics(dataset.to_target_units(y), dataset.to_target_units(pred))
 
@@ -60,8 +62,8 @@ def metrics_in_target_units(dataset, pred, part="test"):
 def _column_array(values, name):
     values = np.asarray(values, dtype=np.float64)
     if values.ndim not in (1, 2) or not len(values):
-        raise ValueError(f"{name} must be a non-empty (n_samples,) or (n_samples, n_targets) array, got shape "
-                         f"{values.shape}")
+        raise ValueError(_("{name} must be a non-empty (n_samples,) or (n_samples, n_targets) array, got shape "
+                           "{shape}", name=name, shape=values.shape))
     if not np.isfinite(values).all():
-        raise ValueError(f"{name} holds NaN or infinite values; metrics need finite numbers")
+        raise ValueError(_("{name} holds NaN or infinite values; metrics need finite numbers", name=name))
     return values

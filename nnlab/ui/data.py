@@ -9,21 +9,35 @@ import streamlit as st
 
 from ..data.builtin import DATASETS, load_dataset
 from ..lab.config import config_for_dataset, output_units
+from ..i18n import N_, _
 from ..viz import data_views as dv
 from . import state
 from .widgets import sidebar
 from .widgets.charts import show_chart
 
+TASK_NAMES = {"classification": N_("classification"), "regression": N_("regression")}
 N_SAMPLE = 200  # samples kept per dataset for the sample views
 N_COLUMNS = 3
 
 
+def intro_section(data):
+    """The page's title and what the current dataset is for."""
+    st.title(_("Data"))
+    st.markdown(_("Every page works on the **current dataset: {name}**. Switching it rebuilds the network (inputs and "
+                  "outputs follow the data, and the loss follows the task) and resets training.", name=data.name))
+
+
+def tab_labels():
+    """The page's tabs: built-in datasets, the upload, image augmentation."""
+    return [_("Built-in datasets"), _("Upload a CSV"), _("Image augmentation")]
+
+
 def about_section(data):
     """The current dataset's sizes and the notes on how it was prepared."""
-    with st.expander(f"About “{data.name}”", expanded=False):
+    with st.expander(_("About “{name}”", name=data.name), expanded=False):
         c1, c2 = st.columns([1, 2])
         c1.dataframe(dv.summary_frame(data), hide_index=True)
-        c2.markdown("\n".join(f"- {note}" for note in data.notes) or "No preprocessing notes.")
+        c2.markdown("\n".join(f"- {note}" for note in data.notes) or _("No preprocessing notes."))
 
 
 def add_user_dataset(name, dataset):
@@ -36,9 +50,10 @@ def make_current(name, dataset):
     """Make ``dataset`` current on every page. Sets the sidebar's widgets, so call it from a callback."""
     cfg = config_for_dataset(state.config(), name, dataset)
     loss = sidebar.loss_label(cfg.loss)
-    sidebar.apply_config(cfg, (
-        f"“{name}” is now the current dataset ({dataset.task}): the network takes {dataset.n_features:,} inputs "
-        f"and gives {output_units(cfg, dataset)} output(s) with the {loss} loss. It was rebuilt, untrained."))
+    sidebar.apply_config(cfg, _(
+        "“{name}” is now the current dataset ({task}): the network takes {inputs:,} inputs and gives {outputs} "
+        "output(s) with the {loss} loss. It was rebuilt, untrained.", name=name, task=_(TASK_NAMES[dataset.task]),
+        inputs=dataset.n_features, outputs=output_units(cfg, dataset), loss=loss))
 
 
 def _use_builtin(name):
@@ -59,7 +74,7 @@ def dataset_facts(dataset, n_sample=N_SAMPLE):
             "description": dataset.description}
 
 
-@st.cache_data(show_spinner="Reading the built-in datasets…", max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _builtin_facts(name, n_samples, noise):
     return dataset_facts(load_dataset(name, seed=state.DATA_SEED, n_samples=n_samples, noise=noise))
 
@@ -76,50 +91,55 @@ def facts_for(name):
 
 def balance_text(facts):
     if facts["counts"] is None:
-        return "regression target"
+        return _("regression target")
     share = facts["counts"] / max(facts["n"], 1)
     spread = f"{share.min():.1%}" if np.isclose(share.min(), share.max(), atol=5e-4) else \
         f"{share.min():.1%}–{share.max():.1%}"
-    return f"**{len(facts['classes'])}** classes ({spread} each)"
+    return _("**{n}** classes ({spread} each)", n=len(facts["classes"]), spread=spread)
 
 
 def catalog_section():
     """One card per built-in dataset with its numbers and a **Use** button (one click makes it current)."""
     current = state.config().dataset
+    with st.spinner(_("Reading the built-in datasets…")):
+        facts = {name: facts_for(name) for name in DATASETS}
     columns = st.columns(N_COLUMNS)
     for i, (name, info) in enumerate(DATASETS.items()):
-        f = facts_for(name)
+        f = facts[name]
         with columns[i % N_COLUMNS].container(border=True):
             st.markdown(f"**{name}** · {info.kind}")
             st.caption(info.description)
-            st.markdown(f"**{f['n']:,}** samples · **{f['features']:,}** features · {balance_text(f)}")
-            st.caption(f"{f['train']:,} train / {f['val']:,} validation / {f['test']:,} test")
-            st.button("✓ current" if name == current else "Use", key=f"dt_use_{i}", disabled=name == current,
+            st.markdown(_("**{n:,}** samples · **{features:,}** features · {balance}", n=f["n"],
+                          features=f["features"], balance=balance_text(f)))
+            st.caption(_("{train:,} train / {val:,} validation / {test:,} test", train=f["train"], val=f["val"],
+                         test=f["test"]))
+            st.button(_("✓ current") if name == current else _("Use"), key=f"dt_use_{i}", disabled=name == current,
                       on_click=_use_builtin, args=(name,), type="secondary" if name == current else "primary")
 
 
 def look_section():
     """Class balance and a sample view of any dataset (the current one first)."""
+    st.subheader(_("A closer look"))
     names = state.dataset_names()
     current = state.config().dataset
     names = [current] + [n for n in names if n != current] if current in names else names
-    name = st.selectbox("Look at", names, key=f"dt_look_{current}",  # a new current dataset starts the view on it
-                        format_func=lambda n: f"{n} (current)" if n == current else n)
+    name = st.selectbox(_("Look at"), names, key=f"dt_look_{current}",  # a new current dataset starts the view on it
+                        format_func=lambda n: _("{name} (current)", name=n) if n == current else n)
     f = facts_for(name)
     st.caption(f["description"])
     c1, c2 = st.columns([2, 3])
     if f["counts"] is not None:
-        show_chart(c1, dv.class_balance_chart(f["all_y"], f["classes"], title="Samples per class (all parts)"),
+        show_chart(c1, dv.class_balance_chart(f["all_y"], f["classes"], title=_("Samples per class (all parts)")),
                         width="stretch")
     else:
-        show_chart(c1, dv.target_histogram(f["all_y"], "Target values (all parts)"), width="stretch")
+        show_chart(c1, dv.target_histogram(f["all_y"], _("Target values (all parts)")), width="stretch")
     with c2:
         if f["image_shape"] is not None:
             show_chart(st, dv.image_samples(f["x"], f["y"], f["image_shape"], f["classes"], n=20,
-                                             title="The first 20 training samples"), width="content")
+                                             title=_("The first 20 training samples")), width="content")
         elif f["features"] == 2:
             show_chart(st, dv.scatter_chart(f["x"], f["y"], f["classes"], f["feature_names"] or ("x1", "x2"),
-                                             title=f"{len(f['x'])} training samples"), width="stretch")
+                                             title=_("{n} training samples", n=len(f["x"]))), width="stretch")
         else:
-            st.markdown("The first 10 training samples")
+            st.markdown(_("The first 10 training samples"))
             st.dataframe(dv.sample_rows(f["x"], f["y"], f["feature_names"], f["classes"]), hide_index=True)

@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 
 from ..data.augment import FLIP_NOTE, AugmentConfig, pad, preview_grid
+from ..i18n import _
 from ..viz.images import image_grid
 from .data import add_user_dataset
 from .state import AUGMENT, PREVIEW_SEED
@@ -48,7 +49,7 @@ def preview_chart(x, y, shape, config, class_names, seed):
     captions = []
     for label in y[rows]:
         name = class_names[int(label)] if class_names is not None else ""
-        captions += [f"{name} original", f"{name} augmented"]
+        captions += [_("{name} original", name=name), _("{name} augmented", name=name)]
     return image_grid(pairs, shape, captions=captions, ncols=N_PREVIEW, size=64 if max(shape) >= 16 else 48)
 
 
@@ -56,8 +57,8 @@ def augment_section(dataset):
     """Draw the padding and augmentation controls and the preview for the current image dataset."""
     ss = st.session_state
     if dataset.image_shape is None:
-        st.info(f"“{dataset.name}” is not an image dataset. Make MNIST or Digits 8×8 current (tab “Built-in "
-                "datasets”) to pad and augment images.")
+        st.info(_("“{name}” is not an image dataset. Make MNIST or Digits 8×8 current (tab “Built-in datasets”) "
+                  "to pad and augment images.", name=dataset.name))
         return
     h, w = dataset.image_shape
     saved = ss.get(SETTINGS) or AugmentConfig()
@@ -67,20 +68,20 @@ def augment_section(dataset):
                        ("dt_pad", 0), ("dt_aug_on", ss.get(AUGMENT) is not None), (PREVIEW_SEED, 0)):
         ss.setdefault(key, value)
     c1, c2 = st.columns(2)
-    rot = c1.slider("Random rotation, up to ± degrees", 0.0, 45.0, step=1.0, key="dt_rot")
-    shift = c1.slider("Random shift, up to ± pixels", 0, max_shift, key="dt_shift")
-    flip = c2.slider("Horizontal flip probability", 0.0, 1.0, step=0.1, key="dt_flip")
-    noise = c2.slider("Gaussian noise σ (pixels are 0…1)", 0.0, 0.5, step=0.05, key="dt_noise")
+    rot = c1.slider(_("Random rotation, up to ± degrees"), 0.0, 45.0, step=1.0, key="dt_rot")
+    shift = c1.slider(_("Random shift, up to ± pixels"), 0, max_shift, key="dt_shift")
+    flip = c2.slider(_("Horizontal flip probability"), 0.0, 1.0, step=0.1, key="dt_flip")
+    noise = c2.slider(_("Gaussian noise σ (pixels are 0…1)"), 0.0, 0.5, step=0.05, key="dt_noise")
     if flip > 0:
         st.warning(FLIP_NOTE, icon="⚠️")
     else:
-        with st.expander("Why is there no flip for digits?"):
+        with st.expander(_("Why is there no flip for digits?")):
             st.markdown(FLIP_NOTE)
     config = AugmentConfig(rotation_degrees=rot, shift_pixels=shift, flip_probability=flip, noise_sigma=noise)
     ss[SETTINGS] = config
 
-    pixels = st.slider("Padding: black pixels added on every side (preview; a padded copy changes the input "
-                       "size)", 0, MAX_PAD, key="dt_pad")
+    pixels = st.slider(_("Padding: black pixels added on every side (preview; a padded copy changes the input "
+                         "size)"), 0, MAX_PAD, key="dt_pad")
     shape = (h + 2 * pixels, w + 2 * pixels)
     x = dataset.x_train[:500]
     if pixels:
@@ -89,15 +90,16 @@ def augment_section(dataset):
     show_chart(st, preview_chart(x, dataset.y_train[:500], shape, config, dataset.class_names, seed),
                     width="content")
     c1, c2 = st.columns(2)
-    c1.button("Other samples and draws", key="dt_reshuffle", on_click=lambda: ss.update({PREVIEW_SEED: seed + 1}))
+    c1.button(_("Other samples and draws"), key="dt_reshuffle", on_click=lambda: ss.update({PREVIEW_SEED: seed + 1}))
     if pixels:
-        c2.button(f"Use a padded copy ({shape[0]}×{shape[1]}) as the dataset", key="dt_use_padded",
+        c2.button(_("Use a padded copy ({h}×{w}) as the dataset", h=shape[0], w=shape[1]), key="dt_use_padded",
                   on_click=_use_padded, args=(dataset, pixels))
-    on = st.toggle("Augment every training batch on the fly (the Training page applies these settings)",
+    on = st.toggle(_("Augment every training batch on the fly (the Training page applies these settings)"),
                    key="dt_aug_on")
     ss[AUGMENT] = config if on else None
     if on and config.is_identity:
-        st.caption("All settings are at 0, so training batches stay as they are.")
+        st.caption(_("All settings are at 0, so training batches stay as they are."))
     elif on:
-        st.caption(f"Training will see: {config.describe()}. Validation and test images are never augmented.")
+        st.caption(_("Training will see: {what}. Validation and test images are never augmented.",
+                     what=config.describe()))
 

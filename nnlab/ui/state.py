@@ -49,6 +49,13 @@ AUGMENT_SETTINGS = _declare("dt_aug_settings", "ui.data_augment", "the augmentat
 PREVIEW_SEED = _declare("dt_preview_seed", "ui.data_augment", "seed of the augmentation preview's draws")
 UPLOAD_READ = _declare("dt_read", "ui.data_upload", "(choice, ReadResult or DataError) of the uploaded table")
 UPLOAD_PREPARED = _declare("dt_prep", "ui.data_upload", "(choice, PrepareResult or DataError) of the prepared table")
+UPLOAD_COLUMNS = _declare("dt_columns", "ui.data_upload", "(choice, describe_columns DataFrame) of the read table")
+UPLOAD_DEFAULTS = _declare("dt_defaults", "ui.data_upload", "(choice, (default features, {column: why left out}))")
+UPLOAD_AMBIGUOUS = _declare("dt_ambiguous", "ui.data_upload", "(choice, DataFrame of the cells that may mean "
+                                                              "missing: column, value, cells) of the read table")
+UPLOAD_FILE = _declare("dt_file", "ui.upload_keep", "the KeptFile being worked on, kept while the page is left")
+UPLOAD_CHOICES = _declare("dt_choices", "ui.upload_keep", "{widget key: value} of the upload tab, put back when "
+                                                          "the page comes back")
 SAMPLE_INDEX = _declare("sample_index", "ui.widgets.sample_picker", "the sample the Architecture, Forward and "
                                                                     "Backprop pages show")
 SAMPLE_DRAWS = _declare("sample_random_draws", "ui.widgets.sample_picker", "presses of Random: seeds the next draw")
@@ -58,8 +65,9 @@ MODEL_MESSAGE = _declare("mio_message", "ui.widgets.model_io", "(kind, text) of 
 TENSORBOARD = _declare("mio_tb_zip", "ui.widgets.model_io", "(model version, kept objects, zip bytes) of the last "
                                                           "TensorBoard export")
 COMPARE_CACHE = _declare("cmp_cache", "ui.compare", "result key -> CompareResult, trained architectures")
-COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of the comparison on show, and {origin}: "
-                                                   "a sentence, when another page sent already-trained results")
+COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data, epochs, seed} of the comparison on show; "
+                                                   "{keys, results, data, origin} (origin: a sentence) when another "
+                                                   "page sent already-trained results")
 EXPLAIN_RESULTS = _declare("ex_results", "ui.explain", "(view, fingerprint of weights + data, settings) -> result of "
                                                      "an Explain page's computation (the latest few kept)")
 REPLAY_BRANCH = _declare("rp_branch", "ui.replay", "the run trained again from an earlier epoch on the Replay page: "

@@ -77,7 +77,8 @@ def test_uploaded_csv_trains_and_compares(lab, tmp_path):
     first = lab.charts().first
     labels = first.locator("svg .role-legend-label text").all_text_contents()
     assert {"A", "B"} <= set(labels) and {"train", "validation"} <= set(labels), labels
-    assert lab.main.get_by_role("button", name="Show the comparison").count() == 1  # both results now cached
+    shown = "Show the results (all 2 architectures are trained already)"  # both results now cached
+    assert lab.main.get_by_role("button", name=shown).count() == 1
     assert lab.main.get_by_role("button", name=re.compile("Download the comparison")).count() == 1
     lab.assert_clean()
     lab.shoot("compare_upload")

@@ -49,3 +49,9 @@ def test_confirming_text_and_true_false_columns():
     assert out["member"].tolist() == [True, pd.NA, False, True]
     out, changed = confirm_missing(frame, [])
     assert changed == {} and out["pets"].tolist() == frame["pets"].tolist()
+
+
+def test_describe_counts_in_chinese():
+    from nnlab.i18n import using_language
+    with using_language("zh"):
+        assert describe_counts({"none": 33, "?": 1}) == "'none' 在 33 个单元格中 和 '?' 在 1 个单元格中"

@@ -166,6 +166,47 @@ def test_key_depends_on_training_settings_and_data(moons):
     assert k != compare.result_key(cfg, other)
 
 
+def _result(label, val_losses, val_accs=None, error=None):
+    """A CompareResult with hand-made epoch records (the leader logic reads nothing else)."""
+    from nnlab.engine.trainer import EpochRecord
+    from nnlab.lab.history import History
+    history = History()
+    for i, loss in enumerate(val_losses, start=1):
+        acc = None if val_accs is None else val_accs[i - 1]
+        history.epochs.append(EpochRecord(i, 10 * i, 1.0, acc, loss, acc, 0.1 * i))
+    return compare.CompareResult(label, label, "", history, 1, 0.1, {}, error=error)
+
+
+def test_leaders_name_the_best_of_each_metric_at_its_epoch_with_the_others():
+    a = _result("A", [0.9, 0.5, 0.6], [0.6, 0.8, 0.85])
+    b = _result("B", [0.8, 0.7, 0.4], [0.7, 0.75, 0.8])
+    loss, acc = compare.leaders([a, b])
+    assert (loss.metric, loss.labels, loss.value, loss.epoch, loss.rest) == ("val_loss", ("B",), 0.4, 3,
+                                                                              (("A", 0.5, 2),))
+    assert (acc.metric, acc.labels, acc.value, acc.epoch, acc.rest) == ("val_acc", ("A",), 0.85, 3, (("B", 0.8, 3),))
+
+
+def test_leaders_report_ties_and_leave_out_failed_runs():
+    tie = compare.leaders([_result("A", [0.30001]), _result("B", [0.3]), _result("C", [0.1], error="C: diverged")])
+    assert [(x.metric, x.labels, x.rest) for x in tie] == [("val_loss", ("A", "B"), ())]  # equal to 4 decimals
+    assert compare.leaders([_result("A", [0.3]), _result("B", [0.2], error="B: NaN")]) == []  # one left: no contest
+
+
+def test_only_presets_that_fit_the_data_are_offered(moons):
+    mnist_like = load_dataset("MNIST subset (10k digits)")
+    assert "MNIST CNN" in compare.fitting_presets(mnist_like)
+    offered = compare.fitting_presets(moons)
+    assert "MNIST CNN" not in offered and "MNIST patch attention" not in offered
+    assert "Spirals 2-8-8-1 tanh" in offered and "MNIST MLP 784-128-64-10" in offered  # MLPs adapt to the data
+
+
+def test_csv_neutralises_formula_names(moons):
+    configs = [("=HYPERLINK(\"http://x\")", _configs(1)[0][1]), ("+B", _configs(1)[1][1])]
+    frame = pd.read_csv(io.StringIO(compare.comparison_csv(compare.run_comparison(configs, moons, {}))))
+    assert set(frame["architecture"]) == {"'=HYPERLINK(\"http://x\")", "'+B"}
+    assert frame["final val loss"].dtype == np.float64  # numbers stay numbers
+
+
 def test_an_already_trained_session_becomes_a_result_like_a_trained_config(moons):
     """A run trained elsewhere (a Replay branch) shows on the Compare page as if Compare had trained it."""
     from nnlab.lab.session import TrainingSession

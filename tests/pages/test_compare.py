@@ -51,8 +51,17 @@ def test_two_architectures_train_and_are_compared():
     assert len(charts) == 4  # loss, accuracy, decision boundaries side by side, gradient norms
     assert '"hconcat"' in charts[2].proto.spec and charts[3].proto.spec.count('"facet"') >= 1
     assert [b.key for b in at.get("download_button")] == ["cmp_download"]
-    assert at.button(key="cmp_run").label == "Show the comparison"  # nothing left to train
-    assert not any("settings changed" in c.value for c in at.caption)
+    assert at.button(key="cmp_run").label == "Show the results (all 2 architectures are trained already)"
+    assert not any("settings changed" in i.value for i in at.info)
+    best = min(results, key=lambda r: min(e.val_loss for e in r.history.epochs))
+    other = next(r for r in results if r is not best)
+    low = min(best.history.epochs, key=lambda e: e.val_loss)
+    other_low = min(other.history.epochs, key=lambda e: e.val_loss)
+    texts = [m.value for m in at.markdown]
+    assert "2 architectures trained on “Moons” — the same 140 training and 30 validation samples, seed 0 — for 3 " \
+           "epochs each." in texts
+    assert f"Lowest validation loss: **{best.label}**, {low.val_loss:.4f} at epoch {low.epoch} ({other.label}: " \
+           f"{other_low.val_loss:.4f} at epoch {other_low.epoch})." in texts
 
 
 def test_changing_one_slot_retrains_only_that_one():
@@ -62,7 +71,8 @@ def test_changing_one_slot_retrains_only_that_one():
     at.text_input(key="cmp_hidden_1").set_value("16, 16")
     at.run()
     assert at.button(key="cmp_run").label == "Train and compare (1 to train, 1 cached)"
-    assert any("settings changed" in c.value for c in at.caption)
+    assert any("The settings changed since the last comparison" in i.value for i in at.info)
+    assert not at.get("vega_lite_chart") and not any("parameters" in d.value.columns for d in at.dataframe)
     _train(at)
     second = {r.label: r for r in at.session_state["cmp_shown"]["results"]}
     assert second["A"].history is first["A"].history  # reused, not retrained
@@ -110,3 +120,15 @@ def test_regression_upload_compares_losses_without_accuracy():
     table = _table(at)
     assert table["final val accuracy"].isna().all() and (table["final val loss"] > 0).all()
     assert len(at.get("vega_lite_chart")) == 2  # loss curves and gradient norms: no accuracy, no boundary
+
+
+def test_results_of_another_dataset_are_not_shown_and_only_fitting_presets_are_offered():
+    at = _page()
+    assert "MNIST CNN" not in at.selectbox(key="cmp_src_1").options  # Moons has 2 features, not 28×28 pixels
+    _train(at)
+    at.selectbox(key="sb_dataset").set_value("Iris").run()
+    assert not at.exception and at.session_state["config"].dataset == "Iris"
+    assert any(i.value == "The last comparison was trained on “Moons”; the current dataset is “Iris”. Press the "
+               "button to compare on “Iris”." for i in at.info)
+    assert not at.get("vega_lite_chart") and not any("parameters" in d.value.columns for d in at.dataframe)
+    assert at.button(key="cmp_run").label == "Train and compare (2 to train, 0 cached)"
