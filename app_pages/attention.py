@@ -2,6 +2,7 @@
 one query patch's attention over the digit, each head on average, and how attention changed with training."""
 import streamlit as st
 
+from nnlab.i18n import _
 from nnlab.lab.inspect import attention_weights, with_params
 from nnlab.ui import attention, state
 from nnlab.ui.widgets.digit_input import choose_digit, say_prediction
@@ -25,7 +26,7 @@ if grid is None:
 hist, initial = state.history(), state.initial_params()
 attention.intro(data, hist, net.layers[index], grid)
 
-x, caption, _ = choose_digit(data, attention.PREFIX)
+x, caption, _label = choose_digit(data, attention.PREFIX)
 A = attention_weights(net, x, index)[0]  # (heads, tokens, tokens) for this digit
 say_prediction(data, caption, net.predict(x)[0])
 
@@ -36,9 +37,12 @@ attention.head_matrices(A, grid, query)
 st.header("2 · Where the query patch looks, over the digit")
 attention.query_over_digit(x, A, grid, query)
 
-st.header("3 · Each head on average")
+st.header(_("3 · One query worked by hand: softmax(q·Kᵀ/√d)·V"))
+attention.worked_query(net, net.forward_trace(x), index, query)
+
+st.header("4 · Each head on average")
 start_net = with_params(net, initial) if initial is not None else None
 attention.head_averages(net, start_net, data, index, grid)
 
-st.header("4 · How training changed the attention")
+st.header("5 · How training changed the attention")
 attention.change_since_start(start_net, x, caption, index, A, grid, query, bool(len(hist)))

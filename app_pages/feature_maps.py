@@ -2,7 +2,8 @@
 in one digit (its feature maps, then pooled), and which test digits excite a chosen channel most."""
 import streamlit as st
 
-from nnlab.ui import feature_maps, state
+from nnlab.i18n import _
+from nnlab.ui import feature_maps, feature_maps_worked, state
 from nnlab.ui.widgets.digit_input import choose_digit, say_prediction
 from nnlab.viz.feature_maps import conv_layer_indices
 
@@ -17,10 +18,15 @@ if not convs:
     st.stop()
 feature_maps.status_section(data, state.history())
 
-x, caption, _ = choose_digit(data, feature_maps.PREFIX)
+x, caption, _label = choose_digit(data, feature_maps.PREFIX)
 trace = net.forward_trace(x)
 say_prediction(data, caption, trace[-1].a[0])
 feature_maps.conv_blocks(net, trace, convs)
+
+st.header(_("One position worked by hand"))
+st.caption(_("Each number of a feature map is one small sum: the kernel laid over a window of the input, "
+             "multiplied cell by cell, added up with the bias, then the activation. Click a position to see it."))
+feature_maps_worked.worked_position(net, trace, convs)
 
 st.header("Which test digits excite a channel most")
 st.caption("Each channel is one detector. Ranking a few hundred test digits by how strongly the channel responds "

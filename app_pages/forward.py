@@ -1,6 +1,7 @@
 """Forward pass: the seed article's neuron worked by hand, then the current network layer by layer."""
 import streamlit as st
 
+from nnlab.i18n import _
 from nnlab.lab.describe import training_status
 from nnlab.lab.inspect import sample
 from nnlab.ui import forward, state
@@ -17,13 +18,16 @@ forward.neuron_section()
 st.header("2 · Your network, layer by layer")
 data = state.get_dataset()
 net = state.model_copy()
-st.caption(f"{data.name} · {training_status(state.history())} · each layer computes z = x·W + b, then a = f(z), "
-           "and passes a on as the next layer's input.")
+st.caption(_("{data} · {status} · each kind of layer applies its own rule (a dense layer z = x·W + b and "
+             "a = f(z), a convolution slides kernels, pooling keeps a window's largest value …; each layer's formula "
+             "is shown with it) and passes its output on as the next layer's input.", data=data.name,
+             status=training_status(state.history())))
 index = pick_sample(data, forward.PREFIX)
 x, t, y = sample(data, net, index)
 trace = net.forward_trace(x)
 st.dataframe(layer_overview(trace), hide_index=True, width="stretch")
-forward.layer_section(net, trace, data)
+layer = forward.layer_section(net, trace, data)
+forward.worked_section(net, trace, layer)
 
 st.subheader("The output")
 forward.output_section(trace[-1], data, y, t)

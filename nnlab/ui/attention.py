@@ -9,12 +9,15 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+from ..i18n import _
 from ..lab.describe import training_status
 from ..lab.inspect import attention_weights, split_arrays, weights_fingerprint
 from ..viz.attention import (distance_frame, mean_distance, mean_distance_chart, patch_distances, patch_label,
                              received, row_entropy)
 from .widgets.chart_cache import chart
+from .attention_worked import on_cell, worked_query  # noqa: F401  (a section of this page)
 from .widgets.charts import show_chart
+from .widgets.explain_panel import show_clickable
 
 PREFIX = "at"
 N_PROBE = 200  # test digits averaged over
@@ -59,14 +62,15 @@ def choose_query(grid):
 
 def head_matrices(A, grid, query):
     """Each chosen head's attention matrix, two per row. A : (heads, tokens, tokens) for one digit."""
-    st.caption("Row = a query patch, column = a key patch; each row sums to 1. Ticks mark the first patch of each "
-               "row of the patch grid. Hover a cell for its weight.")
+    st.caption(_("Row = a query patch, column = a key patch; each row sums to 1. Ticks mark the first patch of each "
+                 "row of the patch grid. Hover a cell for its weight; click it to see it worked out below."))
     heads = list(range(A.shape[0]))
     chosen = st.multiselect("Heads", heads, default=heads, key=f"{PREFIX}_heads", format_func=lambda h: f"head {h}")
     for start in range(0, len(chosen), HEADS_PER_ROW):
         for col, h in zip(st.columns(HEADS_PER_ROW), chosen[start:start + HEADS_PER_ROW]):
             title = f"Head {h}: {A.shape[1]} queries × {A.shape[2]} keys"
-            show_chart(col, chart("attention_heatmap", A[h], grid, title, query=query), width="content")
+            show_clickable(col, chart("attention_heatmap", A[h], grid, title, query=query, select="pick"),
+                           f"{PREFIX}_matrix_{h}", on_cell(f"{PREFIX}_query", h))
 
 
 def _on_patch_click(chart_key, query_key):

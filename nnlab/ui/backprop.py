@@ -6,6 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from ..engine.outputs import predict_classes
+from ..i18n import _
+from ..lab.explain_cell import explain_backward
 from ..lab.inspect import check_gradients, sgd_step
 from ..lab.seed_neuron import article_backward_note, neuron_example
 from ..viz.backprop import (ABS_OK, CHECK_OK, dash_missing, gradient_check_frame, gradient_overview,
@@ -16,6 +18,7 @@ from .widgets.neuron_editor import edit_neuron
 from .widgets.sample_picker import label_text
 from .widgets.tensor_views import is_structured, shape_text, show_maps
 from .widgets.charts import show_chart
+from .widgets.explain_panel import panel, pick, picked
 
 PREFIX = "bp"
 LEARNING_RATES = [0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
@@ -62,38 +65,53 @@ def loss_section(net, bt, data, y):
                                 if pd.api.types.is_numeric_dtype(overview[c])})
 
 
-def layer_section(bt, data):
-    """The chosen layer's δ and parameter gradients: vectors and matrices, or maps and kernels."""
+def layer_section(net, bt, data):
+    """The chosen layer's δ and parameter gradients: vectors and matrices, or maps and kernels; a click on a
+    cell of δ or of a gradient explains that number below."""
     names = [g.name for g in bt.layers]
     chosen = st.segmented_control("Layer", names, default=names[-1], key=f"{PREFIX}_layer") or names[-1]
     g = bt.layers[names.index(chosen)]
     st.subheader(g.name)
+    name = f"{PREFIX}_{g.index}"
+    strongest = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(g.delta[0])), g.delta.shape[1:]))
+    what, index = picked(name, ("delta", strongest))
+    if what != "delta" and (what not in g.grads or len(index) != g.grads[what].ndim):
+        what, index = "delta", strongest
+    shown = {"what": what, "index": index, "name": name}
     if is_structured(g.delta, *g.grads.values()):
-        _tensors(g)
+        _tensors(g, shown)
     else:
         last = g.index == len(bt.layers) - 1
         _vectors(g, data.image_shape if g.index == 0 else None, labels=data.class_names if last and data.class_names
-                 and g.delta.size == len(data.class_names) else None)
+                 and g.delta.size == len(data.class_names) else None, shown=shown)
     if not g.grads:
         st.caption("This layer has no parameters; it only passes the gradient on.")
+    st.markdown(_("**How this number was computed** (click a cell of δ or of a gradient above to explain another):"))
+    panel(explain_backward(net, bt, g.index, index, what))
 
 
-def _vectors(g, image_shape, labels):
+def _pickers(g, shown, what):
+    """on_pick and picked for ``show_array`` of δ (``what="delta"``) or of a parameter's gradient."""
+    return {"on_pick": lambda index: pick(shown["name"], what, index),
+            "picked": shown["index"] if shown["what"] == what else None}
+
+
+def _vectors(g, image_shape, labels, shown):
     same_b = g.kind == "dense" and np.array_equal(g.grads["b"], g.delta.sum(axis=0))
     show_array(g.delta, "δ = ∂L/∂z" + (" = ∂L/∂b" if same_b else ""), f"{PREFIX}_delta_{g.index}", kind="gradient",
-               labels=labels)
+               labels=labels, **_pickers(g, shown, "delta"))
     if same_b:
         st.caption("For one sample ∂L/∂b = δ: each bias enters its unit's z with factor 1.")
     for name, grad in g.grads.items():
         if name == "b" and same_b:
             continue
         show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient", image_shape=image_shape,
-                   labels=labels if grad.ndim == 1 else None)
+                   labels=labels if grad.ndim == 1 else None, **_pickers(g, shown, name))
     if g.kind == "dense":
         st.caption("∂L/∂W = xᵀ·δ: row i, column j is input i's value times unit j's δ.")
 
 
-def _tensors(g):
+def _tensors(g, shown):
     """δ of an image layer as maps and ∂L/∂W of a convolution as kernels (blue −, red +); other arrays
     through ``show_array``."""
     st.markdown(f"**Shapes**: δ {shape_text(g.delta)}, ∂L/∂input {shape_text(g.grad_input)}")
@@ -101,13 +119,15 @@ def _tensors(g):
     if np.ndim(g.delta) == 4:
         show_maps(g.delta, what, "(blue −, red +)", diverging=True)
     else:
-        show_array(g.delta, f"{what} ({shape_text(g.delta)})", f"{PREFIX}_delta_{g.index}", kind="gradient")
+        show_array(g.delta, f"{what} ({shape_text(g.delta)})", f"{PREFIX}_delta_{g.index}", kind="gradient",
+                   **_pickers(g, shown, "delta"))
     for name, grad in g.grads.items():
         if grad.ndim == 4:
             show_chart(st, chart("kernel_grid", grad, f"∂L/∂{name}: one tile per filter (blue −, red +)"),
                             width="content")
         else:
-            show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient")
+            show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient",
+                       **_pickers(g, shown, name))
 
 
 def check_section(net, bt, x, t):

@@ -53,6 +53,8 @@ SEED_NEURON = _declare("seed_neuron", "ui.widgets.neuron_editor", "the one neuro
 MODEL_MESSAGE = _declare("mio_message", "ui.widgets.model_io", "(kind, text) of the last model upload")
 COMPARE_CACHE = _declare("cmp_cache", "ui.compare", "result key -> CompareResult, trained architectures")
 COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of the comparison on show")
+EXPLAIN_PICKS = _declare("explain_picks", "ui.widgets.explain_panel",
+                         "{name: (what, index)}: the cell each explain panel explains, set by a click")
 PAGE_CHARTS = _declare("page_charts", "ui.widgets.charts", "{name: chart} drawn in this page run (for downloads)")
 
 

@@ -57,10 +57,11 @@ def _patch_axis(t, cols, title):
     return alt.Axis(values=list(range(0, t, cols)), title=title, labelAngle=0)
 
 
-def attention_heatmap(A, grid, title, query=None, diverging=False, value_title="attention weight"):
+def attention_heatmap(A, grid, title, query=None, diverging=False, value_title="attention weight", select=None):
     """One head's (tokens × tokens) matrix as a heatmap: a row per query patch, a column per key patch,
     ticks at the start of every patch row. The chosen ``query``'s row is outlined. ``diverging`` for a
-    difference of two matrices (blue −, white 0, red +)."""
+    difference of two matrices (blue −, white 0, red +). ``select``: a name for a click selection of one
+    cell (fields ``query`` and ``key``), for a page to explain it."""
     frame = attention_frame(A)
     t, cols = int(np.sqrt(len(frame))), int(grid[1])
     if diverging:
@@ -78,6 +79,8 @@ def attention_heatmap(A, grid, title, query=None, diverging=False, value_title="
         tooltip=[alt.Tooltip("query:O", title="query patch"), alt.Tooltip("query at:N"),
                  alt.Tooltip("key:O", title="key patch"), alt.Tooltip("key at:N"),
                  alt.Tooltip("weight:Q", title=value_title, format=".4f")])
+    if select:
+        rects = rects.add_params(alt.selection_point(name=select, fields=["query", "key"], on="click"))
     layers = [rects]
     if query is not None:
         row = pd.DataFrame({"query": [int(query)], "first": [0], "last": [t - 1]})
