@@ -4,9 +4,8 @@ output back, and the gradient of a batch as the mean of the samples' own gradien
 import streamlit as st
 
 from nnlab.i18n import _
-from nnlab.lab.inspect import sample
 from nnlab.ui import backprop, backprop_chain, state
-from nnlab.ui.widgets.sample_picker import pick_sample
+from nnlab.ui.widgets.digit_input import choose_sample
 
 st.title("Backprop")
 
@@ -18,8 +17,7 @@ backprop.neuron_section()
 st.header("2 · Your network, for one sample")
 data = state.get_dataset()
 net = state.model_copy()
-index = pick_sample(data, backprop.PREFIX)
-x, t, y = sample(data, net, index)
+x, t, y, _caption = choose_sample(data, net, backprop.PREFIX)
 bt = net.backward_trace(x, t)
 backprop.loss_section(net, bt, data, y)
 backprop.layer_section(net, bt, data)

@@ -3,9 +3,8 @@ import streamlit as st
 
 from nnlab.i18n import _
 from nnlab.lab.describe import training_status
-from nnlab.lab.inspect import sample
 from nnlab.ui import forward, state
-from nnlab.ui.widgets.sample_picker import pick_sample
+from nnlab.ui.widgets.digit_input import choose_sample
 from nnlab.viz.forward import layer_overview
 
 st.title("Forward pass")
@@ -22,8 +21,7 @@ st.caption(_("{data} · {status} · each kind of layer applies its own rule (a d
              "a = f(z), a convolution slides kernels, pooling keeps a window's largest value …; each layer's formula "
              "is shown with it) and passes its output on as the next layer's input.", data=data.name,
              status=training_status(state.history())))
-index = pick_sample(data, forward.PREFIX)
-x, t, y = sample(data, net, index)
+x, t, y, _caption = choose_sample(data, net, forward.PREFIX)
 trace = net.forward_trace(x)
 st.dataframe(layer_overview(trace), hide_index=True, width="stretch")
 layer = forward.layer_section(net, trace, data)

@@ -55,6 +55,9 @@ COMPARE_CACHE = _declare("cmp_cache", "ui.compare", "result key -> CompareResult
 COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of the comparison on show")
 EXPLAIN_PICKS = _declare("explain_picks", "ui.widgets.explain_panel",
                          "{name: (what, index)}: the cell each explain panel explains, set by a click")
+INTERVENTION = _declare("iv_result", "ui.interventions",
+                        "(choices, Intervention) of the last switch-off, so a rerun with the same choices reuses it")
+RANKINGS = _declare("iv_rankings", "ui.interventions", "{(weights fingerprint, layer): RemovalRanking}, one kept")
 PAGE_CHARTS = _declare("page_charts", "ui.widgets.charts", "{name: chart} drawn in this page run (for downloads)")
 
 

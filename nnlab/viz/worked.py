@@ -108,3 +108,21 @@ def batch_chart(per_sample, mean, labels=None, title=None):
         strokeDash=[6, 3], color="black", size=2).encode(
         y="mean:Q", tooltip=[alt.Tooltip("what:N", title=""), alt.Tooltip("mean:Q", title="", format=".4g")])
     return alt.layer(bars, line).properties(title=title or "", width=min(720, max(240, 14 * len(frame))), height=220)
+
+
+def outputs_chart(before, after, class_names=None, title=None):
+    """The network's outputs for one sample before and after an intervention, side by side per output."""
+    before, after = np.ravel(before).astype(np.float64), np.ravel(after).astype(np.float64)
+    names = [str(c) for c in class_names] if class_names is not None and len(class_names) == before.size else \
+        [str(i) for i in range(before.size)]
+    when = [_("before"), _("after")]
+    frame = pd.DataFrame({"output": names * 2, "value": np.concatenate([before, after]),
+                          "when": [when[0]] * before.size + [when[1]] * after.size})
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("output:N", title=_("class") if class_names is not None else _("output"), sort=names,
+                axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("when:N", sort=when),
+        y=alt.Y("value:Q", title=_("output a")),
+        color=alt.Color("when:N", title="", sort=when, scale=alt.Scale(domain=when, range=["#9e9e9e", "#d62728"])),
+        tooltip=[alt.Tooltip("output:N"), alt.Tooltip("when:N", title=""), alt.Tooltip("value:Q", format=".4f")],
+    ).properties(title=title or "", width=min(640, 44 * before.size + 40), height=220)
