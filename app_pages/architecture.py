@@ -22,4 +22,4 @@ if not can_draw(net):
 st.subheader("The network, unit by unit")
 index = pick_sample(data, architecture.PREFIX)
 x, _, _ = sample(data, net, index)
-architecture.units_section(net, net.forward_trace(x))
+architecture.units_section(net, net.forward_trace(x), data)

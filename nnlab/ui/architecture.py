@@ -4,10 +4,13 @@ import streamlit as st
 
 from ..lab.describe import layer_labels
 from ..viz.block_diagram import block_diagram
-from ..viz.network_diagram import layer_table, network_diagram
+from ..i18n import N_, _
+from ..viz.network_diagram import layer_table
+from .widgets import unit_map_view
 from .widgets.charts import show_chart
 
 PREFIX = "ar"
+PICKS = {"active": N_("the k most active"), "first": N_("the first k")}
 
 
 def table_section(net):
@@ -39,18 +42,26 @@ def blocks_section(net):
                "Attention pages show what the blocks hold.")
 
 
-def units_section(net, trace):
-    """A fully connected network as units and its strongest edges, filled by one sample's activations."""
+def units_section(net, trace, data):
+    """A fully connected network as units and its strongest edges, filled by one sample's activations; for
+    2-D data each unit's output over the input plane beside it."""
     c1, c2, c3 = st.columns(3)
     max_units = c1.slider("Units drawn per layer", 4, 24, 12, key=f"{PREFIX}_units",
                           help="Layers with more units show the first ones and an ellipsis node.")
     top_edges = c2.slider("Edges drawn per pair of layers", 5, 300, 40, step=5, key=f"{PREFIX}_edges",
                           help="Only the strongest connections (largest |w|) between the drawn units are drawn.")
-    pick = c3.radio("Which units of big layers", ["first", "active"], key=f"{PREFIX}_pick", horizontal=True,
-                    format_func={"first": "the first k", "active": "the k most active"}.get)
-    show_chart(st, network_diagram(net, trace, max_units, top_edges, pick), width="stretch")
+    pick = c3.radio("Which units of big layers", ["active", "first"], key=f"{PREFIX}_pick", horizontal=True,
+                    format_func=lambda code: _(PICKS[code]),
+                    help=_("The most active for the sample above: MNIST's first pixels are its blank top-left "
+                           "corner."))
+    unit_map_view.draw(st, net, data, trace, max_units, top_edges, pick)
     st.caption(f"Only the {top_edges} strongest edges between each pair of drawn layers are drawn. Edge colour: "
                "the weight's sign (blue negative, red positive), its strength relative to the largest |w| of its "
                "layer pair; thickness: |w| likewise. "
                "Unit fill: its activation a for the sample above, from white (0) to black (the layer's largest); "
                "hover a unit for its bias, z and a.")
+    if unit_map_view.plane_maps(net, data) is not None:
+        st.caption(_("Beside each unit: its output over the whole input plane (x₁ across, x₂ up, the box of the "
+                     "decision boundary), each on its own scale — blue negative, red positive, or black 0 to white "
+                     "the largest. The output unit's map is the decision boundary; the hidden units' maps are the "
+                     "pieces it is built from."))

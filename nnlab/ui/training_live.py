@@ -20,6 +20,8 @@ from ..lab.history import epoch_long_frame
 from ..lab.inspect import decision_grid
 from ..viz import boundary, curves
 from . import state
+from ..viz.network_diagram import can_draw
+from .widgets import unit_map_view
 from .widgets.charts import show_chart
 
 EPOCH_REDRAW_S = 1.0  # redraw the charts at the end of an epoch at most once a second …
@@ -97,10 +99,11 @@ class LiveView:
             self.batch = right.empty()
             r1, r2 = right.columns(2)
             self.loss, self.acc = r1.empty(), r2.empty()
+            self.units = st.empty()  # the network with each unit's map over the plane (unit_map_view)
         else:
             c1, c2, c3 = st.columns(3)
             self.batch, self.loss, self.acc = c1.empty(), c2.empty(), c3.empty()
-            self.boundary = None
+            self.boundary = self.units = None
 
     def draw(self, hist, net):
         self.draw_curves(hist)
@@ -128,6 +131,8 @@ class LiveView:
             show_chart(self.boundary, boundary.boundary_chart(
                 cells, boundary.points_frame(x, y, self.data.class_names), self.data.class_names,
                 self.data.feature_names, title=title), width="content")
+            if can_draw(net):
+                unit_map_view.draw(self.units, net, self.data)
 
     def _metrics(self, hist):
         if not hist.epochs:

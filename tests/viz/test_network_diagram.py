@@ -81,9 +81,10 @@ def test_chart_has_edges_units_ellipses_and_tooltips(mnist_net):
     assert [h["name"] for h in heads] == ["input\n784 values", "L1 dense\nrelu\n128 units", "L2 dense\nrelu\n64 units",
                                          "L3 dense\nsoftmax\n10 units"]
     marks = [layer["mark"]["type"] for layer in body["layer"]]
-    assert marks == ["rule", "circle", "text"]
+    assert marks == ["rule", "circle", "circle", "text"]  # edges, units, inputs, ellipses
     tips = [t["field"] for t in body["layer"][1]["encoding"]["tooltip"]]
     assert {"bias", "z", "a"} <= set(tips)
+    assert [t["field"] for t in body["layer"][2]["encoding"]["tooltip"]] == ["name", "a"]  # no bias, no z for inputs
     assert body["layer"][0]["encoding"]["color"]["scale"]["domain"] == [-1, 1]
     assert "the 10 strongest" in spec["title"]["subtitle"][0]
     assert spec["title"]["text"] == "784 → 128 → 64 → 10 units"
@@ -94,7 +95,7 @@ def test_small_network_writes_each_weight_on_its_edge():
     net.set_params(0, W=[[0.3], [0.7]], b=[-0.2])
     spec = network_diagram(net).to_dict()
     body = spec["vconcat"][1]
-    assert [layer["mark"]["type"] for layer in body["layer"]] == ["rule", "text", "circle", "text"]
+    assert [layer["mark"]["type"] for layer in body["layer"]] == ["rule", "text", "circle", "circle", "text"]
     assert body["layer"][1]["encoding"]["text"] == {"field": "w", "format": ".3f", "type": "quantitative"}
     assert spec["title"]["subtitle"] == ["Edges: all 2 weights"]
 
