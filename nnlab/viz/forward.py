@@ -140,7 +140,8 @@ def unit_values_chart(values, labels=None, unit_title="unit", width=720, sequent
         last = r == len(vectors) - 1  # only the bottom row carries the unit axis
         frame = pd.DataFrame({"unit": names, "value": v, "sign": np.where(v < 0, "negative", "positive or 0"),
                               "vector": r, "index": np.arange(n),
-                              "marked": picked is not None and picked[0] == r and np.arange(n) == picked[1]})
+                              "outline": np.where((picked is not None and picked[0] == r) & (np.arange(n) == (
+                                  picked[1] if picked is not None else -1)), "black", "transparent")})
         if title in sequential:
             colour = alt.value("#31a354")
         else:
@@ -150,7 +151,7 @@ def unit_values_chart(values, labels=None, unit_title="unit", width=720, sequent
             x=alt.X("unit:N", title=unit_title if last else None, sort=names,
                     axis=alt.Axis(values=ticks, labelAngle=0, labels=last, ticks=last)),
             y=alt.Y("value:Q", title=title),
-            color=colour, stroke=alt.condition("datum.marked", alt.value("black"), alt.value(None)),
+            color=colour, stroke=alt.Stroke("outline:N", scale=None),  # the unit worked out below
             tooltip=[alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("value:Q", title=title, format=".6g")],
         ).properties(width=width, height=110)
         if select:

@@ -146,6 +146,14 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first", in
     return pd.DataFrame(nodes), pd.DataFrame(edges, columns=columns), info
 
 
+def _numbers(node):
+    """A unit's bias, z and a (an input's value) for its tooltip, as the sample gives them."""
+    if node.kind == "input":
+        return "" if node.a is None or pd.isna(node.a) else f"x = {node.a:.4f}"
+    parts = [("bias", node.bias), ("z", node.z), ("a", node.a)]
+    return " · ".join(f"{k} {v:.4f}" for k, v in parts if v is not None and not pd.isna(v))
+
+
 def _map_uri(values):
     """One unit's map over the input plane as a small PNG: the grid's first row (lowest x₂) at the bottom,
     blue − / white 0 / red + when it takes both signs, else black 0 … white its largest value."""
@@ -182,22 +190,16 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
                         legend=alt.Legend(gradientLength=220, orient="bottom", direction="horizontal")),
         strokeWidth=alt.StrokeWidth("abs_rel:Q", scale=alt.Scale(domain=[0, 1], range=[0.3, 5]), legend=None),
         tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("w:Q", title="weight w", format=".4f")])
-    units = nodes[nodes["kind"] == "unit"]
-    inputs = nodes[nodes["kind"] == "input"]
+    units = nodes[nodes["kind"].isin(["input", "unit"])].copy()
+    units["numbers"] = [_numbers(row) for row in units.itertuples()]  # an input has no bias and no z
     has_fill = nodes["fill"].notna().any()
-    tips = [alt.Tooltip("layer:N"), alt.Tooltip("name:N", title="unit"), alt.Tooltip("bias:Q", format=".4f"),
-            alt.Tooltip("z:Q", format=".4f"),
-            alt.Tooltip("a:Q", title="a (activation)", format=".4f")]
     fill = (alt.Color("fill:Q", title=["activation a ÷", "largest |a| of its layer"],
                       scale=alt.Scale(scheme="greys", domain=[-1, 1] if (nodes["fill"] < 0).any() else [0, 1]),
                       legend=alt.Legend(gradientLength=220, orient="bottom", direction="horizontal"))
             if has_fill else alt.value("#dddddd"))
     circles = alt.Chart(units).mark_circle(size=260, opacity=1, stroke="#333333", strokeWidth=1).encode(
-        x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), color=fill, tooltip=tips)
-    # the inputs have no bias and no z: their tooltip gives the input's name and value only
-    input_circles = alt.Chart(inputs).mark_circle(size=260, opacity=1, stroke="#333333", strokeWidth=1).encode(
         x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), color=fill,
-        tooltip=[alt.Tooltip("name:N", title="input"), alt.Tooltip("a:Q", title="value x", format=".4f")])
+        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("name:N", title="unit"), alt.Tooltip("numbers:N", title="")])
     dots = alt.Chart(nodes[nodes["kind"] == "ellipsis"]).mark_text(fontSize=13, fontStyle="italic").encode(
         x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text=alt.Text("label:N"),
         tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("label:N", title="units not drawn")])
@@ -205,13 +207,13 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
     heads = alt.Chart(pd.DataFrame({"column": range(n_cols), "name": info["heads"]})).mark_text(
         fontSize=13 if n_cols <= 6 else 11, fontWeight="bold", lineBreak="\n", baseline="top").encode(
         x=x, y=alt.value(4), text=alt.Text("name:N")).properties(width=width, height=HEADER_PX)
-    layers = [lines, circles, input_circles, dots]
-    named = nodes[nodes["named"]]
-    if 0 < len(named) and named.groupby("column").size().max() <= NAMED_UNITS:  # feature and class names
-        for column, dx, align in ((0, -14, "right"), (n_cols - 1, 14, "left")):
-            layers.append(alt.Chart(named[named["column"] == column]).mark_text(
-                dx=dx if nodes["map"].isna().all() else dx * 3, align=align, fontSize=12).encode(
-                x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text=alt.Text("name:N")))
+    layers = [lines, circles, dots]
+    for column, dx, align in ((0, -14, "right"), (n_cols - 1, 14, "left")):  # the features, the classes
+        named = nodes[nodes["named"] & (nodes["column"] == column)]
+        if 0 < len(named) <= NAMED_UNITS:
+            layers.append(alt.Chart(named).mark_text(
+                dx=dx if nodes["map"].isna().all() or column == 0 else dx + MAP_PX + 6, align=align,
+                fontSize=12).encode(x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text=alt.Text("name:N")))
     with_maps = nodes[nodes["map"].notna()]
     if len(with_maps):  # each unit's output over the input plane, just right of its circle
         layers.append(alt.Chart(with_maps).mark_image(width=MAP_PX, height=MAP_PX, xOffset=MAP_PX / 2 + 14).encode(
