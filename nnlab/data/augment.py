@@ -72,28 +72,42 @@ def _check_int(name, value, low, high):
 # --------------------------------------------------------------------------- sampling
 
 def _bilinear(imgs, rows, cols):
-    """Sample (n, h, w) images at fractional (n, h, w) source coordinates; outside the image reads 0.
+    """Sample (n, h, w) images at fractional (n, h, w) float32 source coordinates; outside the image reads 0.
 
     The images get a 2-pixel zero border and coordinates are clipped into it, so every one of the four
-    neighbours is a valid index and anything off the image reads black without per-corner masks.
+    neighbours is a valid index and anything off the image reads black without per-corner masks. Each
+    output is two linear interpolations along the columns (top and bottom neighbours), then one along
+    the rows. ``rows`` and ``cols`` are overwritten (they become the fractional parts).
     """
     n, h, w = imgs.shape
-    # Snap coordinates within 1e-6 of a pixel centre, so e.g. a 90° turn copies pixels exactly.
-    for c in (rows, cols):
-        near = np.rint(c)
-        np.copyto(c, near, where=np.abs(c - near) < 1e-6)
-    np.clip(rows, -1, h, out=rows)
-    np.clip(cols, -1, w, out=cols)
-    r0, c0 = np.floor(rows), np.floor(cols)
-    fr, fc = (rows - r0).astype(np.float32), (cols - c0).astype(np.float32)
     hp, wp = h + 4, w + 4
     padded = np.zeros((n, hp, wp), dtype=np.float32)
     padded[:, 2:h + 2, 2:w + 2] = imgs
     flat = padded.reshape(-1)
-    idx = ((np.arange(n) * (hp * wp))[:, None, None] + (r0.astype(np.int64) + 2) * wp + (c0.astype(np.int64) + 2))
-    top = np.take(flat, idx) * (1 - fc) + np.take(flat, idx + 1) * fc
-    bottom = np.take(flat, idx + wp) * (1 - fc) + np.take(flat, idx + wp + 1) * fc
-    return top * (1 - fr) + bottom * fr
+    np.clip(rows, -1, h, out=rows)
+    np.clip(cols, -1, w, out=cols)
+    r0, c0 = np.floor(rows), np.floor(cols)
+    rows -= r0
+    cols -= c0
+    # flat index of the top-left neighbour: sample offset + (row + 2)·wp + (column + 2)
+    idx = r0.astype(np.intp)
+    idx *= wp
+    idx += c0.astype(np.intp)
+    idx += (np.arange(n, dtype=np.intp) * (hp * wp) + 2 * wp + 2)[:, None, None]
+    top, right = np.take(flat, idx), np.take(flat, idx + 1)
+    right -= top
+    right *= cols
+    top += right          # the top pair, interpolated along the columns
+    idx += wp
+    bottom = np.take(flat, idx)
+    np.take(flat, idx + 1, out=right)
+    right -= bottom
+    right *= cols
+    bottom += right       # the bottom pair
+    bottom -= top
+    bottom *= rows
+    top += bottom         # and between the two, along the rows
+    return top
 
 
 # --------------------------------------------------------------------------- transforms
@@ -131,12 +145,14 @@ def rotate_by(x, shape, degrees):
     """
     imgs, h, w = _as_images(x, shape)
     theta = np.deg2rad(np.broadcast_to(np.asarray(degrees, dtype=np.float64), (len(imgs),)))
-    cos, sin = np.cos(theta)[:, None, None], np.sin(theta)[:, None, None]
+    cos, sin = np.cos(theta)[:, None], np.sin(theta)[:, None]
     cy, cx = (h - 1) / 2, (w - 1) / 2
-    yd, xd = np.meshgrid(np.arange(h) - cy, np.arange(w) - cx, indexing="ij")
-    # Inverse map: each output pixel reads the source point rotated back by -theta (row axis points down).
-    rows = cy + xd * sin + yd * cos
-    cols = cx + xd * cos - yd * sin
+    yd, xd = np.arange(h) - cy, np.arange(w) - cx
+    # Inverse map: each output pixel (row offset yd, column offset xd from the centre) reads the source
+    # point rotated back by -theta (the row axis points down). Both coordinates are a per-row part plus a
+    # per-column part, so the (n, h, w) grids cost one addition each.
+    rows = (cy + yd * cos).astype(np.float32)[:, :, None] + (xd * sin).astype(np.float32)[:, None, :]
+    cols = (cx - yd * sin).astype(np.float32)[:, :, None] + (xd * cos).astype(np.float32)[:, None, :]
     return _bilinear(imgs, rows, cols).reshape(len(imgs), -1)
 
 
@@ -167,14 +183,18 @@ def shift_by(x, shape, dy, dx):
     """
     imgs, h, w = _as_images(x, shape)
     n = len(imgs)
-    dy = np.broadcast_to(np.asarray(dy, dtype=np.int64), (n,))[:, None, None]
-    dx = np.broadcast_to(np.asarray(dx, dtype=np.int64), (n,))[:, None, None]
-    r = np.arange(h)[None, :, None] - dy            # source row of each output row
-    c = np.arange(w)[None, None, :] - dx            # source column of each output column
-    inside = (r >= 0) & (r < h) & (c >= 0) & (c < w)
-    idx = np.arange(n)[:, None, None] * (h * w) + np.clip(r, 0, h - 1) * w + np.clip(c, 0, w - 1)
-    out = np.where(inside, np.take(imgs.reshape(n, -1), idx), np.float32(0))
-    return out.astype(np.float32, copy=False).reshape(n, -1)
+    dy = np.broadcast_to(np.asarray(dy, dtype=np.int64), (n,))
+    dx = np.broadcast_to(np.asarray(dx, dtype=np.int64), (n,))
+    # Each image on a zero canvas m pixels wider on every side (m = the largest shift); output pixel (i, j)
+    # is canvas pixel (i + m − dy, j + m − dx): one gather with a per-sample offset.
+    m = int(max(np.abs(dy).max(initial=0), np.abs(dx).max(initial=0)))
+    m = min(m, max(h, w))  # a shift of a whole side or more leaves nothing: the canvas border is all zeros
+    hc, wc = h + 2 * m, w + 2 * m
+    canvas = np.zeros((n, hc, wc), dtype=np.float32)
+    canvas[:, m:m + h, m:m + w] = imgs
+    start = np.arange(n) * (hc * wc) + (m - np.clip(dy, -m, m)) * wc + (m - np.clip(dx, -m, m))
+    idx = start[:, None, None] + (np.arange(h)[:, None] * wc + np.arange(w))[None]
+    return np.take(canvas.reshape(-1), idx).reshape(n, -1)
 
 
 def shift(x, shape, max_pixels, rng):
@@ -223,8 +243,10 @@ def gaussian_noise(x, sigma, rng):
     """
     s = _check_number("sigma", sigma, 0)
     x = np.asarray(x, dtype=np.float32)
-    noise = rng.standard_normal(x.shape, dtype=np.float32) * np.float32(s)
-    return np.clip(x + noise, 0.0, 1.0)
+    out = rng.standard_normal(x.shape, dtype=np.float32)
+    out *= np.float32(s)
+    out += x
+    return np.clip(out, 0.0, 1.0, out=out)
 
 
 # --------------------------------------------------------------------------- config for the trainer
@@ -277,7 +299,8 @@ def make_augmenter(config, image_shape):
         x = np.asarray(x_batch)
         if x.ndim != 2 or x.shape[1] != h * w:
             raise DataError(f"x_batch has shape {x.shape}; expected (n_samples, {h * w}) for image_shape={(h, w)}")
-        out = x.astype(np.float32)  # always a new array: the caller's batch is never modified
+        # Every transform returns a new array, so the caller's batch is never modified; with none on, copy.
+        out = x.astype(np.float32, copy=config.is_identity)
         if config.rotation_degrees:
             out = rotate(out, (h, w), config.rotation_degrees, rng)
         if config.shift_pixels:

@@ -2,11 +2,10 @@
 
 Imports NumPy only — never Streamlit or Altair — so it can be used and tested on its own.
 """
-from . import attention, conv  # noqa: F401  (register the conv and attention layer types)
 from .activations import ACTIVATIONS
 from .gradcheck import gradient_check
 from .initializers import INITIALIZERS
-from .layers import LAYER_TYPES
+from .layer_types import LAYER_TYPES
 from .losses import LOSSES
 from .network import Network, mlp_spec
 from .optimizers import OPTIMIZERS, make_optimizer

@@ -7,25 +7,19 @@ Tokens are laid out (n, T, D): n samples, T tokens (image patches), D features p
 - ``SelfAttention`` is multi-head scaled dot-product attention, softmax(Q·Kᵀ/√d)·V per head, with
   Q/K/V/output projections and a residual connection; it keeps the attention weights
   (n, heads, T, T) for the pages to show.
-- ``LayerNorm``, ``TokenDense`` (a dense layer applied to every token) and ``TokenMeanPool`` complete a
-  transformer block and hand a flat (n, D) vector to an ordinary dense head.
+- ``TokenDense`` (a dense layer applied to every token) and ``TokenMeanPool`` complete a transformer
+  block (with ``layernorm.LayerNorm``) and hand a flat (n, D) vector to an ordinary dense head.
 """
 import numpy as np
 
 from .activations import get_activation
 from .initializers import initialize
-from .layers import LAYER_TYPES, Dense, Layer
+from .layers import Dense, Layer, positive_int
 
 # Position embeddings start at about the scale of a patch's projection (ViT uses 0.02, for far longer
 # training): with the few epochs a page trains for, tiny ones are learned too slowly to help
 # (measured on the preset: 87% test accuracy after 4 epochs with 0.02, 91% with 0.5).
 POSITION_SIGMA = 0.5
-
-
-def _positive_int(name, value):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name}={value!r}: give a whole number of at least 1")
-    return int(value)
 
 
 def _tokens_shape(kind, input_shape):
@@ -39,10 +33,6 @@ def _row_sums(x):
     """Σ over the last axis, keeping it (length 1). NumPy reduces many short rows slowly; a product
     with a vector of ones is the same sum, several times faster."""
     return (x @ np.ones(x.shape[-1], dtype=x.dtype))[..., None]
-
-
-def _row_means(x):
-    return (x @ np.full(x.shape[-1], 1.0 / x.shape[-1], dtype=x.dtype))[..., None]
 
 
 UNDERFLOW = 1e-30  # a row whose exps sum below this lost its precision to underflow
@@ -76,7 +66,7 @@ class PatchEmbed(Layer):
 
     def __init__(self, patch=4, dim=32, init=None):
         super().__init__()
-        self.patch, self.dim, self.init = _positive_int("patch", patch), _positive_int("dim", dim), init
+        self.patch, self.dim, self.init = positive_int("patch", patch), positive_int("dim", dim), init
 
     def build(self, input_shape, rng, dtype, init, sigma):
         if len(input_shape) != 3:
@@ -106,7 +96,7 @@ class PatchEmbed(Layer):
     def forward(self, x, training=False):
         patches = self._patches(x)
         self.cache = patches
-        out = (patches @ self.params["W"]).reshape((x.shape[0],) + self.output_shape)
+        out = (patches @ self.params["W"]).reshape((x.shape[0],) + self.output_shape)  # explain: patch_embed z
         out += self.params["b"]
         out += self.params["pos"]
         return out
@@ -114,7 +104,9 @@ class PatchEmbed(Layer):
     def backward(self, grad_out, need_input_grad=True):
         patches = self.cache
         g2 = grad_out.reshape(-1, self.dim)
-        self.grad = {"W": patches.T @ g2, "b": g2.sum(axis=0), "pos": grad_out.sum(axis=0)}
+        np.matmul(patches.T, g2, out=self.grad_buffer("W"))
+        np.add.reduce(g2, axis=0, out=self.grad_buffer("b"))
+        np.add.reduce(grad_out, axis=0, out=self.grad_buffer("pos"))
         if not need_input_grad:
             return None
         n = grad_out.shape[0]
@@ -145,7 +137,7 @@ class SelfAttention(Layer):
 
     def __init__(self, heads=4, activation=None, residual=True, init=None):
         super().__init__()
-        self.heads, self.residual, self.init = _positive_int("heads", heads), bool(residual), init
+        self.heads, self.residual, self.init = positive_int("heads", heads), bool(residual), init
         self.activation = None if activation is None else get_activation(activation)
 
     def build(self, input_shape, rng, dtype, init, sigma):
@@ -168,12 +160,13 @@ class SelfAttention(Layer):
         n, t, d = x.shape
         p = self.params
         x2 = x.reshape(-1, d)
-        q, k, v = (self._split(x2 @ p["W" + s] + p["b" + s], n, t) for s in self.NAMES)
+        q, k, v = (self._split(x2 @ p["W" + s] + p["b" + s], n, t) for s in self.NAMES)  # explain: attention qkv
         # Scale the queries rather than the (T×T) scores: the same numbers, a third of the work.
         qs = q * float(1.0 / np.sqrt(d // self.heads))
-        attn = _softmax(qs @ k.transpose(0, 1, 3, 2))
+        attn = _softmax(qs @ k.transpose(0, 1, 3, 2))  # explain: attention scores
+        # explain: attention heads
         heads_out = (attn @ v).transpose(0, 2, 1, 3).reshape(n * t, d)  # concat heads per token
-        out = (heads_out @ p["Wo"]).reshape(n, t, d)
+        out = (heads_out @ p["Wo"]).reshape(n, t, d)  # explain: attention output
         out += p["bo"]
         if self.residual:
             out += x
@@ -201,7 +194,8 @@ class SelfAttention(Layer):
         p = self.params
         scale = float(1.0 / np.sqrt(d // self.heads))
         g2 = g.reshape(-1, d)
-        grad = {"Wo": heads_out.T @ g2, "bo": g2.sum(axis=0)}
+        np.matmul(heads_out.T, g2, out=self.grad_buffer("Wo"))
+        np.add.reduce(g2, axis=0, out=self.grad_buffer("bo"))
         d_heads = self._split(g2 @ p["Wo"].T, n, t)                 # ∂L/∂(A·V), (n, h, T, dh)
         dv = attn.transpose(0, 1, 3, 2) @ d_heads
         # softmax backward, row by row: ∂L/∂S = A ⊙ (∂L/∂A − Σ_j A_j·∂L/∂A_j), in place.
@@ -214,10 +208,10 @@ class SelfAttention(Layer):
         dx = g2.copy() if (self.residual and need_input_grad) else None
         for s, dm in zip(self.NAMES, (dq, dk, dv)):
             dm2 = dm.transpose(0, 2, 1, 3).reshape(n * t, d)  # back to (n·T, D)
-            grad["W" + s], grad["b" + s] = x2.T @ dm2, dm2.sum(axis=0)
+            np.matmul(x2.T, dm2, out=self.grad_buffer("W" + s))
+            np.add.reduce(dm2, axis=0, out=self.grad_buffer("b" + s))
             if need_input_grad:
                 dx = dm2 @ p["W" + s].T if dx is None else dx + dm2 @ p["W" + s].T
-        self.grad = {name: grad[name] for name in self.params}
         return dx.reshape(n, t, d) if need_input_grad else None
 
     def trace_extras(self):
@@ -230,35 +224,6 @@ class SelfAttention(Layer):
         if self.init:
             cfg["init"] = self.init
         return cfg
-
-
-class LayerNorm(Layer):
-    """Normalise each token's features to mean 0, variance 1, then scale by gamma and shift by beta.
-    Keeps the scale of activations steady from block to block, whatever the batch."""
-    kind = "layer_norm"
-    EPS = 1e-5
-
-    def build(self, input_shape, rng, dtype, init, sigma):
-        d = int(input_shape[-1])
-        self.params = {"gamma": np.ones(d, dtype=dtype), "beta": np.zeros(d, dtype=dtype)}
-        return super().build(input_shape, rng, dtype, init, sigma)
-
-    def forward(self, x, training=False):
-        xc = x - _row_means(x)
-        rstd = 1.0 / np.sqrt(_row_means(xc * xc) + self.EPS)
-        xhat = xc * rstd
-        self.cache = (xhat, rstd)
-        return xhat * self.params["gamma"] + self.params["beta"]
-
-    def backward(self, grad_out, need_input_grad=True):
-        xhat, rstd = self.cache
-        d = grad_out.shape[-1]
-        self.grad = {"gamma": (grad_out * xhat).reshape(-1, d).sum(axis=0),
-                     "beta": grad_out.reshape(-1, d).sum(axis=0)}
-        if not need_input_grad:
-            return None
-        dxhat = grad_out * self.params["gamma"]
-        return rstd * (dxhat - _row_means(dxhat) - xhat * _row_means(dxhat * xhat))
 
 
 class TokenDense(Dense):
@@ -281,12 +246,9 @@ class TokenMeanPool(Layer):
 
     def forward(self, x, training=False):
         self.cache = x.shape
-        return x.mean(axis=1)
+        return x.mean(axis=1)  # explain: token_mean_pool
 
     def backward(self, grad_out, need_input_grad=True):
         n, t, d = self.cache
         return np.broadcast_to(grad_out[:, None, :] * (1.0 / t), (n, t, d)).copy()
 
-
-LAYER_TYPES.update({"patch_embed": PatchEmbed, "self_attention": SelfAttention, "layer_norm": LayerNorm,
-                    "token_dense": TokenDense, "token_mean_pool": TokenMeanPool})

@@ -18,16 +18,10 @@ import numpy as np
 
 from .activations import get_activation
 from .initializers import initialize
-from .layers import LAYER_TYPES, Layer
+from .layers import Layer, positive_int
 
 PADDINGS = ("valid", "same")
 INFERENCE_COLS_BYTES = 32 * 2**20  # bigger inference batches go through the convolution in chunks
-
-
-def _positive_int(name, value):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name}={value!r}: give a whole number of at least 1")
-    return int(value)
 
 
 def _image_shape(kind, input_shape):
@@ -84,9 +78,9 @@ class Conv2D(Layer):
 
     def __init__(self, filters, kernel=3, stride=1, padding="valid", activation="relu", init=None):
         super().__init__()
-        self.filters = _positive_int("filters", filters)
-        self.kernel = _positive_int("kernel", kernel)
-        self.stride = _positive_int("stride", stride)
+        self.filters = positive_int("filters", filters)
+        self.kernel = positive_int("kernel", kernel)
+        self.stride = positive_int("stride", stride)
         if padding not in PADDINGS:
             raise ValueError(f"padding={padding!r} is unknown; choose one of {list(PADDINGS)}")
         self.padding, self.init = padding, init
@@ -176,7 +170,7 @@ class Conv2D(Layer):
         f, out_h, out_w = self.output_shape
         cols = self._im2col(x, keep)
         z_wide = self.work.get("z_wide", (f, cols.shape[1]), x.dtype, keep, zeros=False)
-        np.matmul(self.params["W"].reshape(f, -1), cols, out=z_wide)
+        np.matmul(self.params["W"].reshape(f, -1), cols, out=z_wide)  # explain: conv z
         # One pass drops the spare columns, reorders (F, n, …) to (n, F, …) and adds the bias.
         z = np.empty((n, f, out_h, out_w), dtype=x.dtype)
         np.add(z_wide.reshape(f, n, out_h, -1)[..., :out_w].transpose(1, 0, 2, 3),
@@ -192,7 +186,7 @@ class Conv2D(Layer):
         else:  # a big inference batch, in chunks: cols for all of it could take hundreds of MB
             self.z = np.concatenate([self._linear(x[i:i + chunk], False)[0] for i in range(0, n, chunk)])
             self.cache = (None, x, False)  # backward, if ever, rebuilds cols
-        self.a = self.activation.f(self.z)
+        self.a = self.activation.f(self.z)  # explain: conv a
         return self.a
 
     def _cols_bytes(self, n, dtype):
@@ -200,6 +194,7 @@ class Conv2D(Layer):
         return c * k * k * n * self.output_shape[1] * self._row_width() * np.dtype(dtype).itemsize
 
     def backward(self, grad_a, need_input_grad=True):
+        # explain: conv delta
         return self.backward_from_z(self.activation.backward(self.z, self.a, grad_a), need_input_grad)
 
     def backward_from_z(self, delta, need_input_grad=True):
@@ -214,9 +209,12 @@ class Conv2D(Layer):
         d = wide.reshape(f, -1)
         W = self.params["W"]
         ones = np.ones(d.shape[1], dtype=d.dtype)  # ∂b = row sums of δ, as a matrix-vector product
+        np.matmul(d, ones, out=self.grad_buffer("b"))
         # ∂W = δ colsᵀ, computed as (cols δᵀ)ᵀ: the same numbers, and BLAS is quicker with the long
         # shared dimension last in both operands.
-        self.grad = {"W": (cols @ d.T).T.reshape(W.shape), "b": d @ ones}
+        dw_t = self.work.get("dW_t", (cols.shape[0], f), d.dtype, keep, zeros=False)
+        np.matmul(cols, d.T, out=dw_t)  # explain: conv dW
+        self.grad_buffer("W").reshape(f, -1)[...] = dw_t.T
         if not need_input_grad:
             return None
         dcols = self.work.get("dcols", cols.shape, delta.dtype, keep, zeros=False)
@@ -239,8 +237,8 @@ class _Pool2D(Layer):
 
     def __init__(self, size=2, stride=None):
         super().__init__()
-        self.size = _positive_int("size", size)
-        self.stride = self.size if stride is None else _positive_int("stride", stride)
+        self.size = positive_int("size", size)
+        self.stride = self.size if stride is None else positive_int("stride", stride)
         self.work = Workspace()
 
     def build(self, input_shape, rng, dtype, init, sigma):
@@ -339,7 +337,7 @@ class MaxPool2D(_Pool2D):
 
     def forward(self, x, training=False):
         stage = self._buffer("stage", self._stage_shape(x.shape), x.dtype, training)
-        stage, win_w = self._max(self._views(x, 3), stage)
+        stage, win_w = self._max(self._views(x, 3), stage)  # explain: maxpool forward
         out, win_h = self._max(self._views(stage, 2), np.empty((x.shape[0],) + self.output_shape, x.dtype))
         self.cache = (win_w, win_h, x.shape, training)
         return out
@@ -349,7 +347,7 @@ class MaxPool2D(_Pool2D):
             return None
         win_w, win_h, shape, keep = self.cache
         d_stage = self._buffer("d_stage", self._stage_shape(shape), grad_out.dtype, keep)
-        self._route(grad_out, win_h, d_stage, 2)
+        self._route(grad_out, win_h, d_stage, 2)  # explain: maxpool backward
         return self._route(d_stage, win_w, np.empty(shape, grad_out.dtype), 3)
 
 
@@ -365,6 +363,7 @@ class AvgPool2D(_Pool2D):
         return out
 
     def forward(self, x, training=False):
+        # explain: avgpool forward
         stage = self._sum(self._views(x, 3), self._buffer("stage", self._stage_shape(x.shape), x.dtype,
                                                           training))
         out = self._sum(self._views(stage, 2), np.empty((x.shape[0],) + self.output_shape, x.dtype))
@@ -377,26 +376,7 @@ class AvgPool2D(_Pool2D):
             return None
         shape, keep = self.cache
         g = grad_out * (1.0 / self.size ** 2)
+        # explain: avgpool backward
         d_stage = self._spread([g] * self.size, self._buffer("d_stage", self._stage_shape(shape),
                                                              grad_out.dtype, keep), 2)
         return self._spread([d_stage] * self.size, np.empty(shape, grad_out.dtype), 3)
-
-
-class Flatten(Layer):
-    """(n, C, H, W) -> (n, C·H·W) in C order, so a dense head can follow a convolution."""
-    kind = "flatten"
-
-    def build(self, input_shape, rng, dtype, init, sigma):
-        self.input_shape = tuple(int(s) for s in input_shape)
-        self.output_shape = (int(np.prod(self.input_shape)),)
-        return self.output_shape
-
-    def forward(self, x, training=False):
-        self.cache = x.shape
-        return x.reshape(x.shape[0], -1)
-
-    def backward(self, grad_out, need_input_grad=True):
-        return grad_out.reshape(self.cache)
-
-
-LAYER_TYPES.update({"conv2d": Conv2D, "maxpool2d": MaxPool2D, "avgpool2d": AvgPool2D, "flatten": Flatten})

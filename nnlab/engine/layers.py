@@ -4,17 +4,28 @@ Contract (every layer, including the convolution and attention ones):
 - ``build(input_shape, rng, dtype, init, sigma) -> output_shape`` creates parameters (shapes exclude the batch).
 - ``forward(x, training)`` returns the output and caches what ``backward`` needs in ``self.cache``
   (overwritten on each call, so nothing grows). Layers with an activation also keep ``self.z`` and ``self.a``.
-- ``backward(grad_out, need_input_grad=True)`` stores parameter gradients in ``self.grad`` and returns
-  ∂L/∂input (or None when ``need_input_grad`` is False: the first layer's input gradient is never used
-  in training, and skipping it saves a third of that layer's backward work). Layers with an activation
-  keep ``self.delta`` = ∂L/∂z.
-- ``params`` / ``grad`` are dicts name -> array; ``config()`` is the JSON-able spec that rebuilds the layer.
-- ``trace_extras()`` returns extra tensors pages may show (attention weights, ...).
+- ``backward(grad_out, need_input_grad=True)`` writes parameter gradients into ``self.grad`` in place
+  and returns ∂L/∂input (or None when ``need_input_grad`` is False: the first layer's input gradient is
+  never used in training, and skipping it saves a third of that layer's backward work). Layers with an
+  activation keep ``self.delta`` = ∂L/∂z.
+- ``params`` / ``grad`` are dicts name -> array. In a network both are views of one flat buffer each
+  (``FlatParameters``), so parameters are only ever changed in place and gradients written with ``out=``.
+- ``config()`` is the JSON-able spec that rebuilds the layer; ``trace_extras()`` returns extra tensors
+  pages may show (attention weights, ...).
+
+The layer types of every module are looked up by name in ``layer_types.LAYER_TYPES``.
 """
 import numpy as np
 
 from .activations import get_activation
 from .initializers import initialize
+
+
+def positive_int(name, value):
+    """``value`` as an int if it is a whole number >= 1, else a ValueError naming the setting."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name}={value!r}: give a whole number of at least 1")
+    return int(value)
 
 
 class Layer:
@@ -39,6 +50,14 @@ class Layer:
     def backward_from_z(self, delta, need_input_grad=True):
         """Backward pass given δ = ∂L/∂z directly (used when the loss fuses with the activation)."""
         raise NotImplementedError(f"{self.kind} has no activation to fuse with")
+
+    def grad_buffer(self, name):
+        """The array ``backward`` writes ∂L/∂``name`` into: in a network, a view of its flat gradient
+        buffer; for a layer used on its own, an array of its own, made on first use."""
+        g = self.grad.get(name)
+        if g is None:
+            g = self.grad[name] = np.zeros_like(self.params[name])
+        return g
 
     @property
     def n_params(self):
@@ -76,12 +95,13 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         self.cache = x
-        self.z = x @ self.params["W"]
+        self.z = x @ self.params["W"]  # explain: dense z
         self.z += self.params["b"]  # in place: one temporary fewer on the hot path
-        self.a = self.activation.f(self.z)
+        self.a = self.activation.f(self.z)  # explain: dense a
         return self.a
 
     def backward(self, grad_a, need_input_grad=True):
+        # explain: dense delta
         return self.backward_from_z(self.activation.backward(self.z, self.a, grad_a), need_input_grad)
 
     def backward_from_z(self, delta, need_input_grad=True):
@@ -89,14 +109,9 @@ class Dense(Layer):
         # Works on the last axis, so token-wise layers (n, T, D) share it; for (n, D) the reshapes are free.
         x2 = self.cache.reshape(-1, self.cache.shape[-1])
         d2 = delta.reshape(-1, self.units)
-        gW, gb = self.grad.get("W"), self.grad.get("b")
-        if gW is not None and gW.shape == self.params["W"].shape and gW.dtype == d2.dtype:
-            # Write into the existing gradient arrays: the trainer points them into one flat buffer,
-            # so the optimiser reads them without copying them together every step.
-            np.matmul(x2.T, d2, out=gW)
-            np.add.reduce(d2, axis=0, out=gb)
-        else:
-            self.grad = {"W": x2.T @ d2, "b": d2.sum(axis=0)}
+        np.matmul(x2.T, d2, out=self.grad_buffer("W"))       # explain: dense dW — ∂W = xᵀ·δ
+        np.add.reduce(d2, axis=0, out=self.grad_buffer("b"))  # explain: dense db — ∂b = Σ over the batch of δ
+        # explain: dense grad_input
         return (d2 @ self.params["W"].T).reshape(self.cache.shape) if need_input_grad else None
 
     def config(self):
@@ -135,18 +150,18 @@ class Dropout(Layer):
         return {"type": "dropout", "rate": self.rate}
 
 
-# type name -> class; the convolution and attention modules register theirs here too.
-LAYER_TYPES = {"dense": Dense, "dropout": Dropout}
+class Flatten(Layer):
+    """(n, C, H, W) -> (n, C·H·W) in C order, so a dense head can follow a convolution."""
+    kind = "flatten"
 
+    def build(self, input_shape, rng, dtype, init, sigma):
+        self.input_shape = tuple(int(s) for s in input_shape)
+        self.output_shape = (int(np.prod(self.input_shape)),)
+        return self.output_shape
 
-def layer_from_config(cfg):
-    if not isinstance(cfg, dict):
-        raise ValueError(f"layer={cfg!r}: each layer is a dict such as {{'type': 'dense', 'units': 8}}")
-    cfg = dict(cfg)
-    kind = cfg.pop("type", None)
-    if kind not in LAYER_TYPES:
-        raise ValueError(f"layer type={kind!r} is unknown; choose one of {sorted(LAYER_TYPES)}")
-    try:
-        return LAYER_TYPES[kind](**cfg)
-    except TypeError as exc:
-        raise ValueError(f"layer type={kind!r}: bad settings {cfg}: {exc}") from None
+    def forward(self, x, training=False):
+        self.cache = x.shape
+        return x.reshape(x.shape[0], -1)  # explain: flatten
+
+    def backward(self, grad_out, need_input_grad=True):
+        return grad_out.reshape(self.cache)

@@ -14,7 +14,7 @@ import numpy as np
 from . import attention, conv  # noqa: F401  (register the conv and attention layer types)
 from .conv import conv_padding
 from .initializers import INITIALIZERS
-from .layers import LAYER_TYPES, layer_from_config
+from .layer_types import LAYER_TYPES, layer_from_config
 from .losses import LOSSES
 from .network import DEFAULTS
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .layers import layer_from_config
+from .flat_parameters import FlatParameters
+from .layer_types import layer_from_config
 from .losses import check_output_activation, get_loss
 
 DEFAULTS = {"loss": "softmax_ce", "init": "he", "sigma": 0.01, "seed": 0, "dtype": "float32"}
@@ -102,6 +103,13 @@ class Network:
         last = self.layers[-1]
         check_output_activation(self.loss.name, last.activation.name if last.activation else "identity")
         self.spec["layers"] = [layer.config() for layer in self.layers]
+        self.flat = FlatParameters(self.param_layers(), self.dtype)
+
+    def __setstate__(self, state):
+        """After ``copy.deepcopy`` every array is a separate copy, no longer a view of the flat buffers;
+        gather them again, or the optimiser would update arrays the layers do not use."""
+        self.__dict__.update(state)
+        self.flat = FlatParameters(self.param_layers(), self.dtype)
 
     # ---- shapes and parameters -------------------------------------------------------------
     @property
@@ -180,7 +188,7 @@ class Network:
         target = np.asarray(target, dtype=output.dtype).reshape(output.shape)
         last = self.layers[-1]
         fused = self.loss.fused and last.activation is not None and last.activation.name == self.loss.fused
-        grad = (output - target) / output.shape[0] if fused else self.loss.grad(output, target)
+        grad = (output - target) / output.shape[0] if fused else self.loss.grad(output, target)  # explain: output delta
         traces = []
         for i in reversed(range(len(self.layers))):
             layer = self.layers[i]

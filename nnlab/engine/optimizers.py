@@ -1,10 +1,10 @@
-"""Optimisers: objects with one override point, ``_delta(i, grad, lr)``, as in scikit-learn's
-``BaseOptimizer``. ``step`` adds L2 weight decay, asks for each parameter's change, applies it in
-place, and returns the changes so the trainer can report ‖ΔW‖/‖W‖ without recomputing them.
+"""Optimisers: objects with one override point, ``_delta(grad, lr)``, as in scikit-learn's
+``BaseOptimizer``. ``delta`` adds L2 weight decay to the gradient and asks ``_delta`` for the change;
+the trainer applies it and reports ‖ΔW‖/‖W‖ from the same array without recomputing it.
 
-Every rule here is elementwise, so all gradients are packed into one flat vector and ``_delta`` runs
-once per step on it: a dozen NumPy calls per step instead of a dozen per parameter array, which is
-what small arrays (biases) cost. The numbers are exactly those of a per-array loop.
+Every rule here is elementwise, so it runs on one flat vector holding all the gradients of a network
+(``FlatParameters``): a dozen NumPy calls per step instead of a dozen per parameter array, which is what
+small arrays (biases) cost. The numbers are exactly those of a per-array loop.
 """
 import math
 
@@ -20,52 +20,54 @@ class Optimizer:
         self.lr, self.weight_decay = float(lr), float(weight_decay)
         self.t = 0  # steps taken, for Adam's bias correction
 
-    def compute(self, params, grads, decay, lr=None, packed=None):
-        """The change for each parameter, without applying it.
+    def delta(self, values, grads, decay_slices, lr=None):
+        """The change of every parameter for one step, without applying it.
 
-        params, grads: lists of arrays in the same order; decay: list of bools, True for arrays that
-        L2 weight decay applies to (weights, not biases). ``packed``: optionally a 1-D array that
-        already holds all of ``grads`` back to back (they are views of it), which saves a copy.
-        Returns one array per parameter, shaped like it.
+        values, grads: 1-D arrays of the same length (all parameters, all gradients, back to back);
+        decay_slices: the slices of them that L2 weight decay applies to (weights, not biases).
+        ``grads`` is only read. Returns a new 1-D array, so views of it stay valid after later steps.
         """
         self.t += 1
-        lr = self.lr if lr is None else lr
-        if not grads:
-            return []
-        sizes = [g.size for g in grads]
-        if packed is not None and not self.weight_decay:
-            flat = packed  # only read below, so the caller's gradients stay as they are
-        else:
-            dtype = np.result_type(*grads)
-            flat = getattr(self, "_flat", None)
-            if flat is None or flat.size != sum(sizes) or flat.dtype != dtype:
-                flat = self._flat = np.empty(sum(sizes), dtype=dtype)
-            np.concatenate([g.reshape(-1) for g in grads], out=flat)
-        pieces, start = [], 0
-        for p, n in zip(params, sizes):
-            pieces.append((start, start + n, p.shape))
-            start += n
         if self.weight_decay:
-            for p, d, (a, b, _) in zip(params, decay, pieces):
-                if d:
-                    flat[a:b] += self.weight_decay * p.reshape(-1)  # ∂/∂W of (λ/2)·‖W‖²
-        delta = self._delta(0, flat, lr)  # a new array each step, so returned views stay valid
-        return [delta[a:b].reshape(shape) for a, b, shape in pieces]
+            work = getattr(self, "_decayed", None)
+            if work is None or work.shape != grads.shape or work.dtype != grads.dtype:
+                work = self._decayed = np.empty_like(grads)
+            np.copyto(work, grads)
+            for part in decay_slices:
+                work[part] += self.weight_decay * values[part]  # ∂/∂W of (λ/2)·‖W‖²
+            grads = work
+        return self._delta(grads, self.lr if lr is None else lr)
+
+    def compute(self, params, grads, decay, lr=None):
+        """``delta`` for separate arrays: params, grads are lists of arrays in the same order, decay a
+        list of bools (True where weight decay applies). Returns one change per parameter, shaped like it."""
+        if not grads:
+            self.t += 1
+            return []
+        parts, start = [], 0
+        for p in params:
+            parts.append(slice(start, start + p.size))
+            start += p.size
+        flat_grads = np.concatenate([g.reshape(-1) for g in grads])
+        flat_values = np.concatenate([p.reshape(-1) for p in params])
+        change = self.delta(flat_values, flat_grads, [part for part, d in zip(parts, decay) if d], lr)
+        return [change[part].reshape(p.shape) for part, p in zip(parts, params)]
 
     def step(self, params, grads, decay, lr=None):
+        """Apply ``compute``'s changes in place; returns them."""
         deltas = self.compute(params, grads, decay, lr)
         for p, d in zip(params, deltas):
             p += d
         return deltas
 
-    def _delta(self, i, grad, lr):
+    def _delta(self, grad, lr):
         raise NotImplementedError
 
 
 class SGD(Optimizer):
     """W ← W − η·g"""
-    def _delta(self, i, grad, lr):
-        return -lr * grad
+    def _delta(self, grad, lr):
+        return -lr * grad  # explain: sgd update
 
 
 class Momentum(Optimizer):
@@ -74,12 +76,12 @@ class Momentum(Optimizer):
         super().__init__(lr, weight_decay)
         if not 0 <= momentum < 1:
             raise ValueError(f"momentum={momentum!r}: must be in [0, 1)")
-        self.momentum, self.velocity = momentum, {}
+        self.momentum, self.velocity = momentum, None
 
-    def _delta(self, i, grad, lr):
-        v = self.velocity.get(i)
-        if v is None:
-            v = self.velocity[i] = np.zeros_like(grad)
+    def _delta(self, grad, lr):
+        if self.velocity is None:
+            self.velocity = np.zeros_like(grad)
+        v = self.velocity
         v *= self.momentum
         v -= lr * grad
         return v.copy()
@@ -90,12 +92,12 @@ class Adam(Optimizer):
     def __init__(self, lr=0.001, weight_decay=0.0, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(lr, weight_decay)
         self.beta1, self.beta2, self.eps = beta1, beta2, eps
-        self.m, self.v, self.work = {}, {}, {}
+        self.m = self.v = self.work = None
 
-    def _delta(self, i, grad, lr):
-        if i not in self.m:
-            self.m[i], self.v[i], self.work[i] = np.zeros_like(grad), np.zeros_like(grad), np.empty_like(grad)
-        m, v, work = self.m[i], self.v[i], self.work[i]  # work: scratch space, reused every step
+    def _delta(self, grad, lr):
+        if self.m is None:
+            self.m, self.v, self.work = np.zeros_like(grad), np.zeros_like(grad), np.empty_like(grad)
+        m, v, work = self.m, self.v, self.work  # work: scratch space, reused every step
         m *= self.beta1
         m += np.multiply(grad, 1 - self.beta1, out=work)
         v *= self.beta2

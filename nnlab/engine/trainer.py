@@ -5,12 +5,15 @@ whatever it has learned so far. Everything in a record is a plain float, dict or
 be kept in a history list and drawn later.
 
 Cheap by design: the per-layer statistics reuse arrays the step already has (gradients, the optimiser's
-changes, the cached activations) with one dot product per norm, gradients live in one flat buffer the
-optimiser reads without copying, and histograms are taken only every ``hist_every`` steps. With all
-records on, training costs within about 10 % of a bare NumPy loop (``bench/train_mlp.py``).
+changes, the cached activations) with one dot product per norm, the optimiser updates the network's flat
+parameter buffer in one pass (``FlatParameters``), histograms are taken only every ``hist_every`` steps,
+and augmentation (as costly as a step) is done for the next batch on a second thread while the step runs.
+``bench/train_mlp.py`` measures the whole against a bare NumPy loop that records nothing.
 """
+import itertools
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -84,9 +87,9 @@ def evaluate(net, x, y):
     return net.loss_value(out, encode_targets(net, y)), accuracy(out, y)
 
 
-def _sq_norm(arrays, span):
-    """‖·‖² over the arrays at positions ``span`` (one BLAS dot each: no temporaries)."""
-    return sum(float(np.vdot(arrays[i], arrays[i])) for i in span)
+def _norm(flat, slices):
+    """‖·‖ of the 1-D array ``flat`` over ``slices`` (one BLAS dot each: no temporaries)."""
+    return math.sqrt(sum(float(np.vdot(flat[part], flat[part])) for part in slices))
 
 
 def _activation_stats(layer):
@@ -192,91 +195,99 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
            augment):
     """The training loop itself (a generator); ``train`` has checked and prepared its arguments."""
     rng = np.random.default_rng(seed)
-    layers = net.param_layers()
-    params = [p for layer in layers for p in layer.params.values()]
-    decay = [p.ndim >= 2 for p in params]  # weight decay on weight matrices and kernels, not on biases
-    # Index ranges of each layer's weight arrays (ndim >= 2) in the flat parameter list.
-    spans, k = [], 0
-    for layer in layers:
-        names = list(layer.params)
-        weights = [k + j for j, n in enumerate(names) if layer.params[n].ndim >= 2]
-        spans.append(weights or [k + j for j in range(len(names))])
-        k += len(names)
-    # One flat buffer for all gradients: layers that write their gradients in place (Dense does) fill
-    # it directly and the optimiser reads it without a copy; layers that replace them still work.
-    packed = np.empty(sum(p.size for p in params), dtype=net.dtype)
-    views, k = [], 0
-    for layer in layers:
-        layer.grad = {}
-        for name, p in layer.params.items():
-            layer.grad[name] = packed[k:k + p.size].reshape(p.shape)
-            views.append(layer.grad[name])
-            k += p.size
-    n = len(x)
-    step = 0
-    t0 = time.perf_counter()
-    for epoch in range(1, epochs + 1):
-        snapshot = [p.copy() for p in params]
-        order = rng.permutation(n)
-        loss_sum = correct = 0.0
-        for start in range(0, n, batch_size):
+    flat = net.flat
+    n, step, t0 = len(x), 0, time.perf_counter()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnlab-batches") as pool:  # no thread until used
+        batches = _batches(x, epochs, batch_size, rng, augment, net.dtype)
+        if augment is not None:  # augmenting costs about as much as a step: do it meanwhile, on another core
+            batches = _one_ahead(batches, pool)
+        for epoch in range(1, epochs + 1):
+            start_of_epoch = flat.values.copy()
+            loss_sum = correct = 0.0
+            for start, idx, xb in itertools.islice(batches, math.ceil(n / batch_size)):
+                lr = lr_at(optimizer.lr, epoch - 1 + start / n, epochs)
+                out, loss = _forward_backward(net, xb, targets[idx])
+                delta = optimizer.delta(flat.values, flat.grads, flat.decay_slices, lr)
+                stats, finite = _layer_stats(flat, delta)
+                step += 1
+                if not (finite and math.isfinite(loss)):
+                    yield _diverged(flat, start_of_epoch, step, epoch, loss, lr)
+                    return
+                flat.values += delta
+                loss_sum += loss * len(idx)
+                acc = None
+                if labels is not None:
+                    hits = _hits(out, labels[idx])
+                    correct += hits
+                    acc = hits / len(idx)
+                hist = None
+                if hist_every and (step - 1) % hist_every == 0:
+                    hist = {layer.name: _histograms(layer) for layer, _ in flat.layer_slices}
+                yield StepRecord(step, epoch, lr, float(loss), acc, stats, hist)
+            yield _epoch_record(net, epoch, step, loss_sum / n, correct / n if labels is not None else None,
+                                x_val, y_val, t0)
+
+
+def _batches(x, epochs, batch_size, rng, augment, dtype):
+    """(start, rows, batch) for every step of the run, in order: each epoch draws a permutation of the
+    samples from ``rng``, then takes its batches in turn, augmented if asked (drawing from ``rng`` too)."""
+    for _ in range(epochs):
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), batch_size):
             idx = order[start:start + batch_size]
             xb = x[idx]
-            if augment is not None:
-                xb = np.asarray(augment(xb, rng), dtype=net.dtype)
-            out = net.forward(xb, training=True)
-            tb = targets[idx]
-            loss = net.loss_value(out, tb)
-            net.backward(out, tb, need_input_grad=False)
-            grads = [g for layer in layers for g in layer.grad.values()]
-            lr = lr_at(optimizer.lr, epoch - 1 + (start / n), epochs)
-            in_place = all(g is v for g, v in zip(grads, views))
-            deltas = optimizer.compute(params, grads, decay, lr, packed=packed if in_place else None)
-            # Per-layer statistics from arrays the step already has: no copies, one dot per norm.
-            stats = {}
-            finite = math.isfinite(loss)
-            for layer, span in zip(layers, spans):
-                if len(span) == 1:  # the usual case: one weight array per layer
-                    i = span[0]
-                    g = math.sqrt(float(np.vdot(grads[i], grads[i])))
-                    w = math.sqrt(float(np.vdot(params[i], params[i])))
-                    d = math.sqrt(float(np.vdot(deltas[i], deltas[i])))
-                else:
-                    g = math.sqrt(_sq_norm(grads, span))
-                    w = math.sqrt(_sq_norm(params, span))
-                    d = math.sqrt(_sq_norm(deltas, span))
-                finite = finite and math.isfinite(g) and math.isfinite(w) and math.isfinite(d)
-                stats[layer.name] = {"grad_norm": g, "weight_norm": w, "update_ratio": d / w if w > 0 else float("inf")}
-                if layer.activation is not None:
-                    stats[layer.name].update(_activation_stats(layer))
-            step += 1
-            if not finite:
-                # The bad step has not been applied, so the weights are still those of the last good step,
-                # unless that step's update itself overflowed; then fall back to the start of the epoch.
-                kept = all(np.isfinite(p).all() for p in params)
-                if not kept:
-                    for p, s in zip(params, snapshot):
-                        p[...] = s
-                restored = f"after step {step - 1}" if kept else f"from the start of epoch {epoch}"
-                yield ErrorRecord(step, epoch, (
-                    f"Training diverged at step {step} (epoch {epoch}): the loss or the weights became NaN or "
-                    f"infinite (loss = {loss:.3g}, learning rate = {lr:.3g}). The last finite weights "
-                    f"({restored}) were kept. Lower the learning rate, or use a smaller initialisation."),
-                    {"loss": float(loss), "lr": lr})
-                return
-            for p, dlt in zip(params, deltas):
-                p += dlt
-            loss_sum += loss * len(idx)
-            acc = None
-            if labels is not None:
-                hits = _hits(out, labels[idx])
-                correct += hits
-                acc = hits / len(idx)
-            due = hist_every and (step - 1) % hist_every == 0
-            hist = {layer.name: _histograms(layer) for layer in layers} if due else None
-            yield StepRecord(step, epoch, lr, float(loss), acc, stats, hist)
-        val_loss = val_acc = None
-        if x_val is not None and len(x_val):
-            val_loss, val_acc = evaluate(net, x_val, y_val)
-        yield EpochRecord(epoch, step, loss_sum / n, correct / n if labels is not None else None,
-                          val_loss, val_acc, time.perf_counter() - t0)
+            yield start, idx, (xb if augment is None else np.asarray(augment(xb, rng), dtype=dtype))
+
+
+def _one_ahead(items, pool):
+    """The items of the iterator ``items``, each one computed on ``pool``'s thread while the caller works
+    on the one before. Only one is ever in flight, so everything ``items`` does happens in the same order
+    as in a plain loop (the random draws too, so the numbers are the same)."""
+    future = pool.submit(next, items, None)
+    while (item := future.result()) is not None:
+        future = pool.submit(next, items, None)
+        yield item
+
+
+def _forward_backward(net, xb, tb):
+    """Forward pass, loss, and backward pass for one batch: fills ``net.flat.grads``. Returns (output, loss)."""
+    out = net.forward(xb, training=True)
+    loss = net.loss_value(out, tb)
+    net.backward(out, tb, need_input_grad=False)
+    return out, loss
+
+
+def _layer_stats(flat, delta):
+    """Per layer: gradient, weight and update norms and activation statistics, from arrays the step
+    already has (no copies, one dot per norm); and whether every one of them is finite."""
+    stats, finite = {}, True
+    for layer, slices in flat.layer_slices:
+        g, w, d = _norm(flat.grads, slices), _norm(flat.values, slices), _norm(delta, slices)
+        finite = finite and math.isfinite(g) and math.isfinite(w) and math.isfinite(d)
+        stats[layer.name] = {"grad_norm": g, "weight_norm": w, "update_ratio": d / w if w > 0 else float("inf")}
+        if layer.activation is not None:
+            stats[layer.name].update(_activation_stats(layer))
+    return stats, finite
+
+
+def _diverged(flat, start_of_epoch, step, epoch, loss, lr):
+    """The ErrorRecord for a step whose loss or statistics are not finite. The step has not been applied,
+    so the weights are those of the last good step, unless that step's update itself overflowed; then
+    they go back to the start of the epoch."""
+    kept = bool(np.isfinite(flat.values).all())
+    if not kept:
+        flat.values[...] = start_of_epoch
+    restored = f"after step {step - 1}" if kept else f"from the start of epoch {epoch}"
+    return ErrorRecord(step, epoch, (
+        f"Training diverged at step {step} (epoch {epoch}): the loss or the weights became NaN or "
+        f"infinite (loss = {loss:.3g}, learning rate = {lr:.3g}). The last finite weights "
+        f"({restored}) were kept. Lower the learning rate, or use a smaller initialisation."),
+        {"loss": float(loss), "lr": lr})
+
+
+def _epoch_record(net, epoch, step, train_loss, train_acc, x_val, y_val, t0):
+    """The EpochRecord, with the validation pass (if there is a validation set) and the time since ``t0``."""
+    val_loss = val_acc = None
+    if x_val is not None and len(x_val):
+        val_loss, val_acc = evaluate(net, x_val, y_val)
+    return EpochRecord(epoch, step, train_loss, train_acc, val_loss, val_acc, time.perf_counter() - t0)

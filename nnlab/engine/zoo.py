@@ -48,24 +48,9 @@ def mnist_attention_spec(seed=0, dtype="float32", dim=64, heads=4):
     ], seed, dtype)
 
 
-def bench_cnn_spec(seed=0, dtype="float32"):
-    """The benchmark CNN of ``bench/train_cnn.py``: conv 3×3 (1→8) + ReLU + max-pool 2 → conv 3×3 (8→16)
-    + ReLU + max-pool 2 → dense 400→10, softmax cross-entropy."""
-    return _spec([
-        {"type": "conv2d", "filters": 8, "kernel": 3, "activation": "relu"},
-        {"type": "maxpool2d", "size": 2},
-        {"type": "conv2d", "filters": 16, "kernel": 3, "activation": "relu"},
-        {"type": "maxpool2d", "size": 2},
-        {"type": "flatten"},
-        {"type": "dense", "units": 10, "activation": "softmax"},
-    ], seed, dtype)
-
-
 # Settings for nnlab.engine.train; "optimizer" and "lr" go to make_optimizer(optimizer, lr=lr, ...).
 CNN_TRAINING = {"optimizer": "adam", "lr": 0.002, "schedule": "cosine", "epochs": 3, "batch_size": 32}
 ATTENTION_TRAINING = {"optimizer": "adam", "lr": 0.005, "schedule": "cosine", "epochs": 3, "batch_size": 32}
-BENCH_TRAINING = {"optimizer": "momentum", "lr": 0.05, "momentum": 0.9, "schedule": "constant", "epochs": 2,
-                  "batch_size": 64}
 
 # Preset name -> (spec builder, training settings), for pages that offer the presets by name.
 PRESETS = {

@@ -9,7 +9,7 @@ with the built-in ``bytes.fromhex``, so the file imports nothing but NumPy).
 import numpy as np
 
 from ..engine.activations import LEAKY_SLOPE
-from ..engine.attention import LayerNorm
+from ..engine.layernorm import LayerNorm
 
 LITERAL_MAX_VALUES = 64  # arrays up to this size are written as numbers, bigger ones as hex bytes
 HEX_LINE = 96  # hex characters per line of the weights section

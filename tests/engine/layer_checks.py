@@ -1,7 +1,19 @@
-"""Shared float64 gradient checks for the convolution and attention layer tests."""
+"""Shared float64 gradient checks and a small CNN for the layer tests."""
 import numpy as np
 
 from nnlab.engine import Network, gradient_check
+
+
+def small_cnn_spec(seed=0, dtype="float32"):
+    """conv 3×3 (1→8) + ReLU + max-pool 2 → conv 3×3 (8→16) + ReLU + max-pool 2 → dense 400→10 (softmax),
+    on 28×28 images: every conv-layer path of a real model, small enough for quick tests."""
+    return {"input_shape": [1, 28, 28], "loss": "softmax_ce", "init": "he", "seed": seed, "dtype": dtype,
+            "layers": [{"type": "conv2d", "filters": 8, "kernel": 3, "activation": "relu"},
+                       {"type": "maxpool2d", "size": 2},
+                       {"type": "conv2d", "filters": 16, "kernel": 3, "activation": "relu"},
+                       {"type": "maxpool2d", "size": 2},
+                       {"type": "flatten"},
+                       {"type": "dense", "units": 10, "activation": "softmax"}]}
 
 
 def float64_net(layers, head, input_shape, seed=1):

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from nnlab.engine import Network, load_model, model_to_bytes
-from nnlab.engine.attention import LayerNorm, PatchEmbed, SelfAttention, TokenDense, TokenMeanPool
+from nnlab.engine.attention import PatchEmbed, SelfAttention, TokenDense, TokenMeanPool
+from nnlab.engine.layernorm import LayerNorm
 from nnlab.engine.layers import Dense
 from nnlab.engine.zoo import mnist_attention_spec
 from tests.engine import layer_checks as checks

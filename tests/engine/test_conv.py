@@ -5,10 +5,10 @@ import pytest
 
 from nnlab.engine import (ErrorRecord, Network, StepRecord, load_model, make_optimizer,
                           model_to_bytes, train)
-from nnlab.engine.conv import AvgPool2D, Conv2D, Flatten, MaxPool2D, conv_padding
-from nnlab.engine.zoo import bench_cnn_spec
+from nnlab.engine.conv import AvgPool2D, Conv2D, MaxPool2D, conv_padding
+from nnlab.engine.layers import Flatten
 from tests.engine import layer_checks as checks
-from tests.engine.layer_checks import assert_input_gradient, assert_param_gradients, built
+from tests.engine.layer_checks import assert_input_gradient, assert_param_gradients, built, small_cnn_spec
 
 HEAD = [{"type": "flatten"}, {"type": "dense", "units": 3, "activation": "softmax"}]
 
@@ -122,8 +122,8 @@ def test_avgpool_known_values():
     np.testing.assert_array_equal(dx[0, 0], [[1, 1, 2, 2], [1, 1, 2, 2]])
 
 
-def test_bench_network_shapes_and_parameter_count():
-    net = Network(bench_cnn_spec())
+def test_small_cnn_shapes_and_parameter_count():
+    net = Network(small_cnn_spec())
     shapes = [row["output shape"] for row in net.summary()]
     assert shapes == [(8, 26, 26), (8, 13, 13), (16, 11, 11), (16, 5, 5), (400,), (10,)]
     assert net.n_params == (8 * 9 + 8) + (16 * 8 * 9 + 16) + (400 * 10 + 10)
@@ -132,7 +132,7 @@ def test_bench_network_shapes_and_parameter_count():
 
 
 def test_traces_carry_feature_maps():
-    net = Network(bench_cnn_spec())
+    net = Network(small_cnn_spec())
     x = np.random.default_rng(0).random((5, 784), dtype=np.float32)
     fwd = net.forward_trace(x)
     assert fwd[0].input.shape == (5, 1, 28, 28)
@@ -156,7 +156,7 @@ def test_traces_carry_feature_maps():
 
 def test_training_mode_matches_inference_and_keeps_no_aliases():
     """Training reuses scratch buffers; outputs and gradients must not depend on it or share it."""
-    spec = {**bench_cnn_spec(), "layers": [
+    spec = {**small_cnn_spec(), "layers": [
         {"type": "conv2d", "filters": 3, "kernel": 3, "padding": "same", "activation": "relu"},
         {"type": "maxpool2d", "size": 2},
         {"type": "conv2d", "filters": 4, "kernel": 3, "stride": 2, "activation": "tanh"},
@@ -182,7 +182,7 @@ def test_training_mode_matches_inference_and_keeps_no_aliases():
 
 
 def test_trainer_records_conv_statistics():
-    net = Network(bench_cnn_spec())
+    net = Network(small_cnn_spec())
     rng = np.random.default_rng(0)
     x, y = rng.random((128, 784), dtype=np.float32), rng.integers(0, 10, 128)
     records = list(train(net, x, y, epochs=1, batch_size=64, optimizer=make_optimizer("sgd", lr=0.1),
@@ -196,7 +196,7 @@ def test_trainer_records_conv_statistics():
 
 
 def test_save_load_round_trip():
-    spec = {**bench_cnn_spec(seed=3), "layers": [
+    spec = {**small_cnn_spec(seed=3), "layers": [
         {"type": "conv2d", "filters": 2, "kernel": 3, "stride": 2, "padding": "same", "activation": "tanh",
          "init": "xavier"},
         {"type": "avgpool2d", "size": 3, "stride": 2},
@@ -233,12 +233,12 @@ def test_dense_after_conv_asks_for_flatten():
 def test_big_inference_batches_go_in_chunks(monkeypatch):
     import nnlab.engine.conv as conv
 
-    net = Network({**bench_cnn_spec(), "dtype": "float64"})
+    net = Network({**small_cnn_spec(), "dtype": "float64"})
     x = np.random.default_rng(0).random((7, 784))
     whole = net.predict(x)
     t = np.eye(10)[np.arange(7)]
     net.backward(net.forward(x), t)
-    whole_grads = dict(net.layers[0].grad)
+    whole_grads = {name: g.copy() for name, g in net.layers[0].grad.items()}  # backward writes in place
     monkeypatch.setattr(conv, "INFERENCE_COLS_BYTES", 1)  # one sample per chunk
     np.testing.assert_allclose(net.predict(x), whole, rtol=1e-12)
     net.backward(net.forward(x), t)  # cols rebuilt for backward

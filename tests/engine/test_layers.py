@@ -4,7 +4,8 @@ import pytest
 
 from nnlab.engine import INITIALIZERS, LAYER_TYPES, Network, mlp_spec
 from nnlab.engine.initializers import initialize
-from nnlab.engine.layers import Dense, Dropout, layer_from_config
+from nnlab.engine.layer_types import layer_from_config
+from nnlab.engine.layers import Dense, Dropout
 
 
 def built(layer, n_in, dtype=np.float64, init="xavier", seed=0):

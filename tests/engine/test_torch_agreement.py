@@ -8,16 +8,12 @@ torch = pytest.importorskip("torch", reason="PyTorch is the reference for these 
 F = torch.nn.functional
 
 from nnlab.engine import Network  # noqa: E402
-from nnlab.engine.attention import LayerNorm, PatchEmbed, SelfAttention  # noqa: E402
+from nnlab.engine.attention import PatchEmbed, SelfAttention  # noqa: E402
 from nnlab.engine.conv import AvgPool2D, Conv2D, MaxPool2D  # noqa: E402
-from nnlab.engine.zoo import bench_cnn_spec  # noqa: E402
+from nnlab.engine.layernorm import LayerNorm  # noqa: E402
+from tests.engine.layer_checks import built, small_cnn_spec  # noqa: E402
 
 TOL = {"rtol": 1e-6, "atol": 1e-9}
-
-
-def built(layer, input_shape, seed=0):
-    layer.build(input_shape, np.random.default_rng(seed), np.dtype("float64"), "he", 0.01)
-    return layer
 
 
 def tensor(a, grad=False):
@@ -162,8 +158,8 @@ def test_patch_embed_is_a_strided_convolution():
     close(layer.grad["pos"], pt.grad)
 
 
-def test_whole_benchmark_cnn_loss_and_gradients():
-    net = Network(bench_cnn_spec(seed=3, dtype="float64"))
+def test_whole_small_cnn_loss_and_gradients():
+    net = Network(small_cnn_spec(seed=3, dtype="float64"))
     rng = np.random.default_rng(6)
     x = rng.random((5, 784))
     labels = np.array([3, 1, 4, 1, 5])

@@ -272,3 +272,54 @@ def test_augment_is_applied_to_every_training_batch():
     assert seen == [8, 8, 4]
     assert recs[0].layers["L1 dense"]["grad_norm"] == 0
     np.testing.assert_array_equal(net.get_params(0)["W"], W1)
+
+
+def _noisy(xb, rng):
+    """An augmentation that draws from the trainer's rng, as the real ones do."""
+    return xb + rng.normal(scale=0.1, size=xb.shape)
+
+
+def _dropout_run(augment, epochs=3):
+    net = Network({**mlp_spec([3, 6, 2], activation="tanh", output="identity", loss="mse", dtype="float64"),
+                   "layers": [{"type": "dense", "units": 6, "activation": "tanh"}, {"type": "dropout", "rate": 0.3},
+                              {"type": "dense", "units": 2, "activation": "identity"}]})
+    _, x, y = tanh_regression(n=21)
+    records = list(train(net, x, y, epochs=epochs, batch_size=5, augment=augment, seed=4,
+                         optimizer=make_optimizer("adam", lr=0.01)))
+    return [vars(r) | {"seconds": None} for r in records], weights(net)
+
+
+def test_augmenting_one_batch_ahead_gives_the_numbers_of_a_plain_loop(monkeypatch):
+    """Batches are augmented on a second thread while the step before runs; the random draws, and so every
+    number, must be those of the plain serial loop."""
+    import nnlab.engine.trainer as trainer
+
+    ahead_records, ahead_weights = _dropout_run(_noisy)
+    monkeypatch.setattr(trainer, "_one_ahead", lambda items, pool: items)  # the plain loop
+    plain_records, plain_weights = _dropout_run(_noisy)
+    np.testing.assert_equal(ahead_records, plain_records)  # every loss, statistic and histogram
+    np.testing.assert_equal(ahead_weights, plain_weights)
+    other_records, _ = _dropout_run(lambda xb, rng: xb + rng.normal(scale=0.1, size=xb.shape) * 1.01)
+    with pytest.raises(AssertionError):  # the comparison can tell runs apart
+        np.testing.assert_equal(other_records, plain_records)
+
+
+def test_the_augmenting_thread_ends_with_the_run_and_passes_errors_on():
+    import threading
+
+    def alive():
+        return [t for t in threading.enumerate() if t.name.startswith("nnlab-batches")]
+
+    net, x, y = tanh_regression(n=40)
+    run = train(net, x, y, epochs=5, batch_size=4, augment=_noisy)
+    next(run), next(run)
+    assert alive()
+    run.close()  # a page that stops iterating early
+    assert not alive()
+
+    def broken(xb, rng):
+        raise ValueError("augment failed on purpose")
+
+    with pytest.raises(ValueError, match="on purpose"):
+        list(train(net, x, y, epochs=1, batch_size=4, augment=broken))
+    assert not alive()

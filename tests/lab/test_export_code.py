@@ -121,11 +121,11 @@ def test_exported_file_runs_in_a_python_without_nnlab(tmp_path):
     x = np.random.default_rng(1).normal(size=(7, 3))
     (tmp_path / "model.py").write_text(network_to_python(net), encoding="utf-8")
     np.save(tmp_path / "x.npy", x)
-    script = ("import numpy as np, importlib.util as u; assert u.find_spec('nnlab') is None; "
+    script = ("import sys; sys.modules['nnlab'] = None; import numpy as np, importlib.util as u; "
               "spec = u.spec_from_file_location('model', 'model.py'); model = u.module_from_spec(spec); "
               "spec.loader.exec_module(model); np.save('y.npy', model.predict(np.load('x.npy')))")
-    # -I: isolated mode, so neither PYTHONPATH nor the current checkout can provide nnlab; the exported
-    # file is loaded from its path.
+    # -I: isolated mode, so neither PYTHONPATH nor the current checkout can provide nnlab, and a None entry
+    # in sys.modules makes any `import nnlab` fail even where nnlab is pip-installed (CI's editable install).
     done = subprocess.run([sys.executable, "-I", "-c", script], cwd=tmp_path, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr

@@ -1,0 +1,38 @@
+"""All of a network's parameters in one flat array, and all their gradients in another.
+
+Why: every optimiser rule is elementwise, so with one flat vector the optimiser runs each of its few
+NumPy operations once per step for the whole network, instead of once per parameter array (a bias of
+ten numbers costs as much per call as a weight matrix). Layers keep their ``params`` and ``grad``
+dicts, but the arrays in them are views into these two buffers: a layer changes a parameter only in
+place and writes its gradients with ``out=``, so nothing is copied together on each step.
+"""
+import numpy as np
+
+
+class FlatParameters:
+    """``values`` and ``grads``: 1-D arrays holding every parameter (gradient) of ``layers`` back to back,
+    in layer order and, within a layer, in the order of its ``params`` dict.
+
+    Building it moves the layers' current parameter values into ``values`` and points each layer's
+    ``params[name]`` and ``grad[name]`` at its slice; gradients start at zero.
+    """
+
+    def __init__(self, layers, dtype):
+        entries = [(layer, name, p) for layer in layers for name, p in layer.params.items()]
+        self.values = np.empty(sum(p.size for _, _, p in entries), dtype=dtype)
+        self.grads = np.zeros_like(self.values)
+        self.decay_slices = []  # L2 weight decay applies to weight matrices and kernels, not to biases
+        weights, every = {layer: [] for layer in layers}, {layer: [] for layer in layers}
+        start = 0
+        for layer, name, p in entries:
+            part = slice(start, start + p.size)
+            start += p.size
+            self.values[part] = p.reshape(-1)
+            layer.params[name] = self.values[part].reshape(p.shape)
+            layer.grad[name] = self.grads[part].reshape(p.shape)
+            every[layer].append(part)
+            if p.ndim >= 2:
+                weights[layer].append(part)
+                self.decay_slices.append(part)
+        # Per layer, the slices its weight norm is taken over: its weight arrays, or (layer norm) all of them.
+        self.layer_slices = [(layer, weights[layer] or every[layer]) for layer in layers]

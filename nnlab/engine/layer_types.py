@@ -1,0 +1,22 @@
+"""Every layer type by the name a spec gives it: the one table ``{"type": ...}`` is looked up in."""
+from .attention import PatchEmbed, SelfAttention, TokenDense, TokenMeanPool
+from .conv import AvgPool2D, Conv2D, MaxPool2D
+from .layernorm import LayerNorm
+from .layers import Dense, Dropout, Flatten
+
+LAYER_TYPES = {cls.kind: cls for cls in (Dense, Dropout, Flatten, Conv2D, MaxPool2D, AvgPool2D, PatchEmbed,
+                                         LayerNorm, SelfAttention, TokenDense, TokenMeanPool)}
+
+
+def layer_from_config(cfg):
+    """A new, unbuilt layer from its spec, e.g. ``{"type": "dense", "units": 8}``."""
+    if not isinstance(cfg, dict):
+        raise ValueError(f"layer={cfg!r}: each layer is a dict such as {{'type': 'dense', 'units': 8}}")
+    cfg = dict(cfg)
+    kind = cfg.pop("type", None)
+    if kind not in LAYER_TYPES:
+        raise ValueError(f"layer type={kind!r} is unknown; choose one of {sorted(LAYER_TYPES)}")
+    try:
+        return LAYER_TYPES[kind](**cfg)
+    except TypeError as exc:
+        raise ValueError(f"layer type={kind!r}: bad settings {cfg}: {exc}") from None
