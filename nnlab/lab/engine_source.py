@@ -9,7 +9,8 @@ marker comment stands alone on the line just above it (for lines that are long a
     # explain: dense dW; dense db
     self.grad = {"W": x2.T @ d2, "b": d2.sum(axis=0)}
 
-Several quantities are separated by ";". A marker on (or above) the first line of a statement that
+Several quantities are separated by ";"; a note after " — " is for the reader of the engine and is
+ignored (``# explain: dense dW — ∂W = xᵀ·δ``). A marker on (or above) the first line of a statement that
 spans several lines covers the whole statement. Every quantity in ``QUANTITIES`` must have at least
 one marker somewhere in the engine; the test suite checks that.
 """
@@ -125,7 +126,7 @@ def find_markers(module, root):
         span = range(line, _statement_end(tree, line) + 1)
         code = tuple((n, text[n - 1].split(MARKER)[0].rstrip()) for n in span)
         for quantity in comment.split(MARKER, 1)[1].split(";"):
-            places = found.setdefault(quantity.strip(), {})
+            places = found.setdefault(quantity.split(" — ")[0].strip(), {})
             places.setdefault(function, []).extend(code)
     return {q: [SourceLines(q, path, f, tuple(lines)) for f, lines in places.items()] for q, places in found.items()}
 
