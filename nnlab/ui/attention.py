@@ -32,7 +32,7 @@ def _summary(fingerprint, index, grid, x, _net):
 
 
 def probe_digits(dataset):
-    x_all, _, split = split_arrays(dataset)
+    x_all, _labels, split = split_arrays(dataset)
     n = min(N_PROBE, len(x_all))
     return np.ascontiguousarray(x_all[:n]), split
 
