@@ -32,7 +32,7 @@ def test_every_routed_page_has_its_script():
 def test_a_page_is_short_and_imports_ui_lab_viz_only(script):
     lines = script.read_text(encoding="utf-8").splitlines()
     assert len(lines) <= MAX_LINES, f"{script.name} has {len(lines)} lines; move sections to nnlab/ui/{script.stem}.py"
-    assert imported(script) <= {"streamlit", "nnlab.ui", "nnlab.lab", "nnlab.viz"}, imported(script)
+    assert imported(script) <= {"streamlit", "nnlab.ui", "nnlab.lab", "nnlab.viz", "nnlab.i18n"}, imported(script)
 
 
 def test_app_routes_and_draws_the_sidebar_only():
