@@ -1,13 +1,14 @@
 """Architecture: the current network drawn unit by unit for one sample, and its layer table."""
 import streamlit as st
 
+from nnlab.i18n import _
 from nnlab.lab.describe import training_status
 from nnlab.lab.inspect import sample
 from nnlab.ui import architecture, state
 from nnlab.ui.widgets.sample_picker import pick_sample
 from nnlab.viz.network_diagram import can_draw
 
-st.title("Architecture")
+st.title(_("Architecture"))
 data = state.get_dataset()
 net = state.model_copy()
 status = training_status(state.history())
@@ -16,10 +17,10 @@ st.caption(f"{data.name} · {net.n_inputs} inputs → {net.n_outputs} outputs ·
 architecture.table_section(net)
 
 if not can_draw(net):
-    st.subheader("The network, block by block")
+    st.subheader(_("The network, block by block"))
     architecture.blocks_section(net)
     st.stop()
-st.subheader("The network, unit by unit")
+st.subheader(_("The network, unit by unit"))
 index = pick_sample(data, architecture.PREFIX)
-x, _, _ = sample(data, net, index)
+x, _target, _label = sample(data, net, index)
 architecture.units_section(net, net.forward_trace(x), data)

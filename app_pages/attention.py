@@ -8,14 +8,14 @@ from nnlab.ui import attention, state
 from nnlab.ui.widgets.digit_input import choose_digit, say_prediction
 from nnlab.viz.attention import attention_layer_indices, patch_grid
 
-st.title("Attention")
+st.title(_("Attention"))
 data = state.get_dataset()
 net = state.model_copy()
 layers = attention_layer_indices(net)
 if not layers:
-    st.info("The current model has no self-attention layer, so there is no attention to show. Pick "
+    st.info(_("The current model has no self-attention layer, so there is no attention to show. Pick "
             "**MNIST patch attention** under *Preset* in the sidebar (the digit cut into 49 patches of 4×4 "
-            "pixels that attend to each other), then come back.", icon=":material/visibility:")
+            "pixels that attend to each other), then come back."), icon=":material/visibility:")
     st.stop()
 index = attention.choose_layer(net, layers)
 grid = patch_grid(net, index)
@@ -30,19 +30,19 @@ x, caption, _label = choose_digit(data, attention.PREFIX)
 A = attention_weights(net, x, index)[0]  # (heads, tokens, tokens) for this digit
 say_prediction(data, caption, net.predict(x)[0])
 
-st.header("1 · Each head's attention matrix")
+st.header(_("1 · Each head's attention matrix"))
 query = attention.choose_query(grid)
 attention.head_matrices(A, grid, query)
 
-st.header("2 · Where the query patch looks, over the digit")
+st.header(_("2 · Where the query patch looks, over the digit"))
 attention.query_over_digit(x, A, grid, query)
 
 st.header(_("3 · One query worked by hand: softmax(q·Kᵀ/√d)·V"))
 attention.worked_query(net, net.forward_trace(x), index, query)
 
-st.header("4 · Each head on average")
+st.header(_("4 · Each head on average"))
 start_net = with_params(net, initial) if initial is not None else None
 attention.head_averages(net, start_net, data, index, grid)
 
-st.header("5 · How training changed the attention")
+st.header(_("5 · How training changed the attention"))
 attention.change_since_start(start_net, x, caption, index, A, grid, query, bool(len(hist)))

@@ -7,14 +7,14 @@ from nnlab.i18n import _
 from nnlab.ui import backprop, backprop_chain, state
 from nnlab.ui.widgets.digit_input import choose_sample
 
-st.title("Backprop")
+st.title(_("Backprop"))
 
-st.header("1 · One neuron, every gradient")
-st.caption("The seed article's §4 example with loss L = ½(y − t)². The chain rule gives δ = ∂L/∂z = (y − t)·f′(z), "
-           "then ∂L/∂W = δ·x and ∂L/∂b = δ.")
+st.header(_("1 · One neuron, every gradient"))
+st.caption(_("The seed article's §4 example with loss L = ½(y − t)². The chain rule gives δ = ∂L/∂z = (y − t)·f′(z), "
+           "then ∂L/∂W = δ·x and ∂L/∂b = δ."))
 backprop.neuron_section()
 
-st.header("2 · Your network, for one sample")
+st.header(_("2 · Your network, for one sample"))
 data = state.get_dataset()
 net = state.model_copy()
 x, t, y, _caption = choose_sample(data, net, backprop.PREFIX)
@@ -22,10 +22,10 @@ bt = net.backward_trace(x, t)
 backprop.loss_section(net, bt, data, y)
 backprop.layer_section(net, bt, data)
 
-st.subheader("Check: backprop against finite differences")
+st.subheader(_("Check: backprop against finite differences"))
 backprop.check_section(net, bt, x, t)
 
-st.subheader("One SGD step on this sample")
+st.subheader(_("One SGD step on this sample"))
 backprop.sgd_section(net, x, t)
 
 st.header(_("3 · The chain rule by hand, from the output back"))

@@ -7,13 +7,13 @@ from nnlab.ui import feature_maps, feature_maps_worked, state
 from nnlab.ui.widgets.digit_input import choose_digit, say_prediction
 from nnlab.viz.feature_maps import conv_layer_indices
 
-st.title("Feature maps")
+st.title(_("Feature maps"))
 data = state.get_dataset()
 net = state.model_copy()
 convs = conv_layer_indices(net)
 if not convs:
-    st.info("The current model has no convolution layer, so it has no feature maps. Pick **MNIST CNN** under "
-            "*Preset* in the sidebar (two convolution + pooling blocks and a dense head), then come back.",
+    st.info(_("The current model has no convolution layer, so it has no feature maps. Pick **MNIST CNN** under "
+            "*Preset* in the sidebar (two convolution + pooling blocks and a dense head), then come back."),
             icon=":material/grid_on:")
     st.stop()
 feature_maps.status_section(data, state.history())
@@ -28,7 +28,7 @@ st.caption(_("Each number of a feature map is one small sum: the kernel laid ove
              "multiplied cell by cell, added up with the bias, then the activation. Click a position to see it."))
 feature_maps_worked.worked_position(net, trace, convs)
 
-st.header("Which test digits excite a channel most")
-st.caption("Each channel is one detector. Ranking a few hundred test digits by how strongly the channel responds "
-           "shows what it detects; its feature maps show where.")
+st.header(_("Which test digits excite a channel most"))
+st.caption(_("Each channel is one detector. Ranking a few hundred test digits by how strongly the channel responds "
+           "shows what it detects; its feature maps show where."))
 feature_maps.strongest_digits(net, data, convs)

@@ -7,14 +7,14 @@ from nnlab.ui import forward, state
 from nnlab.ui.widgets.digit_input import choose_sample
 from nnlab.viz.forward import layer_overview
 
-st.title("Forward pass")
+st.title(_("Forward pass"))
 
-st.header("1 · One neuron, every number")
-st.caption("The seed article's §4 example: a single unit y = f(wᵀx + b). Edit any number; the engine "
-           "recomputes everything below.")
+st.header(_("1 · One neuron, every number"))
+st.caption(_("The seed article's §4 example: a single unit y = f(wᵀx + b). Edit any number; the engine "
+           "recomputes everything below."))
 forward.neuron_section()
 
-st.header("2 · Your network, layer by layer")
+st.header(_("2 · Your network, layer by layer"))
 data = state.get_dataset()
 net = state.model_copy()
 st.caption(_("{data} · {status} · each kind of layer applies its own rule (a dense layer z = x·W + b and "
@@ -27,5 +27,5 @@ st.dataframe(layer_overview(trace), hide_index=True, width="stretch")
 layer = forward.layer_section(net, trace, data)
 forward.worked_section(net, trace, layer)
 
-st.subheader("The output")
+st.subheader(_("The output"))
 forward.output_section(trace[-1], data, y, t)

@@ -20,8 +20,8 @@ def table_section(net):
         st.dataframe(layer_table(net), hide_index=True, width="stretch",
                      column_config={"parameters": st.column_config.NumberColumn(format="%d")})
     with right:
-        st.metric("Parameters", f"{net.n_params:,}")
-        st.metric("Layers with weights", len(net.param_layers()))
+        st.metric(_("Parameters"), f"{net.n_params:,}")
+        st.metric(_("Layers with weights"), len(net.param_layers()))
     kinds = {layer.kind for layer in net.layers}
     st.caption("Each dense layer has a weight W (inputs × units) and a bias b (one per unit): "
                "parameters = inputs·units + units."
@@ -35,22 +35,22 @@ def table_section(net):
 def blocks_section(net):
     """A convolution or attention network as one block per tensor."""
     show_chart(st, block_diagram(net, layer_labels(net)), width="content")
-    st.caption("One block per tensor, as in the LeNet drawing: the input, then what each layer outputs "
+    st.caption(_("One block per tensor, as in the LeNet drawing: the input, then what each layer outputs "
                "(channels × height × width for images, tokens × features for attention, a flat vector for "
                "dense layers). Block height follows the spatial size, width the number of channels or features; "
                "stacked sheets mean several channels. Hover a block for its parameters. The Feature-maps and "
-               "Attention pages show what the blocks hold.")
+               "Attention pages show what the blocks hold."))
 
 
 def units_section(net, trace, data):
     """A fully connected network as units and its strongest edges, filled by one sample's activations; for
     2-D data each unit's output over the input plane beside it."""
     c1, c2, c3 = st.columns(3)
-    max_units = c1.slider("Units drawn per layer", 4, 24, 12, key=f"{PREFIX}_units",
-                          help="Layers with more units show the first ones and an ellipsis node.")
-    top_edges = c2.slider("Edges drawn per pair of layers", 5, 300, 40, step=5, key=f"{PREFIX}_edges",
-                          help="Only the strongest connections (largest |w|) between the drawn units are drawn.")
-    pick = c3.radio("Which units of big layers", ["active", "first"], key=f"{PREFIX}_pick", horizontal=True,
+    max_units = c1.slider(_("Units drawn per layer"), 4, 24, 12, key=f"{PREFIX}_units",
+                          help=_("Layers with more units show the first ones and an ellipsis node."))
+    top_edges = c2.slider(_("Edges drawn per pair of layers"), 5, 300, 40, step=5, key=f"{PREFIX}_edges",
+                          help=_("Only the strongest connections (largest |w|) between the drawn units are drawn."))
+    pick = c3.radio(_("Which units of big layers"), ["active", "first"], key=f"{PREFIX}_pick", horizontal=True,
                     format_func=lambda code: _(PICKS[code]),
                     help=_("The most active for the sample above: MNIST's first pixels are its blank top-left "
                            "corner."))

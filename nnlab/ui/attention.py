@@ -41,7 +41,7 @@ def choose_layer(net, layers):
     """The self-attention layer to look inside (a choice only when there are several)."""
     if len(layers) == 1:
         return layers[0]
-    return st.selectbox("Attention layer", layers, format_func=lambda i: net.layers[i].name, key=f"{PREFIX}_layer")
+    return st.selectbox(_("Attention layer"), layers, format_func=lambda i: net.layers[i].name, key=f"{PREFIX}_layer")
 
 
 def intro(data, hist, layer, grid):
@@ -55,7 +55,7 @@ def intro(data, hist, layer, grid):
 def choose_query(grid):
     """A select slider over the patches, labelled with their row and column; returns the patch index."""
     t = grid[0] * grid[1]
-    return st.select_slider("Query patch: the patch whose attention is shown (outlined in blue below)",
+    return st.select_slider(_("Query patch: the patch whose attention is shown (outlined in blue below)"),
                             options=list(range(t)), value=min(t - 1, t // 2), key=f"{PREFIX}_query",
                             format_func=lambda p: patch_label(p, grid))
 
@@ -65,7 +65,7 @@ def head_matrices(A, grid, query):
     st.caption(_("Row = a query patch, column = a key patch; each row sums to 1. Ticks mark the first patch of each "
                  "row of the patch grid. Hover a cell for its weight; click it to see it worked out below."))
     heads = list(range(A.shape[0]))
-    chosen = st.multiselect("Heads", heads, default=heads, key=f"{PREFIX}_heads", format_func=lambda h: f"head {h}")
+    chosen = st.multiselect(_("Heads"), heads, default=heads, key=f"{PREFIX}_heads", format_func=lambda h: f"head {h}")
     for start in range(0, len(chosen), HEADS_PER_ROW):
         for col, h in zip(st.columns(HEADS_PER_ROW), chosen[start:start + HEADS_PER_ROW]):
             title = f"Head {h}: {A.shape[1]} queries × {A.shape[2]} keys"
@@ -85,9 +85,9 @@ def _on_patch_click(chart_key, query_key):
 def query_over_digit(x, A, grid, query):
     """The query's row of every head's matrix, as a tint over the digit x (1, n_features); click a patch to
     query it."""
-    st.caption("The query's row of each head's matrix, laid over the digit: the more orange a patch, the more "
+    st.caption(_("The query's row of each head's matrix, laid over the digit: the more orange a patch, the more "
                "attention it gets (relative to the head's largest weight, given in the title). Click a patch to make "
-               "it the query.")
+               "it the query."))
     image = x.reshape(grid[0] * grid[2], grid[1] * grid[2])
     drawing = chart("overlays", image, A[:, query], grid, query)
     show_chart(st, drawing, width="content", key=f"{PREFIX}_overlay",
@@ -121,28 +121,28 @@ def change_since_start(start_net, x, caption, index, A_now, grid, query, trained
     """For one head and this digit: the attention with the initial weights (``start_net``), the current one,
     and their difference."""
     if start_net is None:
-        st.info("The initial weights of this model are not known (it was uploaded), so there is no start to "
-                "compare with. Build or reset a model in the sidebar to compare.")
+        st.info(_("The initial weights of this model are not known (it was uploaded), so there is no start to "
+                "compare with. Build or reset a model in the sidebar to compare."))
         return
     st.caption(f"The same digit ({caption}) through the model as it was built and as it is now.")
     A_start = attention_weights(start_net, x, index)[0]
     heads = list(range(A_now.shape[0]))
-    h = st.selectbox("Head", heads, key=f"{PREFIX}_change_head", format_func=lambda v: f"head {v}")
+    h = st.selectbox(_("Head"), heads, key=f"{PREFIX}_change_head", format_func=lambda v: f"head {v}")
     e0, e1 = row_entropy(A_start[None])[h], row_entropy(A_now[None])[h]
     d0, d1 = mean_distance(A_start[None], grid)[h], mean_distance(A_now[None], grid)[h]
     m = st.columns(3)
-    m[0].metric("Row entropy (nats), now", f"{e1:.3f}", f"{e1 - e0:+.3f} since the start", delta_color="off",
+    m[0].metric(_("Row entropy (nats), now"), f"{e1:.3f}", f"{e1 - e0:+.3f} since the start", delta_color="off",
                 help=f"log {A_now.shape[-1]} = {np.log(A_now.shape[-1]):.3f} for uniform attention, 0 for one patch")
-    m[1].metric("Mean distance (px), now", f"{d1:.2f}", f"{d1 - d0:+.2f} since the start", delta_color="off")
-    m[2].metric("Largest change of a weight", f"{np.abs(A_now[h] - A_start[h]).max():.3f}")
+    m[1].metric(_("Mean distance (px), now"), f"{d1:.2f}", f"{d1 - d0:+.2f} since the start", delta_color="off")
+    m[2].metric(_("Largest change of a weight"), f"{np.abs(A_now[h] - A_start[h]).max():.3f}")
     if not trained:
-        st.info("The model is untrained, so now = the start: train it on the Training page and come back.")
+        st.info(_("The model is untrained, so now = the start: train it on the Training page and come back."))
     cols = st.columns(2)
     for col, matrix, when in ((cols[0], A_start[h], "at the start"), (cols[1], A_now[h], "now")):
         show_chart(col, chart("attention_heatmap", matrix, grid, f"Head {h} {when}", query=query), width="content")
     left, right = st.columns([3, 2], vertical_alignment="center")
     show_chart(left, chart("attention_heatmap", A_now[h] - A_start[h], grid, f"Head {h}: now − start", query=query,
                             diverging=True, value_title="change of weight"), width="content")
-    right.caption("Red: attention the training added, blue: attention it took away (each row still sums to 1, "
+    right.caption(_("Red: attention the training added, blue: attention it took away (each row still sums to 1, "
                   "so every row's changes add up to 0). Even at the start attention is not uniform: the random "
-                  "weights and position embeddings already favour some keys.")
+                  "weights and position embeddings already favour some keys."))

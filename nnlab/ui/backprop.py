@@ -49,16 +49,16 @@ def loss_section(net, bt, data, y):
     """The loss, the target and the prediction for this sample, and every layer's gradient size."""
     m = st.columns(3)
     m[0].metric(f"loss ({net.spec['loss']})", f"{bt.loss:.6f}")
-    m[1].metric("target", label_text(data, y))
+    m[1].metric(_("target"), label_text(data, y))
     out = np.asarray(bt.output).ravel()
     if data.class_names is not None:
         predicted = int(predict_classes(out[None])[0][0])
-        m[2].metric("prediction", f"class {data.class_names[predicted]}",
+        m[2].metric(_("prediction"), f"class {data.class_names[predicted]}",
                     help="the largest output" if out.size > 1 else f"output {out[0]:.4f}: class 1 if above 0.5")
     else:
-        m[2].metric("output", ", ".join(f"{v:.4g}" for v in out[:4]))
-    st.markdown("Gradient size per layer, from the output back to the input (vanishing gradients show as "
-                "norms shrinking towards layer 1):")
+        m[2].metric(_("output"), ", ".join(f"{v:.4g}" for v in out[:4]))
+    st.markdown(_("Gradient size per layer, from the output back to the input (vanishing gradients show as "
+                "norms shrinking towards layer 1):"))
     overview = dash_missing(gradient_overview(bt))  # "—" where a layer has no such parameter
     st.dataframe(overview, hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.2e") for c in overview.columns[2:]
@@ -69,7 +69,7 @@ def layer_section(net, bt, data):
     """The chosen layer's δ and parameter gradients: vectors and matrices, or maps and kernels; a click on a
     cell of δ or of a gradient explains that number below."""
     names = [g.name for g in bt.layers]
-    chosen = st.segmented_control("Layer", names, default=names[-1], key=f"{PREFIX}_layer") or names[-1]
+    chosen = st.segmented_control(_("Layer"), names, default=names[-1], key=f"{PREFIX}_layer") or names[-1]
     g = bt.layers[names.index(chosen)]
     st.subheader(g.name)
     name = f"{PREFIX}_{g.index}"
@@ -85,7 +85,7 @@ def layer_section(net, bt, data):
         _vectors(g, data.image_shape if g.index == 0 else None, labels=data.class_names if last and data.class_names
                  and g.delta.size == len(data.class_names) else None, shown=shown)
     if not g.grads:
-        st.caption("This layer has no parameters; it only passes the gradient on.")
+        st.caption(_("This layer has no parameters; it only passes the gradient on."))
     st.markdown(_("**How this number was computed** (click a cell of δ or of a gradient above to explain another):"))
     panel(explain_backward(net, bt, g.index, index, what))
 
@@ -101,14 +101,14 @@ def _vectors(g, image_shape, labels, shown):
     show_array(g.delta, "δ = ∂L/∂z" + (" = ∂L/∂b" if same_b else ""), f"{PREFIX}_delta_{g.index}", kind="gradient",
                labels=labels, **_pickers(g, shown, "delta"))
     if same_b:
-        st.caption("For one sample ∂L/∂b = δ: each bias enters its unit's z with factor 1.")
+        st.caption(_("For one sample ∂L/∂b = δ: each bias enters its unit's z with factor 1."))
     for name, grad in g.grads.items():
         if name == "b" and same_b:
             continue
         show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient", image_shape=image_shape,
                    labels=labels if grad.ndim == 1 else None, **_pickers(g, shown, name))
     if g.kind == "dense":
-        st.caption("∂L/∂W = xᵀ·δ: row i, column j is input i's value times unit j's δ.")
+        st.caption(_("∂L/∂W = xᵀ·δ: row i, column j is input i's value times unit j's δ."))
 
 
 def _tensors(g, shown):
@@ -153,13 +153,14 @@ def check_section(net, bt, x, t):
 
 def sgd_section(net, x, t):
     """One plain SGD step on this sample, on a copy: the loss before and after, the weights that moved most."""
-    lr = st.select_slider("Learning rate η", LEARNING_RATES, value=0.1, key=f"{PREFIX}_lr")
+    lr = st.select_slider(_("Learning rate η"), LEARNING_RATES, value=0.1, key=f"{PREFIX}_lr")
     step = sgd_step(net, x, t, lr)
     m = st.columns(3)
-    m[0].metric("loss before", f"{step.loss_before:.6f}")
-    m[1].metric("loss after W ← W − η·∂L/∂W", f"{step.loss_after:.6f}", f"{step.loss_after - step.loss_before:+.6f}",
+    m[0].metric(_("loss before"), f"{step.loss_before:.6f}")
+    m[1].metric(_("loss after W ← W − η·∂L/∂W"), f"{step.loss_after:.6f}", f"{step.loss_after - step.loss_before:+.6f}",
                 delta_color="inverse")
-    m[2].metric("output change", f"{np.abs(step.output_after - step.output_before).max():.4g}", help="largest |Δa|")
-    st.caption("The weights that moved most (the largest |gradient| in each array); done on a copy, "
-               "your model is unchanged.")
+    m[2].metric(_("output change"), f"{np.abs(step.output_after - step.output_before).max():.4g}",
+                help=_("largest |Δa|"))
+    st.caption(_("The weights that moved most (the largest |gradient| in each array); done on a copy, "
+                 "your model is unchanged."))
     st.dataframe(sgd_frame(step), hide_index=True, width="stretch")

@@ -47,7 +47,7 @@ def layer_section(net, trace, data):
     """The chosen layer of ``trace`` (``net.forward_trace`` of one sample): its own formula, input, weights,
     and b, z, a — as vectors, or as maps and kernels for images and tokens. Returns the chosen layer."""
     names = [tr.name for tr in trace]
-    chosen = st.segmented_control("Layer", names, default=names[0], key=f"{PREFIX}_layer") or names[0]
+    chosen = st.segmented_control(_("Layer"), names, default=names[0], key=f"{PREFIX}_layer") or names[0]
     tr = trace[names.index(chosen)]
     st.subheader(f"{tr.name}" + (f" · activation {tr.activation}" if tr.activation else ""))
     formula_section(net, tr)
@@ -106,7 +106,7 @@ def _vectors(tr, data, labels):
         show_clickable(st, chart, f"{PREFIX}_units_{tr.index}", lambda point: set_index(key, (
             point["index"] if "index" in point else point["c"],)))
         if "bias b" in vectors and not np.any(vectors["bias b"]):
-            st.caption("All biases are still 0, as initialised: training moves them.")
+            st.caption(_("All biases are still 0, as initialised: training moves them."))
     else:  # convolution / attention outputs: too many values for bars
         cols = st.columns(len(vectors))
         for col, (title, arr) in zip(cols, vectors.items()):
@@ -153,14 +153,14 @@ def _tensors(net, tr):
         if np.ndim(tr.input) == 4 and tr.index > 0:
             show_maps(tr.input, "Input x", "(black 0 … white the largest)")
         if tr.activation is not None:
-            which = st.radio("Show the output", ["a = f(z)", "z"], horizontal=True, key=f"{PREFIX}_maps_{tr.index}")
+            which = st.radio(_("Show the output"), ["a = f(z)", "z"], horizontal=True, key=f"{PREFIX}_maps_{tr.index}")
         else:
             which = "a = f(z)"
         if which == "z":
             show_maps(tr.z, "z = W ⋆ x + b", "(blue −, red +)", diverging=True)
         else:
             show_maps(tr.a, "Output a", "(black 0 … white the largest)")
-        st.page_link("app_pages/feature_maps.py", label="Every channel, and what excites it: the Feature-maps page",
+        st.page_link("app_pages/feature_maps.py", label=_("Every channel, and what excites it: the Feature-maps page"),
                      icon=":material/grid_on:")
     elif np.ndim(tr.a) == 3:
         key = _unit_key(tr.index)
@@ -184,12 +184,12 @@ def _attention(net, tr):
     if grid is None:
         return
     heads = list(range(attention.shape[0]))
-    h = st.segmented_control("Head", heads, default=0, key=f"{PREFIX}_head_{tr.index}",
+    h = st.segmented_control(_("Head"), heads, default=0, key=f"{PREFIX}_head_{tr.index}",
                              format_func=lambda v: f"head {v}")
     h = 0 if h is None else h
     show_chart(st, chart("attention_heatmap", attention[h], grid, f"Head {h}'s attention weights"), width="content")
-    st.page_link("app_pages/attention.py", label="Each head over the digit, and how training changed it: the "
-                                                 "Attention page", icon=":material/visibility:")
+    st.page_link("app_pages/attention.py", label=_("Each head over the digit, and how training changed it: the "
+                                                 "Attention page"), icon=":material/visibility:")
 
 
 def output_section(out, data, y, t):
@@ -200,8 +200,8 @@ def output_section(out, data, y, t):
         p_engine = np.asarray(out.a[0], dtype=np.float64)
         true_class = int(y[0]) if data.class_names is not None else None
         k = int(predict_classes(frame["p = exp ÷ sum"].to_numpy()[None])[0][0])
-        st.markdown("Softmax turns the last z into probabilities in three steps: **z − max z** (so exp cannot "
-                    "overflow), **exp**, **÷ sum**.")
+        st.markdown(_("Softmax turns the last z into probabilities in three steps: **z − max z** (so exp cannot "
+                    "overflow), **exp**, **÷ sum**."))
         left, right = st.columns([1, 1])
         with left:
             st.dataframe(frame, hide_index=True, width="stretch",

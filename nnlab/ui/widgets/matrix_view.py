@@ -5,6 +5,7 @@ summary for big gradients, image tiles for first-layer weights of image data.
 import numpy as np
 import streamlit as st
 
+from ...i18n import _
 from ...viz.matrices import (ANNOTATE_MAX, MAX_CELLS, default_window, heatmap, histogram, summary_frame, vector_bars,
                             weight_tiles)
 from .charts import show_chart
@@ -85,7 +86,7 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title="v
         n_units = a.shape[1]
         start = 0
         if n_units > 16:
-            start = st.slider("First unit shown", 0, n_units - 16, step=16 if n_units % 16 == 0 else 1,
+            start = st.slider(_("First unit shown"), 0, n_units - 16, step=16 if n_units % 16 == 0 else 1,
                               key=f"{key}_tile0")
         units = range(start, min(start + 16, n_units))
         show_chart(st, _tiles(np.array(a), tuple(image_shape), tuple(units),
@@ -103,10 +104,10 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title="v
     else:
         rows = cols = None
         if a.ndim == 2 and a.size > MAX_CELLS:
-            (_, r1), (_, c1) = default_window(a.shape)
+            (_r0, r1), (_c0, c1) = default_window(a.shape)
             c_r, c_c = st.columns(2)
-            r0 = c_r.slider("First row", 0, a.shape[0] - r1, key=f"{key}_r0") if a.shape[0] > r1 else 0
-            c0 = c_c.slider("First column", 0, a.shape[1] - c1, key=f"{key}_c0") if a.shape[1] > c1 else 0
+            r0 = c_r.slider(_("First row"), 0, a.shape[0] - r1, key=f"{key}_r0") if a.shape[0] > r1 else 0
+            c0 = c_c.slider(_("First column"), 0, a.shape[1] - c1, key=f"{key}_c0") if a.shape[1] > c1 else 0
             rows, cols = (r0, r0 + r1), (c0, c0 + c1)
         row_title, col_title = ("input unit" if row_labels is None else "input feature", "unit") if a.ndim == 2 \
             else ("", "unit" if labels is None else "")

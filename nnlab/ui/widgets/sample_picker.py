@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from ...i18n import _
 from ...lab.inspect import split_arrays
 from ...viz.images import image_grid
 from ..state import SAMPLE_DRAWS as DRAWS_KEY
@@ -50,7 +51,7 @@ def pick_sample(dataset, prefix):
         if n > 1:
             st.slider(f"Sample of the {split} set (0 … {n - 1})", 0, n - 1, key=widget_key,
                       on_change=_from_slider, args=(widget_key,))
-        st.button("🎲 Random sample", key=f"{prefix}_sample_random", on_click=_random, args=(n,))
+        st.button(_("🎲 Random sample"), key=f"{prefix}_sample_random", on_click=_random, args=(n,))
         st.markdown(f"**{split.capitalize()} sample {index}** · {label_text(dataset, y_all[index:index + 1])}")
     with right:
         x = x_all[index]
