@@ -20,8 +20,8 @@ if not layers:
 index = attention.choose_layer(net, layers)
 grid = patch_grid(net, index)
 if grid is None:
-    st.warning(f"{net.layers[index].name} attends over tokens that are not image patches, so they cannot be "
-               "drawn over the digit.")
+    st.warning(_("{layer} attends over tokens that are not image patches, so they cannot be drawn over the digit.",
+                 layer=net.layers[index].name))
     st.stop()
 hist, initial = state.history(), state.initial_params()
 attention.intro(data, hist, net.layers[index], grid)

@@ -46,10 +46,11 @@ def choose_layer(net, layers):
 
 def intro(data, hist, layer, grid):
     """What the layer attends over, and how far the model has trained."""
-    st.caption(f"{data.name} · {training_status(hist)} · {layer.name}: {layer.heads} heads over "
-               f"{grid[0] * grid[1]} patches of {grid[2]}×{grid[2]} pixels ({grid[0]}×{grid[1]}, numbered row by "
-               "row). Each patch (a query) spreads one unit of attention over all patches (the keys) and takes in "
-               "their values in those proportions.")
+    st.caption(_("{data} · {status} · {layer}: {heads} heads over {n} patches of {size}×{size} pixels "
+                 "({rows}×{cols}, numbered row by row). Each patch (a query) spreads one unit of attention over all "
+                 "patches (the keys) and takes in their values in those proportions.", data=data.name,
+                 status=training_status(hist), layer=layer.name, heads=layer.heads, n=grid[0] * grid[1],
+                 size=grid[2], rows=grid[0], cols=grid[1]))
 
 
 def choose_query(grid):
@@ -112,8 +113,8 @@ def head_averages(net, initial_net, dataset, index, grid):
                   + (" Grey: the same heads with the initial weights." if initial_net is not None else ""))
     show_chart(st, chart("received_chart", now[1], grid, f"Attention each patch receives, mean over {len(x)} {split} "
                                                  "digits and all queries"), width="content")
-    st.caption(f"Patches a head keeps looking at, whatever the digit, stand out; 1/{grid[0] * grid[1]} = "
-               f"{1 / (grid[0] * grid[1]):.3f} everywhere would be uniform.")
+    st.caption(_("Patches a head keeps looking at, whatever the digit, stand out; 1/{n} = {uniform:.3f} everywhere "
+                 "would be uniform.", n=grid[0] * grid[1], uniform=1 / (grid[0] * grid[1])))
     return now
 
 
@@ -124,7 +125,7 @@ def change_since_start(start_net, x, caption, index, A_now, grid, query, trained
         st.info(_("The initial weights of this model are not known (it was uploaded), so there is no start to "
                 "compare with. Build or reset a model in the sidebar to compare."))
         return
-    st.caption(f"The same digit ({caption}) through the model as it was built and as it is now.")
+    st.caption(_("The same digit ({caption}) through the model as it was built and as it is now.", caption=caption))
     A_start = attention_weights(start_net, x, index)[0]
     heads = list(range(A_now.shape[0]))
     h = st.selectbox(_("Head"), heads, key=f"{PREFIX}_change_head", format_func=lambda v: f"head {v}")

@@ -30,7 +30,7 @@ def neuron_section():
     try:
         result = neuron_example(**edit_neuron(PREFIX, with_target=True))
     except ValueError as exc:
-        st.error(f"Cannot compute this neuron: {exc}")
+        st.error(_("Cannot compute this neuron: {error}", error=exc))
         return
     values = [("loss L", result.loss), ("δ = ∂L/∂z", result.delta)]
     values += [(f"∂L/∂w{i}", v) for i, v in enumerate(result.dW, start=1)] + [("∂L/∂b", result.db)]
@@ -132,10 +132,10 @@ def _tensors(g, shown):
 
 def check_section(net, bt, x, t):
     """Backprop beside central differences for the largest gradients, and why ReLU kinks may disagree."""
-    st.caption("For the two entries with the largest gradient in every array, (L(θ+ε) − L(θ−ε)) / 2ε with ε = 1e-6 "
-               f"on a float64 copy of the network, beside backprop's value. They agree when the relative error is "
-               f"below {CHECK_OK:g}, or the difference below {ABS_OK:g} (the finite difference's own precision, "
-               "which matters for vanishing gradients).")
+    st.caption(_("For the two entries with the largest gradient in every array, (L(θ+ε) − L(θ−ε)) / 2ε with ε = 1e-6 "
+                 "on a float64 copy of the network, beside backprop's value. They agree when the relative error is "
+                 "below {rel:g}, or the difference below {abs:g} (the finite difference's own precision, "
+                 "which matters for vanishing gradients).", rel=CHECK_OK, abs=ABS_OK))
     check = gradient_check_frame(check_gradients(net, x, t, max_per_param=2, pick="largest"))
     st.dataframe(check, hide_index=True, width="stretch", height=36 * (len(check) + 1) + 2,
                  column_config={"relative error": st.column_config.NumberColumn(format="%.2e"),

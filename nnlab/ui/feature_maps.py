@@ -25,14 +25,16 @@ PREFIX = "fm"
 def status_section(data, hist):
     """What the feature maps of an untrained or a trained model look like, and what to do next."""
     status = training_status(hist)
-    st.caption(f"{data.name} · {status}. A convolution slides each small kernel over its input and writes one "
-               "feature map per kernel: bright where the input looks like the kernel.")
+    st.caption(_("{data} · {status}. A convolution slides each small kernel over its input and writes one "
+                 "feature map per kernel: bright where the input looks like the kernel.", data=data.name,
+                 status=status))
     if not len(hist):
         st.info(_("This model is **untrained**: its kernels are random, so the feature maps are noisy copies of the "
                 "digit. Train it on the Training page (one epoch is enough) and come back to see edge and stroke "
                 "detectors."), icon=":material/info:")
     else:
-        st.success(f"This model is **{status}**: compare with an untrained one (Reset weights on the Training page).",
+        st.success(_("This model is **{status}**: compare with an untrained one (Reset weights on the Training "
+                     "page).", status=status),
                    icon=":material/check_circle:")
 
 
@@ -111,5 +113,6 @@ def strongest_digits(net, dataset, conv_indices):
         counts = np.bincount(np.asarray(y_all[:n])[best].astype(int), minlength=len(dataset.class_names))
         common = ", ".join(f"{dataset.class_names[c]} ×{counts[c]}" for c in np.argsort(-counts, kind="stable")
                            if counts[c])
-        st.caption(f"Labels of these {k}: {common}. Mean over all {n}: {values.mean():.3g}; "
-                   f"share of digits where the channel stays at 0: {np.mean(values == 0):.0%}.")
+        st.caption(_("Labels of these {k}: {common}. Mean over all {n}: {mean:.3g}; share of digits where the "
+                     "channel stays at 0: {zero:.0%}.", k=k, common=common, n=n, mean=values.mean(),
+                     zero=np.mean(values == 0)))

@@ -29,7 +29,7 @@ def neuron_section():
     try:
         result = neuron_example(**{k: v for k, v in edit_neuron(PREFIX).items() if k != "target"})
     except ValueError as exc:
-        st.error(f"Cannot compute this neuron: {exc}")
+        st.error(_("Cannot compute this neuron: {error}", error=exc))
         return
     left, right = st.columns([3, 2])
     with left:
@@ -88,7 +88,7 @@ def _vectors(tr, data, labels):
     c_in, c_w = st.columns([1, 2])
     with c_in:
         if first and data.image_shape is not None:
-            st.markdown(f"**Input x**: the {tr.input.size} pixels of the image above, read row by row.")
+            st.markdown(_("**Input x**: the {n} pixels of the image above, read row by row.", n=tr.input.size))
         else:
             show_array(tr.input, "input x", f"{PREFIX}_in", kind="activation", labels=features)
     with c_w:
@@ -208,8 +208,8 @@ def output_section(out, data, y, t):
                          column_config={c: st.column_config.NumberColumn(format="%.5f" if c.startswith("z") else "%.4g")
                                         for c in frame.columns[1:]})
             st.latex(softmax_latex(frame, total, k))
-            st.caption(f"Largest difference from the engine's softmax output: "
-                       f"{np.abs(frame['p = exp ÷ sum'].to_numpy() - p_engine).max():.1e} (float32 rounding).")
+            st.caption(_("Largest difference from the engine's softmax output: {diff:.1e} (float32 rounding).",
+                         diff=np.abs(frame['p = exp ÷ sum'].to_numpy() - p_engine).max()))
         with right:
             show_chart(st, probability_chart(p_engine, data.class_names, true_class), width="stretch")
     else:

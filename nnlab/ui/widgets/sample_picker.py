@@ -40,7 +40,8 @@ def pick_sample(dataset, prefix):
     x_all, y_all, split = split_arrays(dataset)
     n = len(x_all)
     if n == 0:
-        st.error(f"The dataset “{dataset.name}” has no samples to show; pick another dataset in the sidebar.")
+        st.error(_("The dataset “{name}” has no samples to show; pick another dataset in the sidebar.",
+                   name=dataset.name))
         st.stop()
     index = min(max(int(ss.get(SAMPLE_KEY, 0)), 0), n - 1)
     ss[SAMPLE_KEY] = index
