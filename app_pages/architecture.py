@@ -12,8 +12,9 @@ st.title(_("Architecture"))
 data = state.get_dataset()
 net = state.model_copy()
 status = training_status(state.history())
-st.caption(f"{data.name} · {net.n_inputs} inputs → {net.n_outputs} outputs · loss {net.spec['loss']} · {status}. "
-           "Change the layers in the sidebar.")
+st.caption(_("{data} · {inputs} inputs → {outputs} outputs · loss {loss} · {status}. Change the layers in the "
+             "sidebar.", data=data.name, inputs=net.n_inputs, outputs=net.n_outputs, loss=net.spec["loss"],
+             status=status))
 architecture.table_section(net)
 
 if not can_draw(net):

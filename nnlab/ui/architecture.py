@@ -55,11 +55,10 @@ def units_section(net, trace, data):
                     help=_("The most active for the sample above: MNIST's first pixels are its blank top-left "
                            "corner."))
     unit_map_view.draw(st, net, data, trace, max_units, top_edges, pick)
-    st.caption(f"Only the {top_edges} strongest edges between each pair of drawn layers are drawn. Edge colour: "
-               "the weight's sign (blue negative, red positive), its strength relative to the largest |w| of its "
-               "layer pair; thickness: |w| likewise. "
-               "Unit fill: its activation a for the sample above, from white (0) to black (the layer's largest); "
-               "hover a unit for its bias, z and a.")
+    st.caption(_("Only the {n} strongest edges between each pair of drawn layers are drawn. Edge colour: the "
+                 "weight's sign (blue negative, red positive), its strength relative to the largest |w| of its layer "
+                 "pair; thickness: |w| likewise. Unit fill: its activation a for the sample above, from white (0) to "
+                 "black (the layer's largest); hover a unit for its bias, z and a.", n=top_edges))
     if unit_map_view.plane_maps(net, data) is not None:
         st.caption(_("Beside each unit: its output over the whole input plane (x₁ across, x₂ up, the box of the "
                      "decision boundary), each on its own scale — blue negative, red positive, or black 0 to white "

@@ -81,7 +81,7 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title="v
     views = _views(a, kind, image_shape)
     view = views[0]
     if len(views) > 1:
-        view = st.radio(f"Show {title} as", views, key=f"{key}_view", horizontal=True)
+        view = st.radio(_("Show {what} as", what=title), views, key=f"{key}_view", horizontal=True)
     if view == "image tiles":
         n_units = a.shape[1]
         start = 0
