@@ -33,11 +33,11 @@ def _softmax(z):
     # and a row whose maximum is +inf shares all its mass equally among its +inf entries (the limit).
     m = z.max(axis=-1, keepdims=True)
     with np.errstate(over="ignore", invalid="ignore"):
-        e = np.exp(z - m)
+        e = np.exp(z - m)  # explain: softmax
     if not np.isfinite(m).all():
         top = np.isposinf(m[..., 0])
         e[top] = z[top] == np.inf
-    return e / e.sum(axis=-1, keepdims=True)
+    return e / e.sum(axis=-1, keepdims=True)  # explain: softmax
 
 
 def _softmax_jacobian(z, a):
@@ -65,9 +65,9 @@ class Activation:
         give inf/NaN here without a warning; the trainer and the pages check results for them."""
         with np.errstate(over="ignore", invalid="ignore"):
             if self.elementwise:
-                return grad_a * self.df(z, a)
+                return grad_a * self.df(z, a)  # explain: activation backward
             # softmax: J^T g = a ⊙ (g − Σ_j g_j a_j)
-            return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))
+            return a * (grad_a - (grad_a * a).sum(axis=-1, keepdims=True))  # explain: activation backward
 
 
 ACTIVATIONS = {

@@ -109,8 +109,8 @@ class Dense(Layer):
         # Works on the last axis, so token-wise layers (n, T, D) share it; for (n, D) the reshapes are free.
         x2 = self.cache.reshape(-1, self.cache.shape[-1])
         d2 = delta.reshape(-1, self.units)
-        np.matmul(x2.T, d2, out=self.grad_buffer("W"))       # explain: dense dW — ∂W = xᵀ·δ
-        np.add.reduce(d2, axis=0, out=self.grad_buffer("b"))  # explain: dense db — ∂b = Σ over the batch of δ
+        np.matmul(x2.T, d2, out=self.grad_buffer("W"))       # explain: dense dW
+        np.add.reduce(d2, axis=0, out=self.grad_buffer("b"))  # explain: dense db
         # explain: dense grad_input
         return (d2 @ self.params["W"].T).reshape(self.cache.shape) if need_input_grad else None
 

@@ -64,7 +64,7 @@ LOSSES = {
     "bce": Loss("bce", _bce, _bce_grad, label="binary cross-entropy",
                 latex=r"L=-\sum_k t_k\log y_k+(1-t_k)\log(1-y_k)", dlatex=r"\frac{y_k-t_k}{y_k(1-y_k)}",
                 fused="sigmoid"),
-    "mse": Loss("mse", _mse, lambda a, t: (a - t) / a.shape[0], label="MSE ½Σ(y−t)²",
+    "mse": Loss("mse", _mse, lambda a, t: (a - t) / a.shape[0], label="MSE ½Σ(y−t)²",  # explain: mse grad
                 latex=r"L=\frac{1}{2}\sum_k (y_k-t_k)^2", dlatex=r"y_k-t_k"),
 }
 

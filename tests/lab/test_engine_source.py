@@ -67,8 +67,6 @@ def test_every_marker_in_the_engine_names_a_known_quantity():
     assert set(engine_markers()) <= set(QUANTITIES)
 
 
-@pytest.mark.xfail(strict=True, reason="markers added at merge: the integrator adds the '# explain:' comments "
-                                       "listed in the issue-11 report, then removes this xfail")
 def test_every_quantity_is_marked_in_the_engine():
     for quantity in QUANTITIES:
         for place in explain_source(quantity):
