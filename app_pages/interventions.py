@@ -12,7 +12,7 @@ st.title(_("Interventions"))
 data = state.get_dataset()
 net = state.model_copy()
 hist = state.history()
-st.caption(_("{data} · {status}. Change the trained model without training it again: switch parts off, or set one "
+st.caption(_("{data} · {status}. Change the model without retraining it: switch parts off, or set one "
              "weight, and see what follows. Everything happens on a copy; your model stays as it is.",
              data=data.name, status=training_status(hist)))
 if not len(hist):

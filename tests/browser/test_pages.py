@@ -26,7 +26,7 @@ PAGES = [
     page("feature_maps", "Feature maps", texts=["MNIST CNN"], later=True),
     page("attention", "Attention", texts=["MNIST patch attention"], later=True),
     page("interventions", "Interventions", 1, 1, ["1 · Switch off units, channels or heads",
-                                                  "Choose some to switch off", "largest |change| of an output"]),
+                                                  "Choose some to switch off", "3 · Edit one weight"]),
 ]
 
 
