@@ -24,8 +24,19 @@ PAGES = {
         st.Page("app_pages/data.py", title="Data", icon=":material/table_view:"),
         st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     ],
+    "Explain": [
+        st.Page("app_pages/attributions.py", title="Attributions", icon=":material/ads_click:",
+                url_path="attributions"),
+        st.Page("app_pages/feature_vis.py", title="What a unit sees", icon=":material/center_focus_strong:",
+                url_path="feature_vis"),
+        st.Page("app_pages/hidden_space.py", title="Hidden space", icon=":material/scatter_plot:",
+                url_path="hidden_space"),
+        st.Page("app_pages/landscape.py", title="Loss landscape", icon=":material/landscape:", url_path="landscape"),
+        st.Page("app_pages/lr_finder.py", title="LR finder", icon=":material/speed:", url_path="lr_finder"),
+        st.Page("app_pages/replay.py", title="Replay a run", icon=":material/replay:", url_path="replay"),
+    ],
 }
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, expanded=True)  # every page listed: no “View more” hiding the last groups
 sidebar.draw()
 state.show_notices()
 charts.start_page()

@@ -1,4 +1,4 @@
-"""Home: what nnlab is, the datasets it has, a look at the digits, and where to go next."""
+"""Home: what nnlab is, a suggested path through the pages, a look at the current data, and every dataset."""
 import streamlit as st
 
 from nnlab.ui import home, state
@@ -8,6 +8,7 @@ st.markdown(
     "Build a network in the sidebar, then look inside it: its **architecture**, every number of a "
     "**forward pass**, every gradient of **backprop**, and how **training** moves the weights. "
     "Everything comes from one small NumPy engine, so every number on these pages can be checked by hand.")
+home.route_section()
 
 data = state.get_dataset()
 st.subheader(f"Current dataset: {data.name}")

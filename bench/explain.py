@@ -1,6 +1,6 @@
 """Benchmark: how long each "why did it decide that" computation (``nnlab.lab``) takes on the bundled data.
 
-Three models, as the app trains them:
+Three models, as the app trains them (the Replay page's epoch is timed on the last snapshot):
 - "mlp": the MNIST MLP 784-128-64-10 (ReLU, Adam 1e-3, batch 64), trained 1 epoch on the 8,000 digits;
 - "cnn": the "MNIST CNN" preset and "attn": the "MNIST patch attention" preset (``nnlab.engine.zoo``),
   each trained 1 epoch with its preset settings on the first 2,000 digits (enough for meaningful
@@ -21,11 +21,12 @@ import json
 import os
 import time
 from functools import partial
+from types import SimpleNamespace
 
 from nnlab.data.mnist import mnist_split
 from nnlab.engine import Network, make_optimizer, mlp_spec, train
 from nnlab.engine.zoo import ATTENTION_TRAINING, CNN_TRAINING, mnist_attention_spec, mnist_cnn_spec
-from nnlab.lab import attributions, feature_vis, landscape, lr_finder, projection
+from nnlab.lab import attributions, feature_vis, landscape, lr_finder, projection, replay
 from nnlab.lab.budget import settings_for
 
 SEED = 0
@@ -112,6 +113,12 @@ def computations(net, snapshots, data, vis, layer, spec):
                     lambda r: f"lambda_max {r.eigenvalue:.3g} (2/lambda {r.lr_bound:.3g}), "
                               f"{r.history.size} HVP rounds, residual {r.residual:.1e}"),
     }
+    # the Replay page's one epoch: the snapshot put into a copy, the held-out loss and the test outputs
+    run = SimpleNamespace(snapshots=snapshots, epochs=[])
+    split = SimpleNamespace(held_out=lambda: (x_test, y_test, "test"), x_test=x_test)
+    out["replay_epoch"] = (lambda: replay.replay_epoch(net, run, max(snapshots), split),
+                           lambda r: f"held-out loss from the snapshot {r.val_loss:.4f}, "
+                                     f"{len(r.params_from_current)} parameters from the current model")
     if attributions.conv_layers(net):
         out["grad_cam"] = (lambda: attributions.grad_cam(net, x, cls),
                            lambda r: f"alpha check max abs. error {r.check_max_abs_error:.1e}")

@@ -11,6 +11,7 @@ import io
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..i18n import _
 from .dataset import DataError
 
 FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
@@ -28,25 +29,26 @@ def _open(data, max_bytes):
     """Open the upload and decode it at most a little larger than WORK_SIDE on its longer side, or raise
     DataError saying why not. Returns the image and notes saying what was read."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise DataError(f"image data is a {type(data).__name__}; give the file's bytes")
+        raise DataError(_("image data is a {kind}; give the file's bytes", kind=type(data).__name__))
     data = bytes(data)
     if len(data) == 0:
-        raise DataError("the image file is empty (0 bytes); choose a PNG or JPEG of a digit")
+        raise DataError(_("the image file is empty (0 bytes); choose a PNG or JPEG of a digit"))
     if len(data) > max_bytes:
-        raise DataError(f"the image file is {len(data) / 2 ** 20:.1f} MB; the limit is "
-                        f"{max_bytes / 2 ** 20:.1f} MB — crop or shrink it and upload again")
+        raise DataError(_("the image file is {size:.1f} MB; the limit is {limit:.1f} MB — crop or shrink it and "
+                          "upload again", size=len(data) / 2 ** 20, limit=max_bytes / 2 ** 20))
     names = ", ".join(FORMATS)
     try:
         with Image.open(io.BytesIO(data), formats=FORMATS) as probe:
             w, h = probe.size
             if w < 1 or h < 1:
-                raise DataError(f"the image is {w}×{h} pixels; it has no content")
+                raise DataError(_("the image is {w}×{h} pixels; it has no content", w=w, h=h))
             if w * h > MAX_PIXELS:
-                raise DataError(f"the image is {w}×{h} pixels; the limit is {MAX_PIXELS:,} pixels "
-                                f"(e.g. 4096×4096) — shrink it and upload again")
+                raise DataError(_("the image is {w}×{h} pixels; the limit is {limit:,} pixels (e.g. 4096×4096) — "
+                                  "shrink it and upload again", w=w, h=h, limit=MAX_PIXELS))
             if max(w, h) > MAX_ASPECT * min(w, h):
-                raise DataError(f"the image is {w}×{h} pixels, more than {MAX_ASPECT} times longer one way than "
-                                "the other; a picture of one digit is closer to square — crop it and upload again")
+                raise DataError(_("the image is {w}×{h} pixels, more than {ratio} times longer one way than the "
+                                  "other; a picture of one digit is closer to square — crop it and upload again",
+                                  w=w, h=h, ratio=MAX_ASPECT))
             probe.verify()  # structural check (checksums, chunk layout) without decoding everything
         img = Image.open(io.BytesIO(data), formats=FORMATS)  # verify() leaves the image unusable
         notes = [f"read a {img.format or 'image'} of {w}×{h} pixels ({img.mode})"]
@@ -57,12 +59,14 @@ def _open(data, max_bytes):
     except DataError:
         raise
     except UnidentifiedImageError:
-        raise DataError(f"this file is not an image nnlab can read; upload one of: {names}") from None
+        raise DataError(_("this file is not an image nnlab can read; upload one of: {formats}", formats=names)) \
+            from None
     except Image.DecompressionBombError:
-        raise DataError(f"the image would decompress to too many pixels; the limit is {MAX_PIXELS:,}") from None
+        raise DataError(_("the image would decompress to too many pixels; the limit is {limit:,}",
+                          limit=MAX_PIXELS)) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as exc:
-        raise DataError(f"the image file is damaged or truncated and cannot be decoded ({exc}); "
-                        f"save it again as PNG or JPEG and upload again") from None
+        raise DataError(_("the image file is damaged or truncated and cannot be decoded ({reason}); save it "
+                          "again as PNG or JPEG and upload again", reason=exc)) from None
     if img.size != (w, h):
         notes.append(f"reduced it to {img.width}×{img.height} pixels before processing (a digit needs only 28×28)")
     return img, notes
@@ -110,8 +114,8 @@ def prepare_digit(data, max_bytes=MAX_BYTES):
     try:
         a = _grey(img)
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError) as exc:
-        raise DataError(f"the image could not be converted to greyscale ({exc}); save it again as PNG "
-                        f"or JPEG and upload again") from None
+        raise DataError(_("the image could not be converted to greyscale ({reason}); save it again as PNG or "
+                          "JPEG and upload again", reason=exc)) from None
 
     # 1. MNIST is white ink on black: judge the background from the border and invert if it is light.
     border = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
@@ -123,8 +127,8 @@ def prepare_digit(data, max_bytes=MAX_BYTES):
     bg = float(np.median(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])))
     peak = float(a.max())
     if peak - bg < MIN_CONTRAST:
-        raise DataError("no digit found: the image is (nearly) one flat colour. Upload a picture of a "
-                        "single digit, dark on light or light on dark")
+        raise DataError(_("no digit found: the image is (nearly) one flat colour. Upload a picture of a single "
+                          "digit, dark on light or light on dark"))
     a = np.clip((a - bg) / (peak - bg), 0.0, 1.0)
     a[a < NOISE_FLOOR] = 0.0
 
@@ -139,8 +143,8 @@ def prepare_digit(data, max_bytes=MAX_BYTES):
     small = Image.fromarray(a.astype(np.float32)).resize((nw, nh), Image.Resampling.LANCZOS)
     patch = np.clip(np.asarray(small, dtype=np.float64), 0.0, 1.0)
     if patch.max() <= 0:
-        raise DataError("no digit found: the marks in the image are too thin or faint to survive scaling "
-                        "to 20 pixels; upload a bolder, larger digit")
+        raise DataError(_("no digit found: the marks in the image are too thin or faint to survive scaling to 20 "
+                          "pixels; upload a bolder, larger digit"))
     patch /= patch.max()
     notes.append(f"cropped the ink to {iw}×{ih} px and scaled it to {nw}×{nh} px")
 

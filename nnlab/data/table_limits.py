@@ -8,6 +8,7 @@ number of lines are read off the text first, in milliseconds; and a message neve
 import csv
 import re
 
+from ..i18n import _
 from .dataset import DataError
 
 # a target and tabular.MAX_INPUTS inputs, the most a network here takes (a test keeps them equal)
@@ -21,7 +22,7 @@ _BLANK_LINE = re.compile(r"\n(?=\n)")
 
 def excerpt(text, limit=EXCERPT_CHARS):
     """``text`` as a message may quote it: whole if short, else its start and its length."""
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+    return text if len(text) <= limit else _("{start}… ({n:,} characters)", start=text[:limit], n=len(text))
 
 
 def check_size(text, delimiter, delimiter_name, filename):
@@ -33,8 +34,8 @@ def check_size(text, delimiter, delimiter_name, filename):
     first = _NOT_NEWLINE.search(text)
     if first is None:
         return
-    keep_fewer = (f"A network here takes at most {MAX_COLUMNS - 1:,} inputs besides the target. Keep fewer "
-                  "columns (for example in a spreadsheet) and upload the file again.")
+    keep_fewer = _("A network here takes at most {inputs:,} inputs besides the target. Keep fewer columns (for "
+                   "example in a spreadsheet) and upload the file again.", inputs=MAX_COLUMNS - 1)
     if delimiter == " ":
         width = len(next(_lines_from(text, first.start())).split())
     else:
@@ -44,16 +45,19 @@ def check_size(text, delimiter, delimiter_name, filename):
         except csv.Error:  # a field over csv's size limit: count the separators of the first line instead
             width = next(_lines_from(text, first.start())).count(delimiter) + 1
             if width > MAX_COLUMNS:
-                raise DataError(f"'{filename}' has {width - 1:,} separators ({delimiter_name}) in its first line; "
-                                f"nnlab reads at most {MAX_COLUMNS:,} columns. {keep_fewer}") from None
+                raise DataError(_("'{file}' has {n:,} separators ({separator}) in its first line; nnlab reads at "
+                                  "most {limit:,} columns. {advice}", file=filename, n=width - 1,
+                                  separator=delimiter_name, limit=MAX_COLUMNS, advice=keep_fewer)) from None
     if width > MAX_COLUMNS:
-        raise DataError(f"'{filename}' has {width:,} columns (separator: {delimiter_name}); nnlab reads at most "
-                        f"{MAX_COLUMNS:,}. {keep_fewer}")
+        raise DataError(_("'{file}' has {n:,} columns (separator: {separator}); nnlab reads at most {limit:,}. "
+                          "{advice}", file=filename, n=width, separator=delimiter_name, limit=MAX_COLUMNS,
+                          advice=keep_fewer))
     lines = text.count("\n") + (not text.endswith("\n")) - len(_BLANK_LINE.findall(text)) - text.startswith("\n")
     if lines * width > MAX_CELLS:
-        raise DataError(f"'{filename}' has {lines:,} lines of {width:,} columns, {lines * width:,} values; nnlab "
-                        f"reads at most {MAX_CELLS:,} (for example {MAX_CELLS // 20:,} rows of 20 columns), so that "
-                        "every upload is read within seconds. Upload a sample of the rows, or fewer columns.")
+        raise DataError(_("'{file}' has {lines:,} lines of {width:,} columns, {values:,} values; nnlab reads at "
+                          "most {limit:,} (for example {rows:,} rows of 20 columns), so that every upload is read "
+                          "within seconds. Upload a sample of the rows, or fewer columns.", file=filename,
+                          lines=lines, width=width, values=lines * width, limit=MAX_CELLS, rows=MAX_CELLS // 20))
 
 
 def _lines_from(text, start):

@@ -22,6 +22,9 @@ PREDICT_CHUNK = 2048
 # Also at most this many bytes in a chunk's widest layer output: 2048 images' conv feature maps would
 # take tens of MB, and fresh buffers that big cost more time than the arithmetic (measured: 1.5-2x).
 PREDICT_BYTES = 4 * 2**20
+# A diverged network's values overflow float32: inf and NaN are its honest results (the trainer reports the
+# divergence, pages show them), so the layer loops do not also warn into the server log.
+QUIET = dict(over="ignore", invalid="ignore", divide="ignore")
 
 
 @dataclass
@@ -166,8 +169,9 @@ class Network:
     def forward(self, x, training=False):
         """Output for a batch; layers keep their caches for a following ``backward``."""
         x = self._reshape_input(x)
-        for layer in self.layers:
-            x = layer.forward(x, training)
+        with np.errstate(**QUIET):
+            for layer in self.layers:
+                x = layer.forward(x, training)
         return x
 
     def predict(self, x):
@@ -190,30 +194,32 @@ class Network:
         fused = self.loss.fused and last.activation is not None and last.activation.name == self.loss.fused
         grad = (output - target) / output.shape[0] if fused else self.loss.grad(output, target)  # explain: output delta
         traces = []
-        for i in reversed(range(len(self.layers))):
-            layer = self.layers[i]
-            grad_out = grad
-            need = need_input_grad or record or i > 0
-            grad = layer.backward_from_z(grad, need) if (fused and layer is last) else layer.backward(grad, need)
-            if record:
-                # δ = ∂L/∂z for layers with an activation; for the others, ∂L/∂output.
-                delta = layer.delta if layer.activation is not None else grad_out
-                traces.append(LayerGradTrace(i, layer.name, layer.kind, np.array(delta, copy=True),
-                                             {k: v.copy() for k, v in layer.grad.items()}, grad.copy()))
+        with np.errstate(**QUIET):
+            for i in reversed(range(len(self.layers))):
+                layer = self.layers[i]
+                grad_out = grad
+                need = need_input_grad or record or i > 0
+                grad = layer.backward_from_z(grad, need) if (fused and layer is last) else layer.backward(grad, need)
+                if record:
+                    # δ = ∂L/∂z for layers with an activation; for the others, ∂L/∂output.
+                    delta = layer.delta if layer.activation is not None else grad_out
+                    traces.append(LayerGradTrace(i, layer.name, layer.kind, np.array(delta, copy=True),
+                                                 {k: v.copy() for k, v in layer.grad.items()}, grad.copy()))
         return traces[::-1] if record else grad
 
     def forward_trace(self, x):
         """Per layer: the input, z, a (copies), parameters and extras, for one batch in inference mode."""
         x = self._reshape_input(x)
         traces = []
-        for i, layer in enumerate(self.layers):
-            inp = x
-            x = layer.forward(x, training=False)
-            z = layer.z if layer.activation is not None else x
-            traces.append(LayerTrace(i, layer.name, layer.kind, inp.copy(), np.array(z, copy=True), x.copy(),
-                                     layer.activation.name if layer.activation else None,
-                                     {k: v.copy() for k, v in layer.params.items()},
-                                     {k: np.array(v, copy=True) for k, v in layer.trace_extras().items()}))
+        with np.errstate(**QUIET):
+            for i, layer in enumerate(self.layers):
+                inp = x
+                x = layer.forward(x, training=False)
+                z = layer.z if layer.activation is not None else x
+                traces.append(LayerTrace(i, layer.name, layer.kind, inp.copy(), np.array(z, copy=True), x.copy(),
+                                         layer.activation.name if layer.activation else None,
+                                         {k: v.copy() for k, v in layer.params.items()},
+                                         {k: np.array(v, copy=True) for k, v in layer.trace_extras().items()}))
         return traces
 
     def backward_trace(self, x, target):

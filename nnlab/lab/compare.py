@@ -11,10 +11,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ..data.spreadsheet import safe_for_spreadsheet
 from .config import build_network
 from .describe import config_line
 from .history import History, epoch_long_frame
-from .inspect import decision_grid
+from .inspect import decision_grid, weights_fingerprint
 from .session import TrainingSession
 from ..engine import ErrorRecord, StepRecord
 
@@ -86,6 +87,10 @@ def train_one(label, config, dataset, progress=None):
                 error = f"{label}: {record.message}"
     except ValueError as exc:  # e.g. the output layer does not fit the labels
         error = f"{label} cannot train on “{dataset.name}”: {exc}"
+    return _result(label, key, description, net, history, dataset, error)
+
+
+def _result(label, key, description, net, history, dataset, error=None):
     last = history.epochs[-1] if history.epochs else None
     final = {} if last is None else {"train_loss": last.train_loss, "train_acc": last.train_acc,
                                      "val_loss": last.val_loss, "val_acc": last.val_acc}
@@ -94,6 +99,16 @@ def train_one(label, config, dataset, progress=None):
         boundary = decision_grid(net, dataset.x_train)
     return CompareResult(label, key, description, history, net.n_params, last.seconds if last else 0.0, final,
                          boundary, error)
+
+
+def session_result(label, session, dataset, description):
+    """A CompareResult of a network trained elsewhere — a ``TrainingSession`` such as the Training page's run
+    or a branch the Replay page trained from an earlier epoch — so the Compare page can show already-trained
+    results beside each other. Its key names the trained weights and the data (no config retrains it);
+    a run that ended in an error carries that error."""
+    key = f"trained:{weights_fingerprint(session.net)}:{data_fingerprint(dataset)}"
+    error = session.history.errors[-1].message if session.history.errors else None
+    return _result(label, key, description, session.net, session.history, dataset, error)
 
 
 def run_comparison(configs, dataset, cache, progress=None):
@@ -197,8 +212,9 @@ def grad_norm_frame(results):
 def comparison_csv(results):
     """The whole comparison as one CSV table: one row per (architecture, epoch), each row carrying
     that architecture's summary (parameters, time, best epoch …) next to the epoch's numbers; one table
-    rather than two blocks, so spreadsheet tools read it as is."""
+    rather than two blocks, so spreadsheet tools read it as is. Architecture names and layer descriptions
+    come from the user: text a spreadsheet would run as a formula is neutralised (``data.spreadsheet``)."""
     summary = metrics_table(results)
     per_epoch = pd.concat([r.history.epoch_frame().assign(architecture=r.label) for r in results], ignore_index=True)
     merged = summary.merge(per_epoch, on="architecture", how="left")
-    return merged.to_csv(index=False)
+    return safe_for_spreadsheet(merged).to_csv(index=False)

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..engine import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES, Network, make_optimizer
 from ..engine.shapes import shape_text
+from ..i18n import N_, _
 
 MAX_HIDDEN_LAYERS = 10
 MAX_UNITS = 1024
@@ -20,6 +21,8 @@ BATCH_CHOICES = (1, 8, 16, 32, 64, 128, 256)
 INT_RANGES = {"n_samples": (50, 5000), "seed": (0, 2**31 - 1), "epochs": (1, 1000)}
 FLOAT_RANGES = {"noise": (0.0, 1.0), "sigma": (1e-4, 10.0), "l2": (0.0, 1.0), "dropout": (0.0, 0.9)}
 NEW_LAYER = (16, "relu")  # units and activation of a hidden layer the sidebar adds
+# Settings of a loaded model that go into the sidebar's range-limited widgets (see ``outside_sidebar``).
+RANGED_SETTINGS = {"seed": N_("seed"), "sigma": N_("σ of normal init"), "dropout": N_("dropout")}
 
 
 @dataclass(frozen=True)
@@ -241,3 +244,24 @@ def config_for_network(config, net, dataset):
     fixed = {k: v for k, v in spec.items() if k != "seed"}
     return replace(config, hidden=(), activations=(), spec=fixed, **common)
 
+
+
+def outside_sidebar(config):
+    """A sentence naming the first setting of ``config`` outside the sidebar's range, or None.
+
+    The sidebar's widgets hold only values in their range: Streamlit puts a value outside it back to the
+    widget's minimum on the next rerun, the config then differs and the model is rebuilt from scratch. So a
+    loaded model whose seed, σ or dropout the sidebar cannot show must be refused, never quietly replaced.
+    Dropout is the sidebar's only for its editable layers (a fixed architecture keeps its own).
+    """
+    for key, label in RANGED_SETTINGS.items():
+        if key == "dropout" and config.spec is not None:
+            continue
+        low, high = INT_RANGES[key] if key in INT_RANGES else FLOAT_RANGES[key]
+        value = getattr(config, key)
+        if not low <= value <= high:
+            text = (lambda v: f"{v:,}") if key == "seed" else (lambda v: f"{v:g}")
+            return _("The model's {setting} is {value}, outside the sidebar's range of {low} to {high}: the sidebar "
+                     "could not keep it, and the next rerun would build a different model.", setting=_(label),
+                     value=text(value), low=text(low), high=text(high))
+    return None

@@ -44,7 +44,8 @@ def layer_in_words(name):
     'L1 conv2d' -> 'layer 1 (conv2d)'."""
     head, _sep, kind = name.partition(" ")
     if head[:1] == "L" and head[1:].isdigit():
-        return f"layer {head[1:]}" + ("" if kind in ("dense", "") else f" ({kind})")
+        n = int(head[1:])
+        return _("layer {n}", n=n) if kind in ("dense", "") else _("layer {n} ({kind})", n=n, kind=kind)
     return name
 
 

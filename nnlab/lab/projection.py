@@ -13,7 +13,7 @@ import numpy as np
 
 from ..engine.copying import copy_network
 from ..engine.input_grad import check_layer_index, forward_to
-from .weight_vector import set_vector, snapshot_vector
+from .weight_vector import network_at
 
 METHODS = ("pca", "tsne")
 MAX_TSNE_POINTS = 2000
@@ -34,11 +34,7 @@ def hidden_activations(net, x, layer, snapshot=None):
     were used).
     """
     layer = check_layer_index(net, layer)
-    net = copy_network(net)
-    missing = []
-    if snapshot is not None:
-        theta, missing = snapshot_vector(net, snapshot)
-        set_vector(net, theta)
+    net, missing = (copy_network(net), []) if snapshot is None else network_at(net, snapshot)
     x = np.asarray(x)
     out = [forward_to(net, x[i:i + CHUNK], layer).reshape(len(x[i:i + CHUNK]), -1) for i in range(0, len(x), CHUNK)]
     return np.concatenate(out).astype(np.float64), missing

@@ -4,13 +4,14 @@ Each run continues where the last one stopped: the trainer counts steps and epoc
 the session renumbers its records to follow the history's, adds them to the history the moment they
 arrive, keeps a weight snapshot after every epoch (thinned), and reuses the optimiser — with Adam's
 moments — as long as its settings stay the same. The Training page keeps one session per user; the
-Compare page trains one per architecture.
+Compare page trains one per architecture; the Replay page branches one off an earlier epoch.
 """
 from dataclasses import replace
 
 from ..engine import EpochRecord, ErrorRecord, train
 from .config import build_optimizer
 from .history import History
+from .weight_vector import network_at
 
 
 class TrainingSession:
@@ -55,7 +56,7 @@ class TrainingSession:
         x_val, y_val, _ = dataset.held_out()
         optimizer = self.optimizer_for(config)
         step0 = hist.n_steps
-        epoch0 = hist.steps[-1].epoch if hist.steps else 0
+        epoch0 = hist.last_epoch  # whole epochs: a partial one after a Stop is not counted
         secs0 = hist.epochs[-1].seconds if hist.epochs else 0.0
         self._start = (step0, epoch0)
         records = train(self.net, dataset.x_train, dataset.y_train, epochs=config.epochs,
@@ -73,6 +74,25 @@ class TrainingSession:
             yield kept
             if isinstance(record, ErrorRecord):
                 return
+
+    def branch(self, epoch):
+        """A new session that trains on from this run's weight snapshot at ``epoch``, leaving this one as it is:
+        a copy of the network with the snapshot's weights and the history up to that epoch (records and
+        snapshots), so its next run numbers on from ``epoch`` and shuffles as this run did after it.
+
+        Returns (session, names of the parameters the snapshot did not hold: they keep the current values).
+        The optimiser starts afresh: its state at that epoch (Adam's moments, momentum) was not kept.
+        """
+        hist = self.history
+        if epoch not in hist.snapshots:
+            raise ValueError(f"epoch={epoch!r} has no weight snapshot; choose one of {sorted(hist.snapshots)}")
+        net, missing = network_at(self.net, hist.snapshots[epoch])
+        steps = [r for r in hist.steps if r.epoch <= epoch]
+        last_step = steps[-1].step if steps else 0
+        kept = History(steps=steps, epochs=[r for r in hist.epochs if r.epoch <= epoch],
+                       errors=[r for r in hist.errors if r.step <= last_step],
+                       snapshots={e: s for e, s in hist.snapshots.items() if e <= epoch})
+        return TrainingSession(net, kept, self.snapshots), missing
 
     def in_run(self, record):
         """(step, epoch) of a record counted within the current run, from 1."""

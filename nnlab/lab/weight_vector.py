@@ -10,6 +10,8 @@ not hold are taken from the current model, and the functions say which, so a pag
 """
 import numpy as np
 
+from ..engine.copying import copy_network
+
 
 def param_names(net):
     """(layer index, parameter name) of every parameter array, in vector order."""
@@ -70,6 +72,15 @@ def snapshot_vector(net, snapshot):
             taken.add((i, name))
     missing = [f"{net.layers[i].name} {name}" for i, name in param_names(net) if (i, name) not in taken]
     return theta, missing
+
+
+def network_at(net, snapshot):
+    """A copy of ``net`` with a snapshot's weights, and the names of the parameters the snapshot did not
+    hold (those keep ``net``'s current values): the network as it was at that epoch, as far as it is known."""
+    copy = copy_network(net)
+    theta, missing = snapshot_vector(copy, snapshot)
+    set_vector(copy, theta)
+    return copy, missing
 
 
 def loss_at(net, x, target):

@@ -118,7 +118,9 @@ def shown_comparison(keys):
     if not shown:
         st.info("Choose the architectures above, then press **Train and compare**.")
         return None
-    if shown["keys"] != keys:  # the keys include a fingerprint of the data
+    if shown.get("origin"):  # already-trained results another page sent (the Replay page's branches)
+        st.caption(shown["origin"])
+    elif shown["keys"] != keys:  # the keys include a fingerprint of the data
         st.caption("⚠️ The settings changed since these results were trained: press the button to update them.")
     for r in shown["results"]:
         if r.error:

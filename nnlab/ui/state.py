@@ -9,6 +9,7 @@ import streamlit as st
 
 from ..data.builtin import DATASETS, load_dataset
 from ..engine.copying import copy_network
+from ..i18n import _
 from ..lab.config import LabConfig, build_network
 from ..lab.history import History
 from ..lab.session import TrainingSession
@@ -52,7 +53,12 @@ SEED_NEURON = _declare("seed_neuron", "ui.widgets.neuron_editor", "the one neuro
                                                                   "by the Forward and Backprop pages")
 MODEL_MESSAGE = _declare("mio_message", "ui.widgets.model_io", "(kind, text) of the last model upload")
 COMPARE_CACHE = _declare("cmp_cache", "ui.compare", "result key -> CompareResult, trained architectures")
-COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of the comparison on show")
+COMPARE_SHOWN = _declare("cmp_shown", "ui.compare", "{keys, results, data} of the comparison on show, and {origin}: "
+                                                   "a sentence, when another page sent already-trained results")
+EXPLAIN_RESULTS = _declare("ex_results", "ui.explain", "(view, fingerprint of weights + data, settings) -> result of "
+                                                     "an Explain page's computation (the latest few kept)")
+REPLAY_BRANCH = _declare("rp_branch", "ui.replay", "the run trained again from an earlier epoch on the Replay page: "
+                                                   "{from_epoch, session, config, missing, parent}")
 EXPLAIN_PICKS = _declare("explain_picks", "ui.widgets.explain_panel",
                          "{name: (what, index)}: the cell each explain panel explains, set by a click")
 INTERVENTION = _declare("iv_result", "ui.interventions",
@@ -133,8 +139,17 @@ def model():
 
 def model_copy():
     """A copy of the current model for a page to look inside: traces fill layer caches and backprop writes
-    gradients, and the user's model is never touched."""
-    return copy_network(model())
+    gradients, and the user's model is never touched. If the model's last training run diverged (and it has
+    not trained since), a warning says so where the page starts showing the model."""
+    net = model()
+    hist = st.session_state[HISTORY]
+    if hist.errors and hist.errors[-1].step > hist.n_steps:
+        error = hist.errors[-1]
+        st.warning(_("This model's last training run diverged at step {step} (epoch {epoch}). It keeps the last "
+                     "finite weights, so the numbers below may be huge, infinite or NaN. Train again with a lower "
+                     "learning rate, or press Reset weights on the Training page.", step=error.step,
+                     epoch=error.epoch), icon=":material/warning:")
+    return copy_network(net)
 
 
 def training_session() -> TrainingSession:

@@ -5,6 +5,8 @@ import numpy as np
 import streamlit as st
 
 from ..engine.outputs import predict_classes
+from ..i18n import _
+from ..lab.advice import setup_for
 from ..lab.diagnosis import GUIDE_RATIO, diagnose
 from ..viz import gradient_flow, results, weights
 from ..viz.matrices import weight_tiles
@@ -15,10 +17,16 @@ SHOW = {"error": st.error, "warning": st.warning, "info": st.info, "ok": st.succ
 MAX_TILES = 32  # first-layer units drawn as images
 
 
+def _setup():
+    """What the user has already chosen (the sidebar's settings, the Data page's augmentation), for the advice."""
+    augment = st.session_state.get(state.AUGMENT)
+    return setup_for(state.config(), state.get_dataset(), augmenting=augment is not None and not augment.is_identity)
+
+
 def flow_section(hist):
     """The diagnosis's findings, then gradient norms, update ratios, activations and unit health per layer."""
-    for finding in diagnose(hist):
-        SHOW[finding.severity](finding.message)
+    for finding in diagnose(hist, _setup()):
+        SHOW[finding.severity](finding.text())
     frame = gradient_flow.layer_stats_frame(hist)
     c1, c2 = st.columns(2)
     show_chart(c1, gradient_flow.grad_norm_chart(frame), width="stretch")
@@ -52,16 +60,20 @@ def weights_section(hist, net, data):
     if not epochs:
         st.info("No weight snapshots yet: they are taken at initialisation and after every epoch.")
         return
+    if hist.snapshots_taken > len(epochs):
+        st.caption(_("Weights are kept for {kept} of the {taken} snapshots taken (at initialisation and after each "
+                     "epoch): the first, the latest and others evenly spread, so that a long run's memory stays "
+                     "bounded.", kept=len(epochs), taken=hist.snapshots_taken))
     chosen = _histogram_epochs(epochs)
     if chosen:
-        show_chart(st, weights.weight_hist_chart(weights.weight_hist_frame(hist.snapshots, chosen)))
+        show_chart(st, weights.weight_hist_chart(weights.weight_hist_frame(hist.weight_snapshots(), chosen)))
     first = net.param_layers()[0]
     W = first.params.get("W")
     shape = data.image_shape
     if shape is None or W is None or W.ndim != 2 or W.shape[0] != shape[0] * shape[1]:
         return
     mode = st.radio("Show", ["change since initialisation", "weights"], horizontal=True, key="tr_tile_mode")
-    W0 = hist.snapshots.get(0, {}).get(first.name) if mode != "weights" else None
+    W0 = hist.snapshots.get(0, {}).get(first.name, {}).get("W") if mode != "weights" else None
     if mode != "weights" and W0 is None:
         st.info("The initial weights of this model were not kept (it was uploaded); showing the weights.")
     units = range(min(MAX_TILES, W.shape[1]))
@@ -92,7 +104,7 @@ def results_section(net, data):
     show_chart(c2, results.per_class_chart(results.per_class_frame(data.y_test, pred, data.class_names)),
                     width="stretch")
     if data.image_shape is not None:
-        grid, _ = results.misclassified_grid(data.x_test, data.y_test, pred, conf, data.image_shape,
+        grid, _grid_info = results.misclassified_grid(data.x_test, data.y_test, pred, conf, data.image_shape,
                                              data.class_names)
         if grid is None:
             st.success("Every test image is classified correctly.")

@@ -16,12 +16,14 @@ import streamlit as st
 
 from ..data.augment import make_augmenter
 from ..engine import EpochRecord, ErrorRecord
+from ..i18n import _
 from ..lab.history import epoch_long_frame
 from ..lab.inspect import decision_grid
 from ..viz import boundary, curves
 from . import state
 from ..viz.network_diagram import can_draw
 from .widgets import unit_map_view
+from .run_slot import run_slot
 from .widgets.charts import show_chart
 
 EPOCH_REDRAW_S = 1.0  # redraw the charts at the end of an epoch at most once a second …
@@ -32,6 +34,16 @@ BOUNDARY_FRAMES = 30  # 2-D data: redraw the decision boundary about this often 
 
 def _epochs(n):
     return f"{n} epoch" if n == 1 else f"{n} epochs"
+
+
+def _thinning_note(hist):
+    """The batch-loss chart's subtitle once a long run's steps are thinned (``lab.step_log``), else None."""
+    log = hist.step_log
+    if not log.thinned:
+        return None
+    return _("{kept:,} of {n:,} batches shown: one in {every}, each stretch's lowest and highest, the last {tail}; "
+             "the smoothed curve averages them all.", kept=len(hist), n=log.n_added, every=log.stride,
+             tail=log.tail.maxlen)
 
 
 def _set_outcome(hist, kind, message):
@@ -113,7 +125,8 @@ class LiveView:
         self._metrics(hist)
         epochs = epoch_long_frame(hist.epochs, self.held_label)
         if hist.steps:
-            show_chart(self.batch, curves.batch_loss_chart(curves.batch_loss_frame(hist)), width="stretch")
+            show_chart(self.batch, curves.batch_loss_chart(curves.batch_loss_frame(hist), note=_thinning_note(hist)),
+                       width="stretch")
         else:
             self.batch.info("No training yet: press **Train** to start. The curves draw themselves as the "
                             "network learns.")
@@ -188,7 +201,8 @@ def run(session, dataset, cfg, view):
     total = -(-len(dataset.x_train) // cfg.batch_size) * cfg.epochs
     ss[state.RUNNING] = {"history": hist}
     try:
-        _consume(session, session.run(dataset, cfg, augment=augment), cfg, view, total, held)
+        with run_slot(view.progress):  # at most a few runs at once on the server; the others wait in line
+            _consume(session, session.run(dataset, cfg, augment=augment), cfg, view, total, held)
     except ValueError as exc:  # the optimiser's settings, or the trainer's checks of its inputs
         _set_outcome(hist, "error", f"Cannot train: {exc}")
     # Not reached when Stop interrupts the loop: the flag then tells the next run (see the module doc).

@@ -10,6 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from .images import png_data_uri
 from .matrices import DIVERGING
 
@@ -57,11 +58,13 @@ def _patch_axis(t, cols, title):
     return alt.Axis(values=list(range(0, t, cols)), title=title, labelAngle=0)
 
 
-def attention_heatmap(A, grid, title, query=None, diverging=False, value_title="attention weight", select=None):
+def attention_heatmap(A, grid, title, query=None, diverging=False, value_title=None, select=None):
     """One head's (tokens × tokens) matrix as a heatmap: a row per query patch, a column per key patch,
     ticks at the start of every patch row. The chosen ``query``'s row is outlined. ``diverging`` for a
-    difference of two matrices (blue −, white 0, red +). ``select``: a name for a click selection of one
-    cell (fields ``query`` and ``key``), for a page to explain it."""
+    difference of two matrices (blue −, white 0, red +). ``value_title``: default "attention weight".
+    ``select``: a name for a click selection of one cell (fields ``query`` and ``key``), for a page to
+    explain it."""
+    value_title = value_title or _("attention weight")
     frame = attention_frame(A)
     t, cols = int(np.sqrt(len(frame))), int(grid[1])
     if diverging:
@@ -69,15 +72,15 @@ def attention_heatmap(A, grid, title, query=None, diverging=False, value_title="
         scale = alt.Scale(domain=[-vmax, vmax], **DIVERGING)
     else:
         scale = alt.Scale(domain=[0, float(frame["weight"].max()) or 1.0], **ATTENTION_SCALE)
-    x = alt.X("key:O", axis=_patch_axis(t, grid[1], "key patch (attended to)"))
-    y = alt.Y("query:O", axis=_patch_axis(t, grid[1], "query patch (attending)"))
+    x = alt.X("key:O", axis=_patch_axis(t, grid[1], _("key patch (attended to)")))
+    y = alt.Y("query:O", axis=_patch_axis(t, grid[1], _("query patch (attending)")))
     # the patches' row and column are computed in the browser: 2,401 rows of three numbers stay small
     where = {f"{name} at": f"'row ' + floor(datum.{name} / {cols}) + ', col ' + (datum.{name} % {cols})"
              for name in ("query", "key")}
     rects = alt.Chart(frame).transform_calculate(**where).mark_rect().encode(
         x=x, y=y, color=alt.Color("weight:Q", title=value_title, scale=scale),
-        tooltip=[alt.Tooltip("query:O", title="query patch"), alt.Tooltip("query at:N"),
-                 alt.Tooltip("key:O", title="key patch"), alt.Tooltip("key at:N"),
+        tooltip=[alt.Tooltip("query:O", title=_("query patch")), alt.Tooltip("query at:N", title=_("query at")),
+                 alt.Tooltip("key:O", title=_("key patch")), alt.Tooltip("key at:N", title=_("key at")),
                  alt.Tooltip("weight:Q", title=value_title, format=".4f")])
     if select:
         rects = rects.add_params(alt.selection_point(name=select, fields=["query", "key"], on="click"))
@@ -119,9 +122,10 @@ def query_overlay(image, weights, grid, query, title, size=OVERLAY_PX, select=No
         x=alt.X("col:Q", scale=x_scale, axis=None), x2=alt.X2("col2:Q"),
         y=alt.Y("row:Q", scale=y_scale, axis=None), y2=alt.Y2("row2:Q"),
         opacity=alt.Opacity("share:Q", scale=alt.Scale(domain=[0, 1], range=[0, 0.8]),
-                            title="weight ÷ largest"),
-        tooltip=[alt.Tooltip("patch:Q", title="key patch"), alt.Tooltip("row:Q"), alt.Tooltip("col:Q"),
-                 alt.Tooltip("weight:Q", title="attention weight", format=".4f")])
+                            title=_("weight ÷ largest")),
+        tooltip=[alt.Tooltip("patch:Q", title=_("key patch")), alt.Tooltip("row:Q", title=_("patch row")),
+                 alt.Tooltip("col:Q", title=_("patch column")),
+                 alt.Tooltip("weight:Q", title=_("attention weight"), format=".4f")])
     if select:
         tint = tint.add_params(alt.selection_point(name=select, fields=["patch"], on="click"))
     q = frame[frame["patch"] == int(query)]
@@ -139,8 +143,8 @@ def overlays(image, rows, grid, query, heads=None, size=OVERLAY_PX):
     charts = []
     for h in heads:
         top = int(np.argmax(rows[h]))
-        charts.append(query_overlay(image, rows[h], grid, query,
-                                    alt.Title(f"head {h}", subtitle=f"most: patch {top} ({rows[h][top]:.2f})"),
+        most = _("most: patch {patch} ({share})", patch=top, share=f"{rows[h][top]:.2f}")
+        charts.append(query_overlay(image, rows[h], grid, query, alt.Title(_("head {h}", h=h), subtitle=most),
                                     size=size, select=f"patch_head{h}"))
     return alt.hconcat(*charts).resolve_scale(opacity="shared").configure_view(stroke=None)
 
@@ -186,26 +190,28 @@ def distance_frame(distances):
                          for name, dist in distances.items() for h, d in enumerate(np.asarray(dist))])
 
 
-def mean_distance_chart(frame, uniform, title="Mean attention distance per head"):
+def mean_distance_chart(frame, uniform, title=None):
     """Bars per head (one per model when several, e.g. initial and now) and a dashed rule at the
-    distance uniform attention would give."""
+    distance uniform attention would give (``title``: default "Mean attention distance per head")."""
     models = list(dict.fromkeys(frame["model"]))
     bars = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("head:N", title="head", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("head:N", title=_("head"), axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("model:N", sort=models),
-        y=alt.Y("distance:Q", title="mean distance to attended patches (px)"),
-        color=alt.Color("model:N", title="weights", sort=models, scale=alt.Scale(range=["#bbbbbb", "#6a51a3"])),
-        tooltip=[alt.Tooltip("head:N"), alt.Tooltip("model:N", title="weights"),
-                 alt.Tooltip("distance:Q", title="mean distance (px)", format=".2f")])
-    rule = alt.Chart(pd.DataFrame({"uniform": [float(uniform)], "what": ["uniform attention"]})).mark_rule(
+        y=alt.Y("distance:Q", title=_("mean distance to attended patches (px)")),
+        color=alt.Color("model:N", title=_("weights"), sort=models, scale=alt.Scale(range=["#bbbbbb", "#6a51a3"])),
+        tooltip=[alt.Tooltip("head:N", title=_("head")), alt.Tooltip("model:N", title=_("weights")),
+                 alt.Tooltip("distance:Q", title=_("mean distance (px)"), format=".2f")])
+    rule = alt.Chart(pd.DataFrame({"uniform": [float(uniform)], "what": [_("uniform attention")]})).mark_rule(
         strokeDash=[5, 4], color="#333333").encode(
-        y=alt.Y("uniform:Q"), tooltip=[alt.Tooltip("what:N"), alt.Tooltip("uniform:Q", title="px", format=".2f")])
-    return alt.layer(bars, rule).properties(title=title, height=260)
+        y=alt.Y("uniform:Q"), tooltip=[alt.Tooltip("what:N", title=_("rule")),
+                                       alt.Tooltip("uniform:Q", title="px", format=".2f")])
+    return alt.layer(bars, rule).properties(title=title or _("Mean attention distance per head"), height=260)
 
 
-def received_chart(maps, grid, title="Where each head looks, on average", size=120):
+def received_chart(maps, grid, title=None, size=120):
     """Per head, the attention each patch receives (mean over queries and samples) as a rows×cols
-    heatmap; maps : (heads, tokens). One colour scale for all heads; 1/tokens would be uniform."""
+    heatmap; maps : (heads, tokens). One colour scale for all heads; 1/tokens would be uniform.
+    ``title``: default "Where each head looks, on average"."""
     maps = np.asarray(maps, dtype=np.float64)
     cols = grid[1]
     h, t = maps.shape
@@ -214,10 +220,12 @@ def received_chart(maps, grid, title="Where each head looks, on average", size=1
                           "row": patch // cols, "col": patch % cols, "received": maps.ravel(),
                           "vs uniform": maps.ravel() * t})
     return alt.Chart(frame).mark_rect().encode(
-        x=alt.X("col:O", title="patch column", axis=alt.Axis(labelAngle=0)), y=alt.Y("row:O", title="patch row"),
-        color=alt.Color("received:Q", title="mean weight received",
+        x=alt.X("col:O", title=_("patch column"), axis=alt.Axis(labelAngle=0)), y=alt.Y("row:O", title=_("patch row")),
+        color=alt.Color("received:Q", title=_("mean weight received"),
                         scale=alt.Scale(domain=[0, float(maps.max()) or 1.0], **ATTENTION_SCALE)),
-        tooltip=[alt.Tooltip("head:N"), alt.Tooltip("patch:Q"), alt.Tooltip("row:Q"), alt.Tooltip("col:Q"),
-                 alt.Tooltip("received:Q", title="mean weight received", format=".4f"),
-                 alt.Tooltip("vs uniform:Q", title="× uniform (1/tokens)", format=".2f")]).properties(
-        width=size, height=size).facet(column=alt.Column("head:N", title=None)).properties(title=title)
+        tooltip=[alt.Tooltip("head:N", title=_("head")), alt.Tooltip("patch:Q", title=_("patch")),
+                 alt.Tooltip("row:Q", title=_("patch row")), alt.Tooltip("col:Q", title=_("patch column")),
+                 alt.Tooltip("received:Q", title=_("mean weight received"), format=".4f"),
+                 alt.Tooltip("vs uniform:Q", title=_("× uniform (1/tokens)"), format=".2f")]).properties(
+        width=size, height=size).facet(column=alt.Column("head:N", title=None)).properties(
+        title=title or _("Where each head looks, on average"))

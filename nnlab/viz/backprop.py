@@ -55,13 +55,14 @@ def gradient_overview(btrace):
     so vanishing or exploding gradients show as numbers falling or growing towards the input. W and b get
     columns of their own; layers with other parameters (attention's Wq…bo, layer norm's gamma and beta, the
     position embedding) also get the norm of all their parameter gradients together. The last column is
-    δ's shape without the batch axis."""
+    δ's shape without the batch axis. Norms are summed in float64: a float32 sum of squares overflows to
+    inf for values above about 1e19, which a diverged network reaches."""
     rows = []
     for g in btrace.layers:
-        row = {"layer": g.name, "kind": g.kind, "‖δ‖": float(np.linalg.norm(g.delta))}
+        row = {"layer": g.name, "kind": g.kind, "‖δ‖": float(np.linalg.norm(np.asarray(g.delta, np.float64)))}
         for name, arr in g.grads.items():
             if name in PER_PARAM:
-                row[f"‖∂L/∂{name}‖"] = float(np.linalg.norm(arr))
+                row[f"‖∂L/∂{name}‖"] = float(np.linalg.norm(np.asarray(arr, np.float64)))
                 row[f"max |∂L/∂{name}|"] = float(np.abs(arr).max()) if arr.size else 0.0
         if set(g.grads) - set(PER_PARAM):  # attention, layer norm, position embeddings: all together
             row["‖∂L/∂θ‖ all parameters"] = float(np.sqrt(sum(float(np.sum(np.square(a, dtype=np.float64)))

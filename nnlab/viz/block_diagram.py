@@ -11,6 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from ..engine.shapes import shape_text
 
 SLOT = 112  # px per block column
@@ -78,11 +79,11 @@ def block_diagram(net, labels, title=None):
     x, x2 = alt.X("x:Q", scale=xs, axis=None), alt.X2("x2:Q")
     y, y2 = alt.Y("y:Q", scale=ys, axis=None), alt.Y2("y2:Q")
     groups = [g for g in KIND_COLOURS if g in set(frame["group"])]
-    colour = alt.Color("group:N", title="layer kind", scale=alt.Scale(domain=groups,
+    colour = alt.Color("group:N", title=_("layer kind"), scale=alt.Scale(domain=groups,
                                                                         range=[KIND_COLOURS[g] for g in groups]),
                        legend=None)
-    tips = [alt.Tooltip("layer:N"), alt.Tooltip("label:N", title="what it does"),
-            alt.Tooltip("shape:N", title="output shape"), alt.Tooltip("params:Q", title="parameters", format=",")]
+    tips = [alt.Tooltip("layer:N", title=_("layer")), alt.Tooltip("label:N", title=_("what it does")),
+            alt.Tooltip("shape:N", title=_("output shape")), alt.Tooltip("params:Q", title=_("parameters"), format=",")]
     back = alt.Chart(sheets).mark_rect(stroke="#555555", strokeWidth=0.8).encode(
         x=x, x2=x2, y=y, y2=y2, color=colour, tooltip=tips)
     blocks = alt.Chart(frame).mark_rect(stroke="#333333", strokeWidth=1).encode(

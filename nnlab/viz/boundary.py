@@ -9,6 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from ..engine.outputs import predict_classes
 
 MAX_POINTS = 1000
@@ -46,30 +47,34 @@ def points_frame(x, y, class_names, max_points=MAX_POINTS, seed=0):
     return pd.DataFrame({"x1": x[idx, 0], "x2": x[idx, 1], "class": [names[int(c)] for c in y[idx]]})
 
 
-def boundary_chart(cells, points, class_names, feature_names=("x1", "x2"), title="Decision boundary", size=380):
-    """Heatmap of the network's prediction on the grid, the data points over it."""
+def boundary_chart(cells, points, class_names, feature_names=("x1", "x2"), title=None, size=380):
+    """Heatmap of the network's prediction on the grid, the data points over it (``title``: default "Decision
+    boundary")."""
     names = [str(c) for c in class_names]
     colors = PALETTE[:len(names)] if len(names) <= len(PALETTE) else None
     class_scale = alt.Scale(domain=names, range=colors) if colors else alt.Scale(domain=names, scheme="category20")
     f1, f2 = (list(feature_names) + ["x1", "x2"])[:2]
     x = alt.X("x1:Q", title=f1, scale=alt.Scale(domain=[cells["x1"].min(), cells["x1_end"].max()], nice=False))
     y = alt.Y("x2:Q", title=f2, scale=alt.Scale(domain=[cells["x2"].min(), cells["x2_end"].max()], nice=False))
-    tips = [alt.Tooltip("predicted:N", title="predicted class"), alt.Tooltip("confidence:Q", format=".1%")]
+    tips = [alt.Tooltip("predicted:N", title=_("predicted class")),
+            alt.Tooltip("confidence:Q", title=_("confidence"), format=".1%")]
     if len(names) == 2:
-        color = alt.Color("p1:Q", title=f"P(class {names[1]})",
+        color = alt.Color("p1:Q", title=_("P(class {name})", name=names[1]),
                           scale=alt.Scale(domain=[0, 0.5, 1], range=["#6baed6", "#f7f7f7", "#fdae6b"]))
-        tips.insert(0, alt.Tooltip("p1:Q", title=f"P(class {names[1]})", format=".3f"))
+        tips.insert(0, alt.Tooltip("p1:Q", title=_("P(class {name})", name=names[1]), format=".3f"))
         heat = alt.Chart(cells).mark_rect().encode(x=x, x2=alt.X2("x1_end:Q"), y=y, y2=alt.Y2("x2_end:Q"), color=color,
                                                    tooltip=tips)
     else:
         heat = alt.Chart(cells).mark_rect().encode(
             x=x, x2=alt.X2("x1_end:Q"), y=y, y2=alt.Y2("x2_end:Q"),
-            color=alt.Color("predicted:N", title="predicted class", scale=class_scale),
-            opacity=alt.Opacity("confidence:Q", title="confidence", scale=alt.Scale(range=[0.1, 0.6]), legend=None),
+            color=alt.Color("predicted:N", title=_("predicted class"), scale=class_scale),
+            opacity=alt.Opacity("confidence:Q", title=_("confidence"), scale=alt.Scale(range=[0.1, 0.6]),
+                                legend=None),
             tooltip=tips)
     dots = alt.Chart(points).mark_circle(size=28, opacity=1, stroke="white", strokeWidth=0.8).encode(
         x=alt.X("x1:Q"), y=alt.Y("x2:Q"),
-        color=alt.Color("class:N", title="data: class", scale=class_scale),
-        tooltip=[alt.Tooltip("class:N", title="true class"), alt.Tooltip("x1:Q", title=f1, format=".3f"),
+        color=alt.Color("class:N", title=_("data: class"), scale=class_scale),
+        tooltip=[alt.Tooltip("class:N", title=_("true class")), alt.Tooltip("x1:Q", title=f1, format=".3f"),
                  alt.Tooltip("x2:Q", title=f2, format=".3f")])
-    return alt.layer(heat, dots, title=title).resolve_scale(color="independent").properties(width=size, height=size)
+    chart = alt.layer(heat, dots, title=title or _("Decision boundary")).resolve_scale(color="independent")
+    return chart.properties(width=size, height=size)

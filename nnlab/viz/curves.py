@@ -8,14 +8,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_, _
+from .axes import epoch_axis, percent_axis
 from .rows import MAX_ROWS, downsample
 
-RAW, SMOOTH = "batch loss", "smoothed (EMA)"
+RAW, SMOOTH = N_("batch loss"), N_("smoothed (EMA)")  # the two series, named in the language shown
 
 
-def auto_beta(n_steps):
-    """EMA factor that averages over roughly n/50 steps (5 … 100): smooth for long runs, responsive for short."""
-    span = int(np.clip(n_steps // 50, 5, 100))
+def auto_beta(n_steps, stride=1):
+    """EMA factor that averages over roughly n/50 steps (5 … 100): smooth for long runs, responsive for short.
+    For a series of means over ``stride`` steps each, the same span counted in means (at least 1)."""
+    span = max(int(np.clip(n_steps // 50, 5, 100)) / stride, 1)
     return 1 - 2 / (span + 1)
 
 
@@ -34,8 +37,10 @@ def ema(values, beta):
 
 
 def batch_loss_frame(history, beta=None, max_rows=MAX_ROWS):
-    """Long frame (step, epoch, series, loss): every batch's loss and its EMA, each thinned to
-    ``max_rows // 2`` rows. The EMA is computed on all steps before thinning."""
+    """Long frame (step, epoch, series, loss): the batch losses the history kept and their EMA, each thinned
+    to ``max_rows // 2`` rows. The EMA runs over every batch: over each step's loss while the history keeps
+    them all, over the mean loss of each stretch of ``stride`` steps (``History.loss_means``) once it thins
+    them, with its span counted in stretches."""
     steps = history.steps
     cols = ["step", "epoch", "series", "loss"]
     if not steps:
@@ -43,22 +48,28 @@ def batch_loss_frame(history, beta=None, max_rows=MAX_ROWS):
     frame = pd.DataFrame({"step": [r.step for r in steps], "epoch": [r.epoch for r in steps],
                           "loss": [r.loss for r in steps]})
     frame = frame[np.isfinite(frame["loss"])]
-    smooth = frame.assign(loss=ema(frame["loss"].to_numpy(), auto_beta(len(frame)) if beta is None else beta))
-    parts = [downsample(f, max_rows // 2).assign(series=s) for f, s in ((frame, RAW), (smooth, SMOOTH))]
+    means = pd.DataFrame(history.loss_means(), columns=["step", "epoch", "loss", "n"])
+    stride = history.step_log.stride
+    smooth = means[["step", "epoch"]].assign(
+        loss=ema(means["loss"].to_numpy(), auto_beta(int(means["n"].sum()), stride) if beta is None else beta))
+    parts = [downsample(f, max_rows // 2).assign(series=_(s)) for f, s in ((frame, RAW), (smooth, SMOOTH))]
     return pd.concat(parts, ignore_index=True)[cols]
 
 
-def batch_loss_chart(frame, title="Loss of each training batch", height=300):
-    """Raw batch losses as a faint line, the smoothed curve bold on top."""
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=[RAW, SMOOTH], range=["#9ecae1", "#08519c"]),
+def batch_loss_chart(frame, title=None, height=300, note=None):
+    """Raw batch losses as a faint line, the smoothed curve bold on top (``title``: default "Loss of each
+    training batch"; ``note`` a subtitle, e.g. that a long run's batches are a sample)."""
+    names = [_(RAW), _(SMOOTH)]
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=["#9ecae1", "#08519c"]),
                       legend=alt.Legend(orient="top", direction="horizontal"))
-    return alt.Chart(frame, title=title).mark_line().encode(
-        x=alt.X("step:Q", title="training step (batch)"),
-        y=alt.Y("loss:Q", title="loss", scale=alt.Scale(zero=False)),
+    title = title or _("Loss of each training batch")
+    return alt.Chart(frame, title=alt.TitleParams(title, subtitle=note) if note else title).mark_line().encode(
+        x=alt.X("step:Q", title=_("training step (batch)")),
+        y=alt.Y("loss:Q", title=_("loss"), scale=alt.Scale(zero=False)),
         color=color,
-        strokeWidth=alt.StrokeWidth("series:N", scale=alt.Scale(domain=[RAW, SMOOTH], range=[1, 2.5]), legend=None),
-        tooltip=[alt.Tooltip("series:N"), alt.Tooltip("step:Q"), alt.Tooltip("epoch:Q"),
-                 alt.Tooltip("loss:Q", format=".4f")],
+        strokeWidth=alt.StrokeWidth("series:N", scale=alt.Scale(domain=names, range=[1, 2.5]), legend=None),
+        tooltip=[alt.Tooltip("series:N", title=_("series")), alt.Tooltip("step:Q", title=_("step")),
+                 alt.Tooltip("epoch:Q", title=_("epoch")), alt.Tooltip("loss:Q", title=_("loss"), format=".4f")],
     ).properties(height=height)
 
 
@@ -68,18 +79,19 @@ def epoch_chart(frame, metric, height=300):
         raise ValueError(f"metric={metric!r}: choose 'loss' or 'accuracy'")
     data = frame[frame["metric"] == metric]
     is_acc = metric == "accuracy"
-    y = alt.Y("value:Q", title=metric, scale=alt.Scale(zero=False),
-              axis=alt.Axis(format=".0%") if is_acc else alt.Axis())
+    y_title = _("accuracy") if is_acc else _("loss")
+    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False),
+              axis=percent_axis() if is_acc else alt.Axis())
     sets = list(dict.fromkeys(data["split"]))
     n_epochs = data["epoch"].nunique()
     base = alt.Chart(data).encode(
-        x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X("epoch:Q", title=_("epoch"), axis=epoch_axis(data["epoch"])),
         y=y,
         color=alt.Color("split:N", title=None, sort=sets, scale=alt.Scale(domain=sets, range=["#1f77b4", "#ff7f0e"]),
                         legend=alt.Legend(orient="top", direction="horizontal")),
-        tooltip=[alt.Tooltip("split:N", title="set"), alt.Tooltip("epoch:Q"),
-                 alt.Tooltip("value:Q", title=metric, format=".2%" if is_acc else ".4f")],
+        tooltip=[alt.Tooltip("split:N", title=_("set")), alt.Tooltip("epoch:Q", title=_("epoch")),
+                 alt.Tooltip("value:Q", title=y_title, format=".2%" if is_acc else ".4f")],
     )
     points = base.mark_point(filled=True, size=40 if n_epochs <= 60 else 10)
-    return alt.layer(base.mark_line(), points, title=f"{'Accuracy' if is_acc else 'Loss'} per epoch").properties(
-        height=height)
+    title = _("Accuracy per epoch") if is_acc else _("Loss per epoch")
+    return alt.layer(base.mark_line(), points, title=title).properties(height=height)

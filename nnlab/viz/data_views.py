@@ -4,7 +4,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from ..engine.shapes import shape_text
+from .axes import count_axis
 from .images import image_grid
 
 MAX_POINTS = 2000
@@ -19,14 +21,18 @@ def class_balance_frame(y, class_names):
                          "share": counts / total})
 
 
-def class_balance_chart(y, class_names, title="Samples per class"):
-    """Bars of the class counts; a tooltip gives the count and the share."""
+def class_balance_chart(y, class_names, title=None):
+    """Horizontal bars of the class counts, one row per class (names of any length stay readable and the
+    count axis keeps its ticks however many classes there are); a tooltip gives the count and the share.
+    ``title``: default "Samples per class"."""
     frame = class_balance_frame(y, class_names)
     return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("class:N", title="class", sort=list(frame["class"])),
-        y=alt.Y("count:Q", title="samples"),
-        tooltip=["class", "count", alt.Tooltip("share:Q", format=".1%")],
-    ).properties(title=title, height=200)
+        y=alt.Y("class:N", title=_("class"), sort=list(frame["class"]),
+                axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+        x=alt.X("count:Q", title=_("samples"), axis=count_axis(frame["count"].max())),
+        tooltip=[alt.Tooltip("class:N", title=_("class")), alt.Tooltip("count:Q", title=_("samples")),
+                 alt.Tooltip("share:Q", title=_("share"), format=".1%")],
+    ).properties(title=title or _("Samples per class"), height=alt.Step(20))
 
 
 def histogram_frame(values, bins=30):
@@ -44,26 +50,31 @@ def histogram_chart(values, title, x_title, bins=30, colour="#4c78a8", width=300
     frame = histogram_frame(values, bins)
     return alt.Chart(frame).mark_bar(color=colour, binSpacing=0).encode(
         x=alt.X("bin_start:Q", title=x_title, bin="binned"), x2="bin_end:Q",
-        y=alt.Y("count:Q", title="samples"),
-        tooltip=[alt.Tooltip("bin_start:Q", title="from", format=".4g"),
-                 alt.Tooltip("bin_end:Q", title="to", format=".4g"), "count"],
+        y=alt.Y("count:Q", title=_("samples")),
+        tooltip=[alt.Tooltip("bin_start:Q", title=_("from"), format=".4g"),
+                 alt.Tooltip("bin_end:Q", title=_("to"), format=".4g"),
+                 alt.Tooltip("count:Q", title=_("samples"))],
     ).properties(title=title, height=200, width=width)
 
 
 def before_after_chart(before, after, feature, method, width=250):
     """One feature's distribution before and after scaling, side by side (each with its own x axis)."""
     return alt.hconcat(
-        histogram_chart(before, f"{feature}: as in the file", f"{feature} (raw value)", width=width),
-        histogram_chart(after, f"{feature}: after {method}" if method != "none" else f"{feature}: unscaled",
-                        f"{feature} ({'scaled' if method != 'none' else 'as used'})", colour="#f58518", width=width),
+        histogram_chart(before, _("{column}: as in the file", column=feature),
+                        _("{column} (raw value)", column=feature), width=width),
+        histogram_chart(after, _("{column}: after {method}", column=feature, method=method) if method != "none"
+                        else _("{column}: unscaled", column=feature),
+                        _("{column} (scaled)", column=feature) if method != "none"
+                        else _("{column} (as used)", column=feature), colour="#f58518", width=width),
     ).resolve_scale(x="independent")
 
 
-def scatter_chart(x, y, class_names=None, feature_names=("x1", "x2"), title="Samples", max_points=MAX_POINTS,
+def scatter_chart(x, y, class_names=None, feature_names=("x1", "x2"), title=None, max_points=MAX_POINTS,
                   seed=0):
     """The first two features of each sample, coloured by class (or by target value for regression).
 
     x : (n, >= 2);  y : (n,) labels or (n,) / (n, 1) values. At most ``max_points`` (seeded sample).
+    title : default "Samples".
     """
     x, y = np.asarray(x), np.asarray(y)
     if x.ndim != 2 or x.shape[1] < 2:
@@ -75,15 +86,15 @@ def scatter_chart(x, y, class_names=None, feature_names=("x1", "x2"), title="Sam
     frame = pd.DataFrame({f1: x[:, 0], f2: x[:, 1]})
     if class_names is not None:
         frame["class"] = [str(class_names[int(i)]) for i in y]
-        colour = alt.Color("class:N", title="class", sort=[str(c) for c in class_names])
+        colour = alt.Color("class:N", title=_("class"), sort=[str(c) for c in class_names])
     else:
         frame["target"] = y.reshape(len(y), -1)[:, 0]
-        colour = alt.Color("target:Q", title="target", scale=alt.Scale(scheme="viridis"))
+        colour = alt.Color("target:Q", title=_("target"), scale=alt.Scale(scheme="viridis"))
     return alt.Chart(frame).mark_circle(size=28, opacity=0.8).encode(
         x=alt.X(f"{f1}:Q", title=f1, scale=alt.Scale(zero=False)),
         y=alt.Y(f"{f2}:Q", title=f2, scale=alt.Scale(zero=False)),
         color=colour, tooltip=list(frame.columns),
-    ).properties(title=title, height=300, width=340).interactive()
+    ).properties(title=title or _("Samples"), height=300, width=340).interactive()
 
 
 def summary_frame(dataset):
@@ -102,10 +113,10 @@ def summary_frame(dataset):
     return pd.DataFrame(rows, columns=["what", "value"]).astype({"value": str})
 
 
-def target_histogram(y, title="Target values"):
-    """For regression: the distribution of the (first) target column."""
+def target_histogram(y, title=None):
+    """For regression: the distribution of the (first) target column (``title``: default "Target values")."""
     y = np.asarray(y, dtype=np.float64)
-    return histogram_chart(y.reshape(len(y), -1)[:, 0], title, "target value")
+    return histogram_chart(y.reshape(len(y), -1)[:, 0], title or _("Target values"), _("target value"))
 
 
 def sample_rows(x, y, feature_names, class_names=None, n=10, max_columns=12):

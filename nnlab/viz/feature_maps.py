@@ -6,6 +6,7 @@ chart data, not 32×26×26 pixel rows.
 """
 import numpy as np
 
+from ..i18n import _
 from .images import image_grid
 
 KERNEL_PX = 48  # on-screen size of one k×k kernel
@@ -37,7 +38,7 @@ def kernel_mosaics(W):
     W = np.asarray(W, dtype=np.float64)
     if W.ndim != 4 or W.shape[2] != W.shape[3]:
         raise ValueError(f"W has shape {W.shape}; expected convolution weights (filters, channels, k, k)")
-    f, c, k, _ = W.shape
+    f, c, k, _k = W.shape
     if c == 1:
         return W[:, 0].copy()
     ncols = int(np.ceil(np.sqrt(c)))
@@ -58,8 +59,8 @@ def kernel_grid(W, title=None, ncols=None):
     size = max(1, (KERNEL_PX if c == 1 else MOSAIC_PX) // side) * side
     ncols = ncols or (16 if c == 1 else 8)
     W = np.asarray(W, dtype=np.float64).reshape(f, -1)
-    tips = {"filter": np.arange(f), "largest |w|": np.abs(W).max(axis=1), "sum of w": W.sum(axis=1)}
-    return image_grid(tiles, tiles.shape[1:], captions=[f"filter {i}" for i in range(f)],
+    tips = {_("filter"): np.arange(f), _("largest |w|"): np.abs(W).max(axis=1), _("sum of w"): W.sum(axis=1)}
+    return image_grid(tiles, tiles.shape[1:], captions=[_("filter {i}", i=i) for i in range(f)],
                       ncols=fit_columns(f, ncols, size), size=size, cmap="diverging", shared_scale=True, title=title,
                       tooltips=tips)
 
@@ -71,13 +72,13 @@ def channel_kernels_grid(W, channel, title=None, ncols=16):
         raise ValueError(f"channel={channel}: this layer has filters 0…{W.shape[0] - 1}")
     kernels = W[int(channel)]
     c, k = kernels.shape[0], kernels.shape[1]
-    tips = {"input channel": np.arange(c), "largest |w|": np.abs(kernels.reshape(c, -1)).max(axis=1)}
-    return image_grid(kernels, (k, k), captions=[f"from ch {i}" for i in range(c)],
+    tips = {_("input channel"): np.arange(c), _("largest |w|"): np.abs(kernels.reshape(c, -1)).max(axis=1)}
+    return image_grid(kernels, (k, k), captions=[_("from ch {i}", i=i) for i in range(c)],
                       ncols=fit_columns(c, ncols, KERNEL_PX),
                       size=KERNEL_PX, cmap="diverging", shared_scale=True, title=title, tooltips=tips)
 
 
-def map_grid(maps, title=None, diverging=False, ncols=8, size=MAP_PX, prefix="ch", captions=None):
+def map_grid(maps, title=None, diverging=False, ncols=8, size=MAP_PX, captions=None):
     """Every channel of one sample's feature maps, (channels, h, w), as a grid of images on one shared
     scale: black 0 … white the layer's largest value (or blue − / white 0 / red + when ``diverging``,
     for pre-activations z). Tooltips carry each map's mean and maximum. Captions default to "ch 0", …"""
@@ -86,8 +87,8 @@ def map_grid(maps, title=None, diverging=False, ncols=8, size=MAP_PX, prefix="ch
         raise ValueError(f"maps has shape {maps.shape}; expected (channels, height, width) of one sample")
     c = maps.shape[0]
     flat = maps.reshape(c, -1)
-    tips = {"channel": np.arange(c), "mean": flat.mean(axis=1), "max": flat.max(axis=1)}
-    captions = [f"{prefix} {i}" for i in range(c)] if captions is None else list(captions)
+    tips = {_("channel"): np.arange(c), _("mean"): flat.mean(axis=1), _("max"): flat.max(axis=1)}
+    captions = [_("ch {i}", i=i) for i in range(c)] if captions is None else list(captions)
     return image_grid(maps, maps.shape[1:], captions=captions, ncols=fit_columns(c, ncols, size),
                       size=size, cmap="diverging" if diverging else "gray", shared_scale=True, title=title,
                       tooltips=tips)
@@ -101,9 +102,9 @@ def top_images_grid(images, indices, values, image_shape, labels=None, statistic
     indices = np.asarray(indices, dtype=int)
     values = np.asarray(values, dtype=np.float64)
     captions = [f"#{i} · {values[i]:.3g}" for i in indices]
-    tips = {"test sample": indices, f"{statistic} activation": values[indices]}
+    tips = {_("test sample"): indices, _("{statistic} activation", statistic=statistic): values[indices]}
     if labels is not None:
-        tips["label"] = [str(labels[i]) for i in indices]
+        tips[_("label")] = [str(labels[i]) for i in indices]
     return image_grid(np.asarray(images)[indices], image_shape, captions=captions,
                       ncols=fit_columns(len(indices), ncols, 72),
                       size=72, title=title, tooltips=tips)

@@ -8,10 +8,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
+from .axes import log_axis, percent_axis
 from .curves import auto_beta, ema
 from .rows import MAX_ROWS, thin_indices
 
-LOG_AXIS = alt.Axis(format="~e")  # 1e-5, 1e-3, 1e+0: one style over many decades
 STATS = ["grad_norm", "weight_norm", "update_ratio", "act_mean", "act_std", "dead_frac", "saturated_frac"]
 
 
@@ -44,7 +45,7 @@ def _positive(frame, column):
 
 def _layer_color(frame):
     order = list(dict.fromkeys(frame["layer"]))
-    return alt.Color("layer:N", title="layer", sort=order, scale=alt.Scale(scheme="viridis", domain=order),
+    return alt.Color("layer:N", title=_("layer"), sort=order, scale=alt.Scale(scheme="viridis", domain=order),
                      legend=alt.Legend(symbolType="stroke", symbolOpacity=1))
 
 
@@ -52,7 +53,7 @@ def smooth_log(frame, column, beta=None):
     """Add ``smoothed``: per layer, an EMA of log(value) turned back into a value (a geometric mean
     that follows the curve on a log scale). Rows must be positive; order by step within each layer."""
     out = []
-    for _, part in frame.groupby("layer", sort=False):
+    for _layer, part in frame.groupby("layer", sort=False):
         b = auto_beta(len(part)) if beta is None else beta
         out.append(part.assign(smoothed=np.exp(ema(np.log(part[column].to_numpy(dtype=float)), b))))
     return pd.concat(out) if out else frame.assign(smoothed=pd.Series(dtype=float))
@@ -62,32 +63,33 @@ def _log_lines(frame, column, y_title, tip_title):
     """Faint raw lines plus bold smoothed ones, one colour per layer, log y."""
     data = smooth_log(_positive(frame, column)[["step", "epoch", "layer", column]], column)
     color = _layer_color(data)
-    x = alt.X("step:Q", title="training step (batch)")
+    x = alt.X("step:Q", title=_("training step (batch)"))
+    axis = log_axis(np.r_[data[column].to_numpy(dtype=float), data["smoothed"].to_numpy(dtype=float)])
     raw = alt.Chart(data).mark_line(strokeWidth=0.8, opacity=0.3).encode(
-        x=x, y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(type="log"), axis=LOG_AXIS), color=color)
+        x=x, y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(type="log"), axis=axis), color=color)
     smooth = alt.Chart(data).mark_line(strokeWidth=2.2).encode(
-        x=x, y=alt.Y("smoothed:Q", title=y_title, scale=alt.Scale(type="log"), axis=LOG_AXIS), color=color,
-        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("step:Q"), alt.Tooltip("epoch:Q"),
-                 alt.Tooltip(f"{column}:Q", title=tip_title, format=".3e"),
-                 alt.Tooltip("smoothed:Q", title="smoothed", format=".3e")])
+        x=x, y=alt.Y("smoothed:Q", title=y_title, scale=alt.Scale(type="log"), axis=axis), color=color,
+        tooltip=[alt.Tooltip("layer:N", title=_("layer")), alt.Tooltip("step:Q", title=_("step")),
+                 alt.Tooltip("epoch:Q", title=_("epoch")), alt.Tooltip(f"{column}:Q", title=tip_title, format=".3e"),
+                 alt.Tooltip("smoothed:Q", title=_("smoothed"), format=".3e")])
     return data, raw, smooth
 
 
 def grad_norm_chart(frame, height=280):
     """‖∂L/∂W‖ per layer against the step, log y: raw (faint) and smoothed (bold)."""
-    _, raw, smooth = _log_lines(frame, "grad_norm", "‖∂L/∂W‖", "‖∂L/∂W‖")
-    return alt.layer(raw, smooth, title="Gradient norm per layer ‖∂L/∂W‖ (log scale)").properties(height=height)
+    _data, raw, smooth = _log_lines(frame, "grad_norm", "‖∂L/∂W‖", "‖∂L/∂W‖")
+    return alt.layer(raw, smooth, title=_("Gradient norm per layer ‖∂L/∂W‖ (log scale)")).properties(height=height)
 
 
 def update_ratio_chart(frame, guide, height=280):
     """‖ΔW‖ / ‖W‖ per layer against the step, log y, with a dashed guide rule at ``guide``."""
-    _, raw, smooth = _log_lines(frame, "update_ratio", "‖ΔW‖ / ‖W‖ per step", "‖ΔW‖/‖W‖")
-    guide_df = pd.DataFrame({"update_ratio": [guide], "label": [f"guide {guide:g}"]})
+    _data, raw, smooth = _log_lines(frame, "update_ratio", _("‖ΔW‖ / ‖W‖ per step"), "‖ΔW‖/‖W‖")
+    guide_df = pd.DataFrame({"update_ratio": [guide], "label": [_("guide {value}", value=f"{guide:g}")]})
     rule = alt.Chart(guide_df).mark_rule(strokeDash=[6, 4], color="#d62728").encode(
-        y=alt.Y("update_ratio:Q"), tooltip=[alt.Tooltip("label:N", title="rule of thumb")])
+        y=alt.Y("update_ratio:Q"), tooltip=[alt.Tooltip("label:N", title=_("rule of thumb"))])
     text = alt.Chart(guide_df).mark_text(align="left", dx=4, dy=-7, color="#d62728").encode(
         y=alt.Y("update_ratio:Q"), x=alt.value(0), text=alt.Text("label:N"))
-    return alt.layer(raw, smooth, rule, text, title="Update / weight ratio per layer (log scale)").properties(
+    return alt.layer(raw, smooth, rule, text, title=_("Update / weight ratio per layer (log scale)")).properties(
         height=height)
 
 
@@ -95,14 +97,15 @@ def activation_chart(frame, height=260):
     """Mean activation per layer with a ±1 std band: where units sit on their activation curve."""
     data = frame.dropna(subset=["act_mean", "act_std"])[["step", "epoch", "layer", "act_mean", "act_std"]]
     data = data.assign(lo=data["act_mean"] - data["act_std"], hi=data["act_mean"] + data["act_std"])
-    base = alt.Chart(data).encode(x=alt.X("step:Q", title="training step (batch)"), color=_layer_color(data))
-    band = base.mark_area(opacity=0.1).encode(y=alt.Y("lo:Q", title="activation (mean ± std)"), y2=alt.Y2("hi:Q"))
+    base = alt.Chart(data).encode(x=alt.X("step:Q", title=_("training step (batch)")), color=_layer_color(data))
+    band = base.mark_area(opacity=0.1).encode(y=alt.Y("lo:Q", title=_("activation (mean ± std)")), y2=alt.Y2("hi:Q"))
     line = base.mark_line(strokeWidth=1.5).encode(
         y=alt.Y("act_mean:Q"),
-        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("step:Q"), alt.Tooltip("act_mean:Q", title="mean", format=".3f"),
-                 alt.Tooltip("act_std:Q", title="std", format=".3f")])
+        tooltip=[alt.Tooltip("layer:N", title=_("layer")), alt.Tooltip("step:Q", title=_("step")),
+                 alt.Tooltip("act_mean:Q", title=_("mean"), format=".3f"),
+                 alt.Tooltip("act_std:Q", title=_("standard deviation"), format=".3f")])
     # the line first, so the shared legend takes its solid stroke rather than the faint band
-    return alt.layer(line, band, title="Activations per layer").properties(height=height)
+    return alt.layer(line, band, title=_("Activations per layer")).properties(height=height)
 
 
 def unit_health_chart(frame, height=260):
@@ -113,10 +116,10 @@ def unit_health_chart(frame, height=260):
         return None
     long["what"] = long["stat"].map({"dead_frac": "dead", "saturated_frac": "saturated"})
     long["series"] = long["layer"] + " " + long["what"]
-    return alt.Chart(long, title="Dead ReLUs / saturated outputs per layer").mark_line(strokeWidth=1.5).encode(
-        x=alt.X("step:Q", title="training step (batch)"),
-        y=alt.Y("share:Q", title="share of the layer", axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("series:N", title="layer", sort=list(dict.fromkeys(long["series"]))),
-        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("what:N", title="units"), alt.Tooltip("step:Q"),
-                 alt.Tooltip("share:Q", format=".1%")],
+    return alt.Chart(long, title=_("Dead ReLUs / saturated outputs per layer")).mark_line(strokeWidth=1.5).encode(
+        x=alt.X("step:Q", title=_("training step (batch)")),
+        y=alt.Y("share:Q", title=_("share of the layer"), axis=percent_axis(), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("series:N", title=_("layer"), sort=list(dict.fromkeys(long["series"]))),
+        tooltip=[alt.Tooltip("layer:N", title=_("layer")), alt.Tooltip("what:N", title=_("units")),
+                 alt.Tooltip("step:Q", title=_("step")), alt.Tooltip("share:Q", title=_("share"), format=".1%")],
     ).properties(height=height)

@@ -11,6 +11,9 @@ from PIL import Image
 # Diverging blue (negative) – white (0) – red (positive), for weights and gradients.
 _BLUE, _WHITE, _RED = np.array([33, 102, 172]), np.array([247, 247, 247]), np.array([178, 24, 43])
 _GAP = np.array([150, 150, 150])  # NaN pixels
+CAPTION_PX = 11  # caption font size
+CHAR_PX = 6.5  # about one character of an 11 px caption
+MAX_COLUMN_PX = 160  # wider captions are cut with "…"
 
 
 def to_rgb(img, cmap="gray", vmax=None):
@@ -38,12 +41,23 @@ def to_rgb(img, cmap="gray", vmax=None):
 
 def png_data_uri(img, cmap="gray", vmax=None, scale=1):
     """A 2-D array as a ``data:image/png;base64,…`` URI (nearest-neighbour upscaled by ``scale``)."""
-    rgb = to_rgb(img, cmap, vmax)
+    return rgb_data_uri(to_rgb(img, cmap, vmax), scale)
+
+
+def rgb_data_uri(rgb, scale=1):
+    """An (h, w, 3) uint8 RGB array as a PNG data URI (nearest-neighbour upscaled by ``scale``)."""
     if scale > 1:
         rgb = rgb.repeat(scale, axis=0).repeat(scale, axis=1)
     buf = io.BytesIO()
     Image.fromarray(rgb, "RGB").save(buf, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def column_px(captions, size):
+    """Width of a grid column: the image and a margin, or the longest caption if that is wider (so captions
+    such as "Ankle boot" under 56-px images do not run into their neighbours), at most MAX_COLUMN_PX."""
+    longest = max((len(str(c)) for c in captions), default=0)
+    return int(min(MAX_COLUMN_PX, max(size + 8, np.ceil(longest * CHAR_PX) + 8)))
 
 
 def image_grid(images, shape, captions=None, ncols=10, size=56, cmap="gray", shared_scale=False, title=None,
@@ -68,8 +82,9 @@ def image_grid(images, shape, captions=None, ncols=10, size=56, cmap="gray", sha
             alt.Tooltip(f"{k}:{'Q' if pd.api.types.is_numeric_dtype(frame[k]) else 'N'}") for k in (tooltips or {})])
     pics = base.mark_image(width=size, height=size)
     chart = pics.encode(url=alt.Url("url:N"))
-    text = base.mark_text(dy=size / 2 + 8, fontSize=11).encode(text=alt.Text("caption:N"))
+    column = column_px(frame["caption"], size)
+    text = base.mark_text(dy=size / 2 + 8, fontSize=CAPTION_PX, limit=column - 4).encode(text=alt.Text("caption:N"))
     # Size per row/column step, on the layer itself: Streamlit's height="content" ignores a fixed
     # height, and the rows of images then overlapped.
-    out = alt.layer(chart, text).properties(width=alt.Step(size + 8), height=alt.Step(size + 22))
+    out = alt.layer(chart, text).properties(width=alt.Step(column), height=alt.Step(size + 22))
     return out.properties(title=title) if title else out

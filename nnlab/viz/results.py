@@ -7,6 +7,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
+from .axes import category_axis, percent_axis
 from .images import image_grid
 from .rows import MAX_ROWS
 
@@ -32,20 +34,22 @@ def confusion_chart(frame, size=360):
     order = list(dict.fromkeys(frame["true"]))
     # text colour per cell, white on dark cells (a column, not alt.condition: Altair validates that slowly)
     frame = frame.assign(ink=np.where(frame["share"] > 0.3, "white", "#333"))
+    cell = size / max(len(order), 1)
     base = alt.Chart(frame).encode(
-        x=alt.X("predicted:N", title="predicted class", sort=order, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("true:N", title="true class", sort=order),
-        tooltip=[alt.Tooltip("true:N"), alt.Tooltip("predicted:N"), alt.Tooltip("count:Q"),
-                 alt.Tooltip("share:Q", title="share of true class", format=".1%")])
+        x=alt.X("predicted:N", title=_("predicted class"), sort=order, axis=category_axis(order, cell)),
+        y=alt.Y("true:N", title=_("true class"), sort=order, axis=alt.Axis(labelOverlap=False, labelLimit=160)),
+        tooltip=[alt.Tooltip("true:N", title=_("true class")), alt.Tooltip("predicted:N", title=_("predicted class")),
+                 alt.Tooltip("count:Q", title=_("count")),
+                 alt.Tooltip("share:Q", title=_("share of true class"), format=".1%")])
     cells = base.mark_rect().encode(
         # a square-root scale, white at 0, so the few mistakes off the diagonal still show
-        color=alt.Color("share:Q", title="share of true class",
+        color=alt.Color("share:Q", title=_("share of true class"),
                         scale=alt.Scale(type="sqrt", domain=[0, 1], range=["#ffffff", "#08306b"]),
                         legend=alt.Legend(format=".0%", values=[0, 0.05, 0.25, 0.5, 1])))
     text = base.mark_text(fontSize=11 if len(order) <= 10 else 8).encode(
         text=alt.Text("count:Q"), color=alt.Color("ink:N", scale=None))
     # independent colour scales: the cells' share scale and the text's literal colours must not merge
-    return alt.layer(cells, text, title="Confusion matrix (test set)").resolve_scale(color="independent").properties(
+    return alt.layer(cells, text, title=_("Confusion matrix (test set)")).resolve_scale(color="independent").properties(
         width=size, height=size)
 
 
@@ -61,11 +65,13 @@ def per_class_frame(y_true, y_pred, class_names):
 
 
 def per_class_chart(frame, height=360):
-    return alt.Chart(frame, title="Accuracy per class (test set)").mark_bar(color="#4c78a8").encode(
-        x=alt.X("accuracy:Q", title="accuracy", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
-        y=alt.Y("class:N", title="class", sort=list(frame["class"])),
-        tooltip=[alt.Tooltip("class:N"), alt.Tooltip("samples:Q"), alt.Tooltip("correct:Q"),
-                 alt.Tooltip("accuracy:Q", format=".1%")],
+    return alt.Chart(frame, title=_("Accuracy per class (test set)")).mark_bar(color="#4c78a8").encode(
+        x=alt.X("accuracy:Q", title=_("accuracy"), scale=alt.Scale(domain=[0, 1]), axis=percent_axis()),
+        y=alt.Y("class:N", title=_("class"), sort=list(frame["class"]),
+                axis=alt.Axis(labelOverlap=False, labelLimit=160)),
+        tooltip=[alt.Tooltip("class:N", title=_("class")), alt.Tooltip("samples:Q", title=_("samples")),
+                 alt.Tooltip("correct:Q", title=_("correct")),
+                 alt.Tooltip("accuracy:Q", title=_("accuracy"), format=".1%")],
     ).properties(height=height)
 
 
@@ -84,8 +90,9 @@ def misclassified_grid(x, y_true, y_pred, confidence, image_shape, class_names, 
             "predicted": [names[y_pred[i]] for i in wrong],
             "confidence": [f"{confidence[i]:.1%}" for i in wrong]}
     n_wrong = int((np.asarray(y_true) != np.asarray(y_pred)).sum())
+    title = _("Misclassified test images, most confident first (true → predicted; {n} in all)", n=n_wrong)
     chart = image_grid(np.asarray(x)[wrong], image_shape, captions=captions, ncols=ncols, size=size, tooltips=tips,
-                       title=f"Misclassified test images, most confident first (true → predicted; {n_wrong} in all)")
+                       title=title)
     return chart, n_wrong
 
 
@@ -111,12 +118,13 @@ def regression_chart(frame, size=360):
     lo = float(min(frame["true"].min(), frame["predicted"].min())) if len(frame) else 0.0
     hi = float(max(frame["true"].max(), frame["predicted"].max())) if len(frame) else 1.0
     points = alt.Chart(frame).mark_circle(size=24, opacity=0.6).encode(
-        x=alt.X("true:Q", title="true value", scale=alt.Scale(domain=[lo, hi])),
-        y=alt.Y("predicted:Q", title="predicted value", scale=alt.Scale(domain=[lo, hi])),
-        color=alt.Color("target:N", title="target"),
-        tooltip=[alt.Tooltip("target:N"), alt.Tooltip("true:Q", format=".4g"),
-                 alt.Tooltip("predicted:Q", format=".4g"), alt.Tooltip("error:Q", format=".4g")])
+        x=alt.X("true:Q", title=_("true value"), scale=alt.Scale(domain=[lo, hi])),
+        y=alt.Y("predicted:Q", title=_("predicted value"), scale=alt.Scale(domain=[lo, hi])),
+        color=alt.Color("target:N", title=_("target")),
+        tooltip=[alt.Tooltip("target:N", title=_("target")), alt.Tooltip("true:Q", title=_("true value"), format=".4g"),
+                 alt.Tooltip("predicted:Q", title=_("predicted value"), format=".4g"),
+                 alt.Tooltip("error:Q", title=_("error"), format=".4g")])
     diagonal = alt.Chart(pd.DataFrame({"true": [lo, hi], "predicted": [lo, hi]})).mark_line(
         color="#888", strokeDash=[5, 4]).encode(x=alt.X("true:Q"), y=alt.Y("predicted:Q"))
-    return alt.layer(diagonal, points, title="Predicted vs true (test set); dashed: perfect").properties(
+    return alt.layer(diagonal, points, title=_("Predicted vs true (test set); dashed: perfect")).properties(
         width=size, height=size)

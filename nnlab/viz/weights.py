@@ -5,6 +5,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
+from .axes import percent_axis
 from .rows import MAX_ROWS
 
 BINS = 40
@@ -34,7 +36,7 @@ def weight_hist_frame(snapshots, epochs=None, bins=BINS, max_rows=MAX_ROWS):
             lo, hi = lo - 0.5, hi + 0.5  # e.g. zero initialisation: every weight the same
         edges = np.linspace(lo, hi, bins + 1)
         for e, a in arrays.items():
-            counts, _ = np.histogram(a, bins=edges)
+            counts, _edges = np.histogram(a, bins=edges)
             share = counts / max(a.size, 1)
             rows += [{"layer": name, "epoch": e, "lo": edges[i], "hi": edges[i + 1],
                       "mid": (edges[i] + edges[i + 1]) / 2, "count": int(counts[i]), "share": float(share[i])}
@@ -47,14 +49,14 @@ def weight_hist_chart(frame, columns=3, width=210, height=160):
     epochs = sorted(frame["epoch"].unique().tolist())
     layers = list(dict.fromkeys(frame["layer"]))
     base = alt.Chart(frame).encode(
-        x=alt.X("mid:Q", title="weight value"),
-        y=alt.Y("share:Q", title="share of weights", axis=alt.Axis(format=".0%")),
-        color=alt.Color("epoch:O", title="epoch (0 = init)", sort=epochs, scale=alt.Scale(scheme="viridis")),
-        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("epoch:O"), alt.Tooltip("lo:Q", title="from", format=".4f"),
-                 alt.Tooltip("hi:Q", title="to", format=".4f"), alt.Tooltip("count:Q"),
-                 alt.Tooltip("share:Q", format=".2%")],
+        x=alt.X("mid:Q", title=_("weight value")),
+        y=alt.Y("share:Q", title=_("share of weights"), axis=percent_axis()),
+        color=alt.Color("epoch:O", title=_("epoch (0 = init)"), sort=epochs, scale=alt.Scale(scheme="viridis")),
+        tooltip=[alt.Tooltip("layer:N", title=_("layer")), alt.Tooltip("epoch:O", title=_("epoch")),
+                 alt.Tooltip("lo:Q", title=_("from"), format=".4f"), alt.Tooltip("hi:Q", title=_("to"), format=".4f"),
+                 alt.Tooltip("count:Q", title=_("count")), alt.Tooltip("share:Q", title=_("share"), format=".2%")],
     )
     lines = base.mark_line(interpolate="step", strokeWidth=1.6).properties(width=width, height=height)
     return lines.facet(facet=alt.Facet("layer:N", title=None, sort=layers), columns=columns,
-                       title="Weight histograms per layer, by epoch").resolve_scale(x="independent", y="independent")
+                       title=_("Weight histograms per layer, by epoch")).resolve_scale(x="independent", y="independent")
 

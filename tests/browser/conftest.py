@@ -147,10 +147,20 @@ def context(browser):
         context.close()
 
 
+def server_log_problems(text):
+    """The tracebacks and Python warnings in a piece of the server's log (issue 14: a page may show a message,
+    never spill a traceback or an overflow RuntimeWarning into the log)."""
+    return [line for line in text.splitlines()
+            if line.startswith("Traceback (most recent call last)") or re.search(r"\w+Warning: ", line)]
+
+
 @pytest.fixture
 def lab(request, server, context):
     """A fresh Streamlit session (a new tab) on the app, with helpers; see :class:`Lab`.
-    A failing test leaves ``screenshots/FAILED-<test>.png`` of what the page showed."""
+    A failing test leaves ``screenshots/FAILED-<test>.png`` of what the page showed; a test whose pages
+    wrote a traceback or a warning into the server log fails with those lines."""
+    log = SHOTS / "server.log"
+    start = log.stat().st_size
     page = context.new_page()
     try:
         yield Lab(page, server)
@@ -160,6 +170,10 @@ def lab(request, server, context):
             page.screenshot(path=str(SHOTS / f"FAILED-{name}.png"), full_page=True)
     finally:
         page.close()
+    with open(log, encoding="utf-8", errors="replace") as f:
+        f.seek(start)
+        problems = server_log_problems(f.read())
+    assert not problems, f"the server log shows (full log in {log}):\n" + "\n".join(problems[:20])
 
 
 @pytest.fixture

@@ -57,3 +57,18 @@ def test_a_gradient_check_on_a_diverged_network_is_quiet_and_says_the_values_are
     rows = gradient_check(net, np.ones((2, 4)), np.eye(2))
     assert len(rows) == 4 * 3 + 3 + 3 * 2 + 2
     assert np.isnan([r["numeric"] for r in rows]).all() and np.isnan([r["analytic"] for r in rows]).all()
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_a_diverged_network_runs_without_warnings(activation):
+    """Weights near float32's limit (as after a divergence): forward, traces and backward give inf/NaN
+    where the arithmetic overflows, and say nothing into the log (warnings are errors here)."""
+    net = Network(mlp_spec([3, 4, 4, 2], activation=activation, output="softmax", seed=0))
+    for layer in net.param_layers():
+        layer.params["W"][...] = 3e37
+    x = np.array([[1e3, -2e3, 5e2]])
+    out = net.forward(x)
+    assert out.shape == (1, 2)
+    trace = net.backward_trace(x, np.array([[1.0, 0.0]]))
+    assert not np.isfinite(trace.forward[1].z).all()  # the second layer's sums overflowed
+    assert len(trace.layers) == 3

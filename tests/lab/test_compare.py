@@ -126,6 +126,11 @@ def test_frames_and_csv(moons):
     assert len(csv) == 6 and set(csv["architecture"]) == {"A", "B"}
     assert csv.loc[csv.architecture == "A", "val_loss"].tolist() == pytest.approx(
         [e.val_loss for e in results[0].history.epochs])
+    # A user's architecture name that a spreadsheet would run as a formula goes out as plain text.
+    named = [replace(results[0], label='=HYPERLINK("http://x.example","A")'), replace(results[1], label="-B")]
+    csv = pd.read_csv(io.StringIO(compare.comparison_csv(named)))
+    assert set(csv["architecture"]) == {"'=HYPERLINK(\"http://x.example\",\"A\")", "'-B"}
+    assert csv["val_loss"].tolist() == pytest.approx([e.val_loss for r in results for e in r.history.epochs])
 
 
 def test_boundary_is_the_trained_networks_prediction(moons):
@@ -159,3 +164,23 @@ def test_key_depends_on_training_settings_and_data(moons):
     assert k != compare.result_key(replace(cfg, batch_size=8), moons)
     assert k != compare.result_key(replace(cfg, epochs=5), moons)
     assert k != compare.result_key(cfg, other)
+
+
+def test_an_already_trained_session_becomes_a_result_like_a_trained_config(moons):
+    """A run trained elsewhere (a Replay branch) shows on the Compare page as if Compare had trained it."""
+    from nnlab.lab.session import TrainingSession
+
+    label, cfg = _configs(epochs=3)[0]
+    trained = compare.train_one(label, cfg, moons)
+    session = TrainingSession(build_network(cfg, moons), snapshots=False)
+    for _ in session.run(moons, cfg, hist_every=0):
+        pass
+    result = compare.session_result("branch", session, moons, "from epoch 1")
+    assert (result.label, result.description, result.error) == ("branch", "from epoch 1", None)
+    assert result.history is session.history and result.n_params == trained.n_params
+    assert result.final == pytest.approx(trained.final)
+    for got, want in zip(result.boundary, trained.boundary):
+        np.testing.assert_array_equal(got, want)
+    assert result.key != compare.session_result("branch", TrainingSession(build_network(cfg, moons)), moons, "").key
+    table = compare.metrics_table([trained, result])
+    assert table["final val loss"].tolist() == pytest.approx([trained.final["val_loss"]] * 2)

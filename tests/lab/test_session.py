@@ -79,3 +79,77 @@ def test_bad_settings_raise_when_the_run_starts(moons):
     session = TrainingSession(build_network(CFG, moons))
     with pytest.raises(ValueError, match="batch_size"):
         next(session.run(moons, replace(CFG, batch_size=0)))
+
+
+def test_a_partial_epoch_after_a_stop_is_not_counted(moons):
+    """Stopped in the middle of epoch 2 (one whole epoch done), then one more epoch: two whole epochs in all,
+    numbered 1 and 2, and the partial epoch's steps stay in the history."""
+    session = TrainingSession(build_network(CFG, moons))
+    records = session.run(moons, replace(CFG, epochs=3))
+    per_epoch = -(-len(moons.x_train) // CFG.batch_size)
+    for record in records:
+        if isinstance(record, StepRecord) and record.step == per_epoch + 1:
+            break  # Stop: the first step of epoch 2 was taken
+    records.close()
+    assert session.history.last_epoch == 1 and session.history.n_steps == per_epoch + 1
+    for _ in session.run(moons, replace(CFG, epochs=1)):
+        pass
+    hist = session.history
+    assert [e.epoch for e in hist.epochs] == [1, 2] and hist.last_epoch == 2
+    assert hist.epochs[-1].step == 2 * per_epoch + 1 and hist.n_steps == 2 * per_epoch + 1
+def full_snapshot(net):
+    return {layer.name: {k: v.copy() for k, v in layer.params.items()} for layer in net.param_layers()}
+
+
+def assert_params_equal(net, snapshot, rtol=0.0):
+    layers = {layer.name: layer for layer in net.layers}
+    for name, params in snapshot.items():
+        for k, v in params.items():
+            np.testing.assert_allclose(layers[name].params[k], v, rtol=rtol, atol=1e-7 if rtol else 0)
+
+
+def test_a_branch_from_a_full_snapshot_retraces_the_run_with_the_same_settings(moons):
+    """Plain SGD keeps no state, so a branch from epoch 2 trained with the same settings lands on the very
+    weights the run reached at epoch 4; the run itself is left as it was."""
+    cfg = replace(CFG, optimizer="sgd", lr=0.1, epochs=1)
+    session = TrainingSession.start(build_network(cfg, moons))
+    session.history.snapshots[0] = full_snapshot(session.net)
+    for epoch in range(1, 5):
+        for _ in session.run(moons, cfg):
+            pass
+        session.history.snapshots[epoch] = full_snapshot(session.net)
+    final = full_snapshot(session.net)
+    branch, missing = session.branch(2)
+    assert missing == [] and branch.net is not session.net
+    assert [e.epoch for e in branch.history.epochs] == [1, 2] and sorted(branch.history.snapshots) == [0, 1, 2]
+    assert branch.history.n_steps == session.history.epochs[1].step
+    assert_params_equal(branch.net, session.history.snapshots[2])
+    for _run in range(2):
+        for _ in branch.run(moons, cfg):
+            pass
+    assert [e.epoch for e in branch.history.epochs] == [1, 2, 3, 4]
+    assert_params_equal(branch.net, final, rtol=1e-6)
+    assert len(session.history.epochs) == 4  # the original run is untouched
+    np.testing.assert_array_equal(session.net.layers[0].params["W"], final[session.net.layers[0].name]["W"])
+    # with other settings the branch goes elsewhere
+    other, _ = session.branch(2)
+    for _ in other.run(moons, replace(cfg, lr=0.5, epochs=2)):
+        pass
+    assert not np.allclose(other.net.layers[0].params["W"], final[session.net.layers[0].name]["W"])
+
+
+def test_a_branch_from_a_weights_only_snapshot_names_what_it_took_from_now(moons):
+    session = TrainingSession.start(build_network(CFG, moons))
+    for _ in session.run(moons, CFG):
+        pass
+    weights_only = {name: next(iter(p.values())) if isinstance(p, dict) else p
+                    for name, p in session.history.snapshots[0].items()}
+    session.history.snapshots[0] = weights_only
+    branch, missing = session.branch(0)
+    names = [layer.name for layer in session.net.param_layers()]
+    assert missing == [f"{name} b" for name in names]
+    np.testing.assert_array_equal(branch.net.layers[0].params["b"], session.net.layers[0].params["b"])
+    np.testing.assert_array_equal(branch.net.layers[0].params["W"], weights_only[names[0]])
+    assert branch.history.epochs == [] and branch.history.steps == [] and list(branch.history.snapshots) == [0]
+    with pytest.raises(ValueError, match=r"epoch=7 has no weight snapshot; choose one of \[0, 1, 2\]"):
+        session.branch(7)

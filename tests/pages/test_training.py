@@ -116,9 +116,9 @@ def test_vanishing_preset_is_diagnosed_in_words():
     window = hist.steps[-10:]  # 40 steps: the diagnosis looks at the last 10
     ratio = np.median([r.layers["L1 dense"]["grad_norm"] for r in window]) / \
         np.median([r.layers["L9 dense"]["grad_norm"] for r in window])
-    from nnlab.lab.diagnosis import sci
+    from nnlab.i18n.numbers import sig
     assert ratio < 1e-3
-    assert f"layer 1 gets {sci(ratio)} of the last layer's gradient" in message
+    assert f"layer 1 gets {sig(ratio)} of the last layer's gradient" in message
 
 
 def test_divergence_shows_the_error_and_keeps_finite_weights():

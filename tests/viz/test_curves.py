@@ -2,8 +2,11 @@ import numpy as np
 import pytest
 
 from nnlab.engine.trainer import EpochRecord, StepRecord
+from nnlab.i18n import using_language
 from nnlab.lab.history import History, epoch_long_frame
 from nnlab.viz import curves
+
+from . import rendered
 
 
 def history_with(losses, epochs=()):
@@ -85,3 +88,13 @@ def test_charts_have_titles_legends_and_tooltips():
         assert any(t["field"] == "value" for t in line["tooltip"])
     with pytest.raises(ValueError, match="metric"):
         curves.epoch_chart(epoch_long_frame(h.epochs), "f1")
+
+
+def test_charts_speak_the_session_language():
+    """Titles, axis titles and the series names of the legend, in Chinese as drawn (no English left)."""
+    with using_language("zh"):
+        chart = curves.batch_loss_chart(curves.batch_loss_frame(history_with([1.0, 0.8, 0.7, 0.5]), beta=0.5))
+    assert chart.to_dict()["title"] == "每个训练批次的损失"
+    assert [title for title, _labels in rendered.axes(chart, width=300)] == ["训练步（批次）", "损失"]
+    (legend,) = rendered.legends(chart, width=300)
+    assert legend["labels"] == ["批次损失", "平滑后（EMA）"]

@@ -18,7 +18,7 @@ def test_class_balance_counts_and_shares():
     assert frame["share"].tolist() == pytest.approx([2 / 6, 1 / 6, 3 / 6, 0])
     spec, data = _values(dv.class_balance_chart(y, ("a", "b", "c", "d")))
     assert [row["count"] for row in data[0]] == [2, 1, 3, 0]
-    assert spec["encoding"]["y"]["title"] == "samples" and spec["encoding"]["tooltip"]
+    assert spec["encoding"]["x"]["title"] == "samples" and spec["encoding"]["tooltip"]  # horizontal bars
 
 
 def test_histogram_frame_ignores_non_finite_and_counts_all():

@@ -84,5 +84,5 @@ def test_activation_and_unit_health_charts():
     assert line["encoding"]["y"]["field"] == "act_mean"
     health = gf.unit_health_chart(frame)
     assert health.data["share"].tolist() == [0.25] * 5  # only L1 reports dead units
-    assert health.to_dict()["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert health.to_dict()["encoding"]["y"]["axis"]["format"] == "~%"  # percent ticks that never repeat
     assert gf.unit_health_chart(frame.assign(dead_frac=np.nan)) is None

@@ -38,7 +38,7 @@ def test_per_class_frame():
     assert frame["samples"].tolist() == [2, 3, 0] and frame["correct"].tolist() == [1, 2, 0]
     assert frame["accuracy"].iloc[:2].tolist() == pytest.approx([0.5, 2 / 3]) and np.isnan(frame["accuracy"].iloc[2])
     spec = results.per_class_chart(frame).to_dict()
-    assert spec["encoding"]["x"]["axis"]["format"] == ".0%"
+    assert spec["encoding"]["x"]["axis"]["format"] == "~%"
 
 
 def test_misclassified_grid_most_confident_first():

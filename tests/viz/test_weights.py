@@ -62,7 +62,7 @@ def test_history_snapshots_feed_the_histograms():
     net = Network(mlp_spec([4, 3, 2], seed=1))
     h = History()
     h.snapshot(0, net)
-    frame = weights.weight_hist_frame(h.snapshots)
+    frame = weights.weight_hist_frame(h.weight_snapshots())
     assert set(frame["layer"]) == {"L1 dense", "L2 dense"}
     assert frame[frame.layer == "L1 dense"]["count"].sum() == 12
 

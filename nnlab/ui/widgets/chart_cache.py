@@ -3,10 +3,12 @@
 Building a grid of PNG tiles or a 2,401-cell heatmap costs tens of milliseconds, and a rerun (any widget
 click) would rebuild every one. ``st.cache_data`` keys these on the arrays' contents and the other
 arguments — never on a model object — so an unchanged kernel or attention matrix is drawn from the cache,
-and training (new weights, new arrays) misses it.
+and training (new weights, new arrays) misses it. The charts' titles and tooltips are translated, so the
+language is part of the key too.
 """
 import streamlit as st
 
+from ...i18n import language
 from ...viz import attention, feature_maps
 
 BUILDERS = {
@@ -20,7 +22,12 @@ BUILDERS = {
 }
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
 def chart(name, *args, **kwargs):
-    """``BUILDERS[name](*args, **kwargs)``, cached on the arguments' values."""
+    """``BUILDERS[name](*args, **kwargs)``, cached on the arguments' values and the session's language."""
+    return _cached(name, language(), *args, **kwargs)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached(name, lang, *args, **kwargs):
+    """The cached build; ``lang`` only keys the cache (the builders translate in the current language)."""
     return BUILDERS[name](*args, **kwargs)

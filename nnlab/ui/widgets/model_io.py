@@ -3,12 +3,16 @@ saved model to inspect or keep training it.
 
 The upload is handled in the uploader's ``on_change`` callback, which runs before the script: only
 there may the sidebar's widgets be set to the loaded architecture, and it runs once per file, so a
-loaded model is not re-loaded (and its training reset) on every rerun.
+loaded model is not re-loaded (and its training reset) on every rerun. A loaded model is kept exactly
+or refused: one whose seed, σ or dropout the sidebar's widgets cannot hold is refused, since the next
+rerun would put the widget back in range and so rebuild the model.
 """
 import streamlit as st
 
 from ...engine import ModelFileError, load_model, model_to_bytes
-from ...lab.config import check_fits, config_for_network
+from ...i18n import _
+from ...lab.config import check_fits, config_for_network, outside_sidebar
+from ...lab.describe import network_line
 from .. import state
 from ..state import MODEL_MESSAGE as MESSAGE
 from . import sidebar
@@ -32,11 +36,28 @@ def _on_upload():
     if problem:
         ss[MESSAGE] = ("error", f"{problem} The current model is unchanged.")
         return
-    sidebar.apply_config(config_for_network(state.config(), net, dataset))
+    config = config_for_network(state.config(), net, dataset)
+    problem = outside_sidebar(config)
+    if problem:
+        ss[MESSAGE] = ("error", _("“{name}” is not loaded. {problem} The current model is unchanged.",
+                                  name=upload.name, problem=problem))
+        return
+    sidebar.apply_config(config)
     state.replace_model(net)
     ss[MESSAGE] = ("success", f"Loaded “{upload.name}”: {len(net.layers)} layers, {net.n_params:,} parameters, "
                               f"on “{dataset.name}”. It is now the current model: inspect it on any page or "
                               "continue training it (its earlier history is not in the file).")
+
+
+def _history_help(history):
+    log = history.step_log
+    if log.thinned:
+        return _("The dataset and the network, then a row for {kept:,} of the {n:,} steps (loss, accuracy, learning "
+                 "rate): a long run keeps an even sample, the lowest and highest loss of each stretch and the last "
+                 "{tail} steps. Epoch columns on each epoch's last step.", kept=len(history), n=log.n_added,
+                 tail=log.tail.maxlen)
+    return _("The dataset and the network, then one row per step (loss, accuracy, learning rate); epoch columns on "
+             "each epoch's last step.")
 
 
 def model_io_section():
@@ -47,11 +68,11 @@ def model_io_section():
     c1.download_button("Download the model (.npz)", lambda: model_to_bytes(net), file_name="nnlab-model.npz",
                        mime="application/octet-stream", key="mio_download_model", on_click="ignore",
                        help="The weights as NumPy arrays plus the architecture as JSON; no pickle.")
-    c2.download_button("Download the training history (.csv)", lambda: history.to_csv(),
+    about = {"dataset": state.get_dataset().name, "network": network_line(net, state.config())}
+    c2.download_button("Download the training history (.csv)", lambda: history.to_csv(about),
                        file_name="nnlab-history.csv", mime="text/csv", key="mio_download_history",
                        on_click="ignore", disabled=not len(history),
-                       help="One row per step (loss, accuracy, learning rate); epoch columns on each epoch's "
-                            "last step." if len(history) else "Train first: the history is empty.")
+                       help=_history_help(history) if len(history) else "Train first: the history is empty.")
     st.file_uploader("Upload a saved nnlab model (.npz) to inspect it or continue training", type=["npz"],
                      key=KEY, on_change=_on_upload,
                      help="Checked before use: architecture JSON, parameter shapes and dtypes; pickles are refused.")

@@ -4,6 +4,8 @@ Widget values live in ``st.session_state`` under ``sb_*`` keys, so they persist 
 writes those keys in its callback. The result is one LabConfig stored under ``state.CONFIG``. The loss
 list, its labels and each loss's output activation come from the engine's LOSSES table.
 """
+import math
+
 import streamlit as st
 
 from ...engine import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES
@@ -37,6 +39,14 @@ def apply_config(cfg, message=None):
         st.session_state[key] = value
     st.session_state[state.CONFIG] = cfg
     state.reset_model(message)
+
+
+def set_learning_rate(lr):
+    """Set the sidebar's learning rate to its choice nearest ``lr`` (on a log scale) and return that choice.
+    Call it from a widget's callback: the sidebar draws its widgets before a page's own code runs."""
+    chosen = min(LR_CHOICES, key=lambda v: abs(math.log(v) - math.log(lr)))
+    st.session_state.sb_lr = chosen
+    return chosen
 
 
 def _on_preset():
