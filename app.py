@@ -19,9 +19,11 @@ PAGES = {
         st.Page("app_pages/training.py", title="Training", icon=":material/monitoring:"),
     ],
     "Lessons": [st.Page("app_pages/lessons.py", title="Lessons", icon=":material/school:", url_path="lessons")],
-    "Inside CNNs & attention": [
+    "Inside the network": [
         st.Page("app_pages/feature_maps.py", title="Feature maps", icon=":material/grid_on:", url_path="feature_maps"),
         st.Page("app_pages/attention.py", title="Attention", icon=":material/visibility:", url_path="attention"),
+        st.Page("app_pages/interventions.py", title="Interventions", icon=":material/science:",
+                url_path="interventions"),
     ],
     "Your data": [
         st.Page("app_pages/data.py", title="Data", icon=":material/table_view:"),

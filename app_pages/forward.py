@@ -1,29 +1,31 @@
 """Forward pass: the seed article's neuron worked by hand, then the current network layer by layer."""
 import streamlit as st
 
+from nnlab.i18n import _
 from nnlab.lab.describe import training_status
-from nnlab.lab.inspect import sample
 from nnlab.ui import forward, state
-from nnlab.ui.widgets.sample_picker import pick_sample
+from nnlab.ui.widgets.digit_input import choose_sample
 from nnlab.viz.forward import layer_overview
 
-st.title("Forward pass")
+st.title(_("Forward pass"))
 
-st.header("1 · One neuron, every number")
-st.caption("The seed article's §4 example: a single unit y = f(wᵀx + b). Edit any number; the engine "
-           "recomputes everything below.")
+st.header(_("1 · One neuron, every number"))
+st.caption(_("The seed article's §4 example: a single unit y = f(wᵀx + b). Edit any number; the engine "
+           "recomputes everything below."))
 forward.neuron_section()
 
-st.header("2 · Your network, layer by layer")
+st.header(_("2 · Your network, layer by layer"))
 data = state.get_dataset()
 net = state.model_copy()
-st.caption(f"{data.name} · {training_status(state.history())} · each layer computes z = x·W + b, then a = f(z), "
-           "and passes a on as the next layer's input.")
-index = pick_sample(data, forward.PREFIX)
-x, t, y = sample(data, net, index)
+st.caption(_("{data} · {status} · each kind of layer applies its own rule (a dense layer z = x·W + b and "
+             "a = f(z), a convolution slides kernels, pooling keeps a window's largest value …; each layer's formula "
+             "is shown with it) and passes its output on as the next layer's input.", data=data.name,
+             status=training_status(state.history())))
+x, t, y, _caption = choose_sample(data, net, forward.PREFIX)
 trace = net.forward_trace(x)
 st.dataframe(layer_overview(trace), hide_index=True, width="stretch")
-forward.layer_section(net, trace, data)
+layer = forward.layer_section(net, trace, data)
+forward.worked_section(net, trace, layer)
 
-st.subheader("The output")
+st.subheader(_("The output"))
 forward.output_section(trace[-1], data, y, t)

@@ -4,7 +4,7 @@ line per network or configuration with its training settings, and how far a mode
 Shared by the sidebar, the Training and Compare pages, the block diagram and the diagnosis; plain Python.
 """
 from ..engine.shapes import shape_text
-from ..i18n import _
+from ..i18n import _, ngettext
 from .config import output_units
 
 
@@ -79,8 +79,9 @@ def config_line(config, dataset):
 def training_status(history):
     """In words, how far the model has trained: untrained, a few steps, or whole epochs."""
     if not len(history):
-        return "untrained: fresh initial weights"
+        return _("untrained: fresh initial weights")
     epochs = history.last_epoch
     if epochs == 0:
-        return f"trained for {history.n_steps:,} steps (less than one epoch)"
-    return f"trained for {epochs} epoch{'s' if epochs != 1 else ''} ({history.n_steps:,} steps)"
+        return _("trained for {steps:,} steps (less than one epoch)", steps=history.n_steps)
+    return ngettext("trained for {n} epoch ({steps:,} steps)", "trained for {n} epochs ({steps:,} steps)", epochs,
+                    steps=history.n_steps)

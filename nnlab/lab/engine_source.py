@@ -9,7 +9,8 @@ marker comment stands alone on the line just above it (for lines that are long a
     # explain: dense dW; dense db
     self.grad = {"W": x2.T @ d2, "b": d2.sum(axis=0)}
 
-Several quantities are separated by ";". A marker on (or above) the first line of a statement that
+Several quantities are separated by ";"; a note after " — " is for the reader of the engine and is
+ignored (``# explain: dense dW — ∂W = xᵀ·δ``). A marker on (or above) the first line of a statement that
 spans several lines covers the whole statement. Every quantity in ``QUANTITIES`` must have at least
 one marker somewhere in the engine; the test suite checks that.
 """
@@ -23,38 +24,40 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from nnlab.i18n import N_
+
 MARKER = "# explain:"
 ENGINE = "nnlab.engine"
 
-# quantity -> what it is, in words. Each needs a "# explain: <quantity>" marker in the engine.
+# quantity -> what it is, in words (translated where shown). Each needs a "# explain: <quantity>" marker in the engine.
 QUANTITIES = {
-    "dense z": "a dense layer's pre-activation z = x·W + b",
-    "dense a": "a dense layer's activation a = f(z)",
-    "dense delta": "a dense layer's δ = ∂L/∂a ⊙ f′(z)",
-    "dense dW": "a dense layer's weight gradient ∂L/∂W = xᵀ·δ",
-    "dense db": "a dense layer's bias gradient ∂L/∂b = Σ δ over the batch",
-    "dense grad_input": "what a dense layer passes back, ∂L/∂x = δ·Wᵀ",
-    "activation backward": "∂L/∂z from ∂L/∂a through the activation",
-    "softmax": "the softmax output activation",
-    "output delta": "δ at the output: (a − t)/n for fused losses, else ∂L/∂a from the loss",
-    "mse grad": "∂L/∂a of the mean squared error",
-    "conv z": "a convolution's z = W ⋆ x + b, as one matrix product",
-    "conv a": "a convolution's activation a = f(z)",
-    "conv delta": "a convolution's δ = ∂L/∂a ⊙ f′(z)",
-    "conv dW": "a convolution's kernel gradient ∂L/∂W = δ·colsᵀ",
-    "maxpool forward": "max-pooling: the maximum of each window",
-    "maxpool backward": "max-pooling backward: the gradient goes to the maximum's position",
-    "avgpool forward": "average pooling: the mean of each window",
-    "avgpool backward": "average pooling backward: the gradient shared evenly",
-    "flatten": "flatten: the feature maps as one vector",
-    "patch_embed z": "patch embedding: patch pixels · W + b + position",
-    "attention qkv": "queries, keys and values Q, K, V = x·W + b",
-    "attention scores": "attention scores Q·Kᵀ/√d and their softmax",
-    "attention heads": "each head's output, the attention-weighted sum of the values",
-    "attention output": "the output projection and the residual",
-    "layer_norm": "layer normalisation (x − μ)/√(σ² + ε)·γ + β",
-    "token_mean_pool": "the mean over tokens",
-    "sgd update": "the SGD step W ← W − η·∂L/∂W",
+    "dense z": N_("a dense layer's pre-activation z = x·W + b"),
+    "dense a": N_("a dense layer's activation a = f(z)"),
+    "dense delta": N_("a dense layer's δ = ∂L/∂a ⊙ f′(z)"),
+    "dense dW": N_("a dense layer's weight gradient ∂L/∂W = xᵀ·δ"),
+    "dense db": N_("a dense layer's bias gradient ∂L/∂b = Σ δ over the batch"),
+    "dense grad_input": N_("what a dense layer passes back, ∂L/∂x = δ·Wᵀ"),
+    "activation backward": N_("∂L/∂z from ∂L/∂a through the activation"),
+    "softmax": N_("the softmax output activation"),
+    "output delta": N_("δ at the output: (a − t)/n for fused losses, else ∂L/∂a from the loss"),
+    "mse grad": N_("∂L/∂a of the mean squared error"),
+    "conv z": N_("a convolution's z = W ⋆ x + b, as one matrix product"),
+    "conv a": N_("a convolution's activation a = f(z)"),
+    "conv delta": N_("a convolution's δ = ∂L/∂a ⊙ f′(z)"),
+    "conv dW": N_("a convolution's kernel gradient ∂L/∂W = δ·colsᵀ"),
+    "maxpool forward": N_("max-pooling: the maximum of each window"),
+    "maxpool backward": N_("max-pooling backward: the gradient goes to the maximum's position"),
+    "avgpool forward": N_("average pooling: the mean of each window"),
+    "avgpool backward": N_("average pooling backward: the gradient shared evenly"),
+    "flatten": N_("flatten: the feature maps as one vector"),
+    "patch_embed z": N_("patch embedding: patch pixels · W + b + position"),
+    "attention qkv": N_("queries, keys and values Q, K, V = x·W + b"),
+    "attention scores": N_("attention scores Q·Kᵀ/√d and their softmax"),
+    "attention heads": N_("each head's output, the attention-weighted sum of the values"),
+    "attention output": N_("the output projection and the residual"),
+    "layer_norm": N_("layer normalisation (x − μ)/√(σ² + ε)·γ + β"),
+    "token_mean_pool": N_("the mean over tokens"),
+    "sgd update": N_("the SGD step W ← W − η·∂L/∂W"),
 }
 
 
@@ -123,7 +126,7 @@ def find_markers(module, root):
         span = range(line, _statement_end(tree, line) + 1)
         code = tuple((n, text[n - 1].split(MARKER)[0].rstrip()) for n in span)
         for quantity in comment.split(MARKER, 1)[1].split(";"):
-            places = found.setdefault(quantity.strip(), {})
+            places = found.setdefault(quantity.split(" — ")[0].strip(), {})
             places.setdefault(function, []).extend(code)
     return {q: [SourceLines(q, path, f, tuple(lines)) for f, lines in places.items()] for q, places in found.items()}
 

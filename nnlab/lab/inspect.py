@@ -86,15 +86,15 @@ def sgd_step(net, x, t, lr, top=3):
                    out_after[0].copy(), changes)
 
 
-def decision_grid(net, x, resolution=RESOLUTION, margin=0.1):
-    """The network's output on a grid of cells covering 2-D data's bounding box plus ``margin`` of its size
-    on each side: what a decision-boundary chart colours.
+def plane_grid(x, resolution=RESOLUTION, margin=0.1):
+    """The centres of a resolution × resolution grid covering 2-D data's bounding box plus ``margin`` of its
+    size on each side, row by row (x₁ along a row, x₂ growing from row to row), and the cell size.
 
-    x : (n, 2). Returns (centres (resolution², 2), cell width and height (2,), outputs (resolution², n_outputs)).
+    x : (n, 2). Returns (centres (resolution², 2), cell width and height (2,)).
     """
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2 or x.shape[1] != 2:
-        raise ValueError(f"a decision boundary needs 2-D inputs; got data of shape {x.shape}")
+        raise ValueError(f"a grid over the input plane needs 2-D inputs; got data of shape {x.shape}")
     if resolution < 2:
         raise ValueError(f"resolution={resolution!r}: use at least 2 cells per side")
     lo, hi = x.min(axis=0), x.max(axis=0)
@@ -104,7 +104,15 @@ def decision_grid(net, x, resolution=RESOLUTION, margin=0.1):
     g1 = lo[0] + step[0] * (np.arange(resolution) + 0.5)
     g2 = lo[1] + step[1] * (np.arange(resolution) + 0.5)
     xx, yy = np.meshgrid(g1, g2)
-    centres = np.column_stack([xx.ravel(), yy.ravel()])
+    return np.column_stack([xx.ravel(), yy.ravel()]), step
+
+
+def decision_grid(net, x, resolution=RESOLUTION, margin=0.1):
+    """The network's output on the ``plane_grid`` of 2-D data: what a decision-boundary chart colours.
+
+    x : (n, 2). Returns (centres (resolution², 2), cell width and height (2,), outputs (resolution², n_outputs)).
+    """
+    centres, step = plane_grid(x, resolution, margin)
     outputs = np.asarray(net.predict(centres.astype(net.dtype)), dtype=np.float64).reshape(len(centres), -1)
     return centres, step, outputs
 

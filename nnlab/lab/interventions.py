@@ -19,6 +19,7 @@ import numpy as np
 
 from nnlab.engine import encode_targets
 from nnlab.engine.copying import copy_network
+from nnlab.engine.input_grad import forward_to
 from nnlab.engine.trainer import accuracy
 
 PASS_THROUGH = ("dropout", "maxpool2d", "avgpool2d", "token_mean_pool")  # map 0 to 0, feature by feature
@@ -148,7 +149,7 @@ def intervention(net, off, x, x_test, y_test, max_samples=TEST_SAMPLES):
     before, after = net.predict(x).reshape(-1), switched.predict(x).reshape(-1)
     first = min(layer for layer, _, _ in edits)
     x_test, y_test = x_test[:max_samples], y_test[:max_samples]
-    h = _forward_to(net, x_test, first)
+    h = _input_of(net, x_test, first)
     _, acc_before = _score(net, _forward_from(net, h, first), y_test)
     _, acc_after = _score(switched, _forward_from(switched, h, first), y_test)
     return Intervention({int(k): tuple(sorted(v)) for k, v in off.items()}, edits, before, after,
@@ -159,18 +160,16 @@ def _predicted(output):
     return int(output[0] > 0.5) if output.size == 1 else int(np.argmax(output))
 
 
-def _forward_to(net, x, stop):
-    """The input of layer ``stop`` for flat samples x: what layers 0…stop−1 compute."""
-    h = np.asarray(x, dtype=net.dtype).reshape((len(x),) + net.input_shape)
-    for layer in net.layers[:stop]:
-        h = layer.forward(h, training=False)
-    return h
+def _input_of(net, x, layer):
+    """The input of ``layer`` for flat samples x: what the layers before it compute."""
+    if layer:
+        return forward_to(net, x, layer - 1)
+    return np.asarray(x, dtype=net.dtype).reshape((len(x),) + net.input_shape)
 
 
-def _forward_from(net, x, start):
-    for layer in net.layers[start:]:
-        x = layer.forward(x, training=False)
-    return x
+def _forward_from(net, h, start):
+    """The network's output from ``h``, the input of layer ``start``."""
+    return forward_to(net, h, len(net.layers) - 1, start=start)
 
 
 def _score(net, out, y):
@@ -188,7 +187,7 @@ def removal_ranking(net, layer, x, y, max_samples=RANKING_SAMPLES):
     x, y = x[:max_samples], y[:max_samples]
     work = copy_network(net)
     edited = layer if what == "head" else _reader(net, layer)
-    h = _forward_to(work, x, edited)
+    h = _input_of(work, x, edited)
     loss0, acc0 = _score(work, _forward_from(work, h, edited), y)
     rows = []
     for i in range(count):

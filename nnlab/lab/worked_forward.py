@@ -1,8 +1,8 @@
 """What each layer computes: its own formula (not "z = x·W + b" for every kind), and one output unit
 worked out with its numbers.
 
-``LAYER_FORMULAS`` is the one table of layer rules: kind -> (LaTeX, plain words); a test checks it
-covers every layer type the engine registers. ``worked_unit`` takes a forward trace and one output
+``LAYER_FORMULAS`` is the one table of layer rules: kind -> (LaTeX, plain words, translated where shown);
+a test checks it covers every layer type the engine registers. ``worked_unit`` takes a forward trace and one output
 unit of one layer and writes the rule out with the operands the engine used, arriving at the number
 the trace holds (``reproduced`` beside ``value``).
 """
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnlab.engine import ACTIVATIONS
+from nnlab.i18n import N_
 
 from .terms import TermSum, tex, tex_operand, tex_terms, term_sum
 from .worked_attention import attention_row
@@ -19,36 +20,36 @@ from .worked_pool import POOLS, pool_window
 
 LAYER_FORMULAS = {
     "dense": (r"z_i = \sum_k x_k W_{ki} + b_i,\qquad a_i = f(z_i)",
-              "Each unit multiplies every input by its weight, adds them up with its bias, and applies "
-              "the activation."),
+              N_("Each unit multiplies every input by its weight, adds them up with its bias, and applies "
+                 "the activation.")),
     "conv2d": (r"z_{f,y,x} = \sum_{c,u,v} W_{f,c,u,v}\, x_{c,\,sy+u,\,sx+v} + b_f,\qquad a = f(z)",
-               "Each filter slides over the image; at every position it multiplies the window of inputs by "
-               "its kernel, adds the products and its bias, and applies the activation."),
+               N_("Each filter slides over the image; at every position it multiplies the window of inputs by "
+                  "its kernel, adds the products and its bias, and applies the activation.")),
     "maxpool2d": (r"a_{c,y,x} = \max_{u,v} x_{c,\,sy+u,\,sx+v}",
-                  "Each output keeps the largest value of its window; nothing is learned."),
+                  N_("Each output keeps the largest value of its window; nothing is learned.")),
     "avgpool2d": (r"a_{c,y,x} = \frac{1}{k^2}\sum_{u,v} x_{c,\,sy+u,\,sx+v}",
-                  "Each output is the mean of its window; nothing is learned."),
+                  N_("Each output is the mean of its window; nothing is learned.")),
     "flatten": (r"a_{(c H + y) W + x} = x_{c,y,x}",
-                "The feature maps laid end to end in one vector, channel by channel, row by row; nothing is "
-                "computed."),
+                N_("The feature maps laid end to end in one vector, channel by channel, row by row; nothing is "
+                   "computed.")),
     "patch_embed": (r"z_{t,d} = \sum_j p_{t,j} W_{jd} + b_d + \mathrm{pos}_{t,d}",
-                    "The image is cut into patches; each patch's pixels times W, plus a bias and a learned "
-                    "position embedding, become one token."),
+                    N_("The image is cut into patches; each patch's pixels times W, plus a bias and a learned "
+                       "position embedding, become one token.")),
     "self_attention": (r"y = \mathrm{softmax}\Big(\frac{Q K^\top}{\sqrt{d}}\Big) V\, W_o + b_o + x,\quad "
                        r"Q = x W_q + b_q,\; K = x W_k + b_k,\; V = x W_v + b_v",
-                       "Each token's output mixes the values of all tokens, weighted by how well its query "
-                       "matches their keys (the weights of a row add up to 1), plus the token itself."),
+                       N_("Each token's output mixes the values of all tokens, weighted by how well its query "
+                          "matches their keys (the weights of a row add up to 1), plus the token itself.")),
     "layer_norm": (r"a_{t,d} = \gamma_d\, \frac{x_{t,d} - \mu_t}{\sqrt{\sigma_t^2 + \epsilon}} + \beta_d",
-                   "Each token's features are shifted to mean 0 and scaled to variance 1, then scaled by γ "
-                   "and shifted by β."),
+                   N_("Each token's features are shifted to mean 0 and scaled to variance 1, then scaled by γ "
+                      "and shifted by β.")),
     "token_dense": (r"z_{t,i} = \sum_k x_{t,k} W_{ki} + b_i,\qquad a = f(z)",
-                    "One dense layer applied to every token on its own, with the same weights for all tokens."),
+                    N_("One dense layer applied to every token on its own, with the same weights for all tokens.")),
     "token_mean_pool": (r"a_d = \frac{1}{T} \sum_t x_{t,d}",
-                        "The average of all tokens: one vector for the whole image."),
+                        N_("The average of all tokens: one vector for the whole image.")),
     "dropout": (r"a = x \text{ (predicting)},\qquad a = \frac{m \odot x}{1 - r},\; "
                 r"m_i \sim \mathrm{Bernoulli}(1 - r) \text{ (training)}",
-                "While training, each input is zeroed with probability r and the rest scaled up; when "
-                "predicting, it passes everything through unchanged."),
+                N_("While training, each input is zeroed with probability r and the rest scaled up; when "
+                   "predicting, it passes everything through unchanged.")),
 }
 
 

@@ -9,12 +9,15 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
+from ..i18n import _
 from ..lab.describe import training_status
 from ..lab.inspect import attention_weights, split_arrays, weights_fingerprint
 from ..viz.attention import (distance_frame, mean_distance, mean_distance_chart, patch_distances, patch_label,
                              received, row_entropy)
 from .widgets.chart_cache import chart
+from .attention_worked import on_cell, worked_query  # noqa: F401  (a section of this page)
 from .widgets.charts import show_chart
+from .widgets.explain_panel import show_clickable
 
 PREFIX = "at"
 N_PROBE = 200  # test digits averaged over
@@ -29,7 +32,7 @@ def _summary(fingerprint, index, grid, x, _net):
 
 
 def probe_digits(dataset):
-    x_all, _, split = split_arrays(dataset)
+    x_all, _labels, split = split_arrays(dataset)
     n = min(N_PROBE, len(x_all))
     return np.ascontiguousarray(x_all[:n]), split
 
@@ -38,35 +41,37 @@ def choose_layer(net, layers):
     """The self-attention layer to look inside (a choice only when there are several)."""
     if len(layers) == 1:
         return layers[0]
-    return st.selectbox("Attention layer", layers, format_func=lambda i: net.layers[i].name, key=f"{PREFIX}_layer")
+    return st.selectbox(_("Attention layer"), layers, format_func=lambda i: net.layers[i].name, key=f"{PREFIX}_layer")
 
 
 def intro(data, hist, layer, grid):
     """What the layer attends over, and how far the model has trained."""
-    st.caption(f"{data.name} · {training_status(hist)} · {layer.name}: {layer.heads} heads over "
-               f"{grid[0] * grid[1]} patches of {grid[2]}×{grid[2]} pixels ({grid[0]}×{grid[1]}, numbered row by "
-               "row). Each patch (a query) spreads one unit of attention over all patches (the keys) and takes in "
-               "their values in those proportions.")
+    st.caption(_("{data} · {status} · {layer}: {heads} heads over {n} patches of {size}×{size} pixels "
+                 "({rows}×{cols}, numbered row by row). Each patch (a query) spreads one unit of attention over all "
+                 "patches (the keys) and takes in their values in those proportions.", data=data.name,
+                 status=training_status(hist), layer=layer.name, heads=layer.heads, n=grid[0] * grid[1],
+                 size=grid[2], rows=grid[0], cols=grid[1]))
 
 
 def choose_query(grid):
     """A select slider over the patches, labelled with their row and column; returns the patch index."""
     t = grid[0] * grid[1]
-    return st.select_slider("Query patch: the patch whose attention is shown (outlined in blue below)",
+    return st.select_slider(_("Query patch: the patch whose attention is shown (outlined in blue below)"),
                             options=list(range(t)), value=min(t - 1, t // 2), key=f"{PREFIX}_query",
                             format_func=lambda p: patch_label(p, grid))
 
 
 def head_matrices(A, grid, query):
     """Each chosen head's attention matrix, two per row. A : (heads, tokens, tokens) for one digit."""
-    st.caption("Row = a query patch, column = a key patch; each row sums to 1. Ticks mark the first patch of each "
-               "row of the patch grid. Hover a cell for its weight.")
+    st.caption(_("Row = a query patch, column = a key patch; each row sums to 1. Ticks mark the first patch of each "
+                 "row of the patch grid. Hover a cell for its weight; click it to see it worked out below."))
     heads = list(range(A.shape[0]))
-    chosen = st.multiselect("Heads", heads, default=heads, key=f"{PREFIX}_heads", format_func=lambda h: f"head {h}")
+    chosen = st.multiselect(_("Heads"), heads, default=heads, key=f"{PREFIX}_heads", format_func=lambda h: f"head {h}")
     for start in range(0, len(chosen), HEADS_PER_ROW):
         for col, h in zip(st.columns(HEADS_PER_ROW), chosen[start:start + HEADS_PER_ROW]):
             title = f"Head {h}: {A.shape[1]} queries × {A.shape[2]} keys"
-            show_chart(col, chart("attention_heatmap", A[h], grid, title, query=query), width="content")
+            show_clickable(col, chart("attention_heatmap", A[h], grid, title, query=query, select="pick"),
+                           f"{PREFIX}_matrix_{h}", on_cell(f"{PREFIX}_query", h))
 
 
 def _on_patch_click(chart_key, query_key):
@@ -81,9 +86,9 @@ def _on_patch_click(chart_key, query_key):
 def query_over_digit(x, A, grid, query):
     """The query's row of every head's matrix, as a tint over the digit x (1, n_features); click a patch to
     query it."""
-    st.caption("The query's row of each head's matrix, laid over the digit: the more orange a patch, the more "
+    st.caption(_("The query's row of each head's matrix, laid over the digit: the more orange a patch, the more "
                "attention it gets (relative to the head's largest weight, given in the title). Click a patch to make "
-               "it the query.")
+               "it the query."))
     image = x.reshape(grid[0] * grid[2], grid[1] * grid[2])
     drawing = chart("overlays", image, A[:, query], grid, query)
     show_chart(st, drawing, width="content", key=f"{PREFIX}_overlay",
@@ -108,8 +113,8 @@ def head_averages(net, initial_net, dataset, index, grid):
                   + (" Grey: the same heads with the initial weights." if initial_net is not None else ""))
     show_chart(st, chart("received_chart", now[1], grid, f"Attention each patch receives, mean over {len(x)} {split} "
                                                  "digits and all queries"), width="content")
-    st.caption(f"Patches a head keeps looking at, whatever the digit, stand out; 1/{grid[0] * grid[1]} = "
-               f"{1 / (grid[0] * grid[1]):.3f} everywhere would be uniform.")
+    st.caption(_("Patches a head keeps looking at, whatever the digit, stand out; 1/{n} = {uniform:.3f} everywhere "
+                 "would be uniform.", n=grid[0] * grid[1], uniform=1 / (grid[0] * grid[1])))
     return now
 
 
@@ -117,28 +122,28 @@ def change_since_start(start_net, x, caption, index, A_now, grid, query, trained
     """For one head and this digit: the attention with the initial weights (``start_net``), the current one,
     and their difference."""
     if start_net is None:
-        st.info("The initial weights of this model are not known (it was uploaded), so there is no start to "
-                "compare with. Build or reset a model in the sidebar to compare.")
+        st.info(_("The initial weights of this model are not known (it was uploaded), so there is no start to "
+                "compare with. Build or reset a model in the sidebar to compare."))
         return
-    st.caption(f"The same digit ({caption}) through the model as it was built and as it is now.")
+    st.caption(_("The same digit ({caption}) through the model as it was built and as it is now.", caption=caption))
     A_start = attention_weights(start_net, x, index)[0]
     heads = list(range(A_now.shape[0]))
-    h = st.selectbox("Head", heads, key=f"{PREFIX}_change_head", format_func=lambda v: f"head {v}")
+    h = st.selectbox(_("Head"), heads, key=f"{PREFIX}_change_head", format_func=lambda v: f"head {v}")
     e0, e1 = row_entropy(A_start[None])[h], row_entropy(A_now[None])[h]
     d0, d1 = mean_distance(A_start[None], grid)[h], mean_distance(A_now[None], grid)[h]
     m = st.columns(3)
-    m[0].metric("Row entropy (nats), now", f"{e1:.3f}", f"{e1 - e0:+.3f} since the start", delta_color="off",
+    m[0].metric(_("Row entropy (nats), now"), f"{e1:.3f}", f"{e1 - e0:+.3f} since the start", delta_color="off",
                 help=f"log {A_now.shape[-1]} = {np.log(A_now.shape[-1]):.3f} for uniform attention, 0 for one patch")
-    m[1].metric("Mean distance (px), now", f"{d1:.2f}", f"{d1 - d0:+.2f} since the start", delta_color="off")
-    m[2].metric("Largest change of a weight", f"{np.abs(A_now[h] - A_start[h]).max():.3f}")
+    m[1].metric(_("Mean distance (px), now"), f"{d1:.2f}", f"{d1 - d0:+.2f} since the start", delta_color="off")
+    m[2].metric(_("Largest change of a weight"), f"{np.abs(A_now[h] - A_start[h]).max():.3f}")
     if not trained:
-        st.info("The model is untrained, so now = the start: train it on the Training page and come back.")
+        st.info(_("The model is untrained, so now = the start: train it on the Training page and come back."))
     cols = st.columns(2)
     for col, matrix, when in ((cols[0], A_start[h], "at the start"), (cols[1], A_now[h], "now")):
         show_chart(col, chart("attention_heatmap", matrix, grid, f"Head {h} {when}", query=query), width="content")
     left, right = st.columns([3, 2], vertical_alignment="center")
     show_chart(left, chart("attention_heatmap", A_now[h] - A_start[h], grid, f"Head {h}: now − start", query=query,
                             diverging=True, value_title="change of weight"), width="content")
-    right.caption("Red: attention the training added, blue: attention it took away (each row still sums to 1, "
+    right.caption(_("Red: attention the training added, blue: attention it took away (each row still sums to 1, "
                   "so every row's changes add up to 0). Even at the start attention is not uniform: the random "
-                  "weights and position embeddings already favour some keys.")
+                  "weights and position embeddings already favour some keys."))

@@ -6,6 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from ..engine.outputs import predict_classes
+from ..i18n import _
+from ..lab.explain_cell import explain_backward
 from ..lab.inspect import check_gradients, sgd_step
 from ..lab.seed_neuron import article_backward_note, neuron_example
 from ..viz.backprop import (ABS_OK, CHECK_OK, dash_missing, gradient_check_frame, gradient_overview,
@@ -16,6 +18,7 @@ from .widgets.neuron_editor import edit_neuron
 from .widgets.sample_picker import label_text
 from .widgets.tensor_views import is_structured, shape_text, show_maps
 from .widgets.charts import show_chart
+from .widgets.explain_panel import panel, pick, picked
 
 PREFIX = "bp"
 LEARNING_RATES = [0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
@@ -27,7 +30,7 @@ def neuron_section():
     try:
         result = neuron_example(**edit_neuron(PREFIX, with_target=True))
     except ValueError as exc:
-        st.error(f"Cannot compute this neuron: {exc}")
+        st.error(_("Cannot compute this neuron: {error}", error=exc))
         return
     values = [("loss L", result.loss), ("δ = ∂L/∂z", result.delta)]
     values += [(f"∂L/∂w{i}", v) for i, v in enumerate(result.dW, start=1)] + [("∂L/∂b", result.db)]
@@ -46,54 +49,69 @@ def loss_section(net, bt, data, y):
     """The loss, the target and the prediction for this sample, and every layer's gradient size."""
     m = st.columns(3)
     m[0].metric(f"loss ({net.spec['loss']})", f"{bt.loss:.6f}")
-    m[1].metric("target", label_text(data, y))
+    m[1].metric(_("target"), label_text(data, y))
     out = np.asarray(bt.output).ravel()
     if data.class_names is not None:
         predicted = int(predict_classes(out[None])[0][0])
-        m[2].metric("prediction", f"class {data.class_names[predicted]}",
+        m[2].metric(_("prediction"), f"class {data.class_names[predicted]}",
                     help="the largest output" if out.size > 1 else f"output {out[0]:.4f}: class 1 if above 0.5")
     else:
-        m[2].metric("output", ", ".join(f"{v:.4g}" for v in out[:4]))
-    st.markdown("Gradient size per layer, from the output back to the input (vanishing gradients show as "
-                "norms shrinking towards layer 1):")
+        m[2].metric(_("output"), ", ".join(f"{v:.4g}" for v in out[:4]))
+    st.markdown(_("Gradient size per layer, from the output back to the input (vanishing gradients show as "
+                "norms shrinking towards layer 1):"))
     overview = dash_missing(gradient_overview(bt))  # "—" where a layer has no such parameter
     st.dataframe(overview, hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.2e") for c in overview.columns[2:]
                                 if pd.api.types.is_numeric_dtype(overview[c])})
 
 
-def layer_section(bt, data):
-    """The chosen layer's δ and parameter gradients: vectors and matrices, or maps and kernels."""
+def layer_section(net, bt, data):
+    """The chosen layer's δ and parameter gradients: vectors and matrices, or maps and kernels; a click on a
+    cell of δ or of a gradient explains that number below."""
     names = [g.name for g in bt.layers]
-    chosen = st.segmented_control("Layer", names, default=names[-1], key=f"{PREFIX}_layer") or names[-1]
+    chosen = st.segmented_control(_("Layer"), names, default=names[-1], key=f"{PREFIX}_layer") or names[-1]
     g = bt.layers[names.index(chosen)]
     st.subheader(g.name)
+    name = f"{PREFIX}_{g.index}"
+    strongest = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(g.delta[0])), g.delta.shape[1:]))
+    what, index = picked(name, ("delta", strongest))
+    if what != "delta" and (what not in g.grads or len(index) != g.grads[what].ndim):
+        what, index = "delta", strongest
+    shown = {"what": what, "index": index, "name": name}
     if is_structured(g.delta, *g.grads.values()):
-        _tensors(g)
+        _tensors(g, shown)
     else:
         last = g.index == len(bt.layers) - 1
         _vectors(g, data.image_shape if g.index == 0 else None, labels=data.class_names if last and data.class_names
-                 and g.delta.size == len(data.class_names) else None)
+                 and g.delta.size == len(data.class_names) else None, shown=shown)
     if not g.grads:
-        st.caption("This layer has no parameters; it only passes the gradient on.")
+        st.caption(_("This layer has no parameters; it only passes the gradient on."))
+    st.markdown(_("**How this number was computed** (click a cell of δ or of a gradient above to explain another):"))
+    panel(explain_backward(net, bt, g.index, index, what))
 
 
-def _vectors(g, image_shape, labels):
+def _pickers(g, shown, what):
+    """on_pick and picked for ``show_array`` of δ (``what="delta"``) or of a parameter's gradient."""
+    return {"on_pick": lambda index: pick(shown["name"], what, index),
+            "picked": shown["index"] if shown["what"] == what else None}
+
+
+def _vectors(g, image_shape, labels, shown):
     same_b = g.kind == "dense" and np.array_equal(g.grads["b"], g.delta.sum(axis=0))
     show_array(g.delta, "δ = ∂L/∂z" + (" = ∂L/∂b" if same_b else ""), f"{PREFIX}_delta_{g.index}", kind="gradient",
-               labels=labels)
+               labels=labels, **_pickers(g, shown, "delta"))
     if same_b:
-        st.caption("For one sample ∂L/∂b = δ: each bias enters its unit's z with factor 1.")
+        st.caption(_("For one sample ∂L/∂b = δ: each bias enters its unit's z with factor 1."))
     for name, grad in g.grads.items():
         if name == "b" and same_b:
             continue
         show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient", image_shape=image_shape,
-                   labels=labels if grad.ndim == 1 else None)
+                   labels=labels if grad.ndim == 1 else None, **_pickers(g, shown, name))
     if g.kind == "dense":
-        st.caption("∂L/∂W = xᵀ·δ: row i, column j is input i's value times unit j's δ.")
+        st.caption(_("∂L/∂W = xᵀ·δ: row i, column j is input i's value times unit j's δ."))
 
 
-def _tensors(g):
+def _tensors(g, shown):
     """δ of an image layer as maps and ∂L/∂W of a convolution as kernels (blue −, red +); other arrays
     through ``show_array``."""
     st.markdown(f"**Shapes**: δ {shape_text(g.delta)}, ∂L/∂input {shape_text(g.grad_input)}")
@@ -101,21 +119,23 @@ def _tensors(g):
     if np.ndim(g.delta) == 4:
         show_maps(g.delta, what, "(blue −, red +)", diverging=True)
     else:
-        show_array(g.delta, f"{what} ({shape_text(g.delta)})", f"{PREFIX}_delta_{g.index}", kind="gradient")
+        show_array(g.delta, f"{what} ({shape_text(g.delta)})", f"{PREFIX}_delta_{g.index}", kind="gradient",
+                   **_pickers(g, shown, "delta"))
     for name, grad in g.grads.items():
         if grad.ndim == 4:
             show_chart(st, chart("kernel_grid", grad, f"∂L/∂{name}: one tile per filter (blue −, red +)"),
                             width="content")
         else:
-            show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient")
+            show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient",
+                       **_pickers(g, shown, name))
 
 
 def check_section(net, bt, x, t):
     """Backprop beside central differences for the largest gradients, and why ReLU kinks may disagree."""
-    st.caption("For the two entries with the largest gradient in every array, (L(θ+ε) − L(θ−ε)) / 2ε with ε = 1e-6 "
-               f"on a float64 copy of the network, beside backprop's value. They agree when the relative error is "
-               f"below {CHECK_OK:g}, or the difference below {ABS_OK:g} (the finite difference's own precision, "
-               "which matters for vanishing gradients).")
+    st.caption(_("For the two entries with the largest gradient in every array, (L(θ+ε) − L(θ−ε)) / 2ε with ε = 1e-6 "
+                 "on a float64 copy of the network, beside backprop's value. They agree when the relative error is "
+                 "below {rel:g}, or the difference below {abs:g} (the finite difference's own precision, "
+                 "which matters for vanishing gradients).", rel=CHECK_OK, abs=ABS_OK))
     check = gradient_check_frame(check_gradients(net, x, t, max_per_param=2, pick="largest"))
     st.dataframe(check, hide_index=True, width="stretch", height=36 * (len(check) + 1) + 2,
                  column_config={"relative error": st.column_config.NumberColumn(format="%.2e"),
@@ -133,13 +153,14 @@ def check_section(net, bt, x, t):
 
 def sgd_section(net, x, t):
     """One plain SGD step on this sample, on a copy: the loss before and after, the weights that moved most."""
-    lr = st.select_slider("Learning rate η", LEARNING_RATES, value=0.1, key=f"{PREFIX}_lr")
+    lr = st.select_slider(_("Learning rate η"), LEARNING_RATES, value=0.1, key=f"{PREFIX}_lr")
     step = sgd_step(net, x, t, lr)
     m = st.columns(3)
-    m[0].metric("loss before", f"{step.loss_before:.6f}")
-    m[1].metric("loss after W ← W − η·∂L/∂W", f"{step.loss_after:.6f}", f"{step.loss_after - step.loss_before:+.6f}",
+    m[0].metric(_("loss before"), f"{step.loss_before:.6f}")
+    m[1].metric(_("loss after W ← W − η·∂L/∂W"), f"{step.loss_after:.6f}", f"{step.loss_after - step.loss_before:+.6f}",
                 delta_color="inverse")
-    m[2].metric("output change", f"{np.abs(step.output_after - step.output_before).max():.4g}", help="largest |Δa|")
-    st.caption("The weights that moved most (the largest |gradient| in each array); done on a copy, "
-               "your model is unchanged.")
+    m[2].metric(_("output change"), f"{np.abs(step.output_after - step.output_before).max():.4g}",
+                help=_("largest |Δa|"))
+    st.caption(_("The weights that moved most (the largest |gradient| in each array); done on a copy, "
+                 "your model is unchanged."))
     st.dataframe(sgd_frame(step), hide_index=True, width="stretch")

@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 from ..engine.shapes import shape_text as _shape
+from ..i18n import _
 from ..lab.describe import layer_label, training_status
 from ..lab.inspect import channel_stats, layer_output, split_arrays, top_k, weights_fingerprint
 from .widgets.chart_cache import chart
@@ -24,20 +25,22 @@ PREFIX = "fm"
 def status_section(data, hist):
     """What the feature maps of an untrained or a trained model look like, and what to do next."""
     status = training_status(hist)
-    st.caption(f"{data.name} · {status}. A convolution slides each small kernel over its input and writes one "
-               "feature map per kernel: bright where the input looks like the kernel.")
+    st.caption(_("{data} · {status}. A convolution slides each small kernel over its input and writes one "
+                 "feature map per kernel: bright where the input looks like the kernel.", data=data.name,
+                 status=status))
     if not len(hist):
-        st.info("This model is **untrained**: its kernels are random, so the feature maps are noisy copies of the "
+        st.info(_("This model is **untrained**: its kernels are random, so the feature maps are noisy copies of the "
                 "digit. Train it on the Training page (one epoch is enough) and come back to see edge and stroke "
-                "detectors.", icon=":material/info:")
+                "detectors."), icon=":material/info:")
     else:
-        st.success(f"This model is **{status}**: compare with an untrained one (Reset weights on the Training page).",
+        st.success(_("This model is **{status}**: compare with an untrained one (Reset weights on the Training "
+                     "page).", status=status),
                    icon=":material/check_circle:")
 
 
 def conv_blocks(net, trace, conv_indices):
     """Every convolution's block for one digit, with the choice of z (before the activation) or a."""
-    show_z = st.toggle("Show z, before the activation (otherwise a, after it)", key=f"{PREFIX}_show_z")
+    show_z = st.toggle(_("Show z, before the activation (otherwise a, after it)"), key=f"{PREFIX}_show_z")
     for index in conv_indices:
         conv_block(net, trace, index, show_z)
 
@@ -56,8 +59,8 @@ def conv_block(net, trace, index, show_z):
     show_chart(st, chart("kernel_grid", W, f"Kernels: {f} filters, each {what} (blue −, red +; one scale)"),
                     width="content")
     if c > 1:
-        with st.expander("One filter's kernels, one per input channel"):
-            channel = st.number_input("Filter", 0, f - 1, 0, key=f"{PREFIX}_filter_{index}")
+        with st.expander(_("One filter's kernels, one per input channel")):
+            channel = st.number_input(_("Filter"), 0, f - 1, 0, key=f"{PREFIX}_filter_{index}")
             show_chart(st, chart("channel_kernels_grid", W, int(channel),
                                   f"Filter {int(channel)}: the kernel it slides over each incoming map"),
                             width="content")
@@ -89,12 +92,12 @@ def strongest_digits(net, dataset, conv_indices):
     x = np.ascontiguousarray(x_all[:n])
     names = {i: net.layers[i].name for i in conv_indices}
     c1, c2, c3, c4 = st.columns([1.2, 1, 1.4, 1])
-    index = c1.selectbox("Layer", conv_indices, format_func=names.get, key=f"{PREFIX}_top_layer")
+    index = c1.selectbox(_("Layer"), conv_indices, format_func=names.get, key=f"{PREFIX}_top_layer")
     filters = net.layers[index].output_shape[0]
-    channel = int(c2.number_input("Channel", 0, filters - 1, 0, key=f"{PREFIX}_top_channel_{index}"))
-    stat = c3.radio("Rank by", list(STATISTICS), horizontal=True, key=f"{PREFIX}_top_stat",
+    channel = int(c2.number_input(_("Channel"), 0, filters - 1, 0, key=f"{PREFIX}_top_channel_{index}"))
+    stat = c3.radio(_("Rank by"), list(STATISTICS), horizontal=True, key=f"{PREFIX}_top_stat",
                     help="\n\n".join(f"**{k}**: {v}" for k, v in STATISTICS.items()))
-    k = int(c4.slider("How many", 4, 16, 8, key=f"{PREFIX}_top_k"))
+    k = int(c4.slider(_("How many"), 4, 16, 8, key=f"{PREFIX}_top_k"))
     means, maxes = _stats(weights_fingerprint(net), index, x, net)
     values = (means if stat == "mean" else maxes)[:, channel]
     best = top_k(values, k)
@@ -110,5 +113,6 @@ def strongest_digits(net, dataset, conv_indices):
         counts = np.bincount(np.asarray(y_all[:n])[best].astype(int), minlength=len(dataset.class_names))
         common = ", ".join(f"{dataset.class_names[c]} ×{counts[c]}" for c in np.argsort(-counts, kind="stable")
                            if counts[c])
-        st.caption(f"Labels of these {k}: {common}. Mean over all {n}: {values.mean():.3g}; "
-                   f"share of digits where the channel stays at 0: {np.mean(values == 0):.0%}.")
+        st.caption(_("Labels of these {k}: {common}. Mean over all {n}: {mean:.3g}; share of digits where the "
+                     "channel stays at 0: {zero:.0%}.", k=k, common=common, n=n, mean=values.mean(),
+                     zero=np.mean(values == 0)))

@@ -5,6 +5,9 @@ import numpy as np
 import streamlit as st
 
 from ..engine.outputs import predict_classes
+from ..i18n import _
+from ..lab.explain_cell import explain_forward
+from ..lab.worked_forward import layer_formula
 from ..engine.shapes import shape_text as _shape
 from ..lab.seed_neuron import article_forward_note, neuron_example
 from ..viz.attention import patch_grid
@@ -15,6 +18,7 @@ from .widgets.matrix_view import show_array
 from .widgets.neuron_editor import edit_neuron
 from .widgets.tensor_views import is_structured, shape_text, show_maps
 from .widgets.charts import show_chart
+from .widgets.explain_panel import index_inputs, panel, set_index, show_clickable
 
 PREFIX = "fw"
 MAX_BARS = 1500  # units: more than this and b, z, a are shown as arrays, not bars
@@ -25,7 +29,7 @@ def neuron_section():
     try:
         result = neuron_example(**{k: v for k, v in edit_neuron(PREFIX).items() if k != "target"})
     except ValueError as exc:
-        st.error(f"Cannot compute this neuron: {exc}")
+        st.error(_("Cannot compute this neuron: {error}", error=exc))
         return
     left, right = st.columns([3, 2])
     with left:
@@ -40,51 +44,100 @@ def neuron_section():
 
 
 def layer_section(net, trace, data):
-    """The chosen layer of ``trace`` (``net.forward_trace`` of one sample): its formula, input, weights, and
-    b, z, a — as vectors, or as maps and kernels for images and tokens."""
+    """The chosen layer of ``trace`` (``net.forward_trace`` of one sample): its own formula, input, weights,
+    and b, z, a — as vectors, or as maps and kernels for images and tokens. Returns the chosen layer."""
     names = [tr.name for tr in trace]
-    chosen = st.segmented_control("Layer", names, default=names[0], key=f"{PREFIX}_layer") or names[0]
+    chosen = st.segmented_control(_("Layer"), names, default=names[0], key=f"{PREFIX}_layer") or names[0]
     tr = trace[names.index(chosen)]
     st.subheader(f"{tr.name}" + (f" · activation {tr.activation}" if tr.activation else ""))
-    if tr.kind == "dense":
-        st.latex(rf"z = x\,W + b,\qquad a = \mathrm{{{tr.activation}}}(z)"
-                 rf"\qquad x\in\mathbb{{R}}^{{{tr.input.size}}},\ W\in\mathbb{{R}}^{{{tr.params['W'].shape[0]}\times"
-                 rf"{tr.params['W'].shape[1]}}},\ b,z,a\in\mathbb{{R}}^{{{tr.a.size}}}")
+    formula_section(net, tr)
     if is_structured(tr.a):
         _tensors(net, tr)
     else:
         last = tr.index == len(trace) - 1
         _vectors(tr, data, labels=data.class_names if last and data.class_names and tr.a.size == len(
             data.class_names) else None)
+    return tr.index
+
+
+def formula_section(net, tr):
+    """What this kind of layer computes: its formula, the activation's, and the rule in words."""
+    rule = layer_formula(net, tr.index)
+    formula = rule.formula
+    if rule.activation_formula:
+        formula += rf",\qquad {rule.activation_formula}"
+    st.latex(formula)
+    if tr.kind == "dense":
+        st.latex(rf"x\in\mathbb{{R}}^{{{tr.input.size}}},\ W\in\mathbb{{R}}^{{{tr.params['W'].shape[0]}\times"
+                 rf"{tr.params['W'].shape[1]}}},\ b,z,a\in\mathbb{{R}}^{{{tr.a.size}}}")
+    st.caption(_(rule.words))
+
+
+def _input_names(data, tr):
+    """The names of a first dense layer's inputs (a table's features), or None (pixels, hidden units)."""
+    names = list(getattr(data, "feature_names", None) or [])
+    return names if tr.index == 0 and data.image_shape is None and len(names) == tr.input.size else None
 
 
 def _vectors(tr, data, labels):
-    """A flat layer: the input, the weight matrix, and b, z, a as bar rows over the units."""
+    """A flat layer: the input, the weight matrix, and b, z, a as bar rows over the units; a click on a unit
+    works it out below."""
     first = tr.index == 0
     image_shape = data.image_shape if first else None
+    features = _input_names(data, tr)
     c_in, c_w = st.columns([1, 2])
     with c_in:
         if first and data.image_shape is not None:
-            st.markdown(f"**Input x**: the {tr.input.size} pixels of the image above, read row by row.")
+            st.markdown(_("**Input x**: the {n} pixels of the image above, read row by row.", n=tr.input.size))
         else:
-            show_array(tr.input, "input x", f"{PREFIX}_in", kind="activation")
+            show_array(tr.input, "input x", f"{PREFIX}_in", kind="activation", labels=features)
     with c_w:
         for name, p in tr.params.items():
             if p.ndim >= 2:
-                show_array(p, f"weights {name}", f"{PREFIX}_{name}_{tr.index}", kind="weights", image_shape=image_shape)
+                show_array(p, f"weights {name}", f"{PREFIX}_{name}_{tr.index}", kind="weights", image_shape=image_shape,
+                           row_labels=features)
     vectors = {f"bias {k}": p for k, p in tr.params.items() if p.ndim == 1}
     vectors.update({"z": tr.z, "a = f(z)": tr.a})
     if all(np.asarray(v).size == tr.a.size for v in vectors.values()) and tr.a.size <= MAX_BARS:
-        show_chart(st, unit_values_chart(vectors, labels, "class" if labels else "unit", sequential=("a = f(z)",)),
-                        width="content")
+        key = _unit_key(tr.index)
+        unit = st.session_state.get(f"{key}_0")
+        chart = unit_values_chart(vectors, labels, "class" if labels else "unit", sequential=("a = f(z)",),
+                                  select="pick", picked=None if unit is None else (len(vectors) - 1, unit))
+        show_clickable(st, chart, f"{PREFIX}_units_{tr.index}", lambda point: set_index(key, (
+            point["index"] if "index" in point else point["c"],)))
         if "bias b" in vectors and not np.any(vectors["bias b"]):
-            st.caption("All biases are still 0, as initialised: training moves them.")
+            st.caption(_("All biases are still 0, as initialised: training moves them."))
     else:  # convolution / attention outputs: too many values for bars
         cols = st.columns(len(vectors))
         for col, (title, arr) in zip(cols, vectors.items()):
             with col:
                 show_array(arr, title, f"{PREFIX}_{title[0]}_{tr.index}",
                            kind="activation" if title.startswith("a") else "weights")
+
+
+def _unit_key(layer):
+    return f"{PREFIX}_unit_{layer}"
+
+
+def worked_section(net, trace, layer):
+    """One output of ``layer`` worked out with the numbers the engine used: by default the predicted class
+    of the output layer, else the layer's most active output; a click on a chart of the layer's z or a
+    chooses another."""
+    tr = trace[layer]
+    shape = tr.a.shape[1:]
+    a = np.abs(tr.a[0]) if layer < len(trace) - 1 else tr.a[0]
+    default = tuple(int(i) for i in np.unravel_index(np.argmax(a), shape))
+    st.markdown(_("**One output worked out** (click a unit of z or a above to work out another):"))
+    index = index_inputs(_unit_key(layer), shape, _axis_names(tr), default)
+    panel(explain_forward(net, trace, layer, index, "a"))
+
+
+def _axis_names(tr):
+    if np.ndim(tr.a) == 4:
+        return [_("channel"), _("row"), _("column")]
+    if np.ndim(tr.a) == 3:
+        return [_("token"), _("feature")]
+    return [_("unit")]
 
 
 def _tensors(net, tr):
@@ -100,18 +153,21 @@ def _tensors(net, tr):
         if np.ndim(tr.input) == 4 and tr.index > 0:
             show_maps(tr.input, "Input x", "(black 0 … white the largest)")
         if tr.activation is not None:
-            which = st.radio("Show the output", ["a = f(z)", "z"], horizontal=True, key=f"{PREFIX}_maps_{tr.index}")
+            which = st.radio(_("Show the output"), ["a = f(z)", "z"], horizontal=True, key=f"{PREFIX}_maps_{tr.index}")
         else:
             which = "a = f(z)"
         if which == "z":
             show_maps(tr.z, "z = W ⋆ x + b", "(blue −, red +)", diverging=True)
         else:
             show_maps(tr.a, "Output a", "(black 0 … white the largest)")
-        st.page_link("app_pages/feature_maps.py", label="Every channel, and what excites it: the Feature-maps page",
+        st.page_link("app_pages/feature_maps.py", label=_("Every channel, and what excites it: the Feature-maps page"),
                      icon=":material/grid_on:")
     elif np.ndim(tr.a) == 3:
+        key = _unit_key(tr.index)
         show_array(tr.a, f"output a ({shape_text(tr.a)}: a row per token, a column per feature)",
-                   f"{PREFIX}_tokens_{tr.index}", kind="weights" if tr.activation is None else "activation")
+                   f"{PREFIX}_tokens_{tr.index}", kind="weights" if tr.activation is None else "activation",
+                   on_pick=lambda index: set_index(key, index),
+                   picked=tuple(st.session_state.get(f"{key}_{axis}", 0) for axis in range(2)))
         if "attention" in tr.extras:
             _attention(net, tr)
     vectors = {k: p for k, p in tr.params.items() if p.ndim == 1}
@@ -128,12 +184,12 @@ def _attention(net, tr):
     if grid is None:
         return
     heads = list(range(attention.shape[0]))
-    h = st.segmented_control("Head", heads, default=0, key=f"{PREFIX}_head_{tr.index}",
+    h = st.segmented_control(_("Head"), heads, default=0, key=f"{PREFIX}_head_{tr.index}",
                              format_func=lambda v: f"head {v}")
     h = 0 if h is None else h
     show_chart(st, chart("attention_heatmap", attention[h], grid, f"Head {h}'s attention weights"), width="content")
-    st.page_link("app_pages/attention.py", label="Each head over the digit, and how training changed it: the "
-                                                 "Attention page", icon=":material/visibility:")
+    st.page_link("app_pages/attention.py", label=_("Each head over the digit, and how training changed it: the "
+                                                 "Attention page"), icon=":material/visibility:")
 
 
 def output_section(out, data, y, t):
@@ -144,16 +200,16 @@ def output_section(out, data, y, t):
         p_engine = np.asarray(out.a[0], dtype=np.float64)
         true_class = int(y[0]) if data.class_names is not None else None
         k = int(predict_classes(frame["p = exp ÷ sum"].to_numpy()[None])[0][0])
-        st.markdown("Softmax turns the last z into probabilities in three steps: **z − max z** (so exp cannot "
-                    "overflow), **exp**, **÷ sum**.")
+        st.markdown(_("Softmax turns the last z into probabilities in three steps: **z − max z** (so exp cannot "
+                    "overflow), **exp**, **÷ sum**."))
         left, right = st.columns([1, 1])
         with left:
             st.dataframe(frame, hide_index=True, width="stretch",
                          column_config={c: st.column_config.NumberColumn(format="%.5f" if c.startswith("z") else "%.4g")
                                         for c in frame.columns[1:]})
             st.latex(softmax_latex(frame, total, k))
-            st.caption(f"Largest difference from the engine's softmax output: "
-                       f"{np.abs(frame['p = exp ÷ sum'].to_numpy() - p_engine).max():.1e} (float32 rounding).")
+            st.caption(_("Largest difference from the engine's softmax output: {diff:.1e} (float32 rounding).",
+                         diff=np.abs(frame['p = exp ÷ sum'].to_numpy() - p_engine).max()))
         with right:
             show_chart(st, probability_chart(p_engine, data.class_names, true_class), width="stretch")
     else:

@@ -77,6 +77,11 @@ MEMO = _declare("memo", "ui.state", "name -> (version, kept objects, value): per
 LESSON_PROGRESS = _declare("lesson_progress", "ui.lessons", "the lessons' Progress (ids done) of this session")
 LESSON_STASH = _declare("lesson_stash", "ui.lessons",
                         "the learner's own config and model, kept while lessons are set up")
+EXPLAIN_PICKS = _declare("explain_picks", "ui.widgets.explain_panel",
+                         "{name: (what, index)}: the cell each explain panel explains, set by a click")
+INTERVENTION = _declare("iv_result", "ui.interventions",
+                        "(choices, Intervention) of the last switch-off, so a rerun with the same choices reuses it")
+RANKINGS = _declare("iv_rankings", "ui.interventions", "{(weights fingerprint, layer): RemovalRanking}, one kept")
 PAGE_CHARTS = _declare("page_charts", "ui.widgets.charts", "{name: chart} drawn in this page run (for downloads)")
 CHART_SLOTS = _declare("chart_slots", "ui.widgets.charts", "{placeholder's place: chart name} in this page run")
 CHART_PAGE = _declare("chart_page", "ui.widgets.charts", "the name of the page whose run PAGE_CHARTS lists")

@@ -29,6 +29,8 @@ from ..lab.history import epoch_long_frame
 from ..lab.inspect import decision_grid
 from ..viz import boundary, curves
 from . import state
+from ..viz.network_diagram import can_draw
+from .widgets import unit_map_view
 from .run_slot import run_slot
 from .widgets.charts import show_model_chart
 
@@ -135,10 +137,11 @@ class LiveView:
             self.batch = right.empty()
             r1, r2 = right.columns(2)
             self.loss, self.acc = r1.empty(), r2.empty()
+            self.units = st.empty()  # the network with each unit's map over the plane (unit_map_view)
         else:
             c1, c2, c3 = st.columns(3)
             self.batch, self.loss, self.acc = c1.empty(), c2.empty(), c3.empty()
-            self.boundary = None
+            self.boundary = self.units = None
         self._epochs_drawn = None  # epochs the per-epoch curves show (a live tick redraws them only when new)
         self._batch_spec = None  # the live batch-loss chart's spec, without its data
 
@@ -184,6 +187,8 @@ class LiveView:
         show_model_chart(self.boundary, "tr_boundary", lambda: boundary.boundary_chart(
             boundary.boundary_frame(*decision_grid(net, x), names), boundary.points_frame(x, y, names), names,
             self.data.feature_names, title=boundary_title(hist)), width="content")
+        if can_draw(net):
+            unit_map_view.draw(self.units, net, self.data)
 
     def _metrics(self, hist):
         if not hist.epochs:

@@ -58,10 +58,12 @@ def _patch_axis(t, cols, title):
     return alt.Axis(values=list(range(0, t, cols)), title=title, labelAngle=0)
 
 
-def attention_heatmap(A, grid, title, query=None, diverging=False, value_title=None):
+def attention_heatmap(A, grid, title, query=None, diverging=False, value_title=None, select=None):
     """One head's (tokens × tokens) matrix as a heatmap: a row per query patch, a column per key patch,
     ticks at the start of every patch row. The chosen ``query``'s row is outlined. ``diverging`` for a
-    difference of two matrices (blue −, white 0, red +). ``value_title``: default "attention weight"."""
+    difference of two matrices (blue −, white 0, red +). ``value_title``: default "attention weight".
+    ``select``: a name for a click selection of one cell (fields ``query`` and ``key``), for a page to
+    explain it."""
     value_title = value_title or _("attention weight")
     frame = attention_frame(A)
     t, cols = int(np.sqrt(len(frame))), int(grid[1])
@@ -80,6 +82,8 @@ def attention_heatmap(A, grid, title, query=None, diverging=False, value_title=N
         tooltip=[alt.Tooltip("query:O", title=_("query patch")), alt.Tooltip("query at:N", title=_("query at")),
                  alt.Tooltip("key:O", title=_("key patch")), alt.Tooltip("key at:N", title=_("key at")),
                  alt.Tooltip("weight:Q", title=value_title, format=".4f")])
+    if select:
+        rects = rects.add_params(alt.selection_point(name=select, fields=["query", "key"], on="click"))
     layers = [rects]
     if query is not None:
         row = pd.DataFrame({"query": [int(query)], "first": [0], "last": [t - 1]})

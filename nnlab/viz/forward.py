@@ -112,13 +112,16 @@ def probability_chart(p, class_names=None, true_class=None, title="Output probab
     ).properties(title=title, width=min(640, 48 * p.size + 40), height=300)
 
 
-def unit_values_chart(values, labels=None, unit_title="unit", width=720, sequential=()):
+def unit_values_chart(values, labels=None, unit_title="unit", width=720, sequential=(), select=None, picked=None):
     """Several vectors of one layer (bias b, pre-activation z, activation a) as bar rows sharing the unit
     axis, so what the activation does to z is visible unit by unit (ReLU cuts the negative bars off).
 
     values : dict title -> (n,) vector, all the same length (≤ 1,500); the titles in ``sequential``
     (activations) are drawn in one green, the others blue/red by sign. Up to SMALL_LAYER units, a
     heatmap with the numbers in its cells instead, one row per vector.
+    select : a name for click selections: a clicked cell gives ``r`` (the vector's position in ``values``) and
+    ``c`` (the unit), a clicked bar ``vector`` and ``index`` (one selection per row, ``<select>_<row>``);
+    picked : (vector position, unit) to outline.
     """
     vectors = {k: np.asarray(v, dtype=np.float64).ravel() for k, v in values.items()}
     sizes = {v.size for v in vectors.values()}
@@ -130,22 +133,28 @@ def unit_values_chart(values, labels=None, unit_title="unit", width=720, sequent
     names = [str(s) for s in labels] if labels is not None else [str(i) for i in range(n)]
     if n <= SMALL_LAYER:  # few units: the numbers themselves, one row per vector
         return heatmap(np.vstack(list(vectors.values())), "", row_title="", col_title=unit_title,
-                       row_labels=list(vectors), col_labels=names, annotate=True)
+                       row_labels=list(vectors), col_labels=names, annotate=True, select=select, picked=picked)
     ticks = names if n <= 30 else [names[i] for i in range(0, n, max(1, n // 16))]
     rows = []
     for r, (title, v) in enumerate(vectors.items()):
         last = r == len(vectors) - 1  # only the bottom row carries the unit axis
-        frame = pd.DataFrame({"unit": names, "value": v, "sign": np.where(v < 0, "negative", "positive or 0")})
+        frame = pd.DataFrame({"unit": names, "value": v, "sign": np.where(v < 0, "negative", "positive or 0"),
+                              "vector": r, "index": np.arange(n),
+                              "outline": np.where((picked is not None and picked[0] == r) & (np.arange(n) == (
+                                  picked[1] if picked is not None else -1)), "black", "transparent")})
         if title in sequential:
             colour = alt.value("#31a354")
         else:
             colour = alt.Color("sign:N", title="sign of b, z", scale=alt.Scale(
                 domain=["negative", "positive or 0"], range=["#2166ac", "#b2182b"]))
-        rows.append(alt.Chart(frame).mark_bar().encode(
+        bars = alt.Chart(frame).mark_bar().encode(
             x=alt.X("unit:N", title=unit_title if last else None, sort=names,
                     axis=alt.Axis(values=ticks, labelAngle=0, labels=last, ticks=last)),
             y=alt.Y("value:Q", title=title),
-            color=colour,
+            color=colour, stroke=alt.Stroke("outline:N", scale=None),  # the unit worked out below
             tooltip=[alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("value:Q", title=title, format=".6g")],
-        ).properties(width=width, height=110))
+        ).properties(width=width, height=110)
+        if select:
+            bars = bars.add_params(alt.selection_point(name=f"{select}_{r}", fields=["vector", "index"], on="click"))
+        rows.append(bars)
     return alt.vconcat(*rows, spacing=6).resolve_scale(color="shared")

@@ -74,16 +74,20 @@ def heatmap_frame(matrix, rows=None, cols=None, max_cells=MAX_CELLS):
 
 
 def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="column", value_title="value",
-            diverging=True, annotate=None, cell=None, max_cells=MAX_CELLS, row_labels=None, col_labels=None):
+            diverging=True, annotate=None, cell=None, max_cells=MAX_CELLS, row_labels=None, col_labels=None,
+            select=None, picked=None):
     """A heatmap of ``matrix`` (or a window of it) with each number printed when there are few cells.
 
     matrix : (n_rows, n_cols) or (n,) shown as one row. rows / cols : (start, stop) windows; by default
     everything if it fits in ``max_cells``, else the top-left window that fits (stated in the title).
     annotate : print the values; default when the window has ≤ ANNOTATE_MAX cells in ≤ ANNOTATE_MAX_COLS columns.
     row_labels / col_labels : optional names for every row / column of the full matrix (e.g. class names).
+    select : a name for a click selection of one cell, whose fields ``r`` and ``c`` are its row and column
+    in the full matrix (labels or not), for a page to explain the cell; picked : (r, c) of a cell to outline.
     """
     arr = _as_2d("matrix", matrix)
     frame = heatmap_frame(arr, rows, cols, max_cells)
+    frame["r"], frame["c"] = frame["row"], frame["col"]  # positions, kept when labels replace row and col
     n_r, n_c = frame["row"].nunique(), frame["col"].nunique()
     r0, c0 = int(frame["row"].min()), int(frame["col"].min())
     if row_labels is not None:
@@ -124,10 +128,18 @@ def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="col
     base = alt.Chart(frame).encode(
         x=alt.X("col:O", title=col_title, sort=sort_c, axis=x_axis),
         y=alt.Y("row:O", title=row_title, sort=sort_r, axis=y_axis))
+    outline = {}
+    if picked is not None:  # the explained cell, outlined (an encoding, not one more layer: cheaper to draw)
+        on = (frame["r"] == picked[0]) & (frame["c"] == picked[1])
+        frame["outline"], frame["outline_width"] = np.where(on, "black", "transparent"), np.where(on, 3, 0)
+        outline = {"stroke": alt.Stroke("outline:N", scale=None),
+                   "strokeWidth": alt.StrokeWidth("outline_width:Q", scale=None)}
     rects = base.mark_rect().encode(
-        color=alt.Color("value:Q", title=value_title, scale=scale),
+        color=alt.Color("value:Q", title=value_title, scale=scale), **outline,
         tooltip=[alt.Tooltip("row:O", title=row_title), alt.Tooltip("col:O", title=col_title),
                  alt.Tooltip("value:Q", title=value_title, format=".6g")])
+    if select:
+        rects = rects.add_params(alt.selection_point(name=select, fields=["r", "c"], on="click"))
     layers = [rects]
     if annotate:
         # one text layer per ink colour: alt.condition is slow to build, and a colour channel with
@@ -169,10 +181,12 @@ def histogram(array, title, value_title="value", bins=40):
     ).properties(title=title, width=420, height=280)
 
 
-def vector_bars(values, title, value_title="value", unit_title="unit", diverging=True, labels=None, highlight=None):
+def vector_bars(values, title, value_title="value", unit_title="unit", diverging=True, labels=None, highlight=None,
+                select=None):
     """One bar per entry of a vector (biases, z, activations, δ), coloured by sign when ``diverging``.
 
-    labels : optional names per entry (class names); highlight : optional index drawn with an outline.
+    labels : optional names per entry (class names); highlight : optional index drawn with an outline;
+    select : a name for a click selection of one bar (its field ``index``), for a page to explain it.
     """
     v = np.asarray(values, dtype=np.float64).ravel()
     if not 1 <= v.size <= 5000:
@@ -190,12 +204,13 @@ def vector_bars(values, title, value_title="value", unit_title="unit", diverging
         colour = alt.value("#31a354")
     axis = alt.Axis(values=[names[i] for i in _tick_values(0, v.size)], labelAngle=0) if v.size > 30 else \
         alt.Axis(labelAngle=0)
-    return alt.Chart(frame).mark_bar().encode(
+    bars = alt.Chart(frame).mark_bar().encode(
         x=alt.X("unit:N", title=unit_title, sort=names, axis=axis), y=alt.Y("value:Q", title=value_title),
         color=colour, stroke=alt.Stroke("outline:N", scale=None),
         strokeWidth=alt.StrokeWidth("outline_width:Q", scale=None),
         tooltip=[alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("value:Q", title=value_title, format=".6g")],
     ).properties(title=title, width=min(720, max(160, 14 * v.size)), height=260)
+    return bars.add_params(alt.selection_point(name=select, fields=["index"], on="click")) if select else bars
 
 
 def weight_tiles(W, image_shape, units=None, reference=None, title=None, size=56, ncols=8):

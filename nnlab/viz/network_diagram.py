@@ -10,11 +10,14 @@ import numpy as np
 import pandas as pd
 
 from ..engine.shapes import shape_text
+from .images import png_data_uri
 from .matrices import DIVERGING
 
 DRAWN_KINDS = ("dense", "dropout")  # the unit diagram is for fully connected networks
 LABELLED_EDGES = 12  # up to this many edges, each carries its weight as a number
 HEADER_PX = 56  # height of the strip of column headers (three lines)
+MAP_PX = 30  # a unit's map over the input plane, drawn beside its circle
+NAMED_UNITS = 16  # up to this many drawn inputs / outputs get their feature / class name written beside them
 
 
 def layer_table(net):
@@ -50,11 +53,15 @@ def _shown_units(n, max_units, order=None):
     return chosen, n - k
 
 
-def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first"):
+def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first", input_names=None, output_names=None,
+                   maps=None):
     """Node and edge tables behind ``network_diagram``.
 
     trace : ``net.forward_trace(x)`` for one sample, or None (units are then drawn unfilled).
     pick : "first" draws the first k units of a big layer; "active" the k with the largest |a| for the sample.
+    input_names / output_names : the inputs' feature names and the outputs' class names, if they have any.
+    maps : {column: (units, rows, cols)} each unit's output over the input plane (column 0 the inputs, then
+    one per dense layer), for 2-D data; each drawn unit's map becomes a PNG in the node's ``map`` field.
     Returns (nodes, edges, info): nodes one row per drawn unit or ellipsis; edges one row per drawn
     weight; info has n_weights, n_edges and top_edges.
     """
@@ -72,18 +79,22 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first"):
     dense = [(i, layer) for i, layer in enumerate(net.layers) if layer.kind == "dense"]
     # columns: the input, then every dense layer (dropout has no units of its own)
     columns = [{"name": f"input ({net.n_inputs})", "head": f"input\n{net.n_inputs} values", "size": net.n_inputs,
-                "values": None, "z": None, "b": None, "activation": "input"}]
+                "values": None, "z": None, "b": None, "activation": "input", "names": input_names}]
     if trace is not None:
         columns[0]["values"] = np.asarray(trace[0].input, dtype=np.float64).reshape(-1)
     for i, layer in dense:
         col = {"name": f"{layer.name} · {layer.activation.name} ({layer.units})",
                "head": f"{layer.name}\n{layer.activation.name}\n{layer.units} units", "size": layer.units,
                "values": None, "z": None, "b": layer.params["b"].astype(np.float64),
-               "activation": layer.activation.name, "layer_index": i}
+               "activation": layer.activation.name, "layer_index": i, "names": None}
         if trace is not None:
             col["values"] = np.asarray(trace[i].a, dtype=np.float64).reshape(-1)
             col["z"] = np.asarray(trace[i].z, dtype=np.float64).reshape(-1)
         columns.append(col)
+    if output_names is not None and len(output_names) == columns[-1]["size"]:
+        columns[-1]["names"] = [str(c) for c in output_names]
+    if columns[0]["names"] is not None and len(columns[0]["names"]) != net.n_inputs:
+        columns[0]["names"] = None
 
     nodes, positions = [], []
     for c, col in enumerate(columns):
@@ -98,15 +109,19 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first"):
         pos = {}
         for slot, unit in enumerate(shown):
             a = None if vals is None else float(vals[unit])
+            name = str(col["names"][unit]) if col["names"] is not None else f"unit {unit}"
             nodes.append({"column": c, "y": float(ys[slot]), "layer": col["name"], "unit": int(unit),
-                          "kind": "unit", "label": "",
+                          "kind": "input" if c == 0 else "unit", "label": "", "name": name,
+                          "named": col["names"] is not None,
                           "a": a, "fill": (a / scale if scale else 0.0) if a is not None else None,
                           "z": None if col["z"] is None else float(col["z"][unit]),
-                          "bias": None if col["b"] is None else float(col["b"][unit])})
+                          "bias": None if col["b"] is None else float(col["b"][unit]),
+                          "map": _map_uri(maps[c][unit]) if maps is not None and c in maps else None})
             pos[unit] = float(ys[slot])
         if hidden:
             nodes.append({"column": c, "y": float(ys[-1]), "layer": col["name"], "unit": -1, "kind": "ellipsis",
-                          "label": f"… {hidden} more", "a": None, "fill": None, "z": None, "bias": None})
+                          "label": f"… {hidden} more", "name": "", "named": False, "a": None, "fill": None, "z": None,
+                          "bias": None, "map": None})
         positions.append(pos)
 
     edges, n_weights = [], 0
@@ -131,6 +146,22 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first"):
     return pd.DataFrame(nodes), pd.DataFrame(edges, columns=columns), info
 
 
+def _numbers(node):
+    """A unit's bias, z and a (an input's value) for its tooltip, as the sample gives them."""
+    if node.kind == "input":
+        return "" if node.a is None or pd.isna(node.a) else f"x = {node.a:.4f}"
+    parts = [("bias", node.bias), ("z", node.z), ("a", node.a)]
+    return " · ".join(f"{k} {v:.4f}" for k, v in parts if v is not None and not pd.isna(v))
+
+
+def _map_uri(values):
+    """One unit's map over the input plane as a small PNG: the grid's first row (lowest x₂) at the bottom,
+    blue − / white 0 / red + when it takes both signs, else black 0 … white its largest value."""
+    img = np.flipud(np.asarray(values, dtype=np.float64))
+    cmap = "diverging" if img.min() < 0 < img.max() else "gray"
+    return png_data_uri(img, cmap, scale=max(1, MAP_PX // max(img.shape)))
+
+
 def diagram_title(info):
     """The sentence stating what is drawn: N, the strongest-edge rule, and how many weights exist."""
     if info["n_edges"] == info["n_weights"]:
@@ -139,10 +170,12 @@ def diagram_title(info):
             f"({info['n_edges']} edges drawn of {info['n_weights']:,} weights)")
 
 
-def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", width=960, height=500):
+def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", width=960, height=500,
+                    input_names=None, output_names=None, maps=None):
     """The Altair drawing of a dense network (see module docstring): a strip of column headers over
-    the layered drawing (edges, units, ellipses). Returns an alt.VConcatChart."""
-    nodes, edges, info = diagram_frames(net, trace, max_units, top_edges, pick)
+    the layered drawing (edges, units, ellipses), inputs and outputs named, and with ``maps`` each unit's
+    output over the input plane beside it. Returns an alt.VConcatChart."""
+    nodes, edges, info = diagram_frames(net, trace, max_units, top_edges, pick, input_names, output_names, maps)
     n_cols = len(info["columns"])
     x_scale = alt.Scale(domain=[-0.4, n_cols - 0.6])
     x = alt.X("column:Q", axis=None, scale=x_scale)
@@ -157,17 +190,16 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
                         legend=alt.Legend(gradientLength=220, orient="bottom", direction="horizontal")),
         strokeWidth=alt.StrokeWidth("abs_rel:Q", scale=alt.Scale(domain=[0, 1], range=[0.3, 5]), legend=None),
         tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("w:Q", title="weight w", format=".4f")])
-    units = nodes[nodes["kind"] == "unit"]
-    has_fill = units["fill"].notna().any()
-    tips = [alt.Tooltip("layer:N"), alt.Tooltip("unit:Q"), alt.Tooltip("bias:Q", format=".4f"),
-            alt.Tooltip("z:Q", format=".4f"),
-            alt.Tooltip("a:Q", title="a (activation)", format=".4f")]
+    units = nodes[nodes["kind"].isin(["input", "unit"])].copy()
+    units["numbers"] = [_numbers(row) for row in units.itertuples()]  # an input has no bias and no z
+    has_fill = nodes["fill"].notna().any()
     fill = (alt.Color("fill:Q", title=["activation a ÷", "largest |a| of its layer"],
-                      scale=alt.Scale(scheme="greys", domain=[-1, 1] if (units["fill"] < 0).any() else [0, 1]),
+                      scale=alt.Scale(scheme="greys", domain=[-1, 1] if (nodes["fill"] < 0).any() else [0, 1]),
                       legend=alt.Legend(gradientLength=220, orient="bottom", direction="horizontal"))
             if has_fill else alt.value("#dddddd"))
     circles = alt.Chart(units).mark_circle(size=260, opacity=1, stroke="#333333", strokeWidth=1).encode(
-        x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), color=fill, tooltip=tips)
+        x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), color=fill,
+        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("name:N", title="unit"), alt.Tooltip("numbers:N", title="")])
     dots = alt.Chart(nodes[nodes["kind"] == "ellipsis"]).mark_text(fontSize=13, fontStyle="italic").encode(
         x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text=alt.Text("label:N"),
         tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("label:N", title="units not drawn")])
@@ -176,6 +208,17 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
         fontSize=13 if n_cols <= 6 else 11, fontWeight="bold", lineBreak="\n", baseline="top").encode(
         x=x, y=alt.value(4), text=alt.Text("name:N")).properties(width=width, height=HEADER_PX)
     layers = [lines, circles, dots]
+    for column, dx, align in ((0, -14, "right"), (n_cols - 1, 14, "left")):  # the features, the classes
+        named = nodes[nodes["named"] & (nodes["column"] == column)]
+        if 0 < len(named) <= NAMED_UNITS:
+            layers.append(alt.Chart(named).mark_text(
+                dx=dx if nodes["map"].isna().all() or column == 0 else dx + MAP_PX + 6, align=align,
+                fontSize=12).encode(x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text=alt.Text("name:N")))
+    with_maps = nodes[nodes["map"].notna()]
+    if len(with_maps):  # each unit's output over the input plane, just right of its circle
+        layers.append(alt.Chart(with_maps).mark_image(width=MAP_PX, height=MAP_PX, xOffset=MAP_PX / 2 + 14).encode(
+            x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), url=alt.Url("map:N"),
+            tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("name:N", title="unit")]))
     if 0 < len(edges) <= LABELLED_EDGES:  # a small network: write each weight on its edge
         mid = edges.assign(mx=(edges["x"] + edges["x2"]) / 2, my=(edges["y"] + edges["y2"]) / 2)
         layers.insert(1, alt.Chart(mid).mark_text(fontSize=12, dy=-8, color="#333333").encode(

@@ -25,6 +25,8 @@ PAGES = [
     # With the default MLP model: these pages must say what they need, without an error.
     page("feature_maps", "Feature maps", texts=["MNIST CNN"], later=True),
     page("attention", "Attention", texts=["MNIST patch attention"], later=True),
+    page("interventions", "Interventions", 1, 1, ["1 · Switch off units, channels or heads",
+                                                  "Choose some to switch off", "3 · Edit one weight"]),
 ]
 
 

@@ -5,6 +5,7 @@ from nnlab.data.dataset import Dataset
 from nnlab.engine import Network, mlp_spec, train
 from nnlab.engine.zoo import mnist_attention_spec, mnist_cnn_spec
 from nnlab.lab.config import spec_mismatch
+from nnlab.i18n import using_language
 from nnlab.lab.describe import layer_label, training_status
 from nnlab.lab.history import History
 
@@ -51,3 +52,6 @@ def test_training_status_in_words():
     for r in records[2:]:
         hist.add(r)
     assert training_status(hist) == f"trained for 2 epochs ({hist.n_steps} steps)"
+    with using_language("zh"):
+        assert training_status(hist) == f"已训练 2 轮（{hist.n_steps} 步）"
+        assert training_status(History()) == "未训练：全新的初始权重"

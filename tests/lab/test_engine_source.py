@@ -17,7 +17,7 @@ SOURCE = textwrap.dedent('''\
             total = np.add(z,  # explain: thing add
                            1.0)
             text = "# explain: not a marker"
-            return total  # explain: thing z; thing out
+            return total  # explain: thing z; thing out — a note for the reader
 
         def backward(self, g):
             # explain: thing grad

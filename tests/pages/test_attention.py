@@ -145,7 +145,7 @@ def test_an_uploaded_model_has_no_start_to_compare_with():
 
 def test_upload_png_and_corrupt_file():
     at = open_page()
-    at.radio(key="at_source").set_value("my own image").run()
+    at.radio(key="at_source").set_value("upload").run()
     png = digit_png()
     at.file_uploader(key="at_upload").set_value(("seven.png", png, "image/png")).run()
     assert not at.exception and not at.error

@@ -97,7 +97,7 @@ def test_after_a_short_training_the_page_says_so_and_shows_the_new_weights():
 
 def test_an_uploaded_png_is_prepared_previewed_and_looked_inside():
     at = open_page()
-    at.radio(key="fm_source").set_value("my own image").run()
+    at.radio(key="fm_source").set_value("upload").run()
     assert any("Upload an image" in i.value for i in at.info)
     png = digit_png()
     at.file_uploader(key="fm_upload").set_value(("seven.png", png, "image/png")).run()
@@ -112,7 +112,7 @@ def test_an_uploaded_png_is_prepared_previewed_and_looked_inside():
 
 def test_a_corrupt_image_gives_a_message_and_the_test_digit_is_shown():
     at = open_page()
-    at.radio(key="fm_source").set_value("my own image").run()
+    at.radio(key="fm_source").set_value("upload").run()
     at.file_uploader(key="fm_upload").set_value(("broken.png", b"\x89PNG\r\n\x1a\n not really", "image/png")).run()
     assert not at.exception
     assert [e.value for e in at.error] and "“broken.png” cannot be used" in at.error[0].value

@@ -81,9 +81,12 @@ def test_chart_has_edges_units_ellipses_and_tooltips(mnist_net):
     assert [h["name"] for h in heads] == ["input\n784 values", "L1 dense\nrelu\n128 units", "L2 dense\nrelu\n64 units",
                                          "L3 dense\nsoftmax\n10 units"]
     marks = [layer["mark"]["type"] for layer in body["layer"]]
-    assert marks == ["rule", "circle", "text"]
-    tips = [t["field"] for t in body["layer"][1]["encoding"]["tooltip"]]
-    assert {"bias", "z", "a"} <= set(tips)
+    assert marks == ["rule", "circle", "text"]  # edges, units and inputs, ellipses
+    assert [t["field"] for t in body["layer"][1]["encoding"]["tooltip"]] == ["layer", "name", "numbers"]
+    units = next(d for d in spec["datasets"].values() if len(d) and "numbers" in d[0])
+    by_kind = {row["kind"]: row["numbers"] for row in units}
+    assert by_kind["input"] == "x = 0.0000" and "null" not in by_kind["unit"]  # an input has no bias and no z
+    assert by_kind["unit"].startswith("bias ") and " · z " in by_kind["unit"] and " · a " in by_kind["unit"]
     assert body["layer"][0]["encoding"]["color"]["scale"]["domain"] == [-1, 1]
     assert "the 10 strongest" in spec["title"]["subtitle"][0]
     assert spec["title"]["text"] == "784 → 128 → 64 → 10 units"
@@ -119,3 +122,26 @@ def test_refuses_what_it_cannot_draw():
         diagram_frames(dense, max_units=1)
     with pytest.raises(ValueError, match="pick='some'"):
         diagram_frames(dense, pick="some")
+
+
+def test_inputs_and_outputs_are_named_and_units_carry_their_maps():
+    net = Network(mlp_spec([4, 5, 3], activation="tanh", dtype="float64", seed=0))
+    x = np.array([[5.1, 3.5, 1.4, 0.2]])
+    features, classes = ["sepal length", "sepal width", "petal length", "petal width"], ["setosa", "versicolor",
+                                                                                         "virginica"]
+    nodes, _, _ = diagram_frames(net, net.forward_trace(x), input_names=features, output_names=classes)
+    inputs = nodes[nodes["kind"] == "input"]
+    assert list(inputs["name"]) == features and inputs["bias"].isna().all() and inputs["z"].isna().all()
+    assert list(inputs["a"]) == [5.1, 3.5, 1.4, 0.2]
+    assert list(nodes[nodes["column"] == 2]["name"]) == classes
+    assert list(nodes[nodes["column"] == 1]["name"]) == [f"unit {i}" for i in range(5)]
+    body = network_diagram(net, net.forward_trace(x), input_names=features, output_names=classes).to_dict()
+    texts = [layer for layer in body["vconcat"][1]["layer"] if layer["mark"]["type"] == "text"
+             and layer["encoding"].get("text", {}).get("field") == "name"]
+    assert len(texts) == 2  # the features left of the inputs, the classes right of the outputs
+    grid = np.linspace(-1, 1, 3 * 3 * 2).reshape(2, 3, 3)
+    maps = {0: np.vstack([grid, grid]), 1: np.ones((5, 3, 3)) * np.arange(5)[:, None, None], 2: grid[:1].repeat(3, 0)}
+    nodes, _, _ = diagram_frames(net, None, maps=maps)
+    assert nodes["map"].str.startswith("data:image/png;base64,").all()
+    marks = [layer["mark"]["type"] for layer in network_diagram(net, maps=maps).to_dict()["vconcat"][1]["layer"]]
+    assert marks[-1] == "image"

@@ -5,9 +5,11 @@ summary for big gradients, image tiles for first-layer weights of image data.
 import numpy as np
 import streamlit as st
 
+from ...i18n import _
 from ...viz.matrices import (ANNOTATE_MAX, MAX_CELLS, default_window, heatmap, histogram, summary_frame, vector_bars,
                             weight_tiles)
 from .charts import show_chart
+from .explain_panel import show_clickable
 
 MAX_BARS = 256
 MAX_ANNOTATED_VECTOR = 20  # a vector this short is a row of numbered cells
@@ -44,23 +46,47 @@ def _views(a, kind, image_shape):
     return tiles + ["heatmap", "histogram"]
 
 
-def show_array(arr, title, key, kind="weights", image_shape=None, value_title="value", labels=None):
+def _array_index(shape, point):
+    """The index into one sample's array (batch axis dropped) of a clicked cell or bar of its display."""
+    inner = tuple(shape[1:]) if len(shape) >= 2 and shape[0] == 1 else tuple(shape)
+    if "index" in point:
+        return (int(point["index"]),)
+    r, c = int(point["r"]), int(point["c"])
+    if len(inner) == 1:
+        return (c,)
+    return (r, c) if len(inner) == 2 else (r, *(int(i) for i in np.unravel_index(c, inner[1:])))
+
+
+def _display_cell(shape, index):
+    """(row, column) of the display of one sample's array where ``index`` is drawn (inverse of _array_index)."""
+    inner = tuple(shape[1:]) if len(shape) >= 2 and shape[0] == 1 else tuple(shape)
+    if len(inner) == 1:
+        return 0, int(index[0])
+    return (int(index[0]), int(index[1])) if len(inner) == 2 else (
+        int(index[0]), int(np.ravel_multi_index(tuple(index[1:]), inner[1:])))
+
+
+def show_array(arr, title, key, kind="weights", image_shape=None, value_title="value", labels=None, on_pick=None,
+               picked=None, row_labels=None):
     """Draw ``arr`` with the best view for its size; several views get a radio to switch between them.
 
     kind : "weights" / "gradient" (diverging colours) or "activation" (sequential); image_shape : (h, w)
-    of the input images, to offer first-layer weights as tiles; labels : names of a vector's entries.
+    of the input images, to offer first-layer weights as tiles; labels : names of a vector's entries;
+    row_labels : names of a matrix's rows (a table's features, for first-layer weights).
+    on_pick : called with the index (into one sample's array) of a clicked cell or bar, to explain it;
+    picked : the index of the cell to outline.
     """
     a = _as_display(arr)
     diverging = kind != "activation"
     views = _views(a, kind, image_shape)
     view = views[0]
     if len(views) > 1:
-        view = st.radio(f"Show {title} as", views, key=f"{key}_view", horizontal=True)
+        view = st.radio(_("Show {what} as", what=title), views, key=f"{key}_view", horizontal=True)
     if view == "image tiles":
         n_units = a.shape[1]
         start = 0
         if n_units > 16:
-            start = st.slider("First unit shown", 0, n_units - 16, step=16 if n_units % 16 == 0 else 1,
+            start = st.slider(_("First unit shown"), 0, n_units - 16, step=16 if n_units % 16 == 0 else 1,
                               key=f"{key}_tile0")
         units = range(start, min(start + 16, n_units))
         show_chart(st, _tiles(np.array(a), tuple(image_shape), tuple(units),
@@ -71,18 +97,32 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title="v
                         width="stretch")
         st.dataframe(summary_frame(a, title), hide_index=True)
     elif view == "bars":
-        show_chart(st, vector_bars(a, title, value_title, diverging=diverging, labels=labels),
-                        width="stretch")
+        chart = vector_bars(a, title, value_title, diverging=diverging, labels=labels,
+                            highlight=None if picked is None else _display_cell(np.shape(arr), picked)[1],
+                            select="pick" if on_pick else None)
+        _draw(chart, arr, key, on_pick, width="stretch")
     else:
         rows = cols = None
         if a.ndim == 2 and a.size > MAX_CELLS:
-            (_, r1), (_, c1) = default_window(a.shape)
+            (_r0, r1), (_c0, c1) = default_window(a.shape)
             c_r, c_c = st.columns(2)
-            r0 = c_r.slider("First row", 0, a.shape[0] - r1, key=f"{key}_r0") if a.shape[0] > r1 else 0
-            c0 = c_c.slider("First column", 0, a.shape[1] - c1, key=f"{key}_c0") if a.shape[1] > c1 else 0
+            r0 = c_r.slider(_("First row"), 0, a.shape[0] - r1, key=f"{key}_r0") if a.shape[0] > r1 else 0
+            c0 = c_c.slider(_("First column"), 0, a.shape[1] - c1, key=f"{key}_c0") if a.shape[1] > c1 else 0
             rows, cols = (r0, r0 + r1), (c0, c0 + c1)
-        row_title, col_title = ("input unit", "unit") if a.ndim == 2 else ("", "unit")
+        row_title, col_title = ("input unit" if row_labels is None else "input feature", "unit") if a.ndim == 2 \
+            else ("", "unit" if labels is None else "")
+        cell = None if picked is None else _display_cell(np.shape(arr), picked)
         chart = heatmap(a, title, rows=rows, cols=cols, row_title=row_title, col_title=col_title,
                         value_title=value_title, diverging=diverging,
-                        col_labels=list(labels) if labels is not None and a.ndim == 1 else None)
-        show_chart(st, chart, width="content")
+                        col_labels=list(labels) if labels is not None and a.ndim == 1 else None,
+                        row_labels=list(row_labels) if row_labels is not None and a.ndim == 2 else None,
+                        select="pick" if on_pick else None, picked=cell)
+        _draw(chart, arr, key, on_pick, width="content")
+
+
+def _draw(chart, arr, key, on_pick, width):
+    if on_pick is None:
+        show_chart(st, chart, width=width)
+    else:
+        shape = np.shape(arr)
+        show_clickable(st, chart, f"{key}_click", lambda point: on_pick(_array_index(shape, point)), width=width)

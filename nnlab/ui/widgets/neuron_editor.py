@@ -6,6 +6,7 @@ page carries over to the other; each page's widgets have their own keys (``prefi
 import streamlit as st
 
 from ...engine import ACTIVATIONS
+from ...i18n import _
 from ...lab.seed_neuron import SEED_ACTIVATION, SEED_B, SEED_TARGET, SEED_W, SEED_X
 from ..state import SEED_NEURON as NEURON_KEY
 
@@ -44,11 +45,11 @@ def edit_neuron(prefix, with_target=False):
         col.number_input(LABELS[f], step=0.1, format="%.4f", key=f"{prefix}_{f}", on_change=_from_widgets,
                          args=(prefix, fields))
     elementwise = [name for name, act in ACTIVATIONS.items() if act.elementwise]
-    cols[len(fields)].selectbox("activation f", elementwise, key=f"{prefix}_activation", on_change=_from_widgets,
+    cols[len(fields)].selectbox(_("activation f"), elementwise, key=f"{prefix}_activation", on_change=_from_widgets,
                                 args=(prefix, fields))
     with cols[len(fields) + 1]:
         st.space("small")
-        st.button("↺ The article's numbers", key=f"{prefix}_neuron_reset", on_click=_reset,
+        st.button(_("↺ The article's numbers"), key=f"{prefix}_neuron_reset", on_click=_reset,
                   help=f"x = {SEED_X}, W = {SEED_W}, b = {SEED_B}, {SEED_ACTIVATION}, t = {SEED_TARGET}")
     return {"x": (values["x1"], values["x2"]), "w": (values["w1"], values["w2"]), "b": values["b"],
             "activation": values["activation"], "target": values["t"]}

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from ...i18n import _
 from ...lab.inspect import split_arrays
 from ...viz.images import image_grid
 from ..state import SAMPLE_DRAWS as DRAWS_KEY
@@ -28,8 +29,8 @@ def label_text(dataset, y):
     """The stored label or target of one sample, in words."""
     y = np.asarray(y)
     if dataset.class_names is not None:
-        return f"class {dataset.class_names[int(y.reshape(-1)[0])]}"
-    return "target " + ", ".join(f"{v:.4g}" for v in y.reshape(-1))
+        return _("class {name}", name=dataset.class_names[int(y.reshape(-1)[0])])
+    return _("target {values}", values=", ".join(f"{v:.4g}" for v in y.reshape(-1)))
 
 
 def pick_sample(dataset, prefix):
@@ -39,7 +40,8 @@ def pick_sample(dataset, prefix):
     x_all, y_all, split = split_arrays(dataset)
     n = len(x_all)
     if n == 0:
-        st.error(f"The dataset “{dataset.name}” has no samples to show; pick another dataset in the sidebar.")
+        st.error(_("The dataset “{name}” has no samples to show; pick another dataset in the sidebar.",
+                   name=dataset.name))
         st.stop()
     index = min(max(int(ss.get(SAMPLE_KEY, 0)), 0), n - 1)
     ss[SAMPLE_KEY] = index
@@ -48,10 +50,11 @@ def pick_sample(dataset, prefix):
     left, right = st.columns([3, 2] if dataset.image_shape else [2, 3], vertical_alignment="center")
     with left:
         if n > 1:
-            st.slider(f"Sample of the {split} set (0 … {n - 1})", 0, n - 1, key=widget_key,
+            st.slider(_("Sample of the {split} set (0 … {last})", split=split, last=n - 1), 0, n - 1, key=widget_key,
                       on_change=_from_slider, args=(widget_key,))
-        st.button("🎲 Random sample", key=f"{prefix}_sample_random", on_click=_random, args=(n,))
-        st.markdown(f"**{split.capitalize()} sample {index}** · {label_text(dataset, y_all[index:index + 1])}")
+        st.button(_("🎲 Random sample"), key=f"{prefix}_sample_random", on_click=_random, args=(n,))
+        st.markdown(_("**{split} sample {i}** · {stored}", split=split.capitalize(), i=index,
+                      stored=label_text(dataset, y_all[index:index + 1])))
     with right:
         x = x_all[index]
         if dataset.image_shape is not None:

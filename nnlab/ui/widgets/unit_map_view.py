@@ -1,0 +1,37 @@
+"""The fully connected network drawn unit by unit, its inputs and outputs named (a table's features, the
+classes) and, for data with two inputs, each unit's output over the input plane as a small map beside it
+(TensorFlow Playground's signature view). The Architecture page draws it for one sample, the Training
+page redraws it while training runs: one drawing for both.
+
+The maps cover the same box as the decision-boundary chart (``plane_grid`` of the training data), on a
+coarser grid: a 30 × 30 map per unit is plenty at 30 px, and one batched forward pass computes them all.
+"""
+from ...lab.inspect import plane_grid
+from ...lab.unit_maps import unit_maps
+from ...viz.network_diagram import network_diagram
+from .charts import show_chart
+
+MAP_CELLS = 30
+
+
+def plane_maps(net, dataset):
+    """{diagram column: (units, rows, cols)} — column 0 the inputs x₁ and x₂ themselves, then each dense
+    layer — for a network of two inputs; None for any other."""
+    if net.n_inputs != 2 or len(net.input_shape) != 1 or dataset.x_train is None or not len(dataset.x_train):
+        return None
+    points, _step = plane_grid(dataset.x_train, MAP_CELLS)
+    shape = (MAP_CELLS, MAP_CELLS)
+    dense = [i for i, layer in enumerate(net.layers) if layer.kind == "dense"]
+    maps = {0: points.T.reshape(2, *shape)}
+    for layer in unit_maps(net, points, shape).layers:
+        if layer.layer in dense:
+            maps[dense.index(layer.layer) + 1] = layer.maps
+    return maps
+
+
+def draw(where, net, dataset, trace=None, max_units=12, top_edges=40, pick="active"):
+    """The drawing in ``where`` (``st``, a column or a placeholder)."""
+    names = list(getattr(dataset, "feature_names", None) or []) or None
+    show_chart(where, network_diagram(net, trace, max_units, top_edges, pick, input_names=names,
+                                      output_names=dataset.class_names, maps=plane_maps(net, dataset)),
+               width="stretch", name="network")
