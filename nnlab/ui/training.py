@@ -16,6 +16,7 @@ from ..engine.trainer import encode_targets
 from ..i18n import N_, _
 from ..lab.advice import setup_for
 from ..lab.diagnosis import GUIDE_RATIO, diagnose
+from ..lab.metrics import metrics_in_target_units
 from ..viz import gradient_flow, results, weights
 from ..viz.matrices import weight_tiles
 from . import state
@@ -138,8 +139,7 @@ def results_section(net, data):
     c1.metric(_("Test loss"), f"{loss:.4f}", help=_("The loss on the {n:,} test samples, which training never "
                                                    "sees.", n=len(out)))
     if data.task != "classification":
-        show_model_chart(st, "tr_regression", lambda: results.regression_chart(
-            results.regression_frame(data.y_test, out)))
+        _regression_results(out, data)
         return
     pred, conf = predict_classes(out)
     acc = float((pred == data.y_test).mean())
@@ -155,3 +155,18 @@ def results_section(net, data):
             data.x_test, data.y_test, pred, conf, data.image_shape, data.class_names)[0])
         if grid is None:
             st.success(_("Every test image is classified correctly."))
+
+
+def _regression_results(out, data):
+    """RMSE, MAE and R² on the test set and predicted against true, all in the target's own units (the network
+    was trained on a z-scored target; ``to_target_units`` maps both back)."""
+    m = metrics_in_target_units(data, out.reshape(len(out), -1), "test")
+    c1, c2, c3, _rest = st.columns(4)
+    c1.metric(_("Test RMSE"), f"{m.rmse:.4g}", help=_("Root mean squared error on the {n:,} test samples, in the "
+                                                     "target's units: large errors count more.", n=m.n))
+    c2.metric(_("Test MAE"), f"{m.mae:.4g}", help=_("Mean absolute error on the {n:,} test samples, in the "
+                                                   "target's units: how far off a prediction is on average.", n=m.n))
+    c3.metric(_("Test R²"), f"{m.r2:.3f}", help=_("1 is perfect, 0 is no better than always predicting the mean "
+                                                 "test value, below 0 is worse."))
+    show_model_chart(st, "tr_regression", lambda: results.regression_chart(
+        results.regression_frame(data.to_target_units(data.y_test), data.to_target_units(out))))

@@ -77,3 +77,15 @@ def category_axis(names, step_px, **axis):
     angle = 0 if longest <= step_px - 4 else (-45 if step_px >= 16 else -90)
     return alt.Axis(labelAngle=angle, labelOverlap=False, labelLimit=160,
                     labelAlign="center" if angle == 0 else "right", **axis)
+
+
+def nice_ticks(lo, hi, count=5):
+    """``count`` to 2·``count`` round values (steps of 1, 2 or 5 × a power of ten) within [lo, hi], for both axes of a
+    chart whose axes must read alike (predicted against true), where Vega would choose each axis's own."""
+    if not hi > lo:
+        return [lo]
+    raw = (hi - lo) / max(count - 1, 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = max(m * power for m in (1, 2, 5) if m * power <= raw)
+    first = math.ceil(lo / step)
+    return [round(k * step, 12) for k in range(first, math.floor(hi / step) + 1)]

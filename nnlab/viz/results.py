@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import _
-from .axes import category_axis, percent_axis
+from .axes import category_axis, nice_ticks, percent_axis
+from .boundary import PALETTE
 from .images import image_grid
 from .rows import MAX_ROWS
 
@@ -114,17 +115,33 @@ def regression_frame(y_true, y_pred, target_names=None, max_points=MAX_ROWS, see
 
 
 def regression_chart(frame, size=360):
-    """Predicted against true, one point per sample, with the line y = x where perfect predictions lie."""
+    """Predicted against true, one point per sample, on equal axes (the same range, a square plot) with the line
+    y = x where perfect predictions lie; the legend names both: the test samples (per target when several)
+    and the line. ``frame``: ``regression_frame`` of values in the target's own units."""
     lo = float(min(frame["true"].min(), frame["predicted"].min())) if len(frame) else 0.0
     hi = float(max(frame["true"].max(), frame["predicted"].max())) if len(frame) else 1.0
+    pad = 0.02 * (hi - lo) if hi > lo else 1.0
+    domain = [lo - pad, hi + pad]
+    targets = list(dict.fromkeys(frame["target"]))
+    samples = [_("test samples")] if len(targets) <= 1 else \
+        [_("test samples: {target}", target=t) for t in targets]
+    perfect = _("perfect prediction (y = x)")
+    series = dict(zip(targets, samples))
+    frame = frame.assign(series=frame["target"].map(series))
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(
+        domain=samples + [perfect], range=[PALETTE[i % len(PALETTE)] for i in range(len(samples))] + ["#888888"]),
+        # inside the plot's empty top-left corner (far above the line), so the plot area stays square
+        legend=alt.Legend(orient="top-left", labelLimit=320, fillColor="white", padding=4))
+    scale = alt.Scale(domain=domain, nice=False, zero=False)
+    ticks = nice_ticks(*domain)
     points = alt.Chart(frame).mark_circle(size=24, opacity=0.6).encode(
-        x=alt.X("true:Q", title=_("true value"), scale=alt.Scale(domain=[lo, hi])),
-        y=alt.Y("predicted:Q", title=_("predicted value"), scale=alt.Scale(domain=[lo, hi])),
-        color=alt.Color("target:N", title=_("target")),
+        x=alt.X("true:Q", title=_("true value (target's units)"), scale=scale, axis=alt.Axis(values=ticks)),
+        y=alt.Y("predicted:Q", title=_("predicted value (target's units)"), scale=scale,
+                  axis=alt.Axis(values=ticks)),
+        color=colour,
         tooltip=[alt.Tooltip("target:N", title=_("target")), alt.Tooltip("true:Q", title=_("true value"), format=".4g"),
                  alt.Tooltip("predicted:Q", title=_("predicted value"), format=".4g"),
                  alt.Tooltip("error:Q", title=_("error"), format=".4g")])
-    diagonal = alt.Chart(pd.DataFrame({"true": [lo, hi], "predicted": [lo, hi]})).mark_line(
-        color="#888", strokeDash=[5, 4]).encode(x=alt.X("true:Q"), y=alt.Y("predicted:Q"))
-    return alt.layer(diagonal, points, title=_("Predicted vs true (test set); dashed: perfect")).properties(
-        width=size, height=size)
+    diagonal = alt.Chart(pd.DataFrame({"true": domain, "predicted": domain, "series": [perfect, perfect]})).mark_line(
+        strokeDash=[5, 4]).encode(x=alt.X("true:Q", scale=scale), y=alt.Y("predicted:Q", scale=scale), color=colour)
+    return alt.layer(diagonal, points, title=_("Predicted vs true (test set)")).properties(width=size, height=size)

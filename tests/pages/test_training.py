@@ -2,10 +2,10 @@
 vanishing preset is diagnosed; divergence shows an error, not a traceback; an interrupted run keeps its
 model and curves; nothing trains on a plain rerun."""
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nnlab.data.dataset import Dataset
 from nnlab.viz import curves
 from tests.pages import apptest_helpers as helpers
 from tests.pages.apptest_helpers import APP
@@ -174,12 +174,18 @@ def test_reset_weights_forgets_the_training():
     assert [b.label for b in at.button][0] == "Train 1 epoch"
 
 
-def test_regression_upload_shows_predicted_against_true():
+def test_regression_upload_shows_metrics_and_points_in_the_targets_units():
+    """A price-like target (hundreds to thousands) is z-scored for training; the page's RMSE, MAE and R² and the
+    predicted-vs-true points are in prices, checked against sklearn.metrics on values computed here."""
+    from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
+
+    from nnlab.data.tabular import prepare
+
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(300, 3)).astype(np.float32)
-    y = (x @ np.array([[1.0], [-2.0], [0.5]]) + 0.1 * rng.normal(size=(300, 1))).astype(np.float32)
-    table = Dataset("My regression", "a test table", x[:200], y[:200], x[250:], y[250:], x_val=x[200:250],
-                    y_val=y[200:250], feature_names=("a", "b", "c"))
+    x = rng.normal(size=(300, 3))
+    price = lambda f: 1000 + 300 * f[:, 0] - 200 * f[:, 1] + 50 * f[:, 2]  # noqa: E731 (the truth, by hand)
+    frame = pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "c": x[:, 2], "price": price(x)})
+    table = prepare(frame, "price", scaling="none", name="My regression").dataset
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     at.session_state["user_datasets"] = {"My regression": table}
@@ -193,8 +199,17 @@ def test_regression_upload_shows_predicted_against_true():
     assert hist.last_epoch == 3 and hist.epochs[-1].val_acc is None
     shown = show(at, "results")
     assert "Accuracy per epoch" not in shown
-    frames = [v for k, v in shown.items() if k and k.startswith("Predicted vs true")][0][1]
+    # independently: the truth from the features, the network's z-scored outputs mapped back with the training
+    # rows' mean and standard deviation of the price
+    train_price = price(table.x_train.astype(np.float64))
+    truth = price(table.x_test.astype(np.float64))
+    pred = at.session_state["model"].predict(table.x_test).ravel() * train_price.std() + train_price.mean()
+    metrics = {m.label: m.value for m in at.metric}
+    assert float(metrics["Test RMSE"]) == pytest.approx(root_mean_squared_error(truth, pred), rel=1e-3)
+    assert float(metrics["Test MAE"]) == pytest.approx(mean_absolute_error(truth, pred), rel=1e-3)
+    assert float(metrics["Test R²"]) == pytest.approx(r2_score(truth, pred), abs=1e-3)
+    assert float(metrics["Test RMSE"]) > 1  # prices, not z-scores (the price's spread is about 370)
+    spec, frames = [v for k, v in shown.items() if k and k.startswith("Predicted vs true")][0]
     points = max(frames, key=len)
-    pred = at.session_state["model"].predict(x[250:]).ravel()
-    assert points["true"].to_numpy() == pytest.approx(y[250:].ravel())
-    assert points["predicted"].to_numpy() == pytest.approx(pred, rel=1e-5, abs=1e-6)
+    assert points["true"].to_numpy() == pytest.approx(truth, rel=1e-5)
+    assert points["predicted"].to_numpy() == pytest.approx(pred, rel=1e-4)

@@ -74,3 +74,10 @@ def test_image_grid_columns_fit_their_captions():
     images = np.zeros((2, 4))
     chart = image_grid(images, (2, 2), captions=["Ankle boot", "Bag"], ncols=2, size=20)
     assert chart.to_dict()["width"] == {"step": column_px(["Ankle boot"], 20)}
+
+
+def test_nice_ticks_are_round_and_inside_the_range():
+    assert axes.nice_ticks(-0.9, 45.9) == [0, 10, 20, 30, 40]
+    assert axes.nice_ticks(0.013, 0.061) == [0.02, 0.03, 0.04, 0.05, 0.06]
+    assert axes.nice_ticks(980.0, 1020.0) == [980, 990, 1000, 1010, 1020]
+    assert axes.nice_ticks(3.0, 3.0) == [3.0]

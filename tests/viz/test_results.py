@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from tests.viz import rendered
 from nnlab.viz import results
 
 
@@ -66,7 +67,26 @@ def test_regression_frame_and_chart():
     assert len(big) == 5000 and (big["true"] == big["predicted"]).all()
     spec = results.regression_chart(frame).to_dict()
     diagonal, points = spec["layer"]
-    assert diagonal["mark"]["type"] == "line" and points["encoding"]["x"]["title"] == "true value"
-    assert points["encoding"]["y"]["title"] == "predicted value"
+    assert diagonal["mark"]["type"] == "line" and points["encoding"]["x"]["title"] == "true value (target's units)"
+    assert points["encoding"]["y"]["title"] == "predicted value (target's units)"
     with pytest.raises(ValueError, match="shape"):
         results.regression_frame(y, p[:2])
+
+
+def test_regression_chart_has_equal_axes_the_line_y_equals_x_and_a_legend_naming_both():
+    y = np.array([0.0, 10.0, 20.0, 30.0])
+    chart = results.regression_chart(results.regression_frame(y, [5.0, 12.0, 18.0, 45.0]))
+    spec = chart.to_dict()
+    diagonal, points = spec["layer"]
+    x_scale, y_scale = points["encoding"]["x"]["scale"], points["encoding"]["y"]["scale"]
+    assert x_scale == y_scale and x_scale["domain"][0] < 0 and x_scale["domain"][1] > 45  # both span every value
+    assert spec["width"] == spec["height"]
+    line = diagonal["data"]["values"] if "values" in diagonal["data"] else spec["datasets"][diagonal["data"]["name"]]
+    assert [(r["true"], r["predicted"]) for r in line] == [(d, d) for d in x_scale["domain"]]  # y = x, corner to corner
+    (legend,) = rendered.legends(chart)
+    assert legend["labels"] == ["test samples", "perfect prediction (y = x)"]
+    axes = dict(rendered.axes(chart))
+    assert axes["true value (target's units)"] == axes["predicted value (target's units)"]  # the same ticks
+    two = results.regression_chart(results.regression_frame(np.c_[y, y], np.c_[y, y], ("height", "weight")))
+    assert rendered.legends(two)[0]["labels"] == ["test samples: height", "test samples: weight",
+                                                  "perfect prediction (y = x)"]
