@@ -49,16 +49,22 @@ def percent_axis(**axis):
 
 
 def epoch_axis(epochs, **axis):
-    """Whole epochs: every epoch as a tick up to MAX_EPOCH_TICKS of them (one epoch: "1", not "1.000000"),
-    beyond that every 2nd, 5th, 10th … epoch (Vega's own ticks fall on half epochs: ``tickMinStep`` is not
-    honoured under Streamlit's autosize)."""
+    """Whole epochs (or training steps): every epoch as a tick up to MAX_EPOCH_TICKS of them (one epoch: "1",
+    not "1.000000"; three steps: "1, 2, 3", not "1.0, 1.5 … 3.0"), beyond that every 2nd, 5th, 10th … epoch
+    (Vega's own ticks fall on half epochs: ``tickMinStep`` is not honoured under Streamlit's autosize)."""
     epochs = sorted({int(e) for e in epochs})
     if 0 < len(epochs) <= MAX_EPOCH_TICKS:
-        return alt.Axis(values=epochs, format="d", **axis)
+        return whole_axis(epochs, **axis)
     step = math.ceil((epochs[-1] - epochs[0]) / MAX_EPOCH_TICKS) if epochs else 1
     nice = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**9) if s >= step)
-    return alt.Axis(values=list(range(nice * math.ceil(epochs[0] / nice), epochs[-1] + 1, nice)) if epochs else None,
-                    format="d", **axis)
+    return whole_axis(list(range(nice * math.ceil(epochs[0] / nice), epochs[-1] + 1, nice)) if epochs else None, **axis)
+
+
+def whole_axis(values, **axis):
+    """Ticks at these whole numbers, labelled "1", "2", "1,000". The label is formatted in ``labelExpr``, not by
+    ``format="d"``: with explicit ``values`` and ``format="d"`` the Vega in Streamlit's frontend (Chromium) drew
+    only "1" and "3" of the ticks 1, 2, 3 (vl-convert drew all three), whatever the width and overlap settings."""
+    return alt.Axis(values=values, labelExpr="format(datum.value, ',d')", **axis)
 
 
 def count_axis(largest, **axis):
@@ -66,7 +72,7 @@ def count_axis(largest, **axis):
     them rounded, "0, 1, 1"); beyond, Vega's own ticks are whole numbers already."""
     largest = int(largest)
     if largest <= 10:
-        return alt.Axis(values=list(range(largest + 1)), format=",d", **axis)
+        return whole_axis(list(range(largest + 1)), **axis)
     return alt.Axis(format=",d", **axis)
 
 

@@ -64,7 +64,7 @@ def batch_loss_chart(frame, title=None, height=300, note=None):
                       legend=alt.Legend(orient="top", direction="horizontal"))
     title = title or _("Loss of each training batch")
     return alt.Chart(frame, title=alt.TitleParams(title, subtitle=note) if note else title).mark_line().encode(
-        x=alt.X("step:Q", title=_("training step (batch)")),
+        x=alt.X("step:Q", title=_("training step (batch)"), axis=epoch_axis(frame["step"])),
         y=alt.Y("loss:Q", title=_("loss"), scale=alt.Scale(zero=False)),
         color=color,
         strokeWidth=alt.StrokeWidth("series:N", scale=alt.Scale(domain=names, range=[1, 2.5]), legend=None),

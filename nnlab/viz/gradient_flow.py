@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import _
-from .axes import log_axis, percent_axis
+from .axes import epoch_axis, log_axis, percent_axis
 from .curves import auto_beta, ema
 from .rows import MAX_ROWS, thin_indices
 
@@ -59,11 +59,16 @@ def smooth_log(frame, column, beta=None):
     return pd.concat(out) if out else frame.assign(smoothed=pd.Series(dtype=float))
 
 
+def _step_x(data):
+    """The x of every per-step chart: whole steps only (Vega put ticks at 1.5, 2.5 … for a short run)."""
+    return alt.X("step:Q", title=_("training step (batch)"), axis=epoch_axis(data["step"]))
+
+
 def _log_lines(frame, column, y_title, tip_title):
     """Faint raw lines plus bold smoothed ones, one colour per layer, log y."""
     data = smooth_log(_positive(frame, column)[["step", "epoch", "layer", column]], column)
     color = _layer_color(data)
-    x = alt.X("step:Q", title=_("training step (batch)"))
+    x = _step_x(data)
     axis = log_axis(np.r_[data[column].to_numpy(dtype=float), data["smoothed"].to_numpy(dtype=float)])
     raw = alt.Chart(data).mark_line(strokeWidth=0.8, opacity=0.3).encode(
         x=x, y=alt.Y(f"{column}:Q", title=y_title, scale=alt.Scale(type="log"), axis=axis), color=color)
@@ -97,7 +102,7 @@ def activation_chart(frame, height=260):
     """Mean activation per layer with a ±1 std band: where units sit on their activation curve."""
     data = frame.dropna(subset=["act_mean", "act_std"])[["step", "epoch", "layer", "act_mean", "act_std"]]
     data = data.assign(lo=data["act_mean"] - data["act_std"], hi=data["act_mean"] + data["act_std"])
-    base = alt.Chart(data).encode(x=alt.X("step:Q", title=_("training step (batch)")), color=_layer_color(data))
+    base = alt.Chart(data).encode(x=_step_x(data), color=_layer_color(data))
     band = base.mark_area(opacity=0.1).encode(y=alt.Y("lo:Q", title=_("activation (mean ± std)")), y2=alt.Y2("hi:Q"))
     line = base.mark_line(strokeWidth=1.5).encode(
         y=alt.Y("act_mean:Q"),
@@ -117,7 +122,7 @@ def unit_health_chart(frame, height=260):
     long["what"] = long["stat"].map({"dead_frac": "dead", "saturated_frac": "saturated"})
     long["series"] = long["layer"] + " " + long["what"]
     return alt.Chart(long, title=_("Dead ReLUs / saturated outputs per layer")).mark_line(strokeWidth=1.5).encode(
-        x=alt.X("step:Q", title=_("training step (batch)")),
+        x=_step_x(long),
         y=alt.Y("share:Q", title=_("share of the layer"), axis=percent_axis(), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("series:N", title=_("layer"), sort=list(dict.fromkeys(long["series"]))),
         tooltip=[alt.Tooltip("layer:N", title=_("layer")), alt.Tooltip("what:N", title=_("units")),

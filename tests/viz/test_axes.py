@@ -50,6 +50,22 @@ def test_epoch_axis_is_whole_epochs():
     assert axes.epoch_axis(range(1, 101)).to_dict()["values"] == list(range(10, 101, 10))
 
 
+def test_whole_number_labels_come_from_label_expr_not_format_d():
+    """Streamlit's Vega in Chromium drew "1, 3" for ticks 1, 2, 3 with format "d" (vl-convert draws all three, so
+    this checks the spec): the labels are formatted in labelExpr."""
+    for axis in (axes.epoch_axis([1, 2, 3]), axes.epoch_axis(range(1, 101)), axes.count_axis(3)):
+        spec = axis.to_dict()
+        assert "format" not in spec and spec["labelExpr"] == "format(datum.value, ',d')"
+    three = pd.DataFrame({"x": [1, 2, 3], "y": [0.5, 0.6, 0.4]})
+    assert rendered.axis_labels(alt.Chart(three).mark_line().encode(
+        x=alt.X("x:Q", title="epoch", axis=axes.epoch_axis(three["x"])), y="y:Q"), "epoch",
+        width=150) == ["1", "2", "3"]
+    big = pd.DataFrame({"x": [1000, 3000], "y": [0.5, 0.6]})
+    assert rendered.axis_labels(alt.Chart(big).mark_line().encode(
+        x=alt.X("x:Q", title="step", axis=axes.epoch_axis([1000, 2000, 3000])), y="y:Q"), "step",
+        width=300) == ["1,000", "2,000", "3,000"]
+
+
 def test_count_axis_has_no_half_samples():
     assert axes.count_axis(3).to_dict()["values"] == [0, 1, 2, 3]
     assert "values" not in axes.count_axis(500).to_dict()

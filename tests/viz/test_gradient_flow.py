@@ -86,3 +86,11 @@ def test_activation_and_unit_health_charts():
     assert health.data["share"].tolist() == [0.25] * 5  # only L1 reports dead units
     assert health.to_dict()["encoding"]["y"]["axis"]["format"] == "~%"  # percent ticks that never repeat
     assert gf.unit_health_chart(frame.assign(dead_frac=np.nan)) is None
+
+
+def test_per_step_charts_tick_whole_steps():
+    from tests.viz import rendered
+
+    frame = gf.layer_stats_frame(make_history(3))
+    for chart in (gf.grad_norm_chart(frame), gf.activation_chart(frame)):
+        assert rendered.axis_labels(chart, "training step (batch)", width=300) == ["1", "2", "3"]
