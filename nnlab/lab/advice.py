@@ -6,7 +6,7 @@ augmentation); each ``*_actions`` function gives one sentence per remedy, leavin
 """
 from dataclasses import dataclass
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..i18n.numbers import sig
 
 RELU_LIKE = frozenset({"relu", "leaky_relu"})
@@ -74,7 +74,8 @@ def saturation_actions(setup):
 
 
 def overfitting_actions(setup, best):
-    out = [_("Stop at the best epoch (early stopping): reset, then train for {epochs} epochs.", epochs=best)]
+    out = [ngettext("Stop at the best epoch (early stopping): reset, then train for {n} epoch.",
+                    "Stop at the best epoch (early stopping): reset, then train for {n} epochs.", best)]
     out.append(_("Add L2 weight decay (the sidebar's L2, e.g. 1e-4).") if not setup.l2 else
                _("Raise the L2 weight decay above {l2}.", l2=sig(setup.l2)))
     if setup.dropout is not None:

@@ -176,16 +176,17 @@ def _value(metric, value):
 def _settings_sentence(shown, held_label):
     """What every architecture of a comparison trained here shared, and any run that stopped early."""
     results, data, epochs = shown["results"], shown["data"], shown["epochs"]
-    st.markdown(ngettext(
-        "{n} architecture trained on “{data}” with seed {seed}, for {epochs} epochs each.",
+    trained = ngettext(
+        "{n} architecture trained on “{data}” with seed {seed}.",
         "{n} architectures trained on “{data}” — the same {train:,} training and {held:,} {held_label} "
-        "samples, seed {seed} — for {epochs} epochs each.", len(results), data=data.name, seed=shown["seed"],
-        epochs=epochs, train=len(data.x_train), held=len(data.held_out()[0]), held_label=held_name(held_label)))
+        "samples, seed {seed}.", len(results), data=data.name, seed=shown["seed"],
+        train=len(data.x_train), held=len(data.held_out()[0]), held_label=held_name(held_label))
+    st.markdown(trained + " " + _("Epochs per architecture: {epochs}.", epochs=epochs))
     for r in results:
         done = len(r.history.epochs)
         if done != epochs:
-            st.markdown(_("**{arch}** completed {done} of {epochs} epochs.", arch=r.label, done=done,
-                          epochs=epochs))
+            st.markdown(ngettext("**{arch}** completed {done} of {n} epoch.", "**{arch}** completed {done} of {n} "
+                                 "epochs.", epochs, arch=r.label, done=done))
 
 
 def verdict_section(shown, held_label):

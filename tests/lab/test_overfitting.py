@@ -156,3 +156,11 @@ def test_a_small_sustained_rise_is_reported_as_the_start_of_overfitting_never_as
     for seed in range(20):  # and a flat noisy plateau gets no such note
         flat = 0.2 * (1 + 0.05 * np.random.default_rng(seed).normal(size=60))
         assert not check_held_out(records(flat)).rising, seed
+
+
+def test_early_stopping_advice_counts_one_epoch_in_the_singular():
+    from nnlab.lab.advice import overfitting_actions
+
+    one = overfitting_actions(Setup(), 1)[0]
+    assert one == "Stop at the best epoch (early stopping): reset, then train for 1 epoch."
+    assert overfitting_actions(Setup(), 2)[0].endswith("train for 2 epochs.")

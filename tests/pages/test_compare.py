@@ -58,8 +58,8 @@ def test_two_architectures_train_and_are_compared():
     low = min(best.history.epochs, key=lambda e: e.val_loss)
     other_low = min(other.history.epochs, key=lambda e: e.val_loss)
     texts = [m.value for m in at.markdown]
-    assert "2 architectures trained on “Moons” — the same 140 training and 30 validation samples, seed 0 — for 3 " \
-           "epochs each." in texts
+    assert "2 architectures trained on “Moons” — the same 140 training and 30 validation samples, seed 0. Epochs " \
+           "per architecture: 3." in texts
     assert f"Lowest validation loss: **{best.label}**, {low.val_loss:.4f} at epoch {low.epoch} ({other.label}: " \
            f"{other_low.val_loss:.4f} at epoch {other_low.epoch})." in texts
 

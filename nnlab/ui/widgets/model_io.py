@@ -10,7 +10,7 @@ rerun would put the widget back in range and so rebuild the model.
 import streamlit as st
 
 from ...engine import ModelFileError, load_model, model_to_bytes
-from ...i18n import _
+from ...i18n import _, ngettext
 from ...lab.config import check_fits, config_for_network, outside_sidebar
 from ...lab.describe import network_line
 from ...lab.export_code import CALLS, network_to_python
@@ -50,9 +50,12 @@ def _on_upload():
     state.replace_model(net)
     # A notice, at the top of the page: the page below changes with the new model, and this section's
     # expander closes with it.
-    state.notice(_("Loaded “{name}”: {layers} layers, {params:,} parameters, on “{data}”. It is now the current "
-                   "model: inspect it on any page or continue training it (its earlier history is not in the "
-                   "file).", name=upload.name, layers=len(net.layers), params=net.n_params, data=dataset.name))
+    state.notice(ngettext(
+        "Loaded “{name}”: {n} layer, {params:,} parameters, on “{data}”. It is now the current model: inspect it "
+        "on any page or continue training it (its earlier history is not in the file).",
+        "Loaded “{name}”: {n} layers, {params:,} parameters, on “{data}”. It is now the current model: inspect it "
+        "on any page or continue training it (its earlier history is not in the file).",
+        len(net.layers), name=upload.name, params=net.n_params, data=dataset.name))
 
 
 def _history_help(history):
