@@ -82,7 +82,7 @@ def architecture_units_view(ctx):
         architecture.blocks_section(net)
         return
     x, _t, _y = sample(ctx.data, net, pick_sample(ctx.data, architecture.PREFIX))
-    architecture.units_section(net, net.forward_trace(x))
+    architecture.units_section(net, net.forward_trace(x), ctx.data)
 
 
 def forward_layers_view(ctx):
@@ -96,7 +96,7 @@ def backprop_chain_view(ctx):
     x, t, y = sample(ctx.data, net, pick_sample(ctx.data, backprop.PREFIX))
     bt = net.backward_trace(x, t)
     backprop.loss_section(net, bt, ctx.data, y)
-    backprop.layer_section(bt, ctx.data)
+    backprop.layer_section(net, bt, ctx.data)
 
 
 def conv_blocks_view(ctx):

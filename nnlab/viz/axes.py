@@ -53,11 +53,13 @@ def epoch_axis(epochs, **axis):
     not "1.000000"; three steps: "1, 2, 3", not "1.0, 1.5 … 3.0"), beyond that every 2nd, 5th, 10th … epoch
     (Vega's own ticks fall on half epochs: ``tickMinStep`` is not honoured under Streamlit's autosize)."""
     epochs = sorted({int(e) for e in epochs})
-    if 0 < len(epochs) <= MAX_EPOCH_TICKS:
+    if not epochs:
+        return alt.Axis(**axis)
+    if len(epochs) <= MAX_EPOCH_TICKS:
         return whole_axis(epochs, **axis)
-    step = math.ceil((epochs[-1] - epochs[0]) / MAX_EPOCH_TICKS) if epochs else 1
+    step = math.ceil((epochs[-1] - epochs[0]) / MAX_EPOCH_TICKS)
     nice = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**9) if s >= step)
-    return whole_axis(list(range(nice * math.ceil(epochs[0] / nice), epochs[-1] + 1, nice)) if epochs else None, **axis)
+    return whole_axis(list(range(nice * math.ceil(epochs[0] / nice), epochs[-1] + 1, nice)), **axis)
 
 
 def whole_axis(values, **axis):

@@ -75,6 +75,7 @@ def test_spirals_two_epochs_fill_history_and_charts_with_its_numbers():
     assert at.session_state["history"] is hist and len(hist.steps) == 36
     assert charts(at)["Loss per epoch"][1][0]["value"].tolist() == loss["value"].tolist()
     assert "Weight histograms per layer, by epoch" in show(at, "weights")
+    assert at.multiselect(key="tr_hist_epochs").value == [0, 1, 2]  # every epoch of a short run, none skipped
     assert "Confusion matrix (test set)" in show(at, "results")
     assert at.session_state["history"] is hist and len(hist.steps) == 36
 

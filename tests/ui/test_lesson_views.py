@@ -30,3 +30,19 @@ def test_a_lesson_whose_task_trains_always_has_the_train_button():
 def test_no_view_draws_a_chart_of_its_own():
     source = inspect.getsource(lesson_views)
     assert "show_chart" not in source and "st.dataframe" not in source and "altair" not in source
+
+
+def test_each_section_call_gives_the_arguments_its_section_needs():
+    """A section that gained a parameter on its page (the data of architecture.units_section and
+    backprop.layer_section) must get it here too: the Lessons page raised TypeError otherwise."""
+    import ast
+    import types
+
+    for node in ast.walk(ast.parse(inspect.getsource(lesson_views))):
+        call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        if call and isinstance(node.func.value, ast.Name):
+            module = getattr(lesson_views, node.func.value.id, None)
+            starred = any(isinstance(a, ast.Starred) for a in node.args)  # its count is not in the source
+            if isinstance(module, types.ModuleType) and module.__name__.startswith("nnlab.ui") and not starred:
+                section = getattr(module, node.func.attr)
+                inspect.signature(section).bind(*node.args, **{k.arg: None for k in node.keywords if k.arg})

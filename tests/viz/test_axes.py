@@ -48,6 +48,7 @@ def test_epoch_axis_is_whole_epochs():
         x=alt.X("x:Q", title="epoch", axis=axes.epoch_axis(one["x"])), y="y:Q"), "epoch", width=300) == ["1"]
     assert axes.epoch_axis(range(1, 6)).to_dict()["values"] == [1, 2, 3, 4, 5]
     assert axes.epoch_axis(range(1, 101)).to_dict()["values"] == list(range(10, 101, 10))
+    assert "values" not in axes.epoch_axis([]).to_dict()  # no epochs yet (an empty chart): Vega's own ticks
 
 
 def test_whole_number_labels_come_from_label_expr_not_format_d():
