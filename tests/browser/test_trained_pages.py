@@ -1,7 +1,7 @@
 """After one short training run (Iris, 3 epochs), every page in the sidebar shows the trained model, and the charts
 Vega drew can be read: each axis that has tick labels has a title, each legend names its series, every epoch of
-a per-epoch chart has its tick (the Forward and Backprop pages' matrix views: drawn cleanly). Screenshots of each page in its trained state land in
-``screenshots/trained-<page>.png``: look at them."""
+a per-epoch chart has its tick (the Forward and Backprop pages' matrix views: drawn cleanly). Screenshots of each
+page in its trained state land in ``screenshots/trained-<page>.png``: look at them."""
 import re
 
 EPOCHS = 3
