@@ -1,0 +1,89 @@
+"""In 中文, no page shows an English sentence: after a one-epoch run (so the trained views show), every page in
+the sidebar is visited and the visible text of its main area and the sidebar — chart titles, axes and legends
+included — is read piece by piece. A piece with no Chinese character that still holds a Latin word which is not a
+name (ReLU, Adam, MNIST …), a unit or the user's own data is an untranslated string. Formulas (KaTeX), code,
+tables and numbers are left out. One session, about a minute."""
+import re
+
+from nnlab.i18n import _, ngettext, using_language
+
+# Names, units and the bundled data's own words: the same in both languages (I18N_GUIDE: don't translate them).
+NAMES = {
+    "nnlab", "relu", "leaky", "tanh", "sigmoid", "softmax", "gelu", "linear", "adam", "adamw", "sgd", "momentum",
+    "rmsprop", "mnist", "pytorch", "numpy", "torch", "tensorboard", "csv", "png", "json", "npz", "zip", "mlp",
+    "cnn", "mse", "bce", "xavier", "glorot", "he", "kaiming", "lecun", "onnx", "float", "utf", "id", "url", "md",
+    "ms", "mb", "kb", "px", "lr", "dense", "conv", "maxpool", "flatten", "dropout", "batchnorm", "attention",
+    "spirals", "moons", "circles", "xor", "iris", "blobs", "tsv", "pca", "umap", "tsne", "smoothgrad", "grad",
+    "cam", "ig", "vs", "streamlit", "vega", "altair", "seed", "e", "x", "y", "z", "w", "b", "a", "h",
+}
+# Pages whose strings live in files another helper is translating right now (helper V: the Forward/Backprop/
+# Feature maps/Attention/Architecture/Interventions pages and ui/widgets; helper C: the Training page): their
+# untranslated pieces are listed in the report, not failed here, until those branches land.
+SKIPPED_PAGES = set()
+
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+
+# The visible text pieces of the sidebar and the main area: each text node that is rendered, outside formulas,
+# code and tables, plus the text of the charts Vega drew (titles, axes, legends).
+READ_TEXT = """() => {
+  const skip = '.katex, pre, code, [data-testid=stCode], [data-testid=stDataFrame], [data-testid=stTable],'
+             + '[data-testid=stSidebarNav], [data-testid=stToolbar], [data-testid=stSidebarCollapseButton], svg';
+  const pieces = [];
+  for (const id of ['stSidebarContent', 'stMain']) {
+    const root = document.querySelector(`[data-testid=${id}]`);
+    if (!root) continue;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement, text = node.textContent.trim();
+      if (text && !el.closest(skip) && el.checkVisibility()) pieces.push(text);
+    }
+    for (const t of root.querySelectorAll('[data-testid=stVegaLiteChart] svg text')) {
+      if (t.getAttribute('opacity') !== '0' && t.textContent.trim()) pieces.push(t.textContent.trim());
+    }
+  }
+  return pieces;
+}"""
+
+
+def english_pieces(pieces, own_words=()):
+    """The pieces that read as untranslated English: no Chinese character, and a Latin word that is no name."""
+    allowed = NAMES | {w.lower() for w in own_words}
+    return sorted({p for p in pieces if not CJK.search(p)
+                   and any(w.lower().strip("'’") not in allowed for w in WORD.findall(p) if len(w) > 1)})
+
+
+def test_english_pieces_finds_sentences_and_spares_names():
+    found = english_pieces(["Train loss", "ReLU", "学习率 0.1", "Adam, lr=0.01", "3 epochs", "2-8-8-1 tanh"])
+    assert found == ["3 epochs", "Train loss"]
+
+
+def test_every_page_in_chinese(lab):
+    lab.open("training", "Training")
+    lab.choose("Preset", "Spirals 2-8-8-1 tanh", within=lab.sidebar)
+    lab.set_sidebar_epochs(1)
+    lab.click("Train 1 epoch")
+    lab.wait_text(re.compile(r"Trained 1 epoch in "))
+    lab.settle()
+    lab.sidebar.get_by_text("中文", exact=True).click()
+    with using_language("zh"):
+        lab.expect_title(_("Training"))
+        trained = ngettext("Trained {n} epoch in {secs:.2g} s ({total} in all).",
+                           "Trained {n} epochs in {secs:.2g} s ({total} in all).", 1, secs=1, total=1)
+    assert CJK.search(trained)
+    lab.settle()
+    links = lab.page.get_by_test_id("stSidebarNav").get_by_role("link")
+    found = {}
+    for index in range(links.count()):
+        link = links.nth(index)
+        path = (link.get_attribute("href") or "").rstrip("/").rsplit("/", 1)[-1]
+        link.click()
+        lab.main.locator("h1").first.wait_for()
+        lab.settle()
+        broken = lab.page.get_by_test_id("stException").all_inner_texts()
+        english = [] if path in SKIPPED_PAGES else english_pieces(lab.page.evaluate(READ_TEXT))
+        if broken or english:
+            found[path or "home"] = [b[:300] for b in broken] + english
+    assert links.count() >= 15
+    assert not found, "English (or an exception) shown in 中文:\n" + "\n".join(
+        f"/{p}: {e}" for p, e in found.items())
