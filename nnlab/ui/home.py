@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ..data.builtin import DATASETS
+from ..data.builtin import DATASETS, KIND_LABELS
 from ..i18n import N_, _
 from ..viz.images import image_grid
 from .widgets.charts import show_chart
@@ -62,7 +62,8 @@ def digits_section(data):
 
 def datasets_frame():
     """Every built-in dataset with its kind and a one-line description (one row each)."""
-    return pd.DataFrame([{_("dataset"): name, _("kind"): info.kind, _("description"): info.description}
+    return pd.DataFrame([{_("dataset"): name, _("kind"): _(KIND_LABELS[info.kind]),
+                          _("description"): _(info.description)}
                          for name, info in DATASETS.items()])
 
 
