@@ -136,11 +136,11 @@ def article_backward_note(result):
     delta_from_printed = (y - t) * y * (1 - y)
     dw = ", ".join(f"{v:g}" for v in ARTICLE_PRINTED["dW"])
     # Say "the ½ was dropped" only if that is what the printed value actually is.
-    dropped_half = (_(" (its {loss:g} is ({y:g} − {t:g})², the ½ dropped)", loss=ARTICLE_PRINTED["L"], y=y, t=t)
+    dropped_half = (_(" (its {big_l:g} is ({y:g} − {t:g})², the ½ dropped)", big_l=ARTICLE_PRINTED["L"], y=y, t=t)
                     if np.isclose((y - t) ** 2, ARTICLE_PRINTED["L"]) else "")
-    return _("The article prints L ≈ {printed_loss:g}, δ ≈ {printed_delta:g} and ∂L/∂W ≈ ({dw}). Those are slips "
-             "too: it starts from its wrong y ≈ {y:g}, and even from that y, ½({y:g} − {t:g})² = {loss:.6f}{dropped} "
+    return _("The article prints L ≈ {printed_l:g}, δ ≈ {printed_delta:g} and ∂L/∂W ≈ ({dw}). Those are slips "
+             "too: it starts from its wrong y ≈ {y:g}, and even from that y, ½({y:g} − {t:g})² = {half:.6f}{dropped} "
              "and ({y:g} − {t:g})·{y:g}·(1 − {y:g}) = {delta:.6f}. With the correct y = {right_y:.6f}: L = "
-             "{right_loss:.6f} and δ = {right_delta:.6f}.", printed_loss=ARTICLE_PRINTED["L"],
-             printed_delta=ARTICLE_PRINTED["delta"], dw=dw, y=y, t=t, loss=loss_from_printed, dropped=dropped_half,
-             delta=delta_from_printed, right_y=result.y, right_loss=result.loss, right_delta=result.delta)
+             "{right_l:.6f} and δ = {right_delta:.6f}.", printed_l=ARTICLE_PRINTED["L"],
+             printed_delta=ARTICLE_PRINTED["delta"], dw=dw, y=y, t=t, half=loss_from_printed, dropped=dropped_half,
+             delta=delta_from_printed, right_y=result.y, right_l=result.loss, right_delta=result.delta)
