@@ -1,7 +1,6 @@
 """Home: what nnlab is, a suggested path through the pages, a look at the current data, and every dataset."""
 import streamlit as st
 
-from nnlab.data.builtin import shown_description
 from nnlab.i18n import _
 from nnlab.ui import home, state
 
@@ -14,7 +13,7 @@ home.route_section()
 
 data = state.get_dataset()
 st.subheader(_("Current dataset: {name}", name=data.name))
-st.caption(shown_description(data.name, data.description))
+home.description_caption(data)
 home.digits_section(data)
 
 st.subheader(_("Datasets"))

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ..data.builtin import DATASETS, KIND_LABELS
+from ..data.builtin import DATASETS, KIND_LABELS, shown_description
 from ..i18n import N_, _
 from ..viz.images import image_grid
 from .widgets.charts import show_chart
@@ -58,6 +58,11 @@ def digits_section(data):
     show_chart(st, image_grid(data.x_train[:n], data.image_shape,
                               captions=[str(data.class_names[y]) for y in data.y_train[:n]], ncols=10,
                               title=_("The first {n} training images, each with its class", n=n)), width="content")
+
+
+def description_caption(data):
+    """The current dataset's one-line description, in the session's language for a built-in."""
+    st.caption(shown_description(data.name, data.description))
 
 
 def datasets_frame():
