@@ -20,20 +20,27 @@ NAMES = {
 }
 # Whole pieces that are names: the presets and datasets (keys of links and of the sidebar's boxes), the languages.
 NAME_PIECES = {*PRESETS, *DATASETS, *LANGUAGES.values()}
-# Pages whose strings live in files another helper is translating right now (helper V: the Forward/Backprop/
-# Feature maps/Attention/Architecture/Interventions pages and ui/widgets; helper C: the Training page): their
-# untranslated pieces are listed in the report, not failed here, until those branches land.
-SKIPPED_PAGES = set()
+# Pieces still in English in files another helper is translating at the time of writing (helper V: viz/network_diagram,
+# viz/matrices, ui/forward, ui/backprop, ui/widgets/matrix_view and neuron_editor). They are passed over on every
+# page, by exact text or pattern; delete a line once its file is translated, and the test checks it again.
+ELSEWHERE = [re.compile(p) for p in (
+    r"^\d+( → \d+)+ units$", r"^L\d+ \w+\w+\d+ units$", r"^input\d+ values$",  # viz/network_diagram.py
+    r"^Edges: the \d+ strongest \|w\| between each pair of drawn layers", r"largest \|[wa]\| ?of its layer",
+    r"^(negative|positive or 0|sign)$",  # viz/matrices.py vector_bars
+    r"^L\d+ \w+ · activation \w+$", r"^Output a = .* activation; target t = ", r"^(bias b|weights W|input x)$",
+    r"^(and|unit|value|input feature|input unit|target t|loss L|class \d+|loss \(\w+\))$",  # ui/forward, ui/backprop
+)]
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+FORMULA = re.compile(r"^\S*[∂σ∑√]\S*$")  # one token of mathematics, such as ∂score/∂x
 
 # The visible text pieces of the sidebar and the main area: each text node that is rendered, outside formulas,
 # code and tables, plus the text of the charts Vega drew (titles, axes, legends).
 READ_TEXT = """() => {
   const skip = '.katex, pre, code, [data-testid=stCode], [data-testid=stDataFrame], [data-testid=stTable],'
              + '[data-testid=stSidebarNav], [data-testid=stToolbar], [data-testid=stSidebarCollapseButton], svg,'
-             + '[data-testid=stIconMaterial], [data-testid=stFileUploaderDropzoneInstructions]';
+             + '[data-testid=stIconMaterial], [data-testid=stFileUploaderDropzone]';
   const pieces = [];
   for (const id of ['stSidebarContent', 'stMain']) {
     const root = document.querySelector(`[data-testid=${id}]`);
@@ -41,7 +48,8 @@ READ_TEXT = """() => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const el = node.parentElement, text = node.textContent.trim();
-      if (text && !el.closest(skip) && el.checkVisibility()) pieces.push(text);
+      const icon = getComputedStyle(el).fontFamily.includes('Material');  // an icon's name, drawn as its glyph
+      if (text && !icon && !el.closest(skip) && el.checkVisibility()) pieces.push(text);
     }
     for (const t of root.querySelectorAll('[data-testid=stVegaLiteChart] svg text')) {
       if (t.getAttribute('opacity') !== '0' && t.textContent.trim()) pieces.push(t.textContent.trim());
@@ -54,13 +62,13 @@ READ_TEXT = """() => {
 def english_pieces(pieces, own_words=()):
     """The pieces that read as untranslated English: no Chinese character, and a Latin word that is no name."""
     allowed = NAMES | {w.lower() for w in own_words}
-    return sorted({p for p in pieces if not CJK.search(p) and p not in NAME_PIECES
+    return sorted({p for p in pieces if not CJK.search(p) and p not in NAME_PIECES and not FORMULA.match(p)
                    and any(w.lower().strip("'’") not in allowed for w in WORD.findall(p) if len(w) > 1)})
 
 
 def test_english_pieces_finds_sentences_and_spares_names():
     found = english_pieces(["Train loss", "ReLU", "学习率 0.1", "Adam, lr=0.01", "3 epochs", "2-8-8-1 tanh",
-                            "Spirals", "中文", "English"])
+                            "Spirals", "中文", "English", "∂score/∂x"])
     assert found == ["3 epochs", "Train loss"]
 
 
@@ -86,7 +94,7 @@ def test_every_page_in_chinese(lab):
         lab.main.locator("h1").first.wait_for()
         lab.settle()
         broken = lab.page.get_by_test_id("stException").all_inner_texts()
-        english = [] if path in SKIPPED_PAGES else english_pieces(lab.page.evaluate(READ_TEXT))
+        english = [p for p in english_pieces(lab.page.evaluate(READ_TEXT)) if not any(e.search(p) for e in ELSEWHERE)]
         if broken or english:
             found[path] = [b[:300] for b in broken] + english
     assert links.count() >= 15
