@@ -27,6 +27,7 @@ ELSEWHERE = [re.compile(p) for p in (
     r"^\d+( → \d+)+ units$", r"^L\d+ \w+\w+\d+ units$", r"^input\d+ values$",  # viz/network_diagram.py
     r"^Edges: the \d+ strongest \|w\| between each pair of drawn layers", r"largest \|[wa]\| ?of its layer",
     r"^(negative|positive or 0|sign)$",  # viz/matrices.py vector_bars
+    r"^Each dense layer has a weight W \(inputs × units\)",  # ui/architecture.py
     r"^L\d+ \w+ · activation \w+$", r"^Output a = .* activation; target t = ", r"^(bias b|weights W|input x)$",
     r"^(and|unit|value|input feature|input unit|target t|loss L|class \d+|loss \(\w+\))$",  # ui/forward, ui/backprop
 )]
@@ -94,7 +95,8 @@ def test_every_page_in_chinese(lab):
         lab.main.locator("h1").first.wait_for()
         lab.settle()
         broken = lab.page.get_by_test_id("stException").all_inner_texts()
-        english = [p for p in english_pieces(lab.page.evaluate(READ_TEXT)) if not any(e.search(p) for e in ELSEWHERE)]
+        english = [p for p in english_pieces(lab.page.evaluate(READ_TEXT))
+                   if not any(e.search(p) for e in ELSEWHERE)]
         if broken or english:
             found[path] = [b[:300] for b in broken] + english
     assert links.count() >= 15

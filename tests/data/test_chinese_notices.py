@@ -36,8 +36,8 @@ def test_one_row_is_singular_in_english():
 def test_ragged_line_error_in_chinese():
     with using_language("zh"), pytest.raises(DataError) as err:
         read_table(b"a,b\n1,2\n3,4,5\n", "t.csv")
-    assert str(err.value) == ("第 3 行有 3 个字段，但第 1 行有 2 个（分隔符：逗号）。每行的值的个数必须相同：请修正那一行，"
-                              "或把含有逗号的值放在双引号里。")
+    assert str(err.value) == ("第 3 行有 3 个字段，但第 1 行有 2 个（分隔符：逗号）。"
+                              "每行的值的个数必须相同：请修正那一行，或把含有逗号的值放在双引号里。")
 
 
 def test_builtin_description_translated_user_description_kept():
