@@ -138,7 +138,8 @@ def _read_table(data, filename, max_bytes, delimiter, header):
         delimiter, how = detect_delimiter(text, filename)
         if how:
             notices.append(how)
-    check_size(text, delimiter, _(DELIMITERS.get(delimiter, N_("whitespace"))), filename)
+    separator = DELIMITERS.get(delimiter, N_("whitespace"))
+    check_size(text, delimiter, _(separator), filename)
     columns = _parse(text, delimiter)
     del text  # the cells hold what is needed now
     columns = [pc.utf8_trim_whitespace(columns.pop(0)) for _column in range(len(columns))]
