@@ -1,44 +1,49 @@
 """nnlab entry point: routes to the pages and draws the shared sidebar model builder."""
 import streamlit as st
 
+from nnlab.i18n import _
 from nnlab.ui import state, threads
 from nnlab.ui.widgets import charts, share, sidebar
 from nnlab.ui.widgets.language import language_switch
 
 threads.one_blas_thread()  # why: nnlab/ui/threads.py
-st.set_page_config(page_title="nnlab — see inside a neural network", page_icon="🧠", layout="wide")
 with st.sidebar:
-    language_switch()
+    language_switch()  # first: the page title, the navigation and every page below speak the chosen language
+st.set_page_config(page_title=_("nnlab — see inside a neural network"), page_icon="🧠", layout="wide")
+
+# Titles and group names are translated; the URL paths (given, or taken from the file name) and so links never are.
 
 PAGES = {
-    "Lab": [
-        st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
-        st.Page("app_pages/architecture.py", title="Architecture", icon=":material/hub:"),
-        st.Page("app_pages/forward.py", title="Forward pass", icon=":material/arrow_forward:"),
-        st.Page("app_pages/backprop.py", title="Backprop", icon=":material/arrow_back:"),
-        st.Page("app_pages/training.py", title="Training", icon=":material/monitoring:"),
+    _("Lab"): [
+        st.Page("app_pages/home.py", title=_("Home"), icon=":material/home:", default=True),
+        st.Page("app_pages/architecture.py", title=_("Architecture"), icon=":material/hub:"),
+        st.Page("app_pages/forward.py", title=_("Forward pass"), icon=":material/arrow_forward:"),
+        st.Page("app_pages/backprop.py", title=_("Backprop"), icon=":material/arrow_back:"),
+        st.Page("app_pages/training.py", title=_("Training"), icon=":material/monitoring:"),
     ],
-    "Lessons": [st.Page("app_pages/lessons.py", title="Lessons", icon=":material/school:", url_path="lessons")],
-    "Inside the network": [
-        st.Page("app_pages/feature_maps.py", title="Feature maps", icon=":material/grid_on:", url_path="feature_maps"),
-        st.Page("app_pages/attention.py", title="Attention", icon=":material/visibility:", url_path="attention"),
-        st.Page("app_pages/interventions.py", title="Interventions", icon=":material/science:",
+    _("Lessons"): [st.Page("app_pages/lessons.py", title=_("Lessons"), icon=":material/school:", url_path="lessons")],
+    _("Inside the network"): [
+        st.Page("app_pages/feature_maps.py", title=_("Feature maps"), icon=":material/grid_on:",
+                url_path="feature_maps"),
+        st.Page("app_pages/attention.py", title=_("Attention"), icon=":material/visibility:", url_path="attention"),
+        st.Page("app_pages/interventions.py", title=_("Interventions"), icon=":material/science:",
                 url_path="interventions"),
     ],
-    "Your data": [
-        st.Page("app_pages/data.py", title="Data", icon=":material/table_view:"),
-        st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    _("Your data"): [
+        st.Page("app_pages/data.py", title=_("Data"), icon=":material/table_view:"),
+        st.Page("app_pages/compare.py", title=_("Compare"), icon=":material/compare_arrows:"),
     ],
-    "Explain": [
-        st.Page("app_pages/attributions.py", title="Attributions", icon=":material/ads_click:",
+    _("Explain"): [
+        st.Page("app_pages/attributions.py", title=_("Attributions"), icon=":material/ads_click:",
                 url_path="attributions"),
-        st.Page("app_pages/feature_vis.py", title="What a unit sees", icon=":material/center_focus_strong:",
+        st.Page("app_pages/feature_vis.py", title=_("What a unit sees"), icon=":material/center_focus_strong:",
                 url_path="feature_vis"),
-        st.Page("app_pages/hidden_space.py", title="Hidden space", icon=":material/scatter_plot:",
+        st.Page("app_pages/hidden_space.py", title=_("Hidden space"), icon=":material/scatter_plot:",
                 url_path="hidden_space"),
-        st.Page("app_pages/landscape.py", title="Loss landscape", icon=":material/landscape:", url_path="landscape"),
-        st.Page("app_pages/lr_finder.py", title="LR finder", icon=":material/speed:", url_path="lr_finder"),
-        st.Page("app_pages/replay.py", title="Replay a run", icon=":material/replay:", url_path="replay"),
+        st.Page("app_pages/landscape.py", title=_("Loss landscape"), icon=":material/landscape:",
+                url_path="landscape"),
+        st.Page("app_pages/lr_finder.py", title=_("LR finder"), icon=":material/speed:", url_path="lr_finder"),
+        st.Page("app_pages/replay.py", title=_("Replay a run"), icon=":material/replay:", url_path="replay"),
     ],
 }
 page = st.navigation(PAGES, expanded=True)  # every page listed: no “View more” hiding the last groups

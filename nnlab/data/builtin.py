@@ -13,6 +13,7 @@ from . import toys
 from .dataset import Dataset, DataError
 from .download import cached_mnist, is_mnist_cached
 from .idx import FASHION_MNIST_CLASSES, fashion_mnist_dir, load_fashion_mnist
+from ..i18n import N_, _
 from .mnist import check_seed, mnist_split
 
 DEFAULT_DATASET = "MNIST subset (10k digits)"
@@ -158,27 +159,27 @@ def _info(name, description, kind, build):
 
 
 _ALWAYS = dict([
-    _info(DEFAULT_DATASET, "10,000 real handwritten digits, 28×28 grey pixels, bundled with nnlab", "image",
+    _info(DEFAULT_DATASET, N_("10,000 real handwritten digits, 28×28 grey pixels, bundled with nnlab"), "image",
           _mnist_subset),
-    _info("Digits 8×8", "1,797 small handwritten digits, 8×8 pixels (scikit-learn)", "image", _digits),
-    _info("Iris", "150 iris flowers, 4 measurements, 3 species (scikit-learn)", "table",
+    _info("Digits 8×8", N_("1,797 small handwritten digits, 8×8 pixels (scikit-learn)"), "image", _digits),
+    _info("Iris", N_("150 iris flowers, 4 measurements, 3 species (scikit-learn)"), "table",
           _table("load_iris")),
-    _info("Wine", "178 wines, 13 chemical measurements, 3 cultivars (scikit-learn)", "table",
+    _info("Wine", N_("178 wines, 13 chemical measurements, 3 cultivars (scikit-learn)"), "table",
           _table("load_wine")),
-    _info("Breast cancer", "569 tumour samples, 30 cell measurements, malignant or benign (scikit-learn)", "table",
+    _info("Breast cancer", N_("569 tumour samples, 30 cell measurements, malignant or benign (scikit-learn)"), "table",
           _table("load_breast_cancer")),
-    _info("Moons", "two interleaving half circles, 2-D", "2d", _toy(toys.moons)),
-    _info("Circles", "a small circle inside a large one, 2-D", "2d", _toy(toys.circles)),
-    _info("Blobs", "three round Gaussian clusters, 2-D", "2d", _toy(toys.blobs)),
-    _info("Two blobs", "two round Gaussian clusters, 2-D: separable by a single neuron", "2d",
+    _info("Moons", N_("two interleaving half circles, 2-D"), "2d", _toy(toys.moons)),
+    _info("Circles", N_("a small circle inside a large one, 2-D"), "2d", _toy(toys.circles)),
+    _info("Blobs", N_("three round Gaussian clusters, 2-D"), "2d", _toy(toys.blobs)),
+    _info("Two blobs", N_("two round Gaussian clusters, 2-D: separable by a single neuron"), "2d",
           _toy(partial(toys.blobs, n_classes=2))),
-    _info("Spirals", "two interleaved spiral arms, 2-D", "2d", _toy(toys.spirals)),
-    _info("XOR", "four quadrants, opposite ones share a class, 2-D", "2d", _toy(toys.xor)),
+    _info("Spirals", N_("two interleaved spiral arms, 2-D"), "2d", _toy(toys.spirals)),
+    _info("XOR", N_("four quadrants, opposite ones share a class, 2-D"), "2d", _toy(toys.xor)),
 ])
 _OPTIONAL = dict([
-    _info("Fashion-MNIST", "70,000 clothing images, 28×28, 10 classes (Debian dataset-fashion-mnist)", "image",
+    _info("Fashion-MNIST", N_("70,000 clothing images, 28×28, 10 classes (Debian dataset-fashion-mnist)"), "image",
           _fashion),
-    _info("MNIST (full)", "all 70,000 MNIST digits, 28×28, from the download cache", "image", _mnist_full),
+    _info("MNIST (full)", N_("all 70,000 MNIST digits, 28×28, from the download cache"), "image", _mnist_full),
 ])
 _OPTIONAL_PRESENT = {"Fashion-MNIST": lambda: fashion_mnist_dir() is not None, "MNIST (full)": is_mnist_cached}
 
@@ -190,6 +191,17 @@ def available_datasets():
     """
     found = {name: info for name, info in _OPTIONAL.items() if _OPTIONAL_PRESENT[name]()}
     return {**_ALWAYS, **found}
+
+
+# A dataset's kind as the pages name it.
+KIND_LABELS = {"image": N_("images"), "2d": N_("2-D points"), "table": N_("table")}
+
+
+def shown_description(name, description):
+    """A dataset's one-line description in the session's language: a built-in's is translated, a user's own
+    (an upload, a padded copy: written when it was made) is shown as it is."""
+    info = {**_ALWAYS, **_OPTIONAL}.get(name)
+    return _(info.description) if info is not None and info.description == description else description
 
 
 # what was available at import; call available_datasets() again after a download

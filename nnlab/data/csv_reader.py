@@ -25,7 +25,7 @@ from .dataset import DataError
 from .table_limits import MAX_COLUMNS, MAX_NAME_CHARS, check_size, excerpt
 
 MAX_BYTES = 50 * 2**20
-DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+DELIMITERS = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("pipe")}
 WHITESPACE = " "  # the delimiter reported when values are separated by runs of spaces/tabs
 
 # File signatures of formats people upload by mistake: (leading bytes, what it is).
@@ -138,7 +138,8 @@ def _read_table(data, filename, max_bytes, delimiter, header):
         delimiter, how = detect_delimiter(text, filename)
         if how:
             notices.append(how)
-    check_size(text, delimiter, DELIMITERS.get(delimiter, "whitespace"), filename)
+    separator = DELIMITERS.get(delimiter, N_("whitespace"))
+    check_size(text, delimiter, _(separator), filename)
     columns = _parse(text, delimiter)
     del text  # the cells hold what is needed now
     columns = [pc.utf8_trim_whitespace(columns.pop(0)) for _column in range(len(columns))]
@@ -296,7 +297,7 @@ def detect_delimiter(text, filename="upload.csv"):
         return best, ""
     counts = {len(line.split()) for line in sample.split("\n") if line.strip()}
     if len(counts) == 1 and min(counts) >= 2:
-        return WHITESPACE, "No comma, semicolon, tab or pipe separates the values; split them at spaces."
+        return WHITESPACE, _("No comma, semicolon, tab or pipe separates the values; split them at spaces.")
     return ",", ""
 
 
@@ -343,9 +344,14 @@ def _parse_pandas(text, delimiter):
         _find_ragged_row(text, delimiter, None)
         detail = str(exc).replace("Error tokenizing data. C error: ", "").strip()
         if "EOF inside string" in detail:
-            raise DataError(f"A quoted value is never closed: a \" {_last_record_start(text, delimiter)}opens a "
-                            "value and the file ends before the closing \". Check the quotes there.") from None
-        raise DataError(f"The file could not be read as a table ({detail}). Check its quotes and separators.") from None
+            start = _last_record_start(text, delimiter)
+            if start:
+                raise DataError(_("A quoted value is never closed: a \" on line {line} opens a value and the file "
+                                  "ends before the closing \". Check the quotes there.", line=start)) from None
+            raise DataError(_("A quoted value is never closed: a \" opens a value and the file ends before the "
+                              "closing \". Check the quotes there.")) from None
+        raise DataError(_("The file could not be read as a table ({detail}). Check its quotes and separators.",
+                          detail=detail)) from None
     # pandas pads short rows with "" silently; only then can the last column hold "" cells.
     if raw.shape[1] > 1 and (raw.iloc[:, -1] == "").any():
         _find_ragged_row(text, delimiter, raw.shape[1])
@@ -366,24 +372,27 @@ def _find_ragged_row(text, delimiter, expected):
             if first_line is None:
                 first_line, expected = line_no, expected or len(row)
             elif len(row) != expected:
-                name = DELIMITERS.get(delimiter, "whitespace")
-                raise DataError(
-                    f"Line {line_no} has {len(row)} field{'s' * (len(row) != 1)} but line {first_line} has "
-                    f"{expected} (separator: {name}). Every row needs the same number of values: fix that "
-                    f"line, or put values that contain a {name} in double quotes.")
+                name = DELIMITERS.get(delimiter, N_("whitespace"))
+                raise DataError(ngettext(
+                    "Line {line} has {n} field but line {first} has {expected} (separator: {name}). Every row needs "
+                    "the same number of values: fix that line, or put values that contain a {name} in double quotes.",
+                    "Line {line} has {n} fields but line {first} has {expected} (separator: {name}). Every row needs "
+                    "the same number of values: fix that line, or put values that contain a {name} in double quotes.",
+                    len(row), line=line_no, first=first_line, expected=expected, name=_(name)))
     except csv.Error as exc:
-        raise DataError(f"The file could not be read as a table ({exc}). Check its quotes and separators.") from None
+        raise DataError(_("The file could not be read as a table ({detail}). Check its quotes and separators.",
+                          detail=str(exc))) from None
 
 
 def _last_record_start(text, delimiter):
-    """'on line N ' for the record an unclosed quote runs away with, or '' when csv cannot tell."""
+    """The line of the record an unclosed quote runs away with, or None when csv cannot tell."""
     start = None
     try:
         for record in _csv_records(text, delimiter):
             start = record[0]
     except csv.Error:
-        return ""
-    return f"on line {start} " if start else ""
+        return None
+    return start
 
 
 def _csv_records(text, delimiter):
@@ -400,23 +409,27 @@ def _csv_records(text, delimiter):
 def _column_names(first_row, has_header, notices):
     n = len(first_row)
     if not has_header:
-        notices.append(f"The first row looks like data, not column names, so the columns are called "
-                       f"\"column 1\" … \"column {n}\".")
+        notices.append(_("The first row looks like data, not column names, so the columns are called \"column 1\" "
+                         "… \"column {n}\".", n=n))
         return [f"column {j + 1}" for j in range(n)]
     names = list(first_row)
     long = [j for j, name in enumerate(names) if len(name) > MAX_NAME_CHARS]
     for j in long:
         names[j] = names[j][:MAX_NAME_CHARS - 1] + "…"
     if long:
-        notices.append(f"{_count(len(long), 'column name')} longer than {MAX_NAME_CHARS} characters shortened to "
-                       f"the first {MAX_NAME_CHARS - 1} and “…” (position {', '.join(str(j + 1) for j in long[:5])}"
-                       f"{', …' if len(long) > 5 else ''}).")
+        notices.append(ngettext(
+            "{n} column name longer than {most} characters shortened to the first {kept} and “…” (position "
+            "{positions}).", "{n} column names longer than {most} characters shortened to the first {kept} and “…” "
+            "(position {positions}).", len(long), most=MAX_NAME_CHARS, kept=MAX_NAME_CHARS - 1,
+            positions=", ".join(str(j + 1) for j in long[:5]) + (", …" if len(long) > 5 else "")))
     unnamed = [j for j, name in enumerate(names) if not name]
     for j in unnamed:
         names[j] = f"column {j + 1}"
     if unnamed:
-        notices.append(f"{_count(len(unnamed), 'column')} had no name in the header; named by position "
-                       f"({', '.join(names[j] for j in unnamed[:5])}{', …' if len(unnamed) > 5 else ''}).")
+        notices.append(ngettext(
+            "{n} column had no name in the header; named by position ({names}).",
+            "{n} columns had no name in the header; named by position ({names}).", len(unnamed),
+            names=", ".join(names[j] for j in unnamed[:5]) + (", …" if len(unnamed) > 5 else "")))
     return _deduplicate(names, notices)
 
 
@@ -436,8 +449,8 @@ def _deduplicate(names, notices):
         seen.add(name)
         out.append(name)
     if renamed:
-        notices.append(f"Duplicate column names were renamed: {', '.join(renamed[:5])}"
-                       f"{', …' if len(renamed) > 5 else ''}.")
+        notices.append(_("Duplicate column names were renamed: {names}.",
+                         names=", ".join(renamed[:5]) + (", …" if len(renamed) > 5 else "")))
     return out
 
 
@@ -451,11 +464,9 @@ def _drop_empty_columns(columns, empty, has_header, notices):
     of every line makes one)."""
     drop = [j for j, e in enumerate(empty) if e.all() and not (has_header and columns[j][0].as_py())]
     if drop:
-        notices.append(f"Dropped {_count(len(drop), 'empty column')} without a name (position "
-                       f"{', '.join(str(j + 1) for j in drop[:5])}{', …' if len(drop) > 5 else ''}); "
-                       "probably a separator at the end of each line.")
+        notices.append(ngettext(
+            "Dropped {n} empty column without a name (position {positions}); probably a separator at the end of each "
+            "line.", "Dropped {n} empty columns without a name (position {positions}); probably a separator at the end "
+            "of each line.", len(drop),
+            positions=", ".join(str(j + 1) for j in drop[:5]) + (", …" if len(drop) > 5 else "")))
     return [j for j in range(len(columns)) if j not in set(drop)]
-
-
-def _count(n, noun):
-    return f"{n} {noun}{'s' * (n != 1)}"

@@ -14,6 +14,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import FunctionTransformer, LabelEncoder, MinMaxScaler, OneHotEncoder, StandardScaler
 
+from ..i18n import N_, _, ngettext
 from .columns import column_kind, default_features, describe_columns, infer_task  # noqa: F401 (the API)
 from .csv_reader import FLOAT32_MAX
 from .dataset import Dataset, DataError
@@ -38,10 +39,10 @@ class Scaling:
 # The first is the default (``DEFAULT_SCALING``), so a list of the table starts on it: features on one scale
 # let one learning rate suit every weight.
 SCALERS = {
-    "zscore": Scaling("z-score (mean 0, standard deviation 1)", lambda: StandardScaler()),
-    "minmax01": Scaling("min-max to [0, 1]", lambda: MinMaxScaler(feature_range=(0, 1))),
-    "minmax11": Scaling("min-max to [−1, 1]", lambda: MinMaxScaler(feature_range=(-1, 1))),
-    "none": Scaling("none", lambda: FunctionTransformer()),
+    "zscore": Scaling(N_("z-score (mean 0, standard deviation 1)"), lambda: StandardScaler()),
+    "minmax01": Scaling(N_("min-max to [0, 1]"), lambda: MinMaxScaler(feature_range=(0, 1))),
+    "minmax11": Scaling(N_("min-max to [−1, 1]"), lambda: MinMaxScaler(feature_range=(-1, 1))),
+    "none": Scaling(N_("none"), lambda: FunctionTransformer()),
 }
 DEFAULT_SCALING = next(iter(SCALERS))
 MISSING = {
@@ -92,8 +93,8 @@ def prepare(frame, target, features=None, task=None, missing="drop", scaling=DEF
     frame, changed = confirm_missing(frame, list(confirmed_missing))
     report["confirmed_missing"] = {str(col): sum(counts.values()) for col, counts in changed.items()}
     if changed:
-        notices.append("Treated as missing, as you chose: " + "; ".join(
-            f"{describe_counts(counts)} of '{col}'" for col, counts in changed.items()) + ".")
+        items = [_("{counts} of '{column}'", counts=describe_counts(c), column=col) for col, c in changed.items()]
+        notices.append(_("Treated as missing, as you chose: {items}.", items="; ".join(items)))
     features = _chosen_features(frame, target, features, notices, report)
     columns = {col: _clean(frame[col], col, notices, report) for col in [target, *features]}
     kinds = {col: column_kind(frame[col]) for col in columns}
@@ -103,11 +104,12 @@ def prepare(frame, target, features=None, task=None, missing="drop", scaling=DEF
     has_target = ~pd.isna(y_raw)
     report["rows_target_missing"] = int((~has_target).sum())
     if not has_target.any():
-        raise DataError(f"The target column '{target}' has no values (all {len(frame)} are missing). "
-                        "Choose another target column.")
+        raise DataError(_("The target column '{target}' has no values (all {n} are missing). Choose another target "
+                          "column.", target=target, n=len(frame)))
     if report["rows_target_missing"]:
-        notices.append(f"Dropped {_count(report['rows_target_missing'], 'row')} without a value in the target "
-                       f"'{target}'.")
+        notices.append(ngettext("Dropped {n} row without a value in the target '{target}'.",
+                                "Dropped {n} rows without a value in the target '{target}'.",
+                                report["rows_target_missing"], target=target))
     y_raw = y_raw[has_target]
     columns = {col: values[has_target] for col, values in columns.items()}
     task = task or ("classification" if kinds[target] != "numeric" else infer_task(pd.Series(y_raw)))
@@ -116,9 +118,9 @@ def prepare(frame, target, features=None, task=None, missing="drop", scaling=DEF
     # Features: leave out the empty ones, then drop rows or leave the gaps for the imputers.
     for col in [c for c, values in columns.items() if pd.isna(values).all()]:
         del columns[col]
-        notices.append(f"Left out the feature '{col}': it has no values.")
+        notices.append(_("Left out the feature '{column}': it has no values.", column=col))
     if not columns:
-        raise DataError("No usable feature: every chosen feature column is empty. Choose other feature columns.")
+        raise DataError(_("No usable feature: every chosen feature column is empty. Choose other feature columns."))
     if missing == "drop":
         y_raw, columns = _drop_gaps(y_raw, columns, notices, report)
     else:
@@ -135,10 +137,16 @@ def prepare(frame, target, features=None, task=None, missing="drop", scaling=DEF
         y, target_mean, target_std = _scale_target(y, train, target, notices, report)
     x, feature_names = _encode_features(columns, kinds, train, missing, scaling, max_categories, notices, report)
 
-    description = (f"{name}: {n} rows, target '{target}' ({task}"
-                   f"{f', {len(class_names)} classes' if class_names else ''}), "
-                   f"{x.shape[1]} inputs from {_count(len(columns), 'feature')}")
-    notes = [*notices, f"Scaling: {SCALERS[scaling].label}, fitted on the training part."]
+    if class_names:
+        description = ngettext("{name}: {rows} rows, target '{target}' (classification, {classes} classes), {inputs} "
+                               "inputs from {n} feature", "{name}: {rows} rows, target '{target}' (classification, "
+                               "{classes} classes), {inputs} inputs from {n} features", len(columns), name=name,
+                               rows=n, target=target, classes=len(class_names), inputs=x.shape[1])
+    else:
+        description = ngettext("{name}: {rows} rows, target '{target}' (regression), {inputs} inputs from {n} feature",
+                               "{name}: {rows} rows, target '{target}' (regression), {inputs} inputs from {n} features",
+                               len(columns), name=name, rows=n, target=target, inputs=x.shape[1])
+    notes = [*notices, _("Scaling: {scaling}, fitted on the training part.", scaling=_(SCALERS[scaling].label))]
     dataset = Dataset(
         name=name, description=description,
         x_train=x[train], y_train=y[train], x_test=x[test], y_test=y[test], x_val=x[val], y_val=y[val],
@@ -155,10 +163,11 @@ def _check_arguments(frame, target, features, task, missing, scaling, split, see
         raise DataError(f"prepare needs a pandas DataFrame, got {type(frame).__name__}")
     if not frame.columns.is_unique:
         dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
-        raise DataError(f"Column names must be unique; repeated: {_listing(dupes)}. Rename those columns.")
+        raise DataError(_("Column names must be unique; repeated: {names}. Rename those columns.",
+                          names=_listing(dupes)))
     if target not in frame.columns:
-        raise DataError(f"The target '{target}' is not a column of the table; choose one of: "
-                        f"{_listing(frame.columns)}.")
+        raise DataError(_("The target '{target}' is not a column of the table; choose one of: {names}.",
+                          target=target, names=_listing(frame.columns)))
     if isinstance(confirmed_missing, str):
         raise DataError(f"confirmed_missing={confirmed_missing!r} must be a list of column names, "
                         f"e.g. [{confirmed_missing!r}].")
@@ -191,15 +200,15 @@ def _check_arguments(frame, target, features, task, missing, scaling, split, see
 def _check_features(frame, target, features):
     unknown = [c for c in features if c not in frame.columns]
     if unknown:
-        raise DataError(f"Feature column(s) {_listing(unknown)} are not in the table; choose from "
-                        f"{_listing(frame.columns)}.")
+        raise DataError(_("Feature column(s) {unknown} are not in the table; choose from {names}.",
+                          unknown=_listing(unknown), names=_listing(frame.columns)))
     if target in features:
-        raise DataError(f"The target '{target}' is also chosen as a feature. Remove it from the features: "
-                        "a network that is shown the answer learns nothing useful.")
+        raise DataError(_("The target '{target}' is also chosen as a feature. Remove it from the features: a "
+                          "network that is shown the answer learns nothing useful.", target=target))
     if len(set(features)) != len(features):
-        raise DataError("A feature column is chosen twice; choose each column once.")
+        raise DataError(_("A feature column is chosen twice; choose each column once."))
     if not features:
-        raise DataError("No feature columns are chosen; choose at least one column to predict the target from.")
+        raise DataError(_("No feature columns are chosen; choose at least one column to predict the target from."))
 
 
 def _chosen_features(frame, target, features, notices, report):
@@ -210,10 +219,10 @@ def _chosen_features(frame, target, features, notices, report):
     features, left_out = default_features(frame, target)
     report["left_out"] = {str(col): reason for col, reason in left_out.items()}
     for reason in left_out.values():
-        notices.append(f"Left out {reason}. Choose it as a feature to use it anyway.")
+        notices.append(_("Left out {reason}. Choose it as a feature to use it anyway.", reason=reason))
     if not features:
-        raise DataError(f"No column is left to predict '{target}' from: {'; '.join(left_out.values())}. Choose "
-                        "the features yourself.")
+        raise DataError(_("No column is left to predict '{target}' from: {reasons}. Choose the features yourself.",
+                          target=target, reasons="; ".join(left_out.values())))
     return features
 
 
@@ -228,11 +237,13 @@ def _clean(series, col, notices, report):
     if infinite.any():
         values = np.where(infinite, np.nan, values)
         report.setdefault("inf_to_missing", {})[str(col)] = int(infinite.sum())
-        notices.append(f"Column '{col}': {_count(int(infinite.sum()), 'infinite value')} treated as missing.")
+        notices.append(ngettext("Column '{column}': {n} infinite value treated as missing.",
+                                "Column '{column}': {n} infinite values treated as missing.", int(infinite.sum()),
+                                column=col))
     too_big = np.abs(np.nan_to_num(values)) > FLOAT32_MAX
     if too_big.any():
-        raise DataError(f"Column '{col}' has a value too large for 32-bit floats ({values[too_big][0]:g}); the "
-                        "limit is about ±3.4e38. Rescale that column or leave it out.")
+        raise DataError(_("Column '{column}' has a value too large for 32-bit floats ({value:g}); the limit is about "
+                          "±3.4e38. Rescale that column or leave it out.", column=col, value=values[too_big][0]))
     return values
 
 
@@ -244,25 +255,34 @@ def _drop_gaps(y_raw, columns, notices, report):
     by_column = {str(col): int(g.sum()) for col, g in gaps.items() if g.any()}
     report["rows_dropped_missing"], report["missing_by_column"] = n, by_column
     if len(by_column) == 1:
-        notices.append(f"Dropped {_count(n, 'row')} with a missing value in the feature '{next(iter(by_column))}'.")
+        notices.append(ngettext("Dropped {n} row with a missing value in the feature '{column}'.",
+                                "Dropped {n} rows with a missing value in the feature '{column}'.", n,
+                                column=next(iter(by_column))))
     elif by_column:
-        notices.append(f"Dropped {_count(n, 'row')} with a missing feature value: {_rows_per_column(by_column)}.")
+        notices.append(ngettext("Dropped {n} row with a missing feature value: {where}.",
+                                "Dropped {n} rows with a missing feature value: {where}.", n,
+                                where=_rows_per_column(by_column)))
     return y_raw[~any_gap], {col: values[~any_gap] for col, values in columns.items()}
 
 
 def _too_few_rows(n, report, missing):
     why = []
     if report["rows_target_missing"]:
-        why.append(f"{report['rows_target_missing']} without a target value")
+        why.append(_("{n} without a target value", n=report["rows_target_missing"]))
     if report["rows_dropped_missing"]:
-        why.append(f"{report['rows_dropped_missing']} with a missing feature value")
-    msg = f"Only {_count(n, 'usable row')} (of {report['rows_in']}"
-    msg += f"; dropped {' and '.join(why)})" if why else ")"
-    msg += f"; at least {MIN_ROWS} are needed to train and test a network. "
+        why.append(_("{n} with a missing feature value", n=report["rows_dropped_missing"]))
+    if why:
+        msg = ngettext("Only {n} usable row (of {total}; dropped {why}); at least {least} are needed to train and test "
+                       "a network.", "Only {n} usable rows (of {total}; dropped {why}); at least {least} are needed to "
+                       "train and test a network.", n, total=report["rows_in"], why=_and(why), least=MIN_ROWS)
+    else:
+        msg = ngettext("Only {n} usable row (of {total}); at least {least} are needed to train and test a network.",
+                       "Only {n} usable rows (of {total}); at least {least} are needed to train and test a network.",
+                       n, total=report["rows_in"], least=MIN_ROWS)
     if report["rows_dropped_missing"] and missing == "drop":
-        return msg + "Fill missing values instead of dropping rows (choose 'mean' or 'most_frequent'), " \
-                     "choose features with fewer gaps, or add rows."
-    return msg + "Add rows to the file."
+        return _("{problem} Fill missing values instead of dropping rows (choose 'mean' or 'most_frequent'), choose "
+                 "features with fewer gaps, or add rows.", problem=msg)
+    return _("{problem} Add rows to the file.", problem=msg)
 
 
 # ---------------------------------------------------------------- target, split, features
@@ -277,12 +297,12 @@ def _encode_target(y_raw, target, kind, task, notices, report):
     """(y, class_names): int64 codes and label strings, or float32 (n, 1) and None."""
     if task == "regression":
         if kind == "text":
-            raise DataError(f"The target '{target}' holds text (e.g. '{y_raw[0]}'), and regression needs numbers. "
-                            "Choose classification, or a numeric target.")
+            raise DataError(_("The target '{target}' holds text (e.g. '{value}'), and regression needs numbers. "
+                              "Choose classification, or a numeric target.", target=target, value=y_raw[0]))
         y = y_raw.astype("float64")
         if np.all(y == y[0]):
-            raise DataError(f"The target '{target}' has the same value ({_label(y[0])}) in every row, so there is "
-                            "nothing to learn. Choose another target column.")
+            raise DataError(_("The target '{target}' has the same value ({value}) in every row, so there is nothing "
+                              "to learn. Choose another target column.", target=target, value=_label(y[0])))
         report["n_classes"] = 0
         return y.astype(np.float32).reshape(-1, 1), None
     if kind == "bool":
@@ -292,18 +312,19 @@ def _encode_target(y_raw, target, kind, task, notices, report):
     k = len(class_names)
     report["n_classes"] = k
     if k < 2:
-        raise DataError(f"The target '{target}' has a single class ('{class_names[0]}') in every usable row, "
-                        "so there is nothing to tell apart. Choose a target with at least two different values.")
+        raise DataError(_("The target '{target}' has a single class ('{name}') in every usable row, so there is "
+                          "nothing to tell apart. Choose a target with at least two different values.", target=target,
+                          name=class_names[0]))
     if k > MAX_CLASSES:
         if kind == "numeric":
-            hint = "It holds numbers: choose the regression task to predict the value instead."
+            hint = _("It holds numbers: choose the regression task to predict the value instead.")
         elif numbers_but_placeholders(pd.Series(y_raw)):
-            hint = ("It holds numbers except values that may mean missing: treat those as missing, then choose "
-                    "the regression task to predict the value.")
+            hint = _("It holds numbers except values that may mean missing: treat those as missing, then choose "
+                     "the regression task to predict the value.")
         else:
-            hint = "Choose another target, or group its values into fewer classes."
-        raise DataError(f"The target '{target}' has {k} different values: too many classes for classification "
-                        f"(at most {MAX_CLASSES}). {hint}")
+            hint = _("Choose another target, or group its values into fewer classes.")
+        raise DataError(_("The target '{target}' has {k} different values: too many classes for classification (at "
+                          "most {most}). {hint}", target=target, k=k, most=MAX_CLASSES, hint=hint))
     y = encoder.transform(y_raw).astype(np.int64)
     report["class_counts"] = {name: int(c) for name, c in zip(class_names, np.bincount(y, minlength=k))}
     return y, class_names
@@ -311,12 +332,12 @@ def _encode_target(y_raw, target, kind, task, notices, report):
 
 def _split(n, y, class_names, fractions, seed, notices, report):
     """Shuffled index arrays (train, val, test); stratified by class when every class allows it."""
-    _, f_val, f_test = (float(f) for f in fractions)
+    _train_share, f_val, f_test = (float(f) for f in fractions)
     n_test, n_val = max(1, round(n * f_test)), max(1, round(n * f_val))
     n_train = n - n_test - n_val
     if n_train < 2:
-        raise DataError(f"split={tuple(fractions)} leaves {n_train} of {n} rows for training; give training a "
-                        "larger share.")
+        raise DataError(_("split={split} leaves {k} of {n} rows for training; give training a larger share.",
+                          split=tuple(fractions), k=n_train, n=n))
     idx = np.arange(n)
     stratified = y is not None
     if stratified:
@@ -327,9 +348,12 @@ def _split(n, y, class_names, fractions, seed, notices, report):
             stratified = False
             counts = np.bincount(y, minlength=len(class_names))
             rare = int(np.argmin(counts))
-            notices.append(f"The class '{class_names[rare]}' has only {_count(int(counts[rare]), 'row')}, too few to "
-                           "put some in every part, so the split is random instead of stratified: the share of "
-                           "each class may differ between training, validation and test.")
+            notices.append(ngettext(
+                "The class '{name}' has only {n} row, too few to put some in every part, so the split is random "
+                "instead of stratified: the share of each class may differ between training, validation and test.",
+                "The class '{name}' has only {n} rows, too few to put some in every part, so the split is random "
+                "instead of stratified: the share of each class may differ between training, validation and test.",
+                int(counts[rare]), name=class_names[rare]))
     if not stratified:
         rest, test = train_test_split(idx, test_size=n_test, random_state=seed)
         train, val = train_test_split(rest, test_size=n_val, random_state=seed)
@@ -342,12 +366,13 @@ def _scale_target(y, train, target, notices, report):
     not depend on the target's units; (y float32, mean, std) with mean/std as tuples, one per target."""
     mean, std = y[train].astype(np.float64).mean(axis=0), y[train].astype(np.float64).std(axis=0)
     if np.any(std == 0):
-        raise DataError(f"The target '{target}' has the same value ({_label(mean[0])}) in every training row, so "
-                        "there is nothing to learn. Add rows with other values, or choose another target.")
+        raise DataError(_("The target '{target}' has the same value ({value}) in every training row, so there is "
+                          "nothing to learn. Add rows with other values, or choose another target.", target=target,
+                          value=_label(mean[0])))
     report["target_mean"], report["target_std"] = mean.tolist(), std.tolist()
-    notices.append(f"The target '{target}' is z-scored for training with the training part's mean "
-                   f"{mean[0]:.6g} and standard deviation {std[0]:.6g}; predictions are mapped back to its units "
-                   "for RMSE, MAE and R².")
+    notices.append(_("The target '{target}' is z-scored for training with the training part's mean {mean:.6g} and "
+                     "standard deviation {std:.6g}; predictions are mapped back to its units for RMSE, MAE and R².",
+                     target=target, mean=mean[0], std=std[0]))
     return ((y - mean) / std).astype(np.float32), tuple(mean.tolist()), tuple(std.tolist())
 
 
@@ -358,13 +383,16 @@ def _report_unseen(onehot_blocks, notices, report):
     report["rows_unseen_category"] = int(rows.sum())
     by_column = {col: int(mask.sum()) for col, mask in unseen.items() if mask.any()}
     n = int(rows.sum())
-    rows_hold = f"{_count(n, 'validation/test row')} {'holds' if n == 1 else 'hold'}"
     if len(by_column) == 1:
-        notices.append(f"{rows_hold} a value of the text feature '{next(iter(by_column))}' never seen in training, "
-                       "encoded as all zeros for that feature.")
+        notices.append(ngettext(
+            "{n} validation/test row holds a value of the text feature '{column}' never seen in training, encoded as "
+            "all zeros for that feature.", "{n} validation/test rows hold a value of the text feature '{column}' never "
+            "seen in training, encoded as all zeros for that feature.", n, column=next(iter(by_column))))
     elif by_column:
-        notices.append(f"{rows_hold} a text value never seen in training, encoded as all zeros for that feature: "
-                       f"{_rows_per_column(by_column)}.")
+        notices.append(ngettext(
+            "{n} validation/test row holds a text value never seen in training, encoded as all zeros for that "
+            "feature: {where}.", "{n} validation/test rows hold a text value never seen in training, encoded as all "
+            "zeros for that feature: {where}.", n, where=_rows_per_column(by_column)))
 
 
 def _encode_features(columns, kinds, train, missing, scaling, max_categories, notices, report):
@@ -377,23 +405,25 @@ def _encode_features(columns, kinds, train, missing, scaling, max_categories, no
     if missing != "drop":  # a column empty in the training part cannot be filled from it
         for col in list(columns):
             if pd.isna(columns[col][train]).all():
-                notices.append(f"Left out the feature '{col}': it has no values in the training part.")
+                notices.append(_("Left out the feature '{column}': it has no values in the training part.", column=col))
                 del columns[col]
         numeric = [c for c in numeric if c in columns]
         text = [c for c in text if c in columns]
         if not columns:
-            raise DataError("No usable feature: the chosen features have no values in the training part. "
-                            "Choose other feature columns.")
+            raise DataError(_("No usable feature: the chosen features have no values in the training part. Choose "
+                              "other feature columns."))
         for col in columns:
             filled = int(pd.isna(columns[col]).sum())
             if filled:
                 report["cells_filled"][str(col)] = filled
         if report["cells_filled"]:
             means = {str(c) for c in numeric} if missing == "mean" else set()  # text has no mean
-            where = [f"{k} in '{col}' ({'its mean' if col in means else 'its most frequent value'})"
+            where = [_("{k} in '{column}' (its mean)", k=k, column=col) if col in means
+                     else _("{k} in '{column}' (its most frequent value)", k=k, column=col)
                      for col, k in report["cells_filled"].items()]
-            notices.append(f"Filled {_count(sum(report['cells_filled'].values()), 'missing cell')} with values of "
-                           f"the training part: {_and(where)}.")
+            notices.append(ngettext("Filled {n} missing cell with values of the training part: {where}.",
+                                    "Filled {n} missing cells with values of the training part: {where}.",
+                                    sum(report["cells_filled"].values()), where=_and(where)))
 
     blocks = {}
     if numeric:
@@ -429,8 +459,9 @@ def _encode_features(columns, kinds, train, missing, scaling, max_categories, no
             report["one_hot_columns"][str(col)] = len(names)
             if infrequent[j] is not None:
                 report["capped"][str(col)] = distinct[j]
-                notices.append(f"The text feature '{col}' has {distinct[j]} different values; the "
-                               f"{len(kept)} most frequent get a column each and the rest share '{col}=(other)'.")
+                notices.append(_("The text feature '{column}' has {k} different values; the {kept} most frequent get "
+                                 "a column each and the rest share '{column}=(other)'.", column=col, k=distinct[j],
+                                 kept=len(kept)))
         _report_unseen({col: blocks[col][0] for col in text}, notices, report)
 
     order = [c for c in columns]
@@ -441,19 +472,19 @@ def _encode_features(columns, kinds, train, missing, scaling, max_categories, no
         raise DataError(_too_many_inputs(x.shape[1]))
     spread = np.ptp(x[train], axis=0) > 0
     if not spread.any():
-        raise DataError("No usable feature: every input has the same value in every training row, so nothing "
-                        "can be learned from it. Choose other feature columns.")
+        raise DataError(_("No usable feature: every input has the same value in every training row, so nothing can "
+                          "be learned from it. Choose other feature columns."))
     constant = [names[j] for j in np.flatnonzero(~spread)]
     if constant:
-        verbs = ("changes", "carries") if len(constant) == 1 else ("change", "carry")
-        notices.append(f"{_count(len(constant), 'input')} never {verbs[0]} in the training part and {verbs[1]} no "
-                       f"information: {', '.join(constant[:5])}{', …' if len(constant) > 5 else ''}.")
+        notices.append(ngettext("{n} input never changes in the training part and carries no information: {names}.",
+                                "{n} inputs never change in the training part and carry no information: {names}.",
+                                len(constant), names=", ".join(constant[:5]) + (", …" if len(constant) > 5 else "")))
     return x, names
 
 
 def _too_many_inputs(n_inputs):
-    return (f"The chosen features make {n_inputs:,} input columns after one-hot encoding (at most {MAX_INPUTS:,}). "
-            "Choose fewer feature columns, or lower the category cap for text features.")
+    return _("The chosen features make {n:,} input columns after one-hot encoding (at most {most:,}). Choose fewer "
+             "feature columns, or lower the category cap for text features.", n=n_inputs, most=MAX_INPUTS)
 
 
 def _listing(names, limit=10):
@@ -463,15 +494,12 @@ def _listing(names, limit=10):
 
 def _rows_per_column(by_column):
     """"'age' in 10 of them and 'pets' in 10": how many of the rows just counted each column accounts for."""
-    where = [f"'{col}' in {k}" for col, k in by_column.items()]
-    where[0] += " of them"
+    where = [_("'{column}' in {k}", column=col, k=k) for col, k in by_column.items()]
+    where[0] = _("{part} of them", part=where[0])
     return _and(where)
 
 
 def _and(parts):
     """'a', 'a and b', 'a, b and c'."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return parts[0] if len(parts) == 1 else _("{items} and {last}", items=", ".join(parts[:-1]), last=parts[-1])
 
-
-def _count(n, noun):
-    return f"{n} {noun}{'s' * (n != 1)}"

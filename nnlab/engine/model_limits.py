@@ -12,6 +12,7 @@ import re
 import numpy as np
 
 from . import attention, conv  # noqa: F401  (register the conv and attention layer types)
+from ..i18n import _
 from .conv import conv_padding
 from .initializers import INITIALIZERS
 from .layer_types import LAYER_TYPES, layer_from_config
@@ -113,49 +114,52 @@ PARAMETERLESS = ("dropout", "flatten", "maxpool2d", "avgpool2d", "token_mean_poo
 
 def _check_layer_settings(i, cfg):
     if not isinstance(cfg, dict):
-        raise SpecError(f"layer {i} is a {type(cfg).__name__}; each layer is an object such as "
-                        '{"type": "dense", "units": 8}')
+        raise SpecError(_('layer {i} is a {kind}; each layer is an object such as {{"type": "dense", "units": 8}}',
+                          i=i, kind=type(cfg).__name__))
     if not isinstance(cfg.get("type"), str) or cfg["type"] not in LAYER_TYPES:
-        raise SpecError(f"layer {i} has type {shown(cfg.get('type'))}; choose one of {sorted(LAYER_TYPES)}")
+        raise SpecError(_("layer {i} has type {value}; choose one of {choices}", i=i, value=shown(cfg.get("type")),
+                          choices=sorted(LAYER_TYPES)))
     for key, value in cfg.items():
         plain = isinstance(value, (str, int, float, type(None)))
         if not plain or (isinstance(value, float) and not math.isfinite(value)):
-            raise SpecError(f"layer {i} ({cfg['type']}): {clip(str(key), 40)}={shown(value)}; each setting is one "
-                            "finite number, text, true/false or null")
+            raise SpecError(_("layer {i} ({kind}): {key}={value}; each setting is one finite number, text, "
+                              "true/false or null", i=i, kind=cfg["type"], key=clip(str(key), 40), value=shown(value)))
     init = cfg.get("init")
     if init is not None and init not in INITIALIZERS:
-        raise SpecError(f"layer {i} ({cfg['type']}): init={shown(init)} is unknown; "
-                        f"choose one of {sorted(INITIALIZERS)}")
+        raise SpecError(_("layer {i} ({kind}): init={value} is unknown; choose one of {choices}", i=i,
+                          kind=cfg["type"], value=shown(init), choices=sorted(INITIALIZERS)))
 
 
 def _check_settings(spec):
     unknown = [key for key in spec if key not in SETTINGS]
     if unknown:
-        raise SpecError(f"unknown setting(s) {clip(', '.join(map(repr, unknown)))}; a network spec has only "
-                        f"{', '.join(SETTINGS)}")
+        raise SpecError(_("unknown setting(s) {names}; a network spec has only {settings}",
+                          names=clip(", ".join(map(repr, unknown))), settings=", ".join(SETTINGS)))
     shape = spec.get("input_shape")
     if (not isinstance(shape, list) or not 1 <= len(shape) <= 3
             or not all(_whole(s) and s >= 1 for s in shape)):
-        raise SpecError(f"input_shape={shown(shape)}; give 1 to 3 whole numbers of at least 1, "
-                        "e.g. [784] or [1, 28, 28]")
+        raise SpecError(_("input_shape={value}; give 1 to 3 whole numbers of at least 1, e.g. [784] or [1, 28, 28]",
+                          value=shown(shape)))
     if math.prod(shape) > MAX_INPUT_SIZE:
-        raise SpecError(f"input_shape={shape} has {math.prod(shape):,} values per sample; the limit is "
-                        f"{MAX_INPUT_SIZE:,}")
+        raise SpecError(_("input_shape={shape} has {n:,} values per sample; the limit is {limit:,}", shape=shape,
+                          n=math.prod(shape), limit=MAX_INPUT_SIZE))
     for key, table in (("loss", LOSSES), ("init", INITIALIZERS), ("dtype", DTYPES)):
         value = spec.get(key, DEFAULTS[key])
         if not isinstance(value, str) or value not in table:
-            raise SpecError(f"{key}={shown(value)} is unknown; choose one of {sorted(table)}")
+            raise SpecError(_("{key}={value} is unknown; choose one of {choices}", key=key, value=shown(value),
+                              choices=sorted(table)))
     seed = spec.get("seed", DEFAULTS["seed"])
     if not _whole(seed) or not 0 <= seed <= MAX_SEED:
-        raise SpecError(f"seed={shown(seed)}; give a whole number from 0 to 2**63 - 1")
+        raise SpecError(_("seed={value}; give a whole number from 0 to 2**63 - 1", value=shown(seed)))
     sigma = spec.get("sigma", DEFAULTS["sigma"])
     if not isinstance(sigma, (int, float)) or isinstance(sigma, bool) or not math.isfinite(sigma) or sigma < 0:
-        raise SpecError(f"sigma={shown(sigma)}; the normal initialiser's σ is a finite number of at least 0")
+        raise SpecError(_("sigma={value}; the normal initialiser's σ is a finite number of at least 0",
+                          value=shown(sigma)))
     layers = spec.get("layers")
     if not isinstance(layers, list) or not layers:
-        raise SpecError("layers is missing or empty: a network needs at least one layer")
+        raise SpecError(_("layers is missing or empty: a network needs at least one layer"))
     if len(layers) > MAX_LAYERS:
-        raise SpecError(f"{len(layers)} layers; the limit is {MAX_LAYERS}")
+        raise SpecError(_("{n} layers; the limit is {limit}", n=len(layers), limit=MAX_LAYERS))
     for i, cfg in enumerate(layers, 1):
         _check_layer_settings(i, cfg)
 
@@ -173,7 +177,7 @@ def check_spec(spec):
     SpecError naming the setting or the cap (``MAX_*`` above) that is broken.
     """
     if not isinstance(spec, dict):
-        raise SpecError(f"the spec is a {type(spec).__name__}, not an object of settings")
+        raise SpecError(_("the spec is a {kind}, not an object of settings", kind=type(spec).__name__))
     _check_settings(spec)
     shape, shapes, total = tuple(spec["input_shape"]), {}, 0
     for i, cfg in enumerate(spec["layers"]):
@@ -191,16 +195,17 @@ def check_spec(spec):
             if sized is None:
                 return shapes
         else:
-            raise SpecError(f"layer {i + 1}: nnlab has no size rule for a {layer.kind} layer, so it cannot be "
-                            "checked before it is built")
+            raise SpecError(_("layer {i}: nnlab has no size rule for a {kind} layer, so it cannot be checked "
+                              "before it is built", i=i + 1, kind=layer.kind))
         params, shape, work = sized
         total += sum(math.prod(s) for s in params.values())
         if total > MAX_PARAMS:
-            raise SpecError(f"layer {i + 1} ({layer.kind}) brings the parameter count to {total:,}; the limit is "
-                            f"{MAX_PARAMS:,}")
+            raise SpecError(_("layer {i} ({kind}) brings the parameter count to {n:,}; the limit is {limit:,}",
+                              i=i + 1, kind=layer.kind, n=total, limit=MAX_PARAMS))
         if max(work, math.prod(shape)) > MAX_LAYER_VALUES:
-            raise SpecError(f"layer {i + 1} ({layer.kind}) works on {max(work, math.prod(shape)):,} values per sample "
-                            f"(output {shape}); the limit is {MAX_LAYER_VALUES:,}")
+            raise SpecError(_("layer {i} ({kind}) works on {n:,} values per sample (output {shape}); the limit is "
+                              "{limit:,}", i=i + 1, kind=layer.kind, n=max(work, math.prod(shape)), shape=shape,
+                              limit=MAX_LAYER_VALUES))
         shapes.update({f"{i}.{name}": s for name, s in params.items()})
     return shapes
 

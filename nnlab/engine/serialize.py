@@ -18,6 +18,7 @@ import zlib
 
 import numpy as np
 
+from ..i18n import _
 from .model_limits import (MAX_JSON_DEPTH, MAX_LAYERS, MAX_PARAMS, MAX_SPEC_BYTES, SpecError, check_spec, clip,
                            json_depth)
 from .network import DEFAULTS, Network
@@ -67,12 +68,13 @@ def load_model(file):
     except ModelFileError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise ModelFileError(f"the zip archive is damaged ({clip(str(exc))}); download the model again") from None
+        raise ModelFileError(_("the zip archive is damaged ({detail}); download the model again",
+                               detail=clip(str(exc)))) from None
     except MemoryError:
-        raise ModelFileError("the model needs more memory than the server can give it") from None
+        raise ModelFileError(_("the model needs more memory than the server can give it")) from None
     except Exception as exc:  # the last line of defence: a hostile file must never become a traceback
-        raise ModelFileError(f"the file could not be read as an nnlab model ({type(exc).__name__}: "
-                             f"{clip(str(exc))})") from None
+        raise ModelFileError(_("the file could not be read as an nnlab model ({kind}: {detail})",
+                               kind=type(exc).__name__, detail=clip(str(exc)))) from None
 
 
 def _read_capped(file):
@@ -86,29 +88,30 @@ def _read_capped(file):
             else:
                 data = file.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            raise ModelFileError(f"the file cannot be read ({clip(str(exc))})") from None
+            raise ModelFileError(_("the file cannot be read ({detail})", detail=clip(str(exc)))) from None
     if len(data) > MAX_FILE_BYTES:
-        raise ModelFileError(f"the file is over {MAX_FILE_BYTES / 2**20:.0f} MB, more than a model within the "
-                             f"limit of {MAX_PARAMS:,} parameters can take")
+        raise ModelFileError(_("the file is over {mb:.0f} MB, more than a model within the limit of {most:,} "
+                               "parameters can take", mb=MAX_FILE_BYTES / 2**20, most=MAX_PARAMS))
     return data
 
 
 def _describe(data):
     """What a file that is not a zip archive looks like it is, in words."""
     if not data:
-        return "the file is empty (0 bytes)"
+        return _("the file is empty (0 bytes)")
     if data.startswith(b"\x93NUMPY"):
-        return "this is a single .npy array, not an nnlab model (.npz with an architecture)"
+        return _("this is a single .npy array, not an nnlab model (.npz with an architecture)")
     if len(data) > 2 and data[0] == 0x80 and 2 <= data[1] <= 5 and data.endswith(b"."):
-        return ("the file is a Python pickle, not an nnlab model: nnlab never loads pickles because "
-                "they can run code. Save the model with nnlab instead")
+        return _("the file is a Python pickle, not an nnlab model: nnlab never loads pickles because they can run "
+                 "code. Save the model with nnlab instead")
     if data.startswith(b"\x1f\x8b"):
-        return "the file is a gzip archive, not an nnlab model (.npz)"
+        return _("the file is a gzip archive, not an nnlab model (.npz)")
     text = _text_start(data[:200])
     if text is not None:
-        return f"the file is text (it begins “{clip(' '.join(text.split()), 40)}”), not an nnlab model (.npz)"
-    return (f"the file is not an nnlab model but unknown binary data (it starts with the bytes "
-            f"{data[:4].hex(' ')}; an .npz model is a zip archive, which starts with PK)")
+        return _("the file is text (it begins “{start}”), not an nnlab model (.npz)",
+                 start=clip(" ".join(text.split()), 40))
+    return _("the file is not an nnlab model but unknown binary data (it starts with the bytes {start}; an .npz "
+             "model is a zip archive, which starts with PK)", start=data[:4].hex(" "))
 
 
 def _text_start(head):
@@ -222,11 +225,11 @@ def _read_array(archive, info, key, checked, shape):
 def _read_spec(archive, members):
     info = members.get(SPEC_KEY)
     if info is None:
-        raise ModelFileError("the .npz has no architecture; it was not saved by nnlab")
+        raise ModelFileError(_("the .npz has no architecture; it was not saved by nnlab"))
     if info.file_size > MAX_SPEC_BYTES + MAX_NPY_HEADER:
         raise ModelFileError(f"the architecture is {info.file_size:,} bytes; the limit is {MAX_SPEC_BYTES:,}")
     with _open_member(archive, info) as stream:
-        shape, _, dtype, header = _read_header(stream, SPEC_KEY)
+        shape, _order, dtype, header = _read_header(stream, SPEC_KEY)
         if dtype != np.uint8 or len(shape) != 1:
             raise ModelFileError(f"the architecture is a {shape} {dtype} array; nnlab stores it as UTF-8 bytes (uint8)")
         if shape[0] > MAX_SPEC_BYTES or info.file_size != header + shape[0]:
@@ -247,7 +250,7 @@ def _read_spec(archive, members):
     except ValueError as exc:
         raise ModelFileError(f"the architecture JSON is corrupt ({clip(str(exc))})") from None
     if not isinstance(spec, dict) or spec.pop("format", None) != FORMAT:
-        raise ModelFileError(f"the architecture is not in the {FORMAT} format")
+        raise ModelFileError(_("the architecture is not in the {name} format", name=FORMAT))
     return spec
 
 
@@ -261,7 +264,7 @@ def _load(data):
     try:
         shapes = check_spec(spec)
     except SpecError as exc:
-        raise ModelFileError(f"the architecture is invalid: {exc}") from None
+        raise ModelFileError(_("the architecture is invalid: {detail}", detail=exc)) from None
     dtype = np.dtype(spec.get("dtype", DEFAULTS["dtype"]))
     checked = {key: _check_member(archive, members[key], key, shape, dtype)  # before anything is built
                for key, shape in shapes.items() if key in members}
@@ -269,18 +272,18 @@ def _load(data):
         with np.errstate(over="ignore", invalid="ignore"):  # initial weights; the file's replace them
             net = Network(spec)
     except (ValueError, TypeError, KeyError) as exc:
-        raise ModelFileError(f"the architecture is invalid: {clip(str(exc))}") from None
+        raise ModelFileError(_("the architecture is invalid: {detail}", detail=clip(str(exc)))) from None
     expected = {f"{i}.{n}": p for i, layer in enumerate(net.layers) for n, p in layer.params.items()}
     arrays = set(members) - {SPEC_KEY}
     if set(expected) != arrays:
-        raise ModelFileError(f"the parameters do not match the architecture: missing "
-                             f"{clip(str(sorted(set(expected) - arrays)))}, unexpected "
-                             f"{clip(str(sorted(arrays - set(expected))))}")
+        raise ModelFileError(_("the parameters do not match the architecture: missing {missing}, unexpected "
+                               "{unexpected}", missing=clip(str(sorted(set(expected) - arrays))),
+                               unexpected=clip(str(sorted(arrays - set(expected))))))
     for key, target in expected.items():
         info = members[key]
         value = _read_array(archive, info, key, checked.get(key) or _check_member(archive, info, key, target.shape,
                                                                                   net.dtype), target.shape)
         if not np.all(np.isfinite(value)):
-            raise ModelFileError(f"parameter {key} contains NaN or infinite values")
+            raise ModelFileError(_("parameter {key} contains NaN or infinite values", key=key))
         target[...] = value
     return net

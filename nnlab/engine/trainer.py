@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..i18n import _
 from .optimizers import Adam, Optimizer
 from .outputs import predict_classes
 from .schedules import get_schedule
@@ -222,7 +223,7 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
                     acc = hits / len(idx)
                 hist = None
                 if hist_every and (step - 1) % hist_every == 0:
-                    hist = {layer.name: _histograms(layer) for layer, _ in flat.layer_slices}
+                    hist = {layer.name: _histograms(layer) for layer, _slice in flat.layer_slices}
                 yield StepRecord(step, epoch, lr, float(loss), acc, stats, hist)
             yield _epoch_record(net, epoch, step, loss_sum / n, correct / n if labels is not None else None,
                                 x_val, y_val, t0)
@@ -231,7 +232,7 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
 def _batches(x, epochs, batch_size, rng, augment, dtype):
     """(start, rows, batch) for every step of the run, in order: each epoch draws a permutation of the
     samples from ``rng``, then takes its batches in turn, augmented if asked (drawing from ``rng`` too)."""
-    for _ in range(epochs):
+    for _epoch in range(epochs):
         order = rng.permutation(len(x))
         for start in range(0, len(x), batch_size):
             idx = order[start:start + batch_size]
@@ -284,10 +285,11 @@ def _diverged(flat, start_of_epoch, step, epoch, loss, lr):
 def diverged_message(step, epoch, loss, lr, kept):
     """What a divergence at ``step`` (of ``epoch``) says; ``kept``: the weights are the last good step's (else
     the start of the epoch's). A caller that numbers steps on from earlier runs writes it with its numbers."""
-    restored = f"after step {step - 1}" if kept else f"from the start of epoch {epoch}"
-    return (f"Training diverged at step {step} (epoch {epoch}): the loss or the weights became NaN or infinite "
-            f"(loss = {loss:.3g}, learning rate = {lr:.3g}). The last finite weights ({restored}) were kept. Lower "
-            "the learning rate, or use a smaller initialisation.")
+    restored = _("after step {step}", step=step - 1) if kept else _("from the start of epoch {epoch}", epoch=epoch)
+    return _("Training diverged at step {step} (epoch {epoch}): the loss or the weights became NaN or infinite (loss "
+             "= {value:.3g}, learning rate = {lr:.3g}). The last finite weights ({restored}) were kept. Lower the "
+             "learning rate, or use a smaller initialisation.", step=step, epoch=epoch, value=loss, lr=lr,
+             restored=restored)
 
 
 def _epoch_record(net, epoch, step, train_loss, train_acc, x_val, y_val, t0):

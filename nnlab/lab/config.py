@@ -78,25 +78,29 @@ def loss_for_task(config, dataset):
 def validate(config):
     """Raise ValueError naming the setting for anything the engine would reject later, less clearly."""
     if len(config.hidden) != len(config.activations):
-        raise ValueError(f"hidden has {len(config.hidden)} layers but activations has {len(config.activations)}")
+        raise ValueError(_("hidden has {n} layers but activations has {k}", n=len(config.hidden),
+                           k=len(config.activations)))
     if len(config.hidden) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"{len(config.hidden)} hidden layers: use at most {MAX_HIDDEN_LAYERS}")
+        raise ValueError(_("{n} hidden layers: use at most {most}", n=len(config.hidden), most=MAX_HIDDEN_LAYERS))
     for i, (units, act) in enumerate(zip(config.hidden, config.activations), start=1):
         if not 1 <= units <= MAX_UNITS:
-            raise ValueError(f"hidden layer {i} has {units} units; give between 1 and {MAX_UNITS}")
+            raise ValueError(_("hidden layer {i} has {units} units; give between 1 and {most}", i=i, units=units,
+                               most=MAX_UNITS))
         if act not in ACTIVATIONS:
-            raise ValueError(f"hidden layer {i}: activation={act!r} is unknown")
+            raise ValueError(_("hidden layer {i}: activation={name!r} is unknown", i=i, name=act))
     for name, table, value in (("loss", LOSSES, config.loss), ("init", INITIALIZERS, config.init),
                                ("optimizer", OPTIMIZERS, config.optimizer), ("schedule", SCHEDULES, config.schedule),
                                ("output", ACTIVATIONS, config.output)):
         if value not in table:
-            raise ValueError(f"{name}={value!r} is unknown; choose one of {sorted(table)}")
+            raise ValueError(_("{setting}={value!r} is unknown; choose one of {choices}", setting=name, value=value,
+                               choices=sorted(table)))
     if not config.lr > 0:
-        raise ValueError(f"learning rate={config.lr!r}: must be positive")
+        raise ValueError(_("learning rate={value!r}: must be positive", value=config.lr))
     if config.batch_size < 1 or config.epochs < 1:
-        raise ValueError(f"batch size={config.batch_size}, epochs={config.epochs}: both must be at least 1")
+        raise ValueError(_("batch size={batch}, epochs={epochs}: both must be at least 1", batch=config.batch_size,
+                           epochs=config.epochs))
     if not 0 <= config.dropout < 1:
-        raise ValueError(f"dropout={config.dropout!r}: must be in [0, 1)")
+        raise ValueError(_("dropout={value!r}: must be in [0, 1)", value=config.dropout))
 
 
 def build_spec(config, dataset):
@@ -126,8 +130,8 @@ def build_network(config, dataset):
     """The config's network for this data, with any preset's initial weights (ValueError if they do not fit)."""
     net = Network(build_spec(config, dataset))
     if net.n_inputs != dataset.n_features:
-        raise ValueError(f"the network takes {net.n_inputs} inputs but “{dataset.name}” has {dataset.n_features} "
-                         "features; pick an architecture made for this data")
+        raise ValueError(_("the network takes {n} inputs but “{name}” has {k} features; pick an architecture made "
+                           "for this data", n=net.n_inputs, name=dataset.name, k=dataset.n_features))
     for index, params in (config.initial_params or {}).items():
         net.set_params(int(index), **{k: np.asarray(v) for k, v in params.items()})
     return net
@@ -139,11 +143,11 @@ def parse_hidden(text):
     units = []
     for i, part in enumerate(parts, start=1):
         if not part.isdigit() or not 1 <= int(part) <= MAX_UNITS:
-            raise ValueError(f"hidden layer {i}: {part!r} is not a number of units between 1 and {MAX_UNITS}; "
-                             "write sizes like 64, 32")
+            raise ValueError(_("hidden layer {i}: {part!r} is not a number of units between 1 and {most}; write "
+                               "sizes like 64, 32", i=i, part=part, most=MAX_UNITS))
         units.append(int(part))
     if len(units) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"{len(units)} hidden layers: use at most {MAX_HIDDEN_LAYERS}")
+        raise ValueError(_("{n} hidden layers: use at most {most}", n=len(units), most=MAX_HIDDEN_LAYERS))
     return tuple(units)
 
 
@@ -158,13 +162,16 @@ def spec_mismatch(spec, dataset):
     n_in = int(np.prod(spec["input_shape"]))
     shape = shape_text(spec["input_shape"])
     if n_in != dataset.n_features:
-        return (f"This architecture takes {shape} inputs ({n_in} values) but “{dataset.name}” has "
-                f"{dataset.n_features} features per sample; choose a dataset of {n_in} features"
-                + (" (28×28 images, such as the MNIST subset)." if n_in == 784 else "."))
+        if n_in == 784:
+            return _("This architecture takes {shape} inputs ({n} values) but “{name}” has {k} features per sample; "
+                     "choose a dataset of {n} features (28×28 images, such as the MNIST subset).", shape=shape,
+                     n=n_in, name=dataset.name, k=dataset.n_features)
+        return _("This architecture takes {shape} inputs ({n} values) but “{name}” has {k} features per sample; "
+                 "choose a dataset of {n} features.", shape=shape, n=n_in, name=dataset.name, k=dataset.n_features)
     last = spec["layers"][-1]
     if "units" in last and last["units"] != dataset.n_outputs:
-        return (f"This architecture ends in {last['units']} outputs but “{dataset.name}” has "
-                f"{dataset.n_outputs}; it needs a dataset with {last['units']} classes.")
+        return _("This architecture ends in {n} outputs but “{name}” has {k}; it needs a dataset with {n} classes.",
+                 n=last["units"], name=dataset.name, k=dataset.n_outputs)
     return None
 
 
@@ -190,23 +197,23 @@ def config_for_dataset(config, name, dataset):
 def check_fits(net, dataset):
     """None if ``net`` can run on ``dataset``; else a message saying what differs and what to do."""
     if net.n_inputs != dataset.n_features:
-        return (f"The model expects {net.n_inputs} inputs, but the current dataset “{dataset.name}” has "
-                f"{dataset.n_features} features. Choose a dataset with {net.n_inputs} features in the sidebar "
-                f"or on the Data page, then upload the model again.")
+        return _("The model expects {n} inputs, but the current dataset “{name}” has {k} features. Choose a dataset "
+                 "with {n} features in the sidebar or on the Data page, then upload the model again.",
+                 n=net.n_inputs, name=dataset.name, k=dataset.n_features)
     loss = net.spec["loss"]
     if dataset.task == "regression":
         if loss != "mse":
-            return (f"The model was trained for classification (loss {loss}), but “{dataset.name}” is a "
-                    "regression dataset. Choose a classification dataset, then upload the model again.")
+            return _("The model was trained for classification (loss {code}), but “{name}” is a regression dataset. "
+                     "Choose a classification dataset, then upload the model again.", code=loss, name=dataset.name)
         if net.n_outputs != dataset.n_outputs:
-            return (f"The model has {net.n_outputs} outputs, but “{dataset.name}” has {dataset.n_outputs} "
-                    "target column(s). Choose a matching dataset, then upload the model again.")
+            return _("The model has {n} outputs, but “{name}” has {k} target column(s). Choose a matching dataset, "
+                     "then upload the model again.", n=net.n_outputs, name=dataset.name, k=dataset.n_outputs)
         return None
     n_classes = len(dataset.class_names)
     allowed = {n_classes} | ({1} if n_classes == 2 else set())
     if net.n_outputs not in allowed:
-        return (f"The model has {net.n_outputs} outputs, but “{dataset.name}” has {n_classes} classes. "
-                f"Choose a dataset with {net.n_outputs} classes, then upload the model again.")
+        return _("The model has {n} outputs, but “{name}” has {k} classes. Choose a dataset with {n} classes, then "
+                 "upload the model again.", n=net.n_outputs, name=dataset.name, k=n_classes)
     return None
 
 

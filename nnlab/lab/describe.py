@@ -58,8 +58,9 @@ def network_line(net, config):
         shape = row["output shape"]
         size = shape[0] if len(shape) == 1 else shape_text(shape)
         parts.append(f"{size} {row['activation']}".strip() if row["kind"] == "dense" else f"{row['kind']} {size}")
-    return (" → ".join(parts) + f" · {net.n_params:,} parameters · {config.optimizer} lr {config.lr:g} · "
-            f"{config.schedule} schedule · batch {config.batch_size} · L2 {config.l2:g}")
+    return _("{units} · {n:,} parameters · {opt} lr {lr:g} · {schedule} schedule · batch {batch} · L2 {l2:g}",
+             units=" → ".join(parts), n=net.n_params, opt=config.optimizer, lr=config.lr,
+             schedule=config.schedule, batch=config.batch_size, l2=config.l2)
 
 
 def config_line(config, dataset):
@@ -69,11 +70,12 @@ def config_line(config, dataset):
         arch = " → ".join(layer["type"] for layer in config.spec["layers"])
     else:
         sizes = [dataset.n_features, *config.hidden, output_units(config, dataset)]
-        acts = "·".join(config.activations) or "no hidden layer"
+        acts = "·".join(config.activations) or _("no hidden layer")
         arch = f"{'-'.join(str(s) for s in sizes)} {acts}→{config.output}"
         if config.dropout:
-            arch += f", dropout {config.dropout:g}"
-    return f"{arch}, {config.optimizer} lr {config.lr:g}, batch {config.batch_size}"
+            arch = _("{arch}, dropout {rate:g}", arch=arch, rate=config.dropout)
+    return _("{arch}, {opt} lr {lr:g}, batch {batch}", arch=arch, opt=config.optimizer, lr=config.lr,
+             batch=config.batch_size)
 
 
 def training_status(history):

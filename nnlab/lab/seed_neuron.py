@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine import ACTIVATIONS, Network
+from ..i18n import _
 
 SEED_X = (0.5, 0.1)
 SEED_W = (0.3, 0.7)
@@ -120,8 +121,9 @@ def article_forward_note(result):
         return ""
     terms = " + ".join(f"{w:g}·{x:g}" for w, x in zip(result.w, result.x))
     sign = "−" if result.b < 0 else "+"
-    return (f"The article prints z = {ARTICLE_PRINTED['z']:g} and y ≈ {ARTICLE_PRINTED['y']:g} — an arithmetic "
-            f"slip: {terms} {sign} {abs(result.b):g} = {result.z:.6g}, so y = σ({result.z:.6g}) ≈ {result.y:.4f}.")
+    return _("The article prints z = {printed_z:g} and y ≈ {printed_y:g} — an arithmetic slip: {terms} {sign} {b:g} = "
+             "{z:.6g}, so y = σ({z:.6g}) ≈ {y:.4f}.", printed_z=ARTICLE_PRINTED["z"], printed_y=ARTICLE_PRINTED["y"],
+             terms=terms, sign=sign, b=abs(result.b), z=result.z, y=result.y)
 
 
 def article_backward_note(result):
@@ -134,10 +136,11 @@ def article_backward_note(result):
     delta_from_printed = (y - t) * y * (1 - y)
     dw = ", ".join(f"{v:g}" for v in ARTICLE_PRINTED["dW"])
     # Say "the ½ was dropped" only if that is what the printed value actually is.
-    dropped_half = (f" (its {ARTICLE_PRINTED['L']:g} is ({y:g} − {t:g})², the ½ dropped)"
+    dropped_half = (_(" (its {big_l:g} is ({y:g} − {t:g})², the ½ dropped)", big_l=ARTICLE_PRINTED["L"], y=y, t=t)
                     if np.isclose((y - t) ** 2, ARTICLE_PRINTED["L"]) else "")
-    return (f"The article prints L ≈ {ARTICLE_PRINTED['L']:g}, δ ≈ {ARTICLE_PRINTED['delta']:g} and "
-            f"∂L/∂W ≈ ({dw}). Those are slips too: it starts from its wrong y ≈ {y:g}, and even from that y, "
-            f"½({y:g} − {t:g})² = {loss_from_printed:.6f}{dropped_half} "
-            f"and ({y:g} − {t:g})·{y:g}·(1 − {y:g}) = {delta_from_printed:.6f}. "
-            f"With the correct y = {result.y:.6f}: L = {result.loss:.6f} and δ = {result.delta:.6f}.")
+    return _("The article prints L ≈ {printed_l:g}, δ ≈ {printed_delta:g} and ∂L/∂W ≈ ({dw}). Those are slips "
+             "too: it starts from its wrong y ≈ {y:g}, and even from that y, ½({y:g} − {t:g})² = {half:.6f}{dropped} "
+             "and ({y:g} − {t:g})·{y:g}·(1 − {y:g}) = {delta:.6f}. With the correct y = {right_y:.6f}: L = "
+             "{right_l:.6f} and δ = {right_delta:.6f}.", printed_l=ARTICLE_PRINTED["L"],
+             printed_delta=ARTICLE_PRINTED["delta"], dw=dw, y=y, t=t, half=loss_from_printed, dropped=dropped_half,
+             delta=delta_from_printed, right_y=result.y, right_l=result.loss, right_delta=result.delta)

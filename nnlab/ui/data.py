@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from ..data.builtin import DATASETS, load_dataset
+from ..data.builtin import DATASETS, KIND_LABELS, load_dataset, shown_description
 from ..lab.config import config_for_dataset, output_units
 from ..i18n import N_, _
 from ..viz import data_views as dv
@@ -107,8 +107,8 @@ def catalog_section():
     for i, (name, info) in enumerate(DATASETS.items()):
         f = facts[name]
         with columns[i % N_COLUMNS].container(border=True):
-            st.markdown(f"**{name}** · {info.kind}")
-            st.caption(info.description)
+            st.markdown(f"**{name}** · {_(KIND_LABELS[info.kind])}")
+            st.caption(_(info.description))
             st.markdown(_("**{n:,}** samples · **{features:,}** features · {balance}", n=f["n"],
                           features=f["features"], balance=balance_text(f)))
             st.caption(_("{train:,} train / {val:,} validation / {test:,} test", train=f["train"], val=f["val"],
@@ -126,7 +126,7 @@ def look_section():
     name = st.selectbox(_("Look at"), names, key=f"dt_look_{current}",  # a new current dataset starts the view on it
                         format_func=lambda n: _("{name} (current)", name=n) if n == current else n)
     f = facts_for(name)
-    st.caption(f["description"])
+    st.caption(shown_description(name, f["description"]))
     c1, c2 = st.columns([2, 3])
     if f["counts"] is not None:
         show_chart(c1, dv.class_balance_chart(f["all_y"], f["classes"], title=_("Samples per class (all parts)")),

@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 
 from ..data.augment import FLIP_NOTE, AugmentConfig, pad, preview_grid
+from ..data.builtin import shown_description
 from ..i18n import _
 from ..viz.images import image_grid
 from .data import add_user_dataset
@@ -30,13 +31,15 @@ def padded_dataset(dataset, pixels, name):
     h, w = shape[0] + 2 * pixels, shape[1] + 2 * pixels
     return replace(dataset, name=name, **arrays, image_shape=(h, w),
                    feature_names=tuple(f"px{r}_{c}" for r in range(h) for c in range(w)),
-                   description=f"{dataset.description}, padded to {h}×{w}",
-                   notes=tuple(dataset.notes) + (f"padded by {pixels} px of black on every side: {h}×{w}",))
+                   description=_("{description}, padded to {h}×{w}", h=h, w=w,
+                                 description=shown_description(dataset.name, dataset.description)),
+                   notes=tuple(dataset.notes) + (_("padded by {n} px of black on every side: {h}×{w}", n=pixels, h=h,
+                                                   w=w),))
 
 
 def _use_padded(dataset, pixels):
     h, w = dataset.image_shape
-    name = f"{dataset.name} padded {h + 2 * pixels}×{w + 2 * pixels}"
+    name = _("{name} padded {h}×{w}", name=dataset.name, h=h + 2 * pixels, w=w + 2 * pixels)
     add_user_dataset(name, padded_dataset(dataset, pixels, name))
 
 

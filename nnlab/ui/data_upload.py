@@ -93,7 +93,7 @@ def _prepared_view(frame, result, features, scaling):
             parts = [ds.x_train, ds.x_test] + ([ds.x_val] if ds.x_val is not None else [])
             after = np.concatenate([p[:, j] for p in parts])
             before = frame[col].to_numpy(dtype="float64", na_value=np.nan)
-            show_chart(st, dv.before_after_chart(before, after, str(col), SCALERS[scaling].label))
+            show_chart(st, dv.before_after_chart(before, after, str(col), _(SCALERS[scaling].label)))
 
 
 def _read_section(file, cap):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ..data.builtin import DATASETS
+from ..data.builtin import DATASETS, KIND_LABELS, shown_description
 from ..i18n import N_, _
 from ..viz.images import image_grid
 from .widgets.charts import show_chart
@@ -60,9 +60,15 @@ def digits_section(data):
                               title=_("The first {n} training images, each with its class", n=n)), width="content")
 
 
+def description_caption(data):
+    """The current dataset's one-line description, in the session's language for a built-in."""
+    st.caption(shown_description(data.name, data.description))
+
+
 def datasets_frame():
     """Every built-in dataset with its kind and a one-line description (one row each)."""
-    return pd.DataFrame([{_("dataset"): name, _("kind"): info.kind, _("description"): info.description}
+    return pd.DataFrame([{_("dataset"): name, _("kind"): _(KIND_LABELS[info.kind]),
+                          _("description"): _(info.description)}
                          for name, info in DATASETS.items()])
 
 

@@ -5,6 +5,7 @@ import altair as alt
 from ..i18n import _
 from . import boundary
 from .axes import epoch_axis, log_axis
+from .curves import SPLITS, shown_splits
 from .rows import MAX_ROWS, downsample
 
 # One colour per architecture, the same in every chart, and never two architectures in one colour (Tableau 10,
@@ -26,7 +27,7 @@ def curves_chart(frame, metric, labels=None):
 
     frame : from ``nnlab.lab.compare.epoch_frame`` (architecture, epoch, split, metric, value)
     """
-    data = frame[frame["metric"] == metric]
+    data = shown_splits(frame[frame["metric"] == metric])
     labels = labels if labels is not None else list(dict.fromkeys(frame["architecture"]))
     y_title = _("loss (lower is better)") if metric == "loss" else _("accuracy (share correct)")
     base = alt.Chart(data).encode(
@@ -37,7 +38,7 @@ def curves_chart(frame, metric, labels=None):
                  alt.Tooltip("epoch:Q", title=_("epoch")), alt.Tooltip("value:Q", title=y_title, format=".4f")])
     # The dash legend belongs to the lines alone: on a line-with-points mark its samples came out blank.
     lines = base.mark_line().encode(strokeDash=alt.StrokeDash(
-        "split:N", title=_("data"), sort=["train", "validation"],
+        "split:N", title=_("data"), sort=[_(SPLITS["train"]), _(SPLITS["validation"])],
         legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#333333", symbolStrokeWidth=2, symbolSize=300)))
     points = base.mark_point(filled=True, size=30)
     return alt.layer(lines, points).properties(

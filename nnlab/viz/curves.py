@@ -13,6 +13,13 @@ from .axes import epoch_axis, percent_axis
 from .rows import MAX_ROWS, downsample
 
 RAW, SMOOTH = N_("batch loss"), N_("smoothed (EMA)")  # the two series, named in the language shown
+# The parts of a dataset as the epoch frames name them (``split``), and as a legend shows them.
+SPLITS = {"train": N_("train"), "validation": N_("validation"), "test": N_("test")}
+
+
+def shown_splits(frame):
+    """``frame`` with its ``split`` codes ("train", "validation", "test") in the language shown."""
+    return frame.assign(split=[_(SPLITS[s]) if s in SPLITS else s for s in frame["split"]])
 
 
 def auto_beta(n_steps, stride=1):
@@ -77,7 +84,7 @@ def epoch_chart(frame, metric, height=300):
     """Train vs held-out ``metric`` ("loss" or "accuracy") per epoch, lines with points."""
     if metric not in ("loss", "accuracy"):
         raise ValueError(f"metric={metric!r}: choose 'loss' or 'accuracy'")
-    data = frame[frame["metric"] == metric]
+    data = shown_splits(frame[frame["metric"] == metric])
     is_acc = metric == "accuracy"
     y_title = _("accuracy") if is_acc else _("loss")
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False),

@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..i18n import _
+from ..i18n import N_, _
 from .axes import epoch_axis, log_axis, percent_axis
 from .curves import auto_beta, ema
 from .rows import MAX_ROWS, thin_indices
@@ -119,8 +119,10 @@ def unit_health_chart(frame, height=260):
                       var_name="stat", value_name="share").dropna(subset=["share"])
     if long.empty:
         return None
-    long["what"] = long["stat"].map({"dead_frac": "dead", "saturated_frac": "saturated"})
-    long["series"] = long["layer"] + " " + long["what"]
+    what = {"dead_frac": _("dead"), "saturated_frac": _("saturated")}
+    long["what"] = long["stat"].map(what)
+    series = {"dead_frac": N_("{name} dead"), "saturated_frac": N_("{name} saturated")}
+    long["series"] = [_(series[stat], name=layer) for stat, layer in zip(long["stat"], long["layer"])]
     return alt.Chart(long, title=_("Dead ReLUs / saturated outputs per layer")).mark_line(strokeWidth=1.5).encode(
         x=_step_x(long),
         y=alt.Y("share:Q", title=_("share of the layer"), axis=percent_axis(), scale=alt.Scale(domain=[0, 1])),

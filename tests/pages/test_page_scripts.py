@@ -37,7 +37,8 @@ def test_a_page_is_short_and_imports_ui_lab_viz_only(script):
 
 
 def test_app_routes_and_draws_the_sidebar_only():
-    assert imported(ROOT / "app.py") == {"streamlit", "nnlab.ui"}
+    # nnlab.i18n for the page titles and group names of the navigation
+    assert imported(ROOT / "app.py") == {"streamlit", "nnlab.ui", "nnlab.i18n"}
 
 
 def test_the_import_probe_sees_a_forbidden_import(tmp_path):
