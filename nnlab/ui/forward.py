@@ -35,7 +35,7 @@ def neuron_section():
     left, right = st.columns([3, 2])
     with left:
         st.latex(neuron_latex(result))
-        st.markdown(f"**z = {fmt(result.z)}** and **y = f(z) ≈ {result.y:.4f}**")
+        st.markdown(_("**z = {z}** and **y = f(z) ≈ {y:.4f}**", z=fmt(result.z), y=result.y))
     with right:
         st.dataframe(neuron_table(result), hide_index=True, width="stretch",
                      column_config={_("value"): st.column_config.NumberColumn(format="%.6f")})
