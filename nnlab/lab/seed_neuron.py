@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine import ACTIVATIONS, Network
+from ..i18n import _
 
 SEED_X = (0.5, 0.1)
 SEED_W = (0.3, 0.7)
@@ -120,8 +121,9 @@ def article_forward_note(result):
         return ""
     terms = " + ".join(f"{w:g}·{x:g}" for w, x in zip(result.w, result.x))
     sign = "−" if result.b < 0 else "+"
-    return (f"The article prints z = {ARTICLE_PRINTED['z']:g} and y ≈ {ARTICLE_PRINTED['y']:g} — an arithmetic "
-            f"slip: {terms} {sign} {abs(result.b):g} = {result.z:.6g}, so y = σ({result.z:.6g}) ≈ {result.y:.4f}.")
+    return _("The article prints z = {z_printed:g} and y ≈ {y_printed:g} — an arithmetic slip: {sum} = {z:.6g}, so "
+             "y = σ({z:.6g}) ≈ {y:.4f}.", z_printed=ARTICLE_PRINTED["z"], y_printed=ARTICLE_PRINTED["y"],
+             sum=f"{terms} {sign} {abs(result.b):g}", z=result.z, y=result.y)
 
 
 def article_backward_note(result):
@@ -134,10 +136,16 @@ def article_backward_note(result):
     delta_from_printed = (y - t) * y * (1 - y)
     dw = ", ".join(f"{v:g}" for v in ARTICLE_PRINTED["dW"])
     # Say "the ½ was dropped" only if that is what the printed value actually is.
-    dropped_half = (f" (its {ARTICLE_PRINTED['L']:g} is ({y:g} − {t:g})², the ½ dropped)"
-                    if np.isclose((y - t) ** 2, ARTICLE_PRINTED["L"]) else "")
-    return (f"The article prints L ≈ {ARTICLE_PRINTED['L']:g}, δ ≈ {ARTICLE_PRINTED['delta']:g} and "
-            f"∂L/∂W ≈ ({dw}). Those are slips too: it starts from its wrong y ≈ {y:g}, and even from that y, "
-            f"½({y:g} − {t:g})² = {loss_from_printed:.6f}{dropped_half} "
-            f"and ({y:g} − {t:g})·{y:g}·(1 − {y:g}) = {delta_from_printed:.6f}. "
-            f"With the correct y = {result.y:.6f}: L = {result.loss:.6f} and δ = {result.delta:.6f}.")
+    values = dict(L_printed=ARTICLE_PRINTED["L"], delta_printed=ARTICLE_PRINTED["delta"], dw=dw, y_printed=y, t=t,
+                  L_from_printed=loss_from_printed, delta_from_printed=delta_from_printed, y=result.y,
+                  L_value=result.loss, delta=result.delta)
+    if np.isclose((y - t) ** 2, ARTICLE_PRINTED["L"]):
+        return _("The article prints L ≈ {L_printed:g}, δ ≈ {delta_printed:g} and ∂L/∂W ≈ ({dw}). Those are slips "
+                 "too: it starts from its wrong y ≈ {y_printed:g}, and even from that y, ½({y_printed:g} − {t:g})² = "
+                 "{L_from_printed:.6f} (its {L_printed:g} is ({y_printed:g} − {t:g})², the ½ dropped) and "
+                 "({y_printed:g} − {t:g})·{y_printed:g}·(1 − {y_printed:g}) = {delta_from_printed:.6f}. With the "
+                 "correct y = {y:.6f}: L = {L_value:.6f} and δ = {delta:.6f}.", **values)
+    return _("The article prints L ≈ {L_printed:g}, δ ≈ {delta_printed:g} and ∂L/∂W ≈ ({dw}). Those are slips too: "
+             "it starts from its wrong y ≈ {y_printed:g}, and even from that y, ½({y_printed:g} − {t:g})² = "
+             "{L_from_printed:.6f} and ({y_printed:g} − {t:g})·{y_printed:g}·(1 − {y_printed:g}) = "
+             "{delta_from_printed:.6f}. With the correct y = {y:.6f}: L = {L_value:.6f} and δ = {delta:.6f}.", **values)
