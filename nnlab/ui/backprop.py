@@ -96,15 +96,16 @@ def _pickers(g, shown, what):
 
 def _vectors(g, image_shape, labels, shown):
     same_b = g.kind == "dense" and np.array_equal(g.grads["b"], g.delta.sum(axis=0))
+    label_title = _("class") if labels else None
     show_array(g.delta, "δ = ∂L/∂z" + (" = ∂L/∂b" if same_b else ""), f"{PREFIX}_delta_{g.index}", kind="gradient",
-               labels=labels, **_pickers(g, shown, "delta"))
+               labels=labels, label_title=label_title, **_pickers(g, shown, "delta"))
     if same_b:
         st.caption(_("For one sample ∂L/∂b = δ: each bias enters its unit's z with factor 1."))
     for name, grad in g.grads.items():
         if name == "b" and same_b:
             continue
         show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient", image_shape=image_shape,
-                   labels=labels if grad.ndim == 1 else None, **_pickers(g, shown, name))
+                   labels=labels if grad.ndim == 1 else None, label_title=label_title, **_pickers(g, shown, name))
     if g.kind == "dense":
         st.caption(_("∂L/∂W = xᵀ·δ: row i, column j is input i's value times unit j's δ."))
 

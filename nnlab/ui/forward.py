@@ -92,7 +92,8 @@ def _vectors(tr, data, labels):
         if first and data.image_shape is not None:
             st.markdown(_("**Input x**: the {n} pixels of the image above, read row by row.", n=tr.input.size))
         else:
-            show_array(tr.input, _("input x"), f"{PREFIX}_in", kind="activation", labels=features)
+            show_array(tr.input, _("input x"), f"{PREFIX}_in", kind="activation", labels=features,
+                       label_title=_("input feature") if features else None)
     with c_w:
         for name, p in tr.params.items():
             if p.ndim >= 2:

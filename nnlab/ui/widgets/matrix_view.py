@@ -76,7 +76,7 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title=No
     kind : "weights" / "gradient" (diverging colours) or "activation" (sequential); image_shape : (h, w)
     of the input images, to offer first-layer weights as tiles; labels : names of a vector's entries;
     row_labels : names of a matrix's rows (a table's features, for first-layer weights); label_title : what a
-    vector's labels are (its axis title; default "input feature"). ``title`` and ``value_title`` come translated.
+    vector's labels are (its axis title, e.g. "class"; default "unit"). ``title`` and ``value_title`` come translated.
     on_pick : called with the index (into one sample's array) of a clicked cell or bar, to explain it;
     picked : the index of the cell to outline.
     """
@@ -103,8 +103,7 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title=No
                    width="stretch")
         st.dataframe(summary_frame(a, title), hide_index=True)
     elif view == "bars":
-        chart = vector_bars(a, title, value_title, unit_title=None if labels is None else label_title or _(
-                                "input feature"), diverging=diverging, labels=labels,
+        chart = vector_bars(a, title, value_title, unit_title=label_title, diverging=diverging, labels=labels,
                             highlight=None if picked is None else _display_cell(np.shape(arr), picked)[1],
                             select="pick" if on_pick else None)
         _draw(chart, arr, key, on_pick, width="stretch")
@@ -119,7 +118,7 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title=No
         if a.ndim == 2:
             row_title, col_title = _("input unit") if row_labels is None else _("input feature"), _("unit")
         else:  # a vector: one row, no row axis (see heatmap)
-            row_title, col_title = "", _("unit") if labels is None else label_title or _("input feature")
+            row_title, col_title = "", label_title or _("unit")
         cell = None if picked is None else _display_cell(np.shape(arr), picked)
         chart = heatmap(a, title, rows=rows, cols=cols, row_title=row_title, col_title=col_title,
                         value_title=value_title, diverging=diverging,
