@@ -17,21 +17,23 @@ def layer_label(layer):
     kind = layer.get("type", "?")
     act = layer.get("activation")
     if kind == "conv2d":
-        stride = f" stride {layer['stride']}" if layer.get("stride", 1) != 1 else ""
-        pad = " same" if layer.get("padding") == "same" else ""
+        stride = " " + _("stride {s}", s=layer["stride"]) if layer.get("stride", 1) != 1 else ""
+        pad = " same" if layer.get("padding") == "same" else ""  # the setting's value, as in the spec
         return f"conv {_k(layer.get('kernel', 3))} ×{layer['filters']}{stride}{pad} {act or ''}".strip()
     if kind in ("maxpool2d", "avgpool2d"):
         return f"{kind[:3]}-pool {_k(layer.get('size', 2))}"
     if kind == "patch_embed":
-        return f"{_k(layer.get('patch', 4))} patches → {layer.get('dim')} features"
+        return _("{size} patches → {n} features", size=_k(layer.get("patch", 4)), n=layer.get("dim"))
     if kind == "self_attention":
-        return f"self-attention, {layer.get('heads')} heads"
+        return _("self-attention, {n} heads", n=layer.get("heads"))
     if kind in ("dense", "token_dense"):
-        where = "per-token dense" if kind == "token_dense" else "dense"
+        where = _("per-token dense") if kind == "token_dense" else "dense"
         return f"{where} {layer.get('units')} {act or ''}".strip()
     if kind == "dropout":
         return f"dropout {layer.get('rate')}"
-    return {"flatten": "flatten", "layer_norm": "layer norm", "token_mean_pool": "mean over tokens"}.get(kind, kind)
+    if kind == "layer_norm":
+        return _("layer norm")
+    return _("mean over tokens") if kind == "token_mean_pool" else kind
 
 
 def layer_labels(net):

@@ -14,9 +14,11 @@ import numpy as np
 
 from ..engine import encode_targets, gradient_check
 from ..engine.copying import copy_network
+from ..i18n import N_, _
 
 CHUNK = 256  # samples per forward pass: bounded memory whatever n is
 RESOLUTION = 60  # decision-boundary grid: 60 × 60 = 3,600 cells
+SPLIT_NAMES = {"test": N_("test"), "train": N_("training")}  # split_arrays' names, as a sentence says them
 
 
 def split_arrays(dataset):
@@ -24,6 +26,12 @@ def split_arrays(dataset):
     if dataset.x_test is not None and len(dataset.x_test):
         return dataset.x_test, dataset.y_test, "test"
     return dataset.x_train, dataset.y_train, "train"
+
+
+def split_name(split):
+    """The word for a ``split_arrays`` name in the current language ("test", "training"), to put in a
+    sentence such as "the first 32 {split} samples"."""
+    return _(SPLIT_NAMES[split])
 
 
 def sample(dataset, net, index):
@@ -189,7 +197,7 @@ def attention_weights(net, x, index, chunk=CHUNK):
     if layer.kind != "self_attention":
         raise ValueError(f"layer {layer.name} is a {layer.kind} layer, not self_attention")
     out = []
-    for _ in _chunks(net, x, index, chunk):
+    for _chunk in _chunks(net, x, index, chunk):
         out.append(layer.trace_extras()["attention"].copy())
     return np.concatenate(out)
 

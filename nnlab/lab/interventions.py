@@ -21,9 +21,11 @@ from nnlab.engine import encode_targets
 from nnlab.engine.copying import copy_network
 from nnlab.engine.input_grad import forward_to
 from nnlab.engine.trainer import accuracy
+from nnlab.i18n import N_, _
 
 PASS_THROUGH = ("dropout", "maxpool2d", "avgpool2d", "token_mean_pool")  # map 0 to 0, feature by feature
 SWITCHABLE = {"dense": "unit", "token_dense": "unit", "conv2d": "channel", "self_attention": "head"}
+PLURALS = {"unit": N_("units"), "channel": N_("channels"), "head": N_("heads")}  # for messages
 TEST_SAMPLES = 500  # accuracy before/after an intervention: the first 500 test samples
 RANKING_SAMPLES = 256  # a ranking re-runs the network once per unit: fewer samples keep it bounded
 
@@ -109,28 +111,33 @@ def _zero(net, layer, indices):
     """Zero, in ``net`` itself, the weights that read ``indices`` of ``layer``; returns what was zeroed."""
     options = switchable(net)
     if layer not in options:
-        raise ValueError(f"layer {layer + 1} ({net.layers[layer].kind}) has no units to switch off: only hidden dense "
-                         "units, conv channels and attention heads whose output a later layer reads")
+        raise ValueError(_("layer {i} ({kind}) has no units to switch off: only hidden dense units, conv channels "
+                           "and attention heads whose output a later layer reads", i=layer + 1,
+                           kind=net.layers[layer].kind))
     what, count = options[layer]
     bad = [i for i in indices if not 0 <= i < count]
     if bad:
-        raise ValueError(f"layer {layer + 1} has {what}s 0…{count - 1}; {bad} do not exist")
+        raise ValueError(_("layer {i} has {what} 0…{last}; {bad} do not exist", i=layer + 1,
+                           what=_(PLURALS[what]), last=count - 1,
+                           bad=bad))
     indices = sorted(set(int(i) for i in indices))
     if what == "head":
         d = net.layers[layer].output_shape[-1] // count
         rows = np.concatenate([np.arange(h * d, (h + 1) * d) for h in indices])
         net.layers[layer].params["Wo"][rows] = 0
-        return layer, "Wo", f"rows of heads {indices}"
+        return layer, "Wo", _("rows of heads {indices}", indices=indices)
     reader = _reader(net, layer)
     W = net.layers[reader].params["W"]
     if net.layers[reader].kind == "conv2d":
         W[:, indices] = 0
-        return reader, "W", f"input channels {indices}"
+        return reader, "W", _("input channels {indices}", indices=indices)
     if what == "channel":  # read through flatten: each channel is a block of H·W rows (H, W as flattened)
         size = int(np.prod(net.layers[reader - 1].input_shape[1:]))
         indices = np.concatenate([np.arange(c * size, (c + 1) * size) for c in indices])
     W[indices] = 0
-    return reader, "W", f"rows read from layer {layer + 1}'s {what}s"
+    if what == "channel":
+        return reader, "W", _("rows read from layer {i}'s channels", i=layer + 1)
+    return reader, "W", _("rows read from layer {i}'s units", i=layer + 1)
 
 
 def switch_off(net, off):
@@ -145,13 +152,13 @@ def intervention(net, off, x, x_test, y_test, max_samples=TEST_SAMPLES):
     test samples, with the unedited model."""
     switched, edits = switch_off(net, off)
     if not edits:
-        raise ValueError("nothing is switched off: choose at least one unit, channel or head")
+        raise ValueError(_("nothing is switched off: choose at least one unit, channel or head"))
     before, after = net.predict(x).reshape(-1), switched.predict(x).reshape(-1)
-    first = min(layer for layer, _, _ in edits)
+    first = min(edit[0] for edit in edits)
     x_test, y_test = x_test[:max_samples], y_test[:max_samples]
     h = _input_of(net, x_test, first)
-    _, acc_before = _score(net, _forward_from(net, h, first), y_test)
-    _, acc_after = _score(switched, _forward_from(switched, h, first), y_test)
+    _loss, acc_before = _score(net, _forward_from(net, h, first), y_test)
+    _loss, acc_after = _score(switched, _forward_from(switched, h, first), y_test)
     return Intervention({int(k): tuple(sorted(v)) for k, v in off.items()}, edits, before, after,
                         _predicted(before), _predicted(after), acc_before, acc_after, len(x_test))
 
@@ -182,7 +189,7 @@ def removal_ranking(net, layer, x, y, max_samples=RANKING_SAMPLES):
     """Switch off each unit (channel, head) of ``layer`` alone and rank them by the harm done, on the first
     ``max_samples`` samples of (x, y). Only the layers after the edited one are re-run."""
     if layer not in switchable(net):
-        raise ValueError(f"layer {layer + 1} ({net.layers[layer].kind}) has no units to switch off")
+        raise ValueError(_("layer {i} ({kind}) has no units to switch off", i=layer + 1, kind=net.layers[layer].kind))
     what, count = switchable(net)[layer]
     x, y = x[:max_samples], y[:max_samples]
     work = copy_network(net)
@@ -203,13 +210,14 @@ def removal_ranking(net, layer, x, y, max_samples=RANKING_SAMPLES):
 def edit_weight(net, x, layer, param, index, value):
     """Set one parameter entry to ``value`` on a copy and see every layer's output move for sample x."""
     if not 0 <= layer < len(net.layers) or param not in net.layers[layer].params:
-        raise ValueError(f"layer index={layer} has no parameter {param!r}")
+        raise ValueError(_("layer index={i} has no parameter {param}", i=layer, param=repr(param)))
     index = tuple(int(i) for i in np.atleast_1d(index))
     shape = net.layers[layer].params[param].shape
     if len(index) != len(shape) or not all(0 <= i < s for i, s in zip(index, shape)):
-        raise ValueError(f"index {index}: layer {layer + 1}'s {param} has shape {shape}")
+        raise ValueError(_("index {index}: layer {i}'s {param} has shape {shape}", index=index, i=layer + 1,
+                           param=param, shape=shape))
     if not np.isfinite(value):
-        raise ValueError(f"value={value!r}: give a finite number")
+        raise ValueError(_("value={value}: give a finite number", value=repr(value)))
     edited = copy_network(net)
     old = float(edited.layers[layer].params[param][index])
     edited.layers[layer].params[param][index] = value

@@ -121,9 +121,9 @@ def article_forward_note(result):
         return ""
     terms = " + ".join(f"{w:g}·{x:g}" for w, x in zip(result.w, result.x))
     sign = "−" if result.b < 0 else "+"
-    return _("The article prints z = {printed_z:g} and y ≈ {printed_y:g} — an arithmetic slip: {terms} {sign} {b:g} = "
-             "{z:.6g}, so y = σ({z:.6g}) ≈ {y:.4f}.", printed_z=ARTICLE_PRINTED["z"], printed_y=ARTICLE_PRINTED["y"],
-             terms=terms, sign=sign, b=abs(result.b), z=result.z, y=result.y)
+    return _("The article prints z = {z_printed:g} and y ≈ {y_printed:g} — an arithmetic slip: {sum} = {z:.6g}, so "
+             "y = σ({z:.6g}) ≈ {y:.4f}.", z_printed=ARTICLE_PRINTED["z"], y_printed=ARTICLE_PRINTED["y"],
+             sum=f"{terms} {sign} {abs(result.b):g}", z=result.z, y=result.y)
 
 
 def article_backward_note(result):
@@ -136,11 +136,16 @@ def article_backward_note(result):
     delta_from_printed = (y - t) * y * (1 - y)
     dw = ", ".join(f"{v:g}" for v in ARTICLE_PRINTED["dW"])
     # Say "the ½ was dropped" only if that is what the printed value actually is.
-    dropped_half = (_(" (its {big_l:g} is ({y:g} − {t:g})², the ½ dropped)", big_l=ARTICLE_PRINTED["L"], y=y, t=t)
-                    if np.isclose((y - t) ** 2, ARTICLE_PRINTED["L"]) else "")
-    return _("The article prints L ≈ {printed_l:g}, δ ≈ {printed_delta:g} and ∂L/∂W ≈ ({dw}). Those are slips "
-             "too: it starts from its wrong y ≈ {y:g}, and even from that y, ½({y:g} − {t:g})² = {half:.6f}{dropped} "
-             "and ({y:g} − {t:g})·{y:g}·(1 − {y:g}) = {delta:.6f}. With the correct y = {right_y:.6f}: L = "
-             "{right_l:.6f} and δ = {right_delta:.6f}.", printed_l=ARTICLE_PRINTED["L"],
-             printed_delta=ARTICLE_PRINTED["delta"], dw=dw, y=y, t=t, half=loss_from_printed, dropped=dropped_half,
-             delta=delta_from_printed, right_y=result.y, right_l=result.loss, right_delta=result.delta)
+    values = dict(L_printed=ARTICLE_PRINTED["L"], delta_printed=ARTICLE_PRINTED["delta"], dw=dw, y_printed=y, t=t,
+                  L_from_printed=loss_from_printed, delta_from_printed=delta_from_printed, y=result.y,
+                  L_value=result.loss, delta=result.delta)
+    if np.isclose((y - t) ** 2, ARTICLE_PRINTED["L"]):
+        return _("The article prints L ≈ {L_printed:g}, δ ≈ {delta_printed:g} and ∂L/∂W ≈ ({dw}). Those are slips "
+                 "too: it starts from its wrong y ≈ {y_printed:g}, and even from that y, ½({y_printed:g} − {t:g})² = "
+                 "{L_from_printed:.6f} (its {L_printed:g} is ({y_printed:g} − {t:g})², the ½ dropped) and "
+                 "({y_printed:g} − {t:g})·{y_printed:g}·(1 − {y_printed:g}) = {delta_from_printed:.6f}. With the "
+                 "correct y = {y:.6f}: L = {L_value:.6f} and δ = {delta:.6f}.", **values)
+    return _("The article prints L ≈ {L_printed:g}, δ ≈ {delta_printed:g} and ∂L/∂W ≈ ({dw}). Those are slips too: "
+             "it starts from its wrong y ≈ {y_printed:g}, and even from that y, ½({y_printed:g} − {t:g})² = "
+             "{L_from_printed:.6f} and ({y_printed:g} − {t:g})·{y_printed:g}·(1 − {y_printed:g}) = "
+             "{delta_from_printed:.6f}. With the correct y = {y:.6f}: L = {L_value:.6f} and δ = {delta:.6f}.", **values)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnlab.i18n import _
+
 TOP = 5  # terms listed by default
 
 
@@ -72,7 +74,8 @@ def tex_terms(ts, digits=4):
     parts = [r" \cdot ".join(tex_operand(f, digits) for f in t.factors) for t in ts.terms]
     text = " + ".join(parts) if parts else "0"
     if ts.n_more:
-        text += rf" + \underbrace{{\ldots}}_{{{ts.n_more}\text{{ more}} = {tex(ts.rest, digits)}}}"
+        more = _(" more")
+        text += rf" + \underbrace{{\ldots}}_{{{ts.n_more}\text{{{more}}} = {tex(ts.rest, digits)}}}"
     return text
 
 
@@ -81,5 +84,6 @@ def tex_vector(values, shown=4, digits=4):
     values = np.ravel(values)
     text = ", ".join(tex(v, digits) for v in values[:shown])
     if values.size > shown:
-        text += rf", \ldots\ ({values.size - shown}\text{{ more}})"
+        more = _(" more")
+        text += rf", \ldots\ ({values.size - shown}\text{{{more}}})"
     return rf"\big({text}\big)"

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnlab.i18n import _
+
 from .terms import tex, tex_vector
 
 
@@ -69,13 +71,14 @@ def attention_row(net, trace, layer, head, query, sample=0):
     order = np.argsort(-weights, kind="stable")
     j, top = int(order[0]), order[:3]
     mix = " + ".join(rf"{tex(weights[m])}\, v_{{{m}}}" for m in top)
+    more = _(" more keys, weight ")
     latex = (
         rf"s_{{{j}}} = \frac{{q_{{{query}}}\cdot k_{{{j}}}}}{{\sqrt{{{d}}}}} = \frac{{{tex(q @ keys[j])}}}"
         rf"{{{tex(np.sqrt(d))}}} = {tex(scores[j])}",
         rf"A_{{{query},{j}}} = \frac{{e^{{s_{{{j}}} - \max s}}}}{{\sum_m e^{{s_m - \max s}}}} = \frac{{{tex(exps[j])}}}"
         rf"{{{tex(exps.sum())}}} = {tex(weights[j])},\quad \sum_j A_{{{query},j}} = {tex(weights.sum(), 6)}",
         rf"o_{{{query}}} = \sum_j A_{{{query},j}}\, v_j = {mix} + \underbrace{{\ldots}}_{{{len(weights) - len(top)}"
-        rf"\text{{ more keys, weight }} {tex(weights[order[len(top):]].sum())}}} = {tex_vector(weights @ values)}",
+        rf"\text{{{more}}} {tex(weights[order[len(top):]].sum())}}} = {tex_vector(weights @ values)}",
         rf"y_{{{query}}} = [o^{{1}} \ldots o^{{{cfg['heads']}}}]\, W_o + b_o"
         + (rf" + x_{{{query}}}" if cfg["residual"] else "")
         + rf" = {tex_vector(projected)}",

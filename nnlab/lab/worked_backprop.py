@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnlab.engine import ACTIVATIONS, make_optimizer
+from nnlab.i18n import _
 
 from .terms import TOP, TermSum, tex, tex_operand, tex_terms, term_sum
 
@@ -176,8 +177,8 @@ def _upstream_latex(net, layer, unit, source, nxt, terms, dL_da, a, target):
                 rf"\big({tex_terms(terms)}\big)")
     if source == "loss" and net.loss.name == "mse":  # ∂L/∂a = a − t for one sample
         return rf"(a_{{{unit}}} - t_{{{unit}}})", rf"({tex(a)} - {tex_operand(target)})"
-    where = "the loss" if source == "loss" else f"layer {nxt + 1}"
-    return (rf"\underbrace{{\frac{{\partial L}}{{\partial a_{{{unit}}}}}}}_{{\text{{from {where}}}}}",
+    where = _("from the loss") if source == "loss" else _("from layer {i}", i=nxt + 1)
+    return (rf"\underbrace{{\frac{{\partial L}}{{\partial a_{{{unit}}}}}}}_{{\text{{{where}}}}}",
             tex_operand(dL_da))
 
 

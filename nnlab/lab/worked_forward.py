@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nnlab.engine import ACTIVATIONS
-from nnlab.i18n import N_
+from nnlab.i18n import N_, _
 
 from .terms import TermSum, tex, tex_operand, tex_terms, term_sum
 from .worked_attention import attention_row
@@ -126,8 +126,9 @@ def _patch_embed(net, tr, unit, sample):
     terms = term_sum(patch, tr.params["W"][:, d].reshape(patch.shape))
     b, pos = float(tr.params["b"][d]), float(tr.params["pos"][t, d])
     total = terms.total + b + pos
-    lines = (rf"\text{{patch }} {t} = \text{{rows }} {gy * p}\text{{–}}{gy * p + p - 1},\ \text{{columns }} "
-             rf"{gx * p}\text{{–}}{gx * p + p - 1}",
+    where = _("patch {t} = rows {r0}–{r1}, columns {c0}–{c1}", t=t, r0=gy * p, r1=gy * p + p - 1, c0=gx * p,
+              c1=gx * p + p - 1)
+    lines = (rf"\text{{{where}}}",
              rf"z_{{{t},{d}}} = {tex_terms(terms)} + {tex_operand(b)} + {tex_operand(pos)} = {tex(total)}")
     return lines, terms, total, None
 

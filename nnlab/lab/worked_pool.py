@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnlab.i18n import _
+
 from .terms import tex, tex_operand
 
 POOLS = ("maxpool2d", "avgpool2d")
@@ -87,17 +89,19 @@ def pool_gradient(net, trace, layer, channel, row, col):
     """Where ∂L/∂(output ``channel``, ``row``, ``col``) of pooling ``layer`` goes, from a backward trace."""
     kind, size, stride = _pool(net, layer, channel, row, col)
     grad_out = float(trace.layers[layer].delta[0, channel, row, col])
-    _, _, engine_window = _window(trace.layers[layer].grad_input[0], channel, row, col, size, stride)
+    _rows, _cols, engine_window = _window(trace.layers[layer].grad_input[0], channel, row, col, size, stride)
     cell = rf"\frac{{\partial L}}{{\partial a_{{{channel},{row},{col}}}}}"
     if kind == "maxpool2d":
         winner = pool_window(net, trace.forward, layer, channel, row, col).winner
         share = np.zeros((size, size))
         share[winner] = grad_out
-        latex = (rf"{cell} = {tex(grad_out)} \;\rightarrow\; \text{{all to the max at }} (u,v) = {winner},"
-                 r"\text{ 0 to the others}")
+        to_max, to_others = _("all to the max at "), _(" 0 to the others")
+        latex = (rf"{cell} = {tex(grad_out)} \;\rightarrow\; \text{{{to_max}}} (u,v) = {winner},"
+                 rf"\text{{{to_others}}}")
     else:
         winner = None
         share = np.full((size, size), grad_out / size ** 2)
+        to_each = _(" to each of the {n} inputs", n=size * size)
         latex = (rf"{cell} = {tex(grad_out)} \;\rightarrow\; \frac{{{tex_operand(grad_out)}}}{{{size * size}}}"
-                 rf" = {tex(grad_out / size ** 2)} \text{{ to each of the {size * size} inputs}}")
+                 rf" = {tex(grad_out / size ** 2)} \text{{{to_each}}}")
     return PoolGradient(layer, kind, channel, row, col, grad_out, winner, share, engine_window, stride < size, latex)

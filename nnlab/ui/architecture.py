@@ -18,18 +18,21 @@ def table_section(net):
     left, right = st.columns([4, 1])
     with left:
         st.dataframe(layer_table(net), hide_index=True, width="stretch",
-                     column_config={"parameters": st.column_config.NumberColumn(format="%d")})
+                     column_config={_("parameters"): st.column_config.NumberColumn(format="%d")})
     with right:
         st.metric(_("Parameters"), f"{net.n_params:,}")
         st.metric(_("Layers with weights"), len(net.param_layers()))
     kinds = {layer.kind for layer in net.layers}
-    st.caption("Each dense layer has a weight W (inputs × units) and a bias b (one per unit): "
-               "parameters = inputs·units + units."
-               + (" A convolution has one k×k kernel per filter and input channel, plus a bias per filter: "
-                  "filters·channels·k·k + filters — the same small kernels slide over the whole image, so far fewer "
-                  "weights than a dense layer." if "conv2d" in kinds else "")
-               + (" Self-attention has four D×D projections (query, key, value, output) with biases: 4·(D·D + D)."
-                  if "self_attention" in kinds else ""))
+    sentences = [_("Each dense layer has a weight W (inputs × units) and a bias b (one per unit): "
+                   "parameters = inputs·units + units.")]
+    if "conv2d" in kinds:
+        sentences.append(_("A convolution has one k×k kernel per filter and input channel, plus a bias per filter: "
+                           "filters·channels·k·k + filters — the same small kernels slide over the whole image, so "
+                           "far fewer weights than a dense layer."))
+    if "self_attention" in kinds:
+        sentences.append(_("Self-attention has four D×D projections (query, key, value, output) with biases: "
+                           "4·(D·D + D)."))
+    st.caption(" ".join(sentences))
 
 
 def blocks_section(net):

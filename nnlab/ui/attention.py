@@ -11,7 +11,7 @@ import streamlit as st
 
 from ..i18n import _
 from ..lab.describe import training_status
-from ..lab.inspect import attention_weights, split_arrays, weights_fingerprint
+from ..lab.inspect import attention_weights, split_arrays, split_name, weights_fingerprint
 from ..viz.attention import (distance_frame, mean_distance, mean_distance_chart, patch_distances, patch_label,
                              received, row_entropy)
 from .widgets.chart_cache import chart
@@ -24,7 +24,7 @@ N_PROBE = 200  # test digits averaged over
 HEADS_PER_ROW = 2
 
 
-@st.cache_data(max_entries=16, show_spinner="Running test digits through the network…")
+@st.cache_data(max_entries=16, show_spinner=False)  # the spinner, translated, is at the call
 def _summary(fingerprint, index, grid, x, _net):
     """(mean distance (heads,), received (heads, tokens), entropy (heads,)) over the digits x."""
     A = attention_weights(_net, x, index)
@@ -66,10 +66,11 @@ def head_matrices(A, grid, query):
     st.caption(_("Row = a query patch, column = a key patch; each row sums to 1. Ticks mark the first patch of each "
                  "row of the patch grid. Hover a cell for its weight; click it to see it worked out below."))
     heads = list(range(A.shape[0]))
-    chosen = st.multiselect(_("Heads"), heads, default=heads, key=f"{PREFIX}_heads", format_func=lambda h: f"head {h}")
+    chosen = st.multiselect(_("Heads"), heads, default=heads, key=f"{PREFIX}_heads",
+                            format_func=lambda h: _("head {h}", h=h))
     for start in range(0, len(chosen), HEADS_PER_ROW):
         for col, h in zip(st.columns(HEADS_PER_ROW), chosen[start:start + HEADS_PER_ROW]):
-            title = f"Head {h}: {A.shape[1]} queries × {A.shape[2]} keys"
+            title = _("Head {h}: {queries} queries × {keys} keys", h=h, queries=A.shape[1], keys=A.shape[2])
             show_clickable(col, chart("attention_heatmap", A[h], grid, title, query=query, select="pick"),
                            f"{PREFIX}_matrix_{h}", on_cell(f"{PREFIX}_query", h))
 
@@ -98,21 +99,25 @@ def query_over_digit(x, A, grid, query):
 def head_averages(net, initial_net, dataset, index, grid):
     """Mean attention distance per head (initial and now) and where each head looks on average."""
     x, split = probe_digits(dataset)
-    now = _summary(weights_fingerprint(net), index, grid, x, net)
-    distances = {"now": now[0]}
-    if initial_net is not None:
-        start = _summary(weights_fingerprint(initial_net), index, grid, x, initial_net)
-        distances = {"initial weights": start[0], "now": now[0]}
+    with st.spinner(_("Running test digits through the network…")):
+        now = _summary(weights_fingerprint(net), index, grid, x, net)
+        distances = {_("now"): now[0]}
+        if initial_net is not None:
+            start = _summary(weights_fingerprint(initial_net), index, grid, x, initial_net)
+            distances = {_("initial weights"): start[0], _("now"): now[0]}
     uniform = float(patch_distances(grid).mean())
     left, right = st.columns([3, 2], vertical_alignment="center")
-    show_chart(left, mean_distance_chart(distance_frame(distances), uniform,
-                                          f"Mean attention distance, over {len(x)} {split} digits"), width="stretch")
-    right.caption(f"Σ over keys of weight × distance between the patch centres, averaged over queries and digits: "
-                  f"small for a head that looks at its neighbours, {uniform:.1f} px (dashed line) for a head that "
-                  "spreads its attention evenly, larger for one that looks far away."
-                  + (" Grey: the same heads with the initial weights." if initial_net is not None else ""))
-    show_chart(st, chart("received_chart", now[1], grid, f"Attention each patch receives, mean over {len(x)} {split} "
-                                                 "digits and all queries"), width="content")
+    show_chart(left, mean_distance_chart(distance_frame(distances), uniform, _(
+        "Mean attention distance, over {n} {split} digits", n=len(x), split=split_name(split))), width="stretch")
+    sentences = [_("Σ over keys of weight × distance between the patch centres, averaged over queries and digits: "
+                   "small for a head that looks at its neighbours, {uniform:.1f} px (dashed line) for a head that "
+                   "spreads its attention evenly, larger for one that looks far away.", uniform=uniform)]
+    if initial_net is not None:
+        sentences.append(_("Grey: the same heads with the initial weights."))
+    right.caption(" ".join(sentences))
+    show_chart(st, chart("received_chart", now[1], grid, _(
+        "Attention each patch receives, mean over {n} {split} digits and all queries", n=len(x),
+        split=split_name(split))), width="content")
     st.caption(_("Patches a head keeps looking at, whatever the digit, stand out; 1/{n} = {uniform:.3f} everywhere "
                  "would be uniform.", n=grid[0] * grid[1], uniform=1 / (grid[0] * grid[1])))
     return now
@@ -128,22 +133,25 @@ def change_since_start(start_net, x, caption, index, A_now, grid, query, trained
     st.caption(_("The same digit ({caption}) through the model as it was built and as it is now.", caption=caption))
     A_start = attention_weights(start_net, x, index)[0]
     heads = list(range(A_now.shape[0]))
-    h = st.selectbox(_("Head"), heads, key=f"{PREFIX}_change_head", format_func=lambda v: f"head {v}")
+    h = st.selectbox(_("Head"), heads, key=f"{PREFIX}_change_head", format_func=lambda v: _("head {h}", h=v))
     e0, e1 = row_entropy(A_start[None])[h], row_entropy(A_now[None])[h]
     d0, d1 = mean_distance(A_start[None], grid)[h], mean_distance(A_now[None], grid)[h]
     m = st.columns(3)
-    m[0].metric(_("Row entropy (nats), now"), f"{e1:.3f}", f"{e1 - e0:+.3f} since the start", delta_color="off",
-                help=f"log {A_now.shape[-1]} = {np.log(A_now.shape[-1]):.3f} for uniform attention, 0 for one patch")
-    m[1].metric(_("Mean distance (px), now"), f"{d1:.2f}", f"{d1 - d0:+.2f} since the start", delta_color="off")
+    m[0].metric(_("Row entropy (nats), now"), f"{e1:.3f}", _("{change:+.3f} since the start", change=e1 - e0),
+                delta_color="off", help=_("log {t} = {log:.3f} for uniform attention, 0 for one patch",
+                                          t=A_now.shape[-1], log=np.log(A_now.shape[-1])))
+    m[1].metric(_("Mean distance (px), now"), f"{d1:.2f}", _("{change:+.2f} since the start", change=d1 - d0),
+                delta_color="off")
     m[2].metric(_("Largest change of a weight"), f"{np.abs(A_now[h] - A_start[h]).max():.3f}")
     if not trained:
         st.info(_("The model is untrained, so now = the start: train it on the Training page and come back."))
     cols = st.columns(2)
-    for col, matrix, when in ((cols[0], A_start[h], "at the start"), (cols[1], A_now[h], "now")):
-        show_chart(col, chart("attention_heatmap", matrix, grid, f"Head {h} {when}", query=query), width="content")
+    titles = (_("Head {h} at the start", h=h), _("Head {h} now", h=h))
+    for col, matrix, title in zip(cols, (A_start[h], A_now[h]), titles):
+        show_chart(col, chart("attention_heatmap", matrix, grid, title, query=query), width="content")
     left, right = st.columns([3, 2], vertical_alignment="center")
-    show_chart(left, chart("attention_heatmap", A_now[h] - A_start[h], grid, f"Head {h}: now − start", query=query,
-                            diverging=True, value_title="change of weight"), width="content")
+    show_chart(left, chart("attention_heatmap", A_now[h] - A_start[h], grid, _("Head {h}: now − start", h=h),
+                           query=query, diverging=True, value_title=_("change of weight")), width="content")
     right.caption(_("Red: attention the training added, blue: attention it took away (each row still sums to 1, "
                   "so every row's changes add up to 0). Even at the start attention is not uniform: the random "
                   "weights and position embeddings already favour some keys."))

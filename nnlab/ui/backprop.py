@@ -2,7 +2,6 @@
 network for one sample, one layer's δ and parameter gradients, the finite-difference check, and one SGD
 step on a copy."""
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from ..engine.outputs import predict_classes
@@ -10,8 +9,8 @@ from ..i18n import _
 from ..lab.explain_cell import explain_backward
 from ..lab.inspect import check_gradients, sgd_step
 from ..lab.seed_neuron import article_backward_note, neuron_example
-from ..viz.backprop import (ABS_OK, CHECK_OK, dash_missing, gradient_check_frame, gradient_overview,
-                            neuron_backward_latex, neuron_backward_table, relu_kinks, sgd_frame)
+from ..viz.backprop import (ABS_OK, CHECK_OK, check_columns, gradient_check_frame, gradient_overview,
+                            neuron_backward_latex, neuron_backward_table, readable_numbers, relu_kinks, sgd_frame)
 from .widgets.chart_cache import chart
 from .widgets.matrix_view import show_array
 from .widgets.neuron_editor import edit_neuron
@@ -32,14 +31,14 @@ def neuron_section():
     except ValueError as exc:
         st.error(_("Cannot compute this neuron: {error}", error=exc))
         return
-    values = [("loss L", result.loss), ("δ = ∂L/∂z", result.delta)]
+    values = [(_("loss L"), result.loss), ("δ = ∂L/∂z", result.delta)]
     values += [(f"∂L/∂w{i}", v) for i, v in enumerate(result.dW, start=1)] + [("∂L/∂b", result.db)]
     for col, (label, value) in zip(st.columns(len(values)), values):
         col.metric(label, f"{value:.6f}")
     left, right = st.columns([1, 1])
     left.latex(neuron_backward_latex(result))
     right.dataframe(neuron_backward_table(result), hide_index=True, width="stretch",
-                    column_config={"value": st.column_config.NumberColumn(format="%.6f")})
+                    column_config={_("value"): st.column_config.NumberColumn(format="%.6f")})
     note = article_backward_note(result)
     if note:
         st.warning(note, icon="✏️")
@@ -48,21 +47,20 @@ def neuron_section():
 def loss_section(net, bt, data, y):
     """The loss, the target and the prediction for this sample, and every layer's gradient size."""
     m = st.columns(3)
-    m[0].metric(f"loss ({net.spec['loss']})", f"{bt.loss:.6f}")
+    m[0].metric(_("loss ({name})", name=net.spec["loss"]), f"{bt.loss:.6f}")
     m[1].metric(_("target"), label_text(data, y))
     out = np.asarray(bt.output).ravel()
     if data.class_names is not None:
         predicted = int(predict_classes(out[None])[0][0])
-        m[2].metric(_("prediction"), f"class {data.class_names[predicted]}",
-                    help="the largest output" if out.size > 1 else f"output {out[0]:.4f}: class 1 if above 0.5")
+        m[2].metric(_("prediction"), _("class {name}", name=data.class_names[predicted]),
+                    help=_("the largest output") if out.size > 1 else _("output {value:.4f}: class 1 if above 0.5",
+                                                                       value=out[0]))
     else:
         m[2].metric(_("output"), ", ".join(f"{v:.4g}" for v in out[:4]))
     st.markdown(_("Gradient size per layer, from the output back to the input (vanishing gradients show as "
                 "norms shrinking towards layer 1):"))
-    overview = dash_missing(gradient_overview(bt))  # "—" where a layer has no such parameter
-    st.dataframe(overview, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.2e") for c in overview.columns[2:]
-                                if pd.api.types.is_numeric_dtype(overview[c])})
+    overview = readable_numbers(gradient_overview(bt))  # 0.842, 1.6e-5; "—" where a layer has no such parameter
+    st.dataframe(overview, hide_index=True, width="stretch")
 
 
 def layer_section(net, bt, data):
@@ -98,15 +96,16 @@ def _pickers(g, shown, what):
 
 def _vectors(g, image_shape, labels, shown):
     same_b = g.kind == "dense" and np.array_equal(g.grads["b"], g.delta.sum(axis=0))
+    label_title = _("class") if labels else None
     show_array(g.delta, "δ = ∂L/∂z" + (" = ∂L/∂b" if same_b else ""), f"{PREFIX}_delta_{g.index}", kind="gradient",
-               labels=labels, **_pickers(g, shown, "delta"))
+               labels=labels, label_title=label_title, **_pickers(g, shown, "delta"))
     if same_b:
         st.caption(_("For one sample ∂L/∂b = δ: each bias enters its unit's z with factor 1."))
     for name, grad in g.grads.items():
         if name == "b" and same_b:
             continue
         show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient", image_shape=image_shape,
-                   labels=labels if grad.ndim == 1 else None, **_pickers(g, shown, name))
+                   labels=labels if grad.ndim == 1 else None, label_title=label_title, **_pickers(g, shown, name))
     if g.kind == "dense":
         st.caption(_("∂L/∂W = xᵀ·δ: row i, column j is input i's value times unit j's δ."))
 
@@ -114,17 +113,18 @@ def _vectors(g, image_shape, labels, shown):
 def _tensors(g, shown):
     """δ of an image layer as maps and ∂L/∂W of a convolution as kernels (blue −, red +); other arrays
     through ``show_array``."""
-    st.markdown(f"**Shapes**: δ {shape_text(g.delta)}, ∂L/∂input {shape_text(g.grad_input)}")
+    st.markdown(_("**Shapes**: δ {delta}, ∂L/∂input {grad_input}", delta=shape_text(g.delta),
+                  grad_input=shape_text(g.grad_input)))
     what = "δ = ∂L/∂z" if g.kind in WITH_Z else "∂L/∂output"
     if np.ndim(g.delta) == 4:
-        show_maps(g.delta, what, "(blue −, red +)", diverging=True)
+        show_maps(g.delta, what, _("(blue −, red +)"), diverging=True)
     else:
         show_array(g.delta, f"{what} ({shape_text(g.delta)})", f"{PREFIX}_delta_{g.index}", kind="gradient",
                    **_pickers(g, shown, "delta"))
     for name, grad in g.grads.items():
         if grad.ndim == 4:
-            show_chart(st, chart("kernel_grid", grad, f"∂L/∂{name}: one tile per filter (blue −, red +)"),
-                            width="content")
+            show_chart(st, chart("kernel_grid", grad, _("∂L/∂{name}: one tile per filter (blue −, red +)", name=name)),
+                       width="content")
         else:
             show_array(grad, f"∂L/∂{name}", f"{PREFIX}_{name}_{g.index}", kind="gradient",
                        **_pickers(g, shown, name))
@@ -137,18 +137,19 @@ def check_section(net, bt, x, t):
                  "below {rel:g}, or the difference below {abs:g} (the finite difference's own precision, "
                  "which matters for vanishing gradients).", rel=CHECK_OK, abs=ABS_OK))
     check = gradient_check_frame(check_gradients(net, x, t, max_per_param=2, pick="largest"))
+    names = check_columns()
     st.dataframe(check, hide_index=True, width="stretch", height=36 * (len(check) + 1) + 2,
-                 column_config={"relative error": st.column_config.NumberColumn(format="%.2e"),
-                                "|difference|": st.column_config.NumberColumn(format="%.1e"),
-                                **{c: st.column_config.NumberColumn(format="%.8f")
-                                   for c in ("backprop ∂L/∂θ", "finite difference")}})
+                 column_config={names["rel_error"]: st.column_config.NumberColumn(format="%.2e"),
+                                names["difference"]: st.column_config.NumberColumn(format="%.1e"),
+                                **{names[c]: st.column_config.NumberColumn(format="%.8f")
+                                   for c in ("analytic", "numeric")}})
     kinks = relu_kinks(bt.forward)
-    if kinks and (check["agree"] != "✓").any():
-        st.info("Where they disagree, ReLUs sit exactly on their kink: " + ", ".join(
-            f"{name} has {count:,} z = 0" for name, count in kinks.items()) + ". ReLU has no derivative at 0 "
-                "(backprop takes 0, the finite difference averages both sides). At initialisation a convolution's "
-                "bias is 0, so every window of blank background gives exactly z = 0; after some training the "
-                "biases move off 0 and the check agrees.", icon=":material/info:")
+    if kinks and (check[names["agree"]] != "✓").any():
+        counts = _(", ").join(_("{name} has {n:,} z = 0", name=name, n=count) for name, count in kinks.items())
+        st.info(_("Where they disagree, ReLUs sit exactly on their kink: {counts}. ReLU has no derivative at 0 "
+                  "(backprop takes 0, the finite difference averages both sides). At initialisation a convolution's "
+                  "bias is 0, so every window of blank background gives exactly z = 0; after some training the "
+                  "biases move off 0 and the check agrees.", counts=counts), icon=":material/info:")
 
 
 def sgd_section(net, x, t):

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ..engine import encode_targets
 from ..i18n import _
-from ..lab.inspect import split_arrays
+from ..lab.inspect import split_arrays, split_name
 from ..lab.worked_backprop import delta_step, sgd_update, weight_gradient
 from ..lab.worked_batch import batch_gradient
 from ..lab.worked_conv import conv_delta, conv_kernel_gradient
@@ -198,7 +198,7 @@ def batch_section(net, data, layer, k, unit):
     labels = [data.class_names[int(v)] for v in y_all[:n]] if data.class_names is not None else None
     show_chart(st, batch_chart(bg.per_sample, bg.mean, labels, _(
         "∂L/∂W[{k},{unit}] of {layer}: each of the first {n} {split} samples on its own", k=k, unit=unit,
-        layer=net.layers[layer].name, n=n, split=split)), width="content")
+        layer=net.layers[layer].name, n=n, split=split_name(split))), width="content")
     st.latex(bg.latex)
     st.caption(_("Training averages the samples' gradients over the batch: the engine's gradient for these {n} "
                  "samples together is {grad:.6g}, the mean of the bars. For {up} of them a step raises the weight, "

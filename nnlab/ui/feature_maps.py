@@ -9,15 +9,16 @@ import numpy as np
 import streamlit as st
 
 from ..engine.shapes import shape_text as _shape
-from ..i18n import _
+from ..i18n import N_, _
 from ..lab.describe import layer_label, training_status
-from ..lab.inspect import channel_stats, layer_output, split_arrays, top_k, weights_fingerprint
+from ..lab.inspect import channel_stats, layer_output, split_arrays, split_name, top_k, weights_fingerprint
 from .widgets.chart_cache import chart
 from .widgets.charts import show_chart
 
 N_PROBE = 500  # test digits searched for the strongest activations
-STATISTICS = {"mean": "mean over the map (how much of the digit excites it)",
-              "max": "maximum over the map (the single best match anywhere)"}
+STATISTICS = {"mean": N_("mean over the map (how much of the digit excites it)"),
+              "max": N_("maximum over the map (the single best match anywhere)")}
+STATISTIC_NAMES = {"mean": N_("mean"), "max": N_("max")}  # the radio's options
 
 PREFIX = "fm"
 
@@ -53,31 +54,41 @@ def conv_block(net, trace, index, show_z):
                  f"{_shape(layer.output_shape)}")
     W = tr.params["W"]
     f, c, k = W.shape[:3]
-    what = "its 3×3 kernel" if (c == 1 and k == 3) else (
-        f"its {k}×{k} kernel" if c == 1 else
-        f"its {c} kernels of {k}×{k}, one per input channel, tiled row by row between grey lines")
-    show_chart(st, chart("kernel_grid", W, f"Kernels: {f} filters, each {what} (blue −, red +; one scale)"),
+    if c == 1:
+        title = _("Kernels: {f} filters, each its {k}×{k} kernel (blue −, red +; one scale)", f=f, k=k)
+    else:
+        title = _("Kernels: {f} filters, each its {c} kernels of {k}×{k}, one per input channel, tiled row by row "
+                  "between grey lines (blue −, red +; one scale)", f=f, c=c, k=k)
+    show_chart(st, chart("kernel_grid", W, title),
                     width="content")
     if c > 1:
         with st.expander(_("One filter's kernels, one per input channel")):
             channel = st.number_input(_("Filter"), 0, f - 1, 0, key=f"{PREFIX}_filter_{index}")
             show_chart(st, chart("channel_kernels_grid", W, int(channel),
-                                  f"Filter {int(channel)}: the kernel it slides over each incoming map"),
+                                  _("Filter {f}: the kernel it slides over each incoming map", f=int(channel))),
                             width="content")
     maps = (tr.z if show_z else tr.a)[0]
-    label = "z = W ⋆ x + b (before the activation; blue −, red +)" if show_z else \
-        f"a = {tr.activation}(z) (black 0 … white the layer's largest)"
-    title = f"Feature maps of this digit: {f} channels of {_shape(maps.shape[1:])}, {label}"
+    if show_z:
+        title = _("Feature maps of this digit: {f} channels of {shape}, z = W ⋆ x + b (before the activation; blue −, "
+                  "red +)", f=f, shape=_shape(maps.shape[1:]))
+    else:
+        title = _("Feature maps of this digit: {f} channels of {shape}, a = {act}(z) (black 0 … white the layer's "
+                  "largest)", f=f, shape=_shape(maps.shape[1:]), act=tr.activation)
     show_chart(st, chart("map_grid", maps, title, diverging=show_z), width="content")
     nxt = trace[index + 1] if index + 1 < len(trace) else None
     if nxt is not None and nxt.kind in ("maxpool2d", "avgpool2d"):
         pool = net.layers[index + 1]
-        rule = "the largest" if nxt.kind == "maxpool2d" else "the mean"
-        title = f"{nxt.name}: each {pool.size}×{pool.size} window keeps {rule} value → {_shape(nxt.a.shape[1:])}"
+        shape = _shape(nxt.a.shape[1:])
+        if nxt.kind == "maxpool2d":
+            title = _("{name}: each {k}×{k} window keeps the largest value → {shape}", name=nxt.name, k=pool.size,
+                      shape=shape)
+        else:
+            title = _("{name}: each {k}×{k} window keeps the mean value → {shape}", name=nxt.name, k=pool.size,
+                      shape=shape)
         show_chart(st, chart("map_grid", nxt.a[0], title, size=48, ncols=16), width="content")
 
 
-@st.cache_data(max_entries=16, show_spinner="Running test digits through the network…")
+@st.cache_data(max_entries=16, show_spinner=False)  # the spinner, translated, is at the call
 def _stats(fingerprint, index, x, _net):
     """(mean, max) per test digit and channel of layer ``index``; keyed on the weights' fingerprint and
     the images (``_net`` is not hashed: its fingerprint stands for it)."""
@@ -96,19 +107,23 @@ def strongest_digits(net, dataset, conv_indices):
     filters = net.layers[index].output_shape[0]
     channel = int(c2.number_input(_("Channel"), 0, filters - 1, 0, key=f"{PREFIX}_top_channel_{index}"))
     stat = c3.radio(_("Rank by"), list(STATISTICS), horizontal=True, key=f"{PREFIX}_top_stat",
-                    help="\n\n".join(f"**{k}**: {v}" for k, v in STATISTICS.items()))
+                    format_func=lambda code: _(STATISTIC_NAMES[code]),
+                    help="\n\n".join(f"**{_(STATISTIC_NAMES[k])}**: {_(v)}" for k, v in STATISTICS.items()))
     k = int(c4.slider(_("How many"), 4, 16, 8, key=f"{PREFIX}_top_k"))
-    means, maxes = _stats(weights_fingerprint(net), index, x, net)
+    with st.spinner(_("Running test digits through the network…")):
+        means, maxes = _stats(weights_fingerprint(net), index, x, net)
     values = (means if stat == "mean" else maxes)[:, channel]
     best = top_k(values, k)
     labels = [dataset.class_names[int(v)] for v in y_all[:n]] if dataset.class_names is not None else None
     shape = tuple(dataset.image_shape or net.input_shape[-2:])  # a CSV of pixels has no image_shape
-    show_chart(st, chart("top_images_grid", x, best, values, shape, labels, stat,
-                                    f"The {k} of the first {n} {split} digits with the largest {stat} activation of "
-                                    f"{names[index]} channel {channel}"), width="content")
+    title = _("The {k} of the first {n} {split} digits with the largest {stat} activation of {name} channel {c}", k=k,
+              n=n, split=split_name(split), stat=_(STATISTIC_NAMES[stat]), name=names[index], c=channel)
+    show_chart(st, chart("top_images_grid", x, best, values, shape, labels, _(STATISTIC_NAMES[stat]), title),
+               width="content")
     maps = layer_output(net, x[best], index)[:, channel]
-    show_chart(st, chart("map_grid", maps, f"…and where: channel {channel}'s feature map for each of them (one scale)",
-                             size=72, ncols=8, captions=[f"#{i}" for i in best]), width="content")
+    show_chart(st, chart("map_grid", maps, _("…and where: channel {c}'s feature map for each of them (one scale)",
+                                            c=channel), size=72, ncols=8, captions=[f"#{i}" for i in best]),
+               width="content")
     if dataset.class_names is not None:
         counts = np.bincount(np.asarray(y_all[:n])[best].astype(int), minlength=len(dataset.class_names))
         common = ", ".join(f"{dataset.class_names[c]} ×{counts[c]}" for c in np.argsort(-counts, kind="stable")

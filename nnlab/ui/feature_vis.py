@@ -9,7 +9,7 @@ import streamlit as st
 from ..i18n import N_, _
 from ..lab import feature_vis as fv
 from ..lab.budget import LIGHT, settings_for
-from ..lab.inspect import split_arrays
+from ..lab.inspect import split_arrays, split_name
 from ..viz import feature_vis as vf
 from ..viz.attributions import feature_bars
 from .widgets.chart_cache import chart
@@ -59,7 +59,7 @@ def top_section(net, data, layer, unit, key):
     if top is None:
         return None
     title = _("The {k} of the first {n} {split} samples with the highest mean z of this unit", k=len(top.index),
-              n=n, split=split)
+              n=n, split=split_name(split))
     if data.image_shape is not None:
         values = np.full(n, np.nan)
         values[top.index] = top.objective

@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from ..engine.outputs import predict_classes
-from ..i18n import _
+from ..i18n import N_, _
 from ..lab.explain_cell import explain_forward
 from ..lab.worked_forward import layer_formula
 from ..engine.shapes import shape_text as _shape
@@ -22,6 +22,7 @@ from .widgets.explain_panel import index_inputs, panel, set_index, show_clickabl
 
 PREFIX = "fw"
 MAX_BARS = 1500  # units: more than this and b, z, a are shown as arrays, not bars
+OUTPUTS = {"a": N_("a = f(z)"), "z": N_("z")}  # which output of an image layer to show -> its radio label
 
 
 def neuron_section():
@@ -34,10 +35,10 @@ def neuron_section():
     left, right = st.columns([3, 2])
     with left:
         st.latex(neuron_latex(result))
-        st.markdown(f"**z = {fmt(result.z)}** and **y = f(z) ≈ {result.y:.4f}**")
+        st.markdown(_("**z = {z}** and **y = f(z) ≈ {y:.4f}**", z=fmt(result.z), y=result.y))
     with right:
         st.dataframe(neuron_table(result), hide_index=True, width="stretch",
-                     column_config={"value": st.column_config.NumberColumn(format="%.6f")})
+                     column_config={_("value"): st.column_config.NumberColumn(format="%.6f")})
     note = article_forward_note(result)
     if note:
         st.warning(note, icon="✏️")
@@ -49,7 +50,8 @@ def layer_section(net, trace, data):
     names = [tr.name for tr in trace]
     chosen = st.segmented_control(_("Layer"), names, default=names[0], key=f"{PREFIX}_layer") or names[0]
     tr = trace[names.index(chosen)]
-    st.subheader(f"{tr.name}" + (f" · activation {tr.activation}" if tr.activation else ""))
+    st.subheader(_("{name} · activation {act}", name=tr.name, act=tr.activation) if tr.activation
+                 else tr.name)
     formula_section(net, tr)
     if is_structured(tr.a):
         _tensors(net, tr)
@@ -90,29 +92,30 @@ def _vectors(tr, data, labels):
         if first and data.image_shape is not None:
             st.markdown(_("**Input x**: the {n} pixels of the image above, read row by row.", n=tr.input.size))
         else:
-            show_array(tr.input, "input x", f"{PREFIX}_in", kind="activation", labels=features)
+            show_array(tr.input, _("input x"), f"{PREFIX}_in", kind="activation", labels=features,
+                       label_title=_("input feature") if features else None)
     with c_w:
         for name, p in tr.params.items():
             if p.ndim >= 2:
-                show_array(p, f"weights {name}", f"{PREFIX}_{name}_{tr.index}", kind="weights", image_shape=image_shape,
-                           row_labels=features)
-    vectors = {f"bias {k}": p for k, p in tr.params.items() if p.ndim == 1}
-    vectors.update({"z": tr.z, "a = f(z)": tr.a})
-    if all(np.asarray(v).size == tr.a.size for v in vectors.values()) and tr.a.size <= MAX_BARS:
+                show_array(p, _("weights {name}", name=name), f"{PREFIX}_{name}_{tr.index}", kind="weights",
+                           image_shape=image_shape, row_labels=features)
+    codes = [k for k, p in tr.params.items() if p.ndim == 1] + ["z", "a"]  # keys: the same in every language
+    arrays = [tr.params[k] for k in codes[:-2]] + [tr.z, tr.a]
+    titles = [_("bias {name}", name=k) for k in codes[:-2]] + ["z", "a = f(z)"]
+    vectors = dict(zip(titles, arrays))
+    if all(np.asarray(v).size == tr.a.size for v in arrays) and tr.a.size <= MAX_BARS:
         key = _unit_key(tr.index)
         unit = st.session_state.get(f"{key}_0")
-        chart = unit_values_chart(vectors, labels, "class" if labels else "unit", sequential=("a = f(z)",),
+        chart = unit_values_chart(vectors, labels, _("class") if labels else _("unit"), sequential=("a = f(z)",),
                                   select="pick", picked=None if unit is None else (len(vectors) - 1, unit))
         show_clickable(st, chart, f"{PREFIX}_units_{tr.index}", lambda point: set_index(key, (
             point["index"] if "index" in point else point["c"],)))
-        if "bias b" in vectors and not np.any(vectors["bias b"]):
+        if "b" in tr.params and not np.any(tr.params["b"]):
             st.caption(_("All biases are still 0, as initialised: training moves them."))
     else:  # convolution / attention outputs: too many values for bars
-        cols = st.columns(len(vectors))
-        for col, (title, arr) in zip(cols, vectors.items()):
+        for col, code, title, arr in zip(st.columns(len(codes)), codes, titles, arrays):
             with col:
-                show_array(arr, title, f"{PREFIX}_{title[0]}_{tr.index}",
-                           kind="activation" if title.startswith("a") else "weights")
+                show_array(arr, title, f"{PREFIX}_{code}_{tr.index}", kind="activation" if code == "a" else "weights")
 
 
 def _unit_key(layer):
@@ -143,28 +146,34 @@ def _axis_names(tr):
 def _tensors(net, tr):
     """Input and output of an image or token layer for one sample, its kernels, and for self-attention
     one head's attention matrix."""
-    st.markdown(f"**Shapes**: input {shape_text(tr.input)} → output {shape_text(tr.a)}"
-                + (" · parameters: " + ", ".join(f"{k} {_shape(p.shape)}" for k, p in tr.params.items())
-                   if tr.params else " · no parameters"))
+    if tr.params:
+        params = ", ".join(f"{k} {_shape(p.shape)}" for k, p in tr.params.items())
+        st.markdown(_("**Shapes**: input {input} → output {output} · parameters: {params}", input=shape_text(tr.input),
+                      output=shape_text(tr.a), params=params))
+    else:
+        st.markdown(_("**Shapes**: input {input} → output {output} · no parameters", input=shape_text(tr.input),
+                      output=shape_text(tr.a)))
     W = tr.params.get("W")
     if W is not None and W.ndim == 4:
-        show_chart(st, chart("kernel_grid", W, f"Kernels W: {W.shape[0]} filters (blue −, red +)"), width="content")
+        show_chart(st, chart("kernel_grid", W, _("Kernels W: {n} filters (blue −, red +)", n=W.shape[0])),
+                   width="content")
     if np.ndim(tr.a) == 4:
         if np.ndim(tr.input) == 4 and tr.index > 0:
-            show_maps(tr.input, "Input x", "(black 0 … white the largest)")
+            show_maps(tr.input, _("Input x"), _("(black 0 … white the largest)"))
         if tr.activation is not None:
-            which = st.radio(_("Show the output"), ["a = f(z)", "z"], horizontal=True, key=f"{PREFIX}_maps_{tr.index}")
+            which = st.radio(_("Show the output"), list(OUTPUTS), horizontal=True, key=f"{PREFIX}_maps_{tr.index}",
+                             format_func=lambda code: _(OUTPUTS[code]))
         else:
-            which = "a = f(z)"
+            which = "a"
         if which == "z":
-            show_maps(tr.z, "z = W ⋆ x + b", "(blue −, red +)", diverging=True)
+            show_maps(tr.z, "z = W ⋆ x + b", _("(blue −, red +)"), diverging=True)
         else:
-            show_maps(tr.a, "Output a", "(black 0 … white the largest)")
+            show_maps(tr.a, _("Output a"), _("(black 0 … white the largest)"))
         st.page_link("app_pages/feature_maps.py", label=_("Every channel, and what excites it: the Feature-maps page"),
                      icon=":material/grid_on:")
     elif np.ndim(tr.a) == 3:
         key = _unit_key(tr.index)
-        show_array(tr.a, f"output a ({shape_text(tr.a)}: a row per token, a column per feature)",
+        show_array(tr.a, _("output a ({shape}: a row per token, a column per feature)", shape=shape_text(tr.a)),
                    f"{PREFIX}_tokens_{tr.index}", kind="weights" if tr.activation is None else "activation",
                    on_pick=lambda index: set_index(key, index),
                    picked=tuple(st.session_state.get(f"{key}_{axis}", 0) for axis in range(2)))
@@ -185,9 +194,10 @@ def _attention(net, tr):
         return
     heads = list(range(attention.shape[0]))
     h = st.segmented_control(_("Head"), heads, default=0, key=f"{PREFIX}_head_{tr.index}",
-                             format_func=lambda v: f"head {v}")
+                             format_func=lambda v: _("head {h}", h=v))
     h = 0 if h is None else h
-    show_chart(st, chart("attention_heatmap", attention[h], grid, f"Head {h}'s attention weights"), width="content")
+    show_chart(st, chart("attention_heatmap", attention[h], grid, _("Head {h}'s attention weights", h=h)),
+               width="content")
     st.page_link("app_pages/attention.py", label=_("Each head over the digit, and how training changed it: the "
                                                  "Attention page"), icon=":material/visibility:")
 
@@ -199,7 +209,7 @@ def output_section(out, data, y, t):
         frame, total = softmax_steps(out.z[0], data.class_names)
         p_engine = np.asarray(out.a[0], dtype=np.float64)
         true_class = int(y[0]) if data.class_names is not None else None
-        k = int(predict_classes(frame["p = exp ÷ sum"].to_numpy()[None])[0][0])
+        k = int(predict_classes(frame["p = exp ÷ sum"].to_numpy()[None])[0][0])  # formula headers: not translated
         st.markdown(_("Softmax turns the last z into probabilities in three steps: **z − max z** (so exp cannot "
                     "overflow), **exp**, **÷ sum**."))
         left, right = st.columns([1, 1])
@@ -214,5 +224,10 @@ def output_section(out, data, y, t):
             show_chart(st, probability_chart(p_engine, data.class_names, true_class), width="stretch")
     else:
         values = ", ".join(f"{v:.4f}" for v in np.asarray(out.a).ravel()[:10])
-        st.markdown(f"Output a = ({values}) — {out.activation or 'no'} activation; target t = "
-                    f"({', '.join(f'{v:.4g}' for v in np.asarray(t).ravel()[:10])}).")
+        targets = ", ".join(f"{v:.4g}" for v in np.asarray(t).ravel()[:10])
+        if out.activation:
+            st.markdown(_("Output a = ({values}) — {activation} activation; target t = ({targets}).", values=values,
+                          activation=out.activation, targets=targets))
+        else:
+            st.markdown(_("Output a = ({values}) — no activation; target t = ({targets}).", values=values,
+                          targets=targets))

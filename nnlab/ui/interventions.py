@@ -13,7 +13,7 @@ import streamlit as st
 
 from ..engine import ACTIVATIONS
 from ..i18n import N_, _
-from ..lab.inspect import split_arrays, weights_fingerprint
+from ..lab.inspect import split_arrays, split_name, weights_fingerprint
 from ..lab.interventions import RANKING_SAMPLES, edit_weight, intervention, removal_ranking, switchable
 from ..viz.worked import outputs_chart
 from . import state
@@ -65,7 +65,7 @@ def switch_off_section(net, data, x):
     m[0].metric(_("Output before"), _class(data, result.output_before))
     m[1].metric(_("Output with them switched off"), _class(data, result.output_after))
     if result.accuracy_before is not None:
-        m[2].metric(_("Accuracy on the first {n} {split} samples", n=result.n_test, split=split),
+        m[2].metric(_("Accuracy on the first {n} {split} samples", n=result.n_test, split=split_name(split)),
                     f"{result.accuracy_after:.1%}", _("{d:+.1f} pp (from {before:.1%})", before=result.accuracy_before,
                                                        d=100 * (result.accuracy_after - result.accuracy_before)))
     show_chart(st, outputs_chart(result.output_before, result.output_after, data.class_names,

@@ -36,13 +36,13 @@ def patch_grid(net, index):
 
 def patch_label(t, grid):
     """"patch 17 (row 2, col 3)"."""
-    return f"patch {t} (row {t // grid[1]}, col {t % grid[1]})"
+    return _("patch {t} (row {row}, col {col})", t=t, row=t // grid[1], col=t % grid[1])
 
 
 def _check_matrix(A):
     A = np.asarray(A, dtype=np.float64)
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
-        raise ValueError(f"attention has shape {A.shape}; expected one head's (tokens, tokens) matrix")
+        raise ValueError(_("attention has shape {shape}; expected one head's (tokens, tokens) matrix", shape=A.shape))
     return A
 
 
@@ -75,8 +75,8 @@ def attention_heatmap(A, grid, title, query=None, diverging=False, value_title=N
     x = alt.X("key:O", axis=_patch_axis(t, grid[1], _("key patch (attended to)")))
     y = alt.Y("query:O", axis=_patch_axis(t, grid[1], _("query patch (attending)")))
     # the patches' row and column are computed in the browser: 2,401 rows of three numbers stay small
-    where = {f"{name} at": f"'row ' + floor(datum.{name} / {cols}) + ', col ' + (datum.{name} % {cols})"
-             for name in ("query", "key")}
+    where = {f"{name} at": "'" + _("row {row}, col {col}", row=f"' + floor(datum.{name} / {cols}) + '",
+                                    col=f"' + (datum.{name} % {cols}) + '") + "'" for name in ("query", "key")}
     rects = alt.Chart(frame).transform_calculate(**where).mark_rect().encode(
         x=x, y=y, color=alt.Color("weight:Q", title=value_title, scale=scale),
         tooltip=[alt.Tooltip("query:O", title=_("query patch")), alt.Tooltip("query at:N", title=_("query at")),
@@ -97,7 +97,8 @@ def overlay_frame(weights, grid):
     w = np.asarray(weights, dtype=np.float64).ravel()
     rows, cols = grid[0], grid[1]
     if w.size != rows * cols:
-        raise ValueError(f"weights has {w.size} values; a {rows}×{cols} patch grid needs {rows * cols}")
+        raise ValueError(_("weights has {n} values; a {rows}×{cols} patch grid needs {need}", n=w.size, rows=rows,
+                           cols=cols, need=rows * cols))
     t = np.arange(w.size)
     return pd.DataFrame({"patch": t, "row": t // cols, "col": t % cols, "row2": t // cols + 1, "col2": t % cols + 1,
                          "weight": w, "share": w / (w.max() or 1.0)})
@@ -165,7 +166,7 @@ def mean_distance(A, grid):
     """
     A = np.asarray(A, dtype=np.float64)
     if A.ndim != 4:
-        raise ValueError(f"A has shape {A.shape}; expected (samples, heads, tokens, tokens)")
+        raise ValueError(_("A has shape {shape}; expected (samples, heads, tokens, tokens)", shape=A.shape))
     return np.einsum("nhqk,qk->h", A, patch_distances(grid)) / (A.shape[0] * A.shape[2])
 
 
@@ -186,7 +187,7 @@ def row_entropy(A):
 
 def distance_frame(distances):
     """Long table head, model, distance from {model name: (heads,) mean distances}."""
-    return pd.DataFrame([{"head": f"head {h}", "model": name, "distance": float(d)}
+    return pd.DataFrame([{"head": _("head {h}", h=h), "model": name, "distance": float(d)}
                          for name, dist in distances.items() for h, d in enumerate(np.asarray(dist))])
 
 

@@ -5,6 +5,8 @@ import pandas as pd
 
 from ..engine.activations import ACTIVATIONS
 from ..engine.shapes import shape_text
+from ..i18n import _
+from ..i18n.numbers import sig
 from .forward import fmt
 
 CHECK_OK = 1e-5  # relative error below this: backprop and finite differences agree
@@ -21,17 +23,15 @@ def neuron_backward_table(result):
     Returns a DataFrame with columns quantity, computation, value (float64).
     """
     rows = [
-        {"quantity": "L = ½(y − t)²", "computation": f"½·({fmt(result.y)} − {fmt(result.target)})²",
-         "value": result.loss},
-        {"quantity": "∂L/∂y = y − t", "computation": f"{fmt(result.y)} − {fmt(result.target)}", "value": result.dLdy},
-        {"quantity": "f′(z)", "computation": f"{result.activation}′({fmt(result.z)})", "value": result.dfdz},
-        {"quantity": "δ = ∂L/∂z = ∂L/∂y · f′(z)", "computation": f"{fmt(result.dLdy)} · {fmt(result.dfdz)}",
-         "value": result.delta},
+        ("L = ½(y − t)²", f"½·({fmt(result.y)} − {fmt(result.target)})²", result.loss),
+        ("∂L/∂y = y − t", f"{fmt(result.y)} − {fmt(result.target)}", result.dLdy),
+        ("f′(z)", f"{result.activation}′({fmt(result.z)})", result.dfdz),
+        ("δ = ∂L/∂z = ∂L/∂y · f′(z)", f"{fmt(result.dLdy)} · {fmt(result.dfdz)}", result.delta),
     ]
     for i, (x, g) in enumerate(zip(result.x, result.dW), start=1):
-        rows.append({"quantity": f"∂L/∂w{i} = δ·x{i}", "computation": f"{fmt(result.delta)} · {fmt(x)}", "value": g})
-    rows.append({"quantity": "∂L/∂b = δ", "computation": fmt(result.delta), "value": result.db})
-    return pd.DataFrame(rows)
+        rows.append((f"∂L/∂w{i} = δ·x{i}", f"{fmt(result.delta)} · {fmt(x)}", g))
+    rows.append(("∂L/∂b = δ", fmt(result.delta), result.db))
+    return pd.DataFrame(rows, columns=[_("quantity"), _("computation"), _("value")])
 
 
 def neuron_backward_latex(result):
@@ -59,26 +59,26 @@ def gradient_overview(btrace):
     inf for values above about 1e19, which a diverged network reaches."""
     rows = []
     for g in btrace.layers:
-        row = {"layer": g.name, "kind": g.kind, "‖δ‖": float(np.linalg.norm(np.asarray(g.delta, np.float64)))}
+        row = {_("layer"): g.name, _("kind"): g.kind, "‖δ‖": float(np.linalg.norm(np.asarray(g.delta, np.float64)))}
         for name, arr in g.grads.items():
             if name in PER_PARAM:
                 row[f"‖∂L/∂{name}‖"] = float(np.linalg.norm(np.asarray(arr, np.float64)))
                 row[f"max |∂L/∂{name}|"] = float(np.abs(arr).max()) if arr.size else 0.0
         if set(g.grads) - set(PER_PARAM):  # attention, layer norm, position embeddings: all together
-            row["‖∂L/∂θ‖ all parameters"] = float(np.sqrt(sum(float(np.sum(np.square(a, dtype=np.float64)))
+            row[_("‖∂L/∂θ‖ all parameters")] = float(np.sqrt(sum(float(np.sum(np.square(a, dtype=np.float64)))
                                                                for a in g.grads.values())))
-        row["δ shape"] = shape_text(np.shape(g.delta)[1:])
+        row[_("δ shape")] = shape_text(np.shape(g.delta)[1:])
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def dash_missing(frame, fmt="{:.2e}"):
-    """A copy for display: numeric columns with gaps (a layer without that parameter) become text, the
-    numbers written with ``fmt`` and the gaps as "—" (a table cell would otherwise say "None")."""
+def readable_numbers(frame, digits=3):
+    """A copy for display: every float column as text with ``digits`` significant digits ("0.842", "1.6e-5",
+    not "8.42e-1") and the gaps of a layer without that parameter as "—" (a cell would otherwise say "None")."""
     out = frame.copy()
     for c in out.columns:
-        if pd.api.types.is_numeric_dtype(out[c]) and out[c].isna().any():
-            out[c] = [("—" if pd.isna(v) else fmt.format(v)) for v in out[c]]
+        if pd.api.types.is_float_dtype(out[c]):
+            out[c] = ["—" if pd.isna(v) else sig(v, digits) for v in out[c]]
     return out
 
 
@@ -88,12 +88,17 @@ def gradient_check_frame(rows):
     absolute difference below ABS_OK (the finite difference's own precision)."""
     frame = pd.DataFrame(rows, columns=["layer", "param", "index", "analytic", "numeric", "rel_error"])
     frame["index"] = [",".join(str(i) for i in idx) for idx in frame["index"]]
-    frame = frame.rename(columns={"analytic": "backprop ∂L/∂θ", "numeric": "finite difference",
-                                  "rel_error": "relative error"})
-    frame["|difference|"] = (frame["backprop ∂L/∂θ"] - frame["finite difference"]).abs()
-    ok = (frame["relative error"] < CHECK_OK) | (frame["|difference|"] < ABS_OK)
+    frame["difference"] = (frame["analytic"] - frame["numeric"]).abs()
+    ok = (frame["rel_error"] < CHECK_OK) | (frame["difference"] < ABS_OK)
     frame["agree"] = np.where(ok, "✓", "✗")
-    return frame
+    return frame.rename(columns=check_columns())
+
+
+def check_columns():
+    """The finite-difference table's column names, in the current language (the page formats them by name)."""
+    return {"layer": _("layer"), "param": _("parameter"), "index": _("index"), "analytic": _("backprop ∂L/∂θ"),
+            "numeric": _("finite difference"), "rel_error": _("relative error"), "difference": _("|difference|"),
+            "agree": _("agree")}
 
 
 def relu_kinks(forward):
@@ -111,4 +116,6 @@ def sgd_frame(step):
     frame = pd.DataFrame(step.changes, columns=["layer", "param", "index", "before", "gradient", "after"])
     frame["index"] = [",".join(str(i) for i in idx) for idx in frame["index"]]
     frame["change"] = frame["after"] - frame["before"]
-    return frame
+    return frame.rename(columns={"layer": _("layer"), "param": _("parameter"), "index": _("index"),
+                                 "before": _("before"), "gradient": _("gradient"), "after": _("after"),
+                                 "change": _("change")})

@@ -59,7 +59,7 @@ def block_frame(net, labels):
         shape = tuple(int(s) for s in row["shape"])
         row.update(column=i, x=cx - w / 2, x2=cx + w / 2, y=-h / 2, y2=h / 2, cx=cx,
                    sheets=min(MAX_SHEETS, shape[0] - 1) if len(shape) == 3 else 0, shape=shape_text(shape),
-                   head=textwrap.fill(f"{row['layer'].split()[0]} · {row['label']}" if i else "input", LABEL_WIDTH))
+                   head=textwrap.fill(f"{row['layer'].split()[0]} · {row['label']}" if i else _("input"), LABEL_WIDTH))
     return pd.DataFrame(rows)
 
 

@@ -37,7 +37,8 @@ def kernel_mosaics(W):
     """
     W = np.asarray(W, dtype=np.float64)
     if W.ndim != 4 or W.shape[2] != W.shape[3]:
-        raise ValueError(f"W has shape {W.shape}; expected convolution weights (filters, channels, k, k)")
+        raise ValueError(_("W has shape {shape}; expected convolution weights (filters, channels, k, k)",
+                           shape=W.shape))
     f, c, k, _k = W.shape
     if c == 1:
         return W[:, 0].copy()
@@ -69,7 +70,7 @@ def channel_kernels_grid(W, channel, title=None, ncols=16):
     """The kernels of one filter, one per input channel: what it looks for in each incoming map."""
     W = np.asarray(W, dtype=np.float64)
     if not 0 <= int(channel) < W.shape[0]:
-        raise ValueError(f"channel={channel}: this layer has filters 0…{W.shape[0] - 1}")
+        raise ValueError(_("channel={c}: this layer has filters 0…{last}", c=channel, last=W.shape[0] - 1))
     kernels = W[int(channel)]
     c, k = kernels.shape[0], kernels.shape[1]
     tips = {_("input channel"): np.arange(c), _("largest |w|"): np.abs(kernels.reshape(c, -1)).max(axis=1)}
@@ -84,7 +85,8 @@ def map_grid(maps, title=None, diverging=False, ncols=8, size=MAP_PX, captions=N
     for pre-activations z). Tooltips carry each map's mean and maximum. Captions default to "ch 0", …"""
     maps = np.asarray(maps, dtype=np.float64)
     if maps.ndim != 3:
-        raise ValueError(f"maps has shape {maps.shape}; expected (channels, height, width) of one sample")
+        raise ValueError(_("maps has shape {shape}; expected (channels, height, width) of one sample",
+                           shape=maps.shape))
     c = maps.shape[0]
     flat = maps.reshape(c, -1)
     tips = {_("channel"): np.arange(c), _("mean"): flat.mean(axis=1), _("max"): flat.max(axis=1)}

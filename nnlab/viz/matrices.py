@@ -8,6 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from .images import image_grid
 
 ANNOTATE_MAX = 160  # cells: up to this many, print each value in its cell
@@ -22,7 +23,8 @@ def _as_2d(name, matrix):
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.size == 0:
-        raise ValueError(f"{name}: expected a non-empty vector or matrix, got shape {np.shape(matrix)}")
+        raise ValueError(_("{name}: expected a non-empty vector or matrix, got shape {shape}", name=name,
+                           shape=np.shape(matrix)))
     return arr
 
 
@@ -32,7 +34,8 @@ def _span(name, span, size):
         return 0, size
     start, stop = (int(v) for v in span)
     if not 0 <= start < stop <= size:
-        raise ValueError(f"{name}=({start}, {stop}): need 0 ≤ start < stop ≤ {size}")
+        raise ValueError(_("{name}=({start}, {stop}): need 0 ≤ start < stop ≤ {size}", name=name, start=start,
+                           stop=stop, size=size))
     return start, stop
 
 
@@ -67,13 +70,14 @@ def heatmap_frame(matrix, rows=None, cols=None, max_cells=MAX_CELLS):
     r0, r1 = _span("rows", rows, arr.shape[0])
     c0, c1 = _span("cols", cols, arr.shape[1])
     if (r1 - r0) * (c1 - c0) > max_cells:
-        raise ValueError(f"window rows {r0}–{r1 - 1} × cols {c0}–{c1 - 1} has {(r1 - r0) * (c1 - c0)} cells; "
-                         f"show at most {max_cells} (a smaller range)")
+        raise ValueError(_("window rows {r0}–{r1} × columns {c0}–{c1} has {cells} cells; show at most {most} (a "
+                           "smaller range)", r0=r0, r1=r1 - 1, c0=c0, c1=c1 - 1, cells=(r1 - r0) * (c1 - c0),
+                           most=max_cells))
     r, c = np.meshgrid(np.arange(r0, r1), np.arange(c0, c1), indexing="ij")
     return pd.DataFrame({"row": r.ravel(), "col": c.ravel(), "value": arr[r0:r1, c0:c1].ravel()})
 
 
-def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="column", value_title="value",
+def heatmap(matrix, title, rows=None, cols=None, row_title=None, col_title=None, value_title=None,
             diverging=True, annotate=None, cell=None, max_cells=MAX_CELLS, row_labels=None, col_labels=None,
             select=None, picked=None):
     """A heatmap of ``matrix`` (or a window of it) with each number printed when there are few cells.
@@ -84,7 +88,12 @@ def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="col
     row_labels / col_labels : optional names for every row / column of the full matrix (e.g. class names).
     select : a name for a click selection of one cell, whose fields ``r`` and ``c`` are its row and column
     in the full matrix (labels or not), for a page to explain the cell; picked : (r, c) of a cell to outline.
+    The axis titles default to "row", "column" and "value"; a single unlabelled row with ``row_title=""`` (a
+    vector) has no row axis at all, rather than a lone "0" with no title.
     """
+    row_title = _("row") if row_title is None else row_title
+    col_title = _("column") if col_title is None else col_title
+    value_title = _("value") if value_title is None else value_title
     arr = _as_2d("matrix", matrix)
     frame = heatmap_frame(arr, rows, cols, max_cells)
     frame["r"], frame["c"] = frame["row"], frame["col"]  # positions, kept when labels replace row and col
@@ -96,7 +105,8 @@ def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="col
         frame["col"] = [col_labels[i] for i in frame["col"]]
     windowed = (n_r, n_c) != arr.shape
     if windowed:
-        title = f"{title} — rows {r0}–{r0 + n_r - 1}, columns {c0}–{c0 + n_c - 1} of {arr.shape[0]}×{arr.shape[1]}"
+        title = _("{title} — rows {r0}–{r1}, columns {c0}–{c1} of {n_rows}×{n_cols}", title=title, r0=r0,
+                  r1=r0 + n_r - 1, c0=c0, c1=c0 + n_c - 1, n_rows=arr.shape[0], n_cols=arr.shape[1])
     annotate = (len(frame) <= ANNOTATE_MAX and n_c <= ANNOTATE_MAX_COLS) if annotate is None else annotate
     if cell:
         cell_w = cell_h = cell
@@ -125,6 +135,8 @@ def heatmap(matrix, title, rows=None, cols=None, row_title="row", col_title="col
     x_axis = alt.Axis(values=_tick_values(c0, c0 + n_c), labelAngle=0) if col_labels is None and n_c > 16 else \
         alt.Axis(labelAngle=0)
     y_axis = alt.Axis(values=_tick_values(r0, r0 + n_r)) if row_labels is None and n_r > 16 else alt.Axis()
+    if n_r == 1 and row_labels is None and not row_title:  # a vector: its one row needs no axis
+        y_axis = alt.Axis(labels=False, ticks=False, domain=False)
     base = alt.Chart(frame).encode(
         x=alt.X("col:O", title=col_title, sort=sort_c, axis=x_axis),
         y=alt.Y("row:O", title=row_title, sort=sort_r, axis=y_axis))
@@ -156,18 +168,20 @@ def summary_frame(array, name="value"):
     """One-row table of a big array's statistics: size, mean, std, min, max, L2 norm, share exactly 0."""
     a = np.asarray(array, dtype=np.float64).ravel()
     if a.size == 0:
-        raise ValueError(f"{name}: the array is empty")
-    return pd.DataFrame([{"array": name, "entries": a.size, "mean": a.mean(), "std": a.std(), "min": a.min(),
-                          "max": a.max(), "‖·‖₂": float(np.linalg.norm(a)), "share = 0": float(np.mean(a == 0))}])
+        raise ValueError(_("{name}: the array is empty", name=name))
+    return pd.DataFrame([{_("array"): name, _("entries"): a.size, _("mean"): a.mean(), _("std"): a.std(),
+                          _("min"): a.min(), _("max"): a.max(), "‖·‖₂": float(np.linalg.norm(a)),
+                          _("share = 0"): float(np.mean(a == 0))}])
 
 
-def histogram(array, title, value_title="value", bins=40):
+def histogram(array, title, value_title=None, bins=40):
     """Histogram of every entry of a (big) array: ``bins`` rows of chart data, whatever its size."""
+    value_title = _("value") if value_title is None else value_title
     a = np.asarray(array, dtype=np.float64).ravel()
     if a.size == 0:
-        raise ValueError(f"{title}: the array is empty")
+        raise ValueError(_("{name}: the array is empty", name=title))
     if not 1 <= int(bins) <= 500:
-        raise ValueError(f"bins={bins!r}: use between 1 and 500")
+        raise ValueError(_("bins={bins}: use between 1 and 500", bins=repr(bins)))
     lo, hi = float(a.min()), float(a.max())
     if lo == hi:
         lo, hi = lo - 0.5, hi + 0.5
@@ -175,31 +189,33 @@ def histogram(array, title, value_title="value", bins=40):
     frame = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "count": counts})
     return alt.Chart(frame).mark_bar(color="#4c78a8").encode(
         x=alt.X("start:Q", title=value_title, bin="binned"), x2=alt.X2("end:Q"),
-        y=alt.Y("count:Q", title="number of entries"),
-        tooltip=[alt.Tooltip("start:Q", title="from", format=".4g"), alt.Tooltip("end:Q", title="to", format=".4g"),
-                 alt.Tooltip("count:Q", title="entries")],
+        y=alt.Y("count:Q", title=_("number of entries")),
+        tooltip=[alt.Tooltip("start:Q", title=_("from"), format=".4g"),
+                 alt.Tooltip("end:Q", title=_("to"), format=".4g"), alt.Tooltip("count:Q", title=_("entries"))],
     ).properties(title=title, width=420, height=280)
 
 
-def vector_bars(values, title, value_title="value", unit_title="unit", diverging=True, labels=None, highlight=None,
+def vector_bars(values, title, value_title=None, unit_title=None, diverging=True, labels=None, highlight=None,
                 select=None):
     """One bar per entry of a vector (biases, z, activations, δ), coloured by sign when ``diverging``.
 
     labels : optional names per entry (class names); highlight : optional index drawn with an outline;
     select : a name for a click selection of one bar (its field ``index``), for a page to explain it.
     """
+    value_title = _("value") if value_title is None else value_title
+    unit_title = _("unit") if unit_title is None else unit_title
     v = np.asarray(values, dtype=np.float64).ravel()
     if not 1 <= v.size <= 5000:
-        raise ValueError(f"{title}: {v.size} entries; a bar chart shows 1 to 5000")
+        raise ValueError(_("{name}: {n} entries; a bar chart shows 1 to 5000", name=title, n=v.size))
     names = [str(s) for s in labels] if labels is not None else [str(i) for i in range(v.size)]
     frame = pd.DataFrame({"unit": names, "index": np.arange(v.size), "value": v,
-                          "sign": np.where(v < 0, "negative", "positive or 0"),
+                          "sign": np.where(v < 0, _("negative"), _("positive or 0")),
                           "marked": np.arange(v.size) == (highlight if highlight is not None else -1)})
     frame["outline"] = np.where(frame["marked"], "black", "transparent")
     frame["outline_width"] = np.where(frame["marked"], 2, 0)
     if diverging:
-        colour = alt.Color("sign:N", title="sign", scale=alt.Scale(domain=["negative", "positive or 0"],
-                                                                   range=["#2166ac", "#b2182b"]))
+        colour = alt.Color("sign:N", title=_("sign"), scale=alt.Scale(domain=[_("negative"), _("positive or 0")],
+                                                                      range=["#2166ac", "#b2182b"]))
     else:
         colour = alt.value("#31a354")
     axis = alt.Axis(values=[names[i] for i in _tick_values(0, v.size)], labelAngle=0) if v.size > 30 else \
@@ -224,15 +240,16 @@ def weight_tiles(W, image_shape, units=None, reference=None, title=None, size=56
     W = np.asarray(W, dtype=np.float64)
     h, w = image_shape
     if W.ndim != 2 or W.shape[0] != h * w:
-        raise ValueError(f"W has shape {W.shape}; weight tiles need (h·w, units) = ({h * w}, units) for {h}×{w} "
-                         "images")
+        raise ValueError(_("W has shape {shape}; weight tiles need (h·w, units) = ({inputs}, units) for {h}×{w} "
+                           "images", shape=W.shape, inputs=h * w, h=h, w=w))
     if reference is not None:
         W = W - np.asarray(reference, dtype=np.float64)
     units = list(range(min(16, W.shape[1]))) if units is None else [int(u) for u in units]
     if not units or min(units) < 0 or max(units) >= W.shape[1]:
-        raise ValueError(f"units={units!r}: pick between 1 and {W.shape[1]} units in 0…{W.shape[1] - 1}")
+        raise ValueError(_("units={units}: pick between 1 and {n} units in 0…{last}", units=repr(units), n=W.shape[1],
+                           last=W.shape[1] - 1))
     tiles = W[:, units].T
-    return image_grid(tiles, (h, w), captions=[f"unit {u}" for u in units], ncols=min(ncols, len(units)),
+    return image_grid(tiles, (h, w), captions=[_("unit {u}", u=u) for u in units], ncols=min(ncols, len(units)),
                       size=size, cmap="diverging", shared_scale=True, title=title,
                       tooltips={"‖w‖": [f"{n:.4g}" for n in np.linalg.norm(tiles, axis=1)],
                                 "max |w|": [float(f"{m:.4g}") for m in np.abs(tiles).max(axis=1)]})

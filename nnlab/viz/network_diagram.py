@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine.shapes import shape_text
+from ..i18n import _
 from .images import png_data_uri
 from .matrices import DIVERGING
 
@@ -28,14 +29,11 @@ def layer_table(net):
     rows = []
     for row, layer in zip(net.summary(), net.layers):
         shapes = " + ".join(f"{k} {shape_text(p.shape)}" for k, p in layer.params.items())
-        rows.append({"layer": row["layer"], "kind": row["kind"],
-                     "input": shape_text(row["input shape"]), "output": shape_text(row["output shape"]),
-                     "activation": row["activation"] or "—", "weights": shapes or "—",
-                     "parameters": int(row["parameters"])})
-    rows.append({"layer": "total", "kind": "", "input": shape_text(net.input_shape),
-                 "output": shape_text(net.output_shape), "activation": "", "weights": "",
-                 "parameters": int(net.n_params)})
-    return pd.DataFrame(rows)
+        rows.append([row["layer"], row["kind"], shape_text(row["input shape"]), shape_text(row["output shape"]),
+                     row["activation"] or "—", shapes or "—", int(row["parameters"])])
+    rows.append([_("total"), "", shape_text(net.input_shape), shape_text(net.output_shape), "", "", int(net.n_params)])
+    return pd.DataFrame(rows, columns=[_("layer"), _("kind"), _("input"), _("output"), _("activation"), _("weights"),
+                                       _("parameters")])
 
 
 def can_draw(net):
@@ -67,24 +65,27 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first", in
     """
     if not can_draw(net):
         kinds = sorted({layer.kind for layer in net.layers} - set(DRAWN_KINDS))
-        raise ValueError(f"the unit diagram draws dense networks only; this one has {', '.join(kinds)} layers")
+        raise ValueError(_("the unit diagram draws dense networks only; this one has {kinds} layers",
+                           kinds=", ".join(kinds)))
     if max_units < 2:
-        raise ValueError(f"max_units={max_units}: draw at least 2 units per layer")
+        raise ValueError(_("max_units={n}: draw at least 2 units per layer", n=max_units))
     if top_edges < 1:
-        raise ValueError(f"top_edges={top_edges}: draw at least 1 edge per pair of layers")
+        raise ValueError(_("top_edges={n}: draw at least 1 edge per pair of layers", n=top_edges))
     if pick not in ("first", "active"):
-        raise ValueError(f"pick={pick!r}: use 'first' or 'active'")
+        raise ValueError(_("pick={pick}: use 'first' or 'active'", pick=repr(pick)))
     if pick == "active" and trace is None:
         pick = "first"
     dense = [(i, layer) for i, layer in enumerate(net.layers) if layer.kind == "dense"]
     # columns: the input, then every dense layer (dropout has no units of its own)
-    columns = [{"name": f"input ({net.n_inputs})", "head": f"input\n{net.n_inputs} values", "size": net.n_inputs,
-                "values": None, "z": None, "b": None, "activation": "input", "names": input_names}]
+    columns = [{"name": _("input ({n})", n=net.n_inputs), "head": _("input\n{n} values", n=net.n_inputs),
+                "size": net.n_inputs, "values": None, "z": None, "b": None, "activation": "input",
+                "names": input_names}]
     if trace is not None:
         columns[0]["values"] = np.asarray(trace[0].input, dtype=np.float64).reshape(-1)
     for i, layer in dense:
         col = {"name": f"{layer.name} · {layer.activation.name} ({layer.units})",
-               "head": f"{layer.name}\n{layer.activation.name}\n{layer.units} units", "size": layer.units,
+               "head": _("{name}\n{act}\n{n} units", name=layer.name, act=layer.activation.name, n=layer.units),
+               "size": layer.units,
                "values": None, "z": None, "b": layer.params["b"].astype(np.float64),
                "activation": layer.activation.name, "layer_index": i, "names": None}
         if trace is not None:
@@ -109,7 +110,7 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first", in
         pos = {}
         for slot, unit in enumerate(shown):
             a = None if vals is None else float(vals[unit])
-            name = str(col["names"][unit]) if col["names"] is not None else f"unit {unit}"
+            name = str(col["names"][unit]) if col["names"] is not None else _("unit {u}", u=unit)
             nodes.append({"column": c, "y": float(ys[slot]), "layer": col["name"], "unit": int(unit),
                           "kind": "input" if c == 0 else "unit", "label": "", "name": name,
                           "named": col["names"] is not None,
@@ -120,8 +121,8 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first", in
             pos[unit] = float(ys[slot])
         if hidden:
             nodes.append({"column": c, "y": float(ys[-1]), "layer": col["name"], "unit": -1, "kind": "ellipsis",
-                          "label": f"… {hidden} more", "name": "", "named": False, "a": None, "fill": None, "z": None,
-                          "bias": None, "map": None})
+                          "label": _("… {n} more", n=hidden), "name": "", "named": False, "a": None, "fill": None,
+                          "z": None, "bias": None, "map": None})
         positions.append(pos)
 
     edges, n_weights = [], 0
@@ -136,8 +137,8 @@ def diagram_frames(net, trace=None, max_units=12, top_edges=40, pick="first", in
         for k in keep:
             i, j = np.unravel_index(k, block.shape)
             edges.append({"x": c - 1, "x2": c, "y": positions[c - 1][src[i]], "y2": positions[c][dst[j]],
-                          "from": f"{columns[c - 1]['name']} unit {src[i]}",
-                          "to": f"{columns[c]['name']} unit {dst[j]}",
+                          "from": _("{name} unit {u}", name=columns[c - 1]["name"], u=src[i]),
+                          "to": _("{name} unit {u}", name=columns[c]["name"], u=dst[j]),
                           "w": float(block[i, j]), "w_rel": float(block[i, j]) / pair_max,
                           "abs_rel": float(abs(block[i, j])) / pair_max})
     info = {"n_weights": n_weights, "n_edges": len(edges), "top_edges": top_edges, "pick": pick,
@@ -150,7 +151,7 @@ def _numbers(node):
     """A unit's bias, z and a (an input's value) for its tooltip, as the sample gives them."""
     if node.kind == "input":
         return "" if node.a is None or pd.isna(node.a) else f"x = {node.a:.4f}"
-    parts = [("bias", node.bias), ("z", node.z), ("a", node.a)]
+    parts = [(_("bias"), node.bias), ("z", node.z), ("a", node.a)]
     return " · ".join(f"{k} {v:.4f}" for k, v in parts if v is not None and not pd.isna(v))
 
 
@@ -165,9 +166,9 @@ def _map_uri(values):
 def diagram_title(info):
     """The sentence stating what is drawn: N, the strongest-edge rule, and how many weights exist."""
     if info["n_edges"] == info["n_weights"]:
-        return f"Edges: all {info['n_weights']:,} weights"
-    return (f"Edges: the {info['top_edges']} strongest |w| between each pair of drawn layers "
-            f"({info['n_edges']} edges drawn of {info['n_weights']:,} weights)")
+        return _("Edges: all {n:,} weights", n=info["n_weights"])
+    return _("Edges: the {top} strongest |w| between each pair of drawn layers ({drawn} edges drawn of {n:,} "
+             "weights)", top=info["top_edges"], drawn=info["n_edges"], n=info["n_weights"])
 
 
 def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", width=960, height=500,
@@ -185,24 +186,26 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
     lines = alt.Chart(edges).mark_rule(opacity=0.75).encode(
         x=alt.X("x:Q", axis=None, scale=x_scale), x2=alt.X2("x2:Q"),
         y=alt.Y("y:Q", axis=None, scale=y_scale), y2=alt.Y2("y2:Q"),
-        color=alt.Color("w_rel:Q", title=["w ÷ largest |w|", "of its layer pair"],
+        color=alt.Color("w_rel:Q", title=[_("w ÷ largest |w|"), _("of its layer pair")],
                         scale=alt.Scale(domain=[-1, 1], **DIVERGING),
                         legend=alt.Legend(gradientLength=220, orient="bottom", direction="horizontal")),
         strokeWidth=alt.StrokeWidth("abs_rel:Q", scale=alt.Scale(domain=[0, 1], range=[0.3, 5]), legend=None),
-        tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("w:Q", title="weight w", format=".4f")])
+        tooltip=[alt.Tooltip("from:N", title=_("from")), alt.Tooltip("to:N", title=_("to")),
+                 alt.Tooltip("w:Q", title=_("weight w"), format=".4f")])
     units = nodes[nodes["kind"].isin(["input", "unit"])].copy()
     units["numbers"] = [_numbers(row) for row in units.itertuples()]  # an input has no bias and no z
     has_fill = nodes["fill"].notna().any()
-    fill = (alt.Color("fill:Q", title=["activation a ÷", "largest |a| of its layer"],
+    fill = (alt.Color("fill:Q", title=[_("activation a ÷"), _("largest |a| of its layer")],
                       scale=alt.Scale(scheme="greys", domain=[-1, 1] if (nodes["fill"] < 0).any() else [0, 1]),
                       legend=alt.Legend(gradientLength=220, orient="bottom", direction="horizontal"))
             if has_fill else alt.value("#dddddd"))
     circles = alt.Chart(units).mark_circle(size=260, opacity=1, stroke="#333333", strokeWidth=1).encode(
         x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), color=fill,
-        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("name:N", title="unit"), alt.Tooltip("numbers:N", title="")])
+        tooltip=[alt.Tooltip("layer:N", title=_("layer")), alt.Tooltip("name:N", title=_("unit")),
+                 alt.Tooltip("numbers:N", title=_("values"))])
     dots = alt.Chart(nodes[nodes["kind"] == "ellipsis"]).mark_text(fontSize=13, fontStyle="italic").encode(
         x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), text=alt.Text("label:N"),
-        tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("label:N", title="units not drawn")])
+        tooltip=[alt.Tooltip("layer:N", title=_("layer")), alt.Tooltip("label:N", title=_("units not drawn"))])
     # column headers in their own strip above, sharing the x scale, so they never run into the units
     heads = alt.Chart(pd.DataFrame({"column": range(n_cols), "name": info["heads"]})).mark_text(
         fontSize=13 if n_cols <= 6 else 11, fontWeight="bold", lineBreak="\n", baseline="top").encode(
@@ -218,7 +221,7 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
     if len(with_maps):  # each unit's output over the input plane, just right of its circle
         layers.append(alt.Chart(with_maps).mark_image(width=MAP_PX, height=MAP_PX, xOffset=MAP_PX / 2 + 14).encode(
             x=x, y=alt.Y("y:Q", axis=None, scale=y_scale), url=alt.Url("map:N"),
-            tooltip=[alt.Tooltip("layer:N"), alt.Tooltip("name:N", title="unit")]))
+            tooltip=[alt.Tooltip("layer:N", title=_("layer")), alt.Tooltip("name:N", title=_("unit"))]))
     if 0 < len(edges) <= LABELLED_EDGES:  # a small network: write each weight on its edge
         mid = edges.assign(mx=(edges["x"] + edges["x2"]) / 2, my=(edges["y"] + edges["y2"]) / 2)
         layers.insert(1, alt.Chart(mid).mark_text(fontSize=12, dy=-8, color="#333333").encode(
@@ -226,6 +229,6 @@ def network_diagram(net, trace=None, max_units=12, top_edges=40, pick="first", w
             text=alt.Text("w:Q", format=".3f")))
     body = alt.layer(*layers).resolve_scale(color="independent").properties(width=width, height=height - HEADER_PX)
     return alt.vconcat(heads, body, spacing=0).properties(title=alt.Title(
-        " → ".join(str(c.split("(")[-1].rstrip(")")) for c in info["columns"]) + " units",
+        _("{sizes} units", sizes=" → ".join(str(c.split("(")[-1].rstrip(")")) for c in info["columns"])),
         subtitle=[diagram_title(info)], fontSize=15, subtitleFontSize=13)).configure_view(stroke=None).configure_legend(
         titleLimit=400)  # legends below the drawing: at any page width they never get cut off

@@ -5,7 +5,7 @@ summary for big gradients, image tiles for first-layer weights of image data.
 import numpy as np
 import streamlit as st
 
-from ...i18n import _
+from ...i18n import N_, _, language
 from ...viz.matrices import (ANNOTATE_MAX, MAX_CELLS, default_window, heatmap, histogram, summary_frame, vector_bars,
                             weight_tiles)
 from .charts import show_chart
@@ -13,6 +13,8 @@ from .explain_panel import show_clickable
 
 MAX_BARS = 256
 MAX_ANNOTATED_VECTOR = 20  # a vector this short is a row of numbered cells
+VIEWS = {"heatmap": N_("heatmap"), "bars": N_("bars"), "histogram": N_("histogram"),
+         "image tiles": N_("image tiles")}  # view code -> its name on the radio
 
 
 def _as_display(arr):
@@ -26,9 +28,10 @@ def _as_display(arr):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _tiles(W, image_shape, units, title):
+def _tiles(W, image_shape, units, title, lang):
     """Weight tiles, cached on a copy of W (immutable; hashed in full below 500,000 entries), never on
-    the model itself: PNG-encoding 16 tiles on every rerun is the page's slowest step."""
+    the model itself: PNG-encoding 16 tiles on every rerun is the page's slowest step. ``lang`` keys the
+    cache: the tiles' captions are translated."""
     return weight_tiles(W, image_shape, units=units, size=64, title=title)
 
 
@@ -66,22 +69,25 @@ def _display_cell(shape, index):
         int(index[0]), int(np.ravel_multi_index(tuple(index[1:]), inner[1:])))
 
 
-def show_array(arr, title, key, kind="weights", image_shape=None, value_title="value", labels=None, on_pick=None,
-               picked=None, row_labels=None):
+def show_array(arr, title, key, kind="weights", image_shape=None, value_title=None, labels=None, on_pick=None,
+               picked=None, row_labels=None, label_title=None):
     """Draw ``arr`` with the best view for its size; several views get a radio to switch between them.
 
     kind : "weights" / "gradient" (diverging colours) or "activation" (sequential); image_shape : (h, w)
     of the input images, to offer first-layer weights as tiles; labels : names of a vector's entries;
-    row_labels : names of a matrix's rows (a table's features, for first-layer weights).
+    row_labels : names of a matrix's rows (a table's features, for first-layer weights); label_title : what a
+    vector's labels are (its axis title, e.g. "class"; default "unit"). ``title`` and ``value_title`` come translated.
     on_pick : called with the index (into one sample's array) of a clicked cell or bar, to explain it;
     picked : the index of the cell to outline.
     """
+    value_title = _("value") if value_title is None else value_title
     a = _as_display(arr)
     diverging = kind != "activation"
     views = _views(a, kind, image_shape)
     view = views[0]
     if len(views) > 1:
-        view = st.radio(_("Show {what} as", what=title), views, key=f"{key}_view", horizontal=True)
+        view = st.radio(_("Show {what} as", what=title), views, key=f"{key}_view", horizontal=True,
+                        format_func=lambda code: _(VIEWS[code]))
     if view == "image tiles":
         n_units = a.shape[1]
         start = 0
@@ -90,14 +96,14 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title="v
                               key=f"{key}_tile0")
         units = range(start, min(start + 16, n_units))
         show_chart(st, _tiles(np.array(a), tuple(image_shape), tuple(units),
-                               f"{title}: what units {units[0]}–{units[-1]} look for (blue −, red +)"),
-                        width="content")
+                              _("{what}: what units {first}–{last} look for (blue −, red +)", what=title,
+                                first=units[0], last=units[-1]), lang=language()), width="content")
     elif view == "histogram":
-        show_chart(st, histogram(a, f"{title}: all {a.size:,} values", value_title=value_title),
-                        width="stretch")
+        show_chart(st, histogram(a, _("{what}: all {n:,} values", what=title, n=a.size), value_title=value_title),
+                   width="stretch")
         st.dataframe(summary_frame(a, title), hide_index=True)
     elif view == "bars":
-        chart = vector_bars(a, title, value_title, diverging=diverging, labels=labels,
+        chart = vector_bars(a, title, value_title, unit_title=label_title, diverging=diverging, labels=labels,
                             highlight=None if picked is None else _display_cell(np.shape(arr), picked)[1],
                             select="pick" if on_pick else None)
         _draw(chart, arr, key, on_pick, width="stretch")
@@ -109,8 +115,10 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title="v
             r0 = c_r.slider(_("First row"), 0, a.shape[0] - r1, key=f"{key}_r0") if a.shape[0] > r1 else 0
             c0 = c_c.slider(_("First column"), 0, a.shape[1] - c1, key=f"{key}_c0") if a.shape[1] > c1 else 0
             rows, cols = (r0, r0 + r1), (c0, c0 + c1)
-        row_title, col_title = ("input unit" if row_labels is None else "input feature", "unit") if a.ndim == 2 \
-            else ("", "unit" if labels is None else "")
+        if a.ndim == 2:
+            row_title, col_title = _("input unit") if row_labels is None else _("input feature"), _("unit")
+        else:  # a vector: one row, no row axis (see heatmap)
+            row_title, col_title = "", label_title or _("unit")
         cell = None if picked is None else _display_cell(np.shape(arr), picked)
         chart = heatmap(a, title, rows=rows, cols=cols, row_title=row_title, col_title=col_title,
                         value_title=value_title, diverging=diverging,

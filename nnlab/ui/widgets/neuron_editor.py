@@ -6,12 +6,12 @@ page carries over to the other; each page's widgets have their own keys (``prefi
 import streamlit as st
 
 from ...engine import ACTIVATIONS
-from ...i18n import _
+from ...i18n import N_, _
 from ...lab.seed_neuron import SEED_ACTIVATION, SEED_B, SEED_TARGET, SEED_W, SEED_X
 from ..state import SEED_NEURON as NEURON_KEY
 
 FIELDS = ("x1", "x2", "w1", "w2", "b", "t")
-LABELS = {"x1": "x₁", "x2": "x₂", "w1": "w₁", "w2": "w₂", "b": "bias b", "t": "target t"}
+LABELS = {"x1": "x₁", "x2": "x₂", "w1": "w₁", "w2": "w₂", "b": N_("bias b"), "t": N_("target t")}  # translated
 
 
 def article_values():
@@ -42,7 +42,7 @@ def edit_neuron(prefix, with_target=False):
         st.session_state[f"{prefix}_{f}"] = values[f]  # the shared values win over stale widget state
     cols = st.columns(4) + st.columns(4)  # two rows of four, so every number stays readable
     for col, f in zip(cols, fields):
-        col.number_input(LABELS[f], step=0.1, format="%.4f", key=f"{prefix}_{f}", on_change=_from_widgets,
+        col.number_input(_(LABELS[f]), step=0.1, format="%.4f", key=f"{prefix}_{f}", on_change=_from_widgets,
                          args=(prefix, fields))
     elementwise = [name for name, act in ACTIVATIONS.items() if act.elementwise]
     cols[len(fields)].selectbox(_("activation f"), elementwise, key=f"{prefix}_activation", on_change=_from_widgets,

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ...i18n import _
-from ...lab.inspect import split_arrays
+from ...lab.inspect import split_arrays, split_name
 from ...viz.images import image_grid
 from ..state import SAMPLE_DRAWS as DRAWS_KEY
 from ..state import SAMPLE_INDEX as SAMPLE_KEY
@@ -50,10 +50,10 @@ def pick_sample(dataset, prefix):
     left, right = st.columns([3, 2] if dataset.image_shape else [2, 3], vertical_alignment="center")
     with left:
         if n > 1:
-            st.slider(_("Sample of the {split} set (0 … {last})", split=split, last=n - 1), 0, n - 1, key=widget_key,
-                      on_change=_from_slider, args=(widget_key,))
+            st.slider(_("Sample of the {split} set (0 … {last})", split=split_name(split), last=n - 1), 0, n - 1,
+                      key=widget_key, on_change=_from_slider, args=(widget_key,))
         st.button(_("🎲 Random sample"), key=f"{prefix}_sample_random", on_click=_random, args=(n,))
-        st.markdown(_("**{split} sample {i}** · {stored}", split=split.capitalize(), i=index,
+        st.markdown(_("**{split} sample {i}** · {stored}", split=split_name(split).capitalize(), i=index,
                       stored=label_text(dataset, y_all[index:index + 1])))
     with right:
         x = x_all[index]
@@ -63,8 +63,9 @@ def pick_sample(dataset, prefix):
                             width="content")
         else:
             names = list(dataset.feature_names) or [f"x{i + 1}" for i in range(x.size)]
-            frame = pd.DataFrame({"feature": names, "value": x.astype(np.float64)})
-            st.dataframe(frame if x.size > 8 else frame.set_index("feature").T, hide_index=x.size > 8,
+            feature = _("feature")
+            frame = pd.DataFrame({feature: names, _("value"): x.astype(np.float64)})
+            st.dataframe(frame if x.size > 8 else frame.set_index(feature).T, hide_index=x.size > 8,
                          height=min(300, 36 * (x.size + 1)) if x.size > 8 else "auto")
     return index
 

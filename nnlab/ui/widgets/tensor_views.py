@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from ...engine.shapes import shape_text as _shape
+from ...i18n import _
 from .chart_cache import chart
 from .charts import show_chart
 
@@ -25,8 +26,12 @@ def shape_text(arr):
 
 def show_maps(arr, what, note, diverging=False, size=64):
     """The first MAX_MAPS channels of one sample's (1, C, H, W) tensor as a grid of images, titled
-    "what: C×H×W (the first 16 of C) note"."""
+    "what: C×H×W (the first 16 of C) note" (``what`` and ``note`` come translated)."""
     maps = np.asarray(arr)[0]
-    more = f" (the first {MAX_MAPS} of {len(maps)})" if len(maps) > MAX_MAPS else ""
-    show_chart(st, chart("map_grid", maps[:MAX_MAPS], f"{what}: {shape_text(arr)}{more} {note}", diverging=diverging,
-                             size=size, ncols=8), width="content")
+    if len(maps) > MAX_MAPS:
+        title = _("{what}: {shape} (the first {n} of {total}) {note}", what=what, shape=shape_text(arr), n=MAX_MAPS,
+                  total=len(maps), note=note)
+    else:
+        title = _("{what}: {shape} {note}", what=what, shape=shape_text(arr), note=note)
+    show_chart(st, chart("map_grid", maps[:MAX_MAPS], title, diverging=diverging, size=size, ncols=8),
+               width="content")
