@@ -82,7 +82,7 @@ def architecture_units_view(ctx):
         architecture.blocks_section(net)
         return
     x, _t, _y = sample(ctx.data, net, pick_sample(ctx.data, architecture.PREFIX))
-    architecture.units_section(net, net.forward_trace(x))
+    architecture.units_section(net, net.forward_trace(x), ctx.data)
 
 
 def forward_layers_view(ctx):
