@@ -13,6 +13,7 @@ import pandas as pd
 
 from .config import build_network, fit_task, spec_mismatch
 from .describe import config_line
+from .compare_pool import train_side_by_side
 from .history import History, epoch_long_frame
 from .inspect import decision_grid, weights_fingerprint
 from .presets import PRESETS
@@ -142,8 +143,8 @@ def session_result(label, session, dataset, description):
     return _result(label, key, description, session.net, session.history, dataset, error)
 
 
-def run_comparison(configs, dataset, cache, progress=None):
-    """Train each (label, config) not already in ``cache`` (a dict key -> CompareResult), one after another.
+def run_comparison(configs, dataset, cache, progress=None, workers=1):
+    """Train each (label, config) not already in ``cache`` (a dict key -> CompareResult).
 
     Parameters
     ----------
@@ -151,6 +152,8 @@ def run_comparison(configs, dataset, cache, progress=None):
     dataset : the one Dataset they all train on
     cache : dict, updated in place; results for other keys are evicted beyond MAX_CACHE entries
     progress : optional ``f(fraction in [0, 1], text)``
+    workers : with more than 1 and more than one config to train, each trains in its own process, up to
+        ``workers`` at once (``compare_pool``); else one after another in this thread
     Returns
     -------
     list of CompareResult in the order of ``configs`` (labels taken from ``configs``)
@@ -164,6 +167,21 @@ def run_comparison(configs, dataset, cache, progress=None):
     keys = [result_key(cfg, dataset) for _label, cfg in configs]
     todo = [(i, label, cfg) for i, ((label, cfg), key) in enumerate(zip(configs, keys)) if key not in cache]
     total = sum(_steps(cfg, dataset) for _i, _label, cfg in todo) or 1
+    fresh = {}  # index -> a result of this call that must not be cached (its worker failed)
+    if workers > 1 and len(todo) > 1:
+        fresh = _train_in_processes(todo, keys, dataset, cache, progress, total, workers)
+    else:
+        _train_here(todo, keys, dataset, cache, progress, total)
+    if progress is not None:
+        progress(1.0, _("Done: {trained} trained, {reused} reused from the cache.", trained=len(todo),
+                        reused=len(configs) - len(todo)))
+    for key in [k for k in cache if k not in keys][: max(0, len(cache) - MAX_CACHE)]:
+        del cache[key]
+    return [replace(fresh.get(i) or cache[key], label=label) for i, ((label, _config), key)
+            in enumerate(zip(configs, keys))]
+
+
+def _train_here(todo, keys, dataset, cache, progress, total):
     done = 0
     for n, (i, label, cfg) in enumerate(todo, start=1):
         text = _("Training {arch} ({n} of {total})…", arch=label, n=n, total=len(todo))
@@ -173,12 +191,25 @@ def run_comparison(configs, dataset, cache, progress=None):
                 progress(min(1.0, (base + k) / total), text)
         cache[keys[i]] = train_one(label, cfg, dataset, step)
         done += _steps(cfg, dataset)
-    if progress is not None:
-        progress(1.0, _("Done: {trained} trained, {reused} reused from the cache.", trained=len(todo),
-                        reused=len(configs) - len(todo)))
-    for key in [k for k in cache if k not in keys][: max(0, len(cache) - MAX_CACHE)]:
-        del cache[key]
-    return [replace(cache[key], label=label) for (label, _config), key in zip(configs, keys)]
+
+
+def _train_in_processes(todo, keys, dataset, cache, progress, total, workers):
+    """``todo`` trained side by side; returns {index: result} of the workers that failed (not cached)."""
+    jobs = [(label, cfg) for _i, label, cfg in todo]
+    text = _("Training {n} architectures side by side, {workers} at a time…", n=len(todo),
+             workers=min(workers, len(todo)))  # len(todo) > 1 here
+
+    def report(steps):
+        if progress is not None:
+            progress(min(1.0, sum(steps.values()) / total), text)
+    results, failed = train_side_by_side(jobs, dataset, workers, report)
+    fresh = {}
+    for n, ((i, _label, _cfg), result) in enumerate(zip(todo, results)):
+        if n in failed:
+            fresh[i] = result
+        else:
+            cache[keys[i]] = result
+    return fresh
 
 
 # ---- tables -----------------------------------------------------------------------------------------

@@ -42,19 +42,24 @@ class RunQueue:
         self.poll_s = poll_s
         self._clock = clock
         self._cond = threading.Condition()
-        self._waiting = deque()
+        self._waiting = deque()  # tickets in order of arrival
+        self._weights = {}  # ticket -> slots it takes (a comparison's worker processes take one each)
         self._running = {}  # ticket -> start time
         self._durations = deque(maxlen=RECENT_RUNS)
 
     def status(self):
-        """(running, waiting) counts, for a page or a benchmark to show."""
+        """(slots taken, runs waiting) counts, for a page or a benchmark to show."""
         with self._cond:
-            return len(self._running), len(self._waiting)
+            return sum(self._weights[t] for t in self._running), len(self._waiting)
 
     def _ahead(self, ticket):
-        """How many runs must start before ``ticket`` can: those waiting ahead of it, less the free slots
-        they will take (0 means it can start now)."""
-        return self._waiting.index(ticket) + len(self._running) - self.slots + 1
+        """How many slots must come free before ``ticket`` can start: the slots it and the runs waiting ahead
+        of it take, less the free ones (0 or less means it can start now; a run of one slot each: how many runs
+        must start before it)."""
+        index = self._waiting.index(ticket)
+        before = sum(self._weights[t] for t in list(self._waiting)[: index + 1])
+        taken = sum(self._weights[t] for t in self._running)
+        return before + taken - self.slots
 
     def _eta(self, ahead):
         """Seconds until a run with ``ahead`` runs before it starts, from the recent runs' mean duration:
@@ -65,16 +70,20 @@ class RunQueue:
         return mean * -(-ahead // self.slots)
 
     @contextmanager
-    def slot(self, waiting=None):
-        """Hold a training slot for the ``with`` block, waiting in line for one first.
+    def slot(self, waiting=None, n=1):
+        """Hold a training slot (``n`` of them, at most all) for the ``with`` block, waiting in line first.
 
         waiting : called as ``waiting(ahead, eta_s)`` about every ``poll_s`` seconds while this run waits
             (``ahead`` runs must start first; ``eta_s`` a rough number of seconds, or None if there is no
             finished run to estimate from). An exception it raises (Streamlit's Stop) leaves the queue.
+        Yields the number of slots held.
         """
-        ticket = object()
+        if n < 1:
+            raise ValueError(f"n={n}: a run takes at least 1 training slot")
+        ticket, n = object(), min(n, self.slots)
         with self._cond:
             self._waiting.append(ticket)
+            self._weights[ticket] = n
         try:
             while True:
                 with self._cond:
@@ -89,11 +98,12 @@ class RunQueue:
                 with self._cond:
                     if self._ahead(ticket) > 0:
                         self._cond.wait(self.poll_s)
-            yield
+            yield n
         finally:
             with self._cond:
                 if ticket in self._waiting:
                     self._waiting.remove(ticket)
+                self._weights.pop(ticket, None)
                 started = self._running.pop(ticket, None)
                 if started is not None:
                     self._durations.append(self._clock() - started)

@@ -6,6 +6,7 @@ optimiser, learning rate), and yields one LabConfig. Custom slots keep everythin
 batch size …) from the sidebar, so the only differences between a custom slot and the sidebar model are the
 ones shown in the slot. Trained results are kept per user under ``state.COMPARE_CACHE``.
 """
+from contextlib import nullcontext
 from dataclasses import replace
 
 import streamlit as st
@@ -19,6 +20,7 @@ from ..lab.presets import PRESETS
 from ..viz import boundary
 from ..viz import compare as vc
 from . import state
+from .run_slot import QUEUE, run_slot
 from .widgets.charts import show_chart
 
 
@@ -84,9 +86,10 @@ def intro_section(data):
     st.title(_("Compare architectures"))
     st.markdown(_(
         "Every architecture trains on **{data}** — the same {train:,} training samples, the same {held_label} set "
-        "of {held:,}, the same seed and number of epochs — one after another. Results are kept per architecture, "
-        "so changing one retrains only that one.", data=data.name, train=len(data.x_train),
-        held_label=held_name(held_label), held=len(x_val)))
+        "of {held:,}, the same seed and number of epochs — each in a process of its own, up to {slots} at a time "
+        "on this server. Results are kept per architecture, so changing one retrains only that one.",
+        data=data.name, train=len(data.x_train), held_label=held_name(held_label), held=len(x_val),
+        slots=QUEUE.slots))
     return held_label
 
 
@@ -133,8 +136,11 @@ def train_button(configs, data, problem, epochs, seed):
         button = ngettext("Show the results (the architecture is trained already)",
                           "Show the results (all {n} architectures are trained already)", len(keys))
     if st.button(button, type="primary", disabled=problem is not None, key="cmp_run"):
-        bar = st.progress(0.0, text=_("Starting…"))
-        results = compare.run_comparison(configs, data, cache, progress=lambda f, t: bar.progress(f, text=t))
+        box = st.empty()  # first where this comparison waits for training slots, if all are busy; then its progress
+        with run_slot(box, n=todo) if todo else nullcontext(1) as workers:  # one slot per worker process
+            bar = box.progress(0.0, text=_("Starting…"))
+            results = compare.run_comparison(configs, data, cache, progress=lambda f, t: bar.progress(f, text=t),
+                                             workers=workers)
         ss[state.COMPARE_SHOWN] = {"keys": keys, "results": results, "data": data, "epochs": epochs, "seed": seed}
         st.rerun()  # redraw the button and the results from the stored comparison
     return keys

@@ -106,10 +106,11 @@ def _vectors(tr, data, labels):
     if all(np.asarray(v).size == tr.a.size for v in arrays) and tr.a.size <= MAX_BARS:
         key = _unit_key(tr.index)
         unit = st.session_state.get(f"{key}_0")
-        chart = unit_values_chart(vectors, labels, _("class") if labels else _("unit"), sequential=("a = f(z)",),
-                                  select="pick", picked=None if unit is None else (len(vectors) - 1, unit))
-        show_clickable(st, chart, f"{PREFIX}_units_{tr.index}", lambda point: set_index(key, (
-            point["index"] if "index" in point else point["c"],)))
+        show_clickable(st, lambda: unit_values_chart(
+            vectors, labels, _("class") if labels else _("unit"), sequential=("a = f(z)",), select="pick",
+            picked=None if unit is None else (len(vectors) - 1, unit)), f"{PREFIX}_units_{tr.index}",
+            lambda point: set_index(key, (point["index"] if "index" in point else point["c"],)),
+            version=(tuple(np.asarray(v).tobytes() for v in arrays), tuple(labels or ()), unit))
         if "b" in tr.params and not np.any(tr.params["b"]):
             st.caption(_("All biases are still 0, as initialised: training moves them."))
     else:  # convolution / attention outputs: too many values for bars

@@ -23,16 +23,17 @@ def waiting_message(ahead, eta_s, slots):
 
 
 @contextmanager
-def run_slot(where, queue=QUEUE):
-    """Hold one of the server's training slots for the ``with`` block; while waiting, say so in ``where``
-    (a placeholder, emptied when the run starts)."""
+def run_slot(where, queue=QUEUE, n=1):
+    """Hold ``n`` of the server's training slots (at most all; yields how many) for the ``with`` block; while
+    waiting, say so in ``where`` (a placeholder, emptied when the run starts). The Compare page takes one per
+    worker process it starts."""
     shown = []
 
     def waiting(ahead, eta_s):
         where.info(waiting_message(ahead, eta_s, queue.slots), icon=":material/hourglass_top:")
         shown.append(True)
 
-    with queue.slot(waiting):
+    with queue.slot(waiting, n=n) as held:
         if shown:
             where.empty()
-        yield
+        yield held

@@ -3,8 +3,11 @@
 Every session key that is not a widget's own is declared once below, in ``KEYS``, with the module that
 owns it and what it holds; code uses the constants, never the strings. Widget keys (``sb_*`` in the
 sidebar, ``fw_*`` on the Forward page …) belong to their widgets. Only immutable datasets are cached
-globally (``st.cache_data``); models never are.
+globally (``st.cache_resource``, arrays read-only); models never are.
 """
+from dataclasses import fields
+
+import numpy as np
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -93,9 +96,17 @@ LINK_OTHERS = _declare("link_others", "ui.widgets.share", "{name: [values]}: the
                                                          "the link's, put back after a page switch")
 
 
-@st.cache_data(show_spinner="Loading data…", max_entries=16)
+@st.cache_resource(show_spinner="Loading data…", max_entries=16)
 def _cached_dataset(name, n_samples, noise):
-    return load_dataset(name, seed=DATA_SEED, n_samples=n_samples, noise=noise)
+    """One shared copy of a built-in dataset for every session, its arrays read-only so that no session can
+    change another's data. (``cache_data`` would unpickle a fresh copy on every call — 40–140 ms for MNIST,
+    several times a page run.)"""
+    data = load_dataset(name, seed=DATA_SEED, n_samples=n_samples, noise=noise)
+    for f in fields(data):
+        value = getattr(data, f.name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return data
 
 
 def init():

@@ -89,3 +89,34 @@ def test_slots_from_the_environment():
         slots_from_env({"NNLAB_TRAINING_SLOTS": "0"})
     with pytest.raises(ValueError, match="at least 1"):
         RunQueue(0)
+
+
+def test_a_run_of_several_slots_waits_for_all_of_them_and_keeps_its_place():
+    queue = RunQueue(2, poll_s=0.01)
+    order, seen = [], {}
+    hold = {n: threading.Event() for n in "ABC"}
+    threads = {"A": _start(queue, "A", order, seen, hold)}
+    _until(lambda: queue.status() == (1, 0))
+
+    def compare_body():  # a comparison asking for 3 slots gets the server's 2
+        with queue.slot(waiting=lambda ahead, eta: seen.setdefault("B", []).append(ahead), n=3) as held:
+            order.append(("B", held))
+            hold["B"].wait()
+    threads["B"] = threading.Thread(target=compare_body, daemon=True)
+    threads["B"].start()
+    _until(lambda: "B" in seen)
+    threads["C"] = _start(queue, "C", order, seen, hold)  # one slot is free, but B is first in line
+    _until(lambda: "C" in seen)
+    assert order == ["A"] and seen["B"][0] == 1 and seen["C"][0] == (2, None) and queue.status() == (1, 2)
+    hold["A"].set()
+    _until(lambda: len(order) == 2)
+    assert order == ["A", ("B", 2)] and queue.status() == (2, 1)
+    hold["B"].set()
+    _until(lambda: len(order) == 3)
+    hold["C"].set()
+    for t in threads.values():
+        t.join()
+    assert order[2] == "C" and queue.status() == (0, 0)
+    with pytest.raises(ValueError, match="at least 1 training slot"):
+        with queue.slot(n=0):
+            pass

@@ -38,11 +38,11 @@ def show_chart(where, chart, **kwargs):
     return where.altair_chart(chart, **kwargs)
 
 
-def show_model_chart(where, key, build, *, version=(), **kwargs):
+def show_model_chart(where, memo_key, build, *, version=(), **kwargs):
     """``show_chart(where, build())`` for a chart of the user's model or history: built and converted to its
     Vega-Lite spec once per state of the model (``state.model_version``, plus ``version`` for the chart's own
     choices), then drawn from the kept spec — on a rerun that trained nothing this costs no chart work, and
-    the browser, given the same element, redraws nothing. ``key`` names the chart in the session's memo;
+    the browser, given the same element, redraws nothing. ``memo_key`` names the chart in the session's memo;
     ``build`` may return None (nothing to draw)."""
     model, keep = model_version()
 
@@ -50,7 +50,7 @@ def show_model_chart(where, key, build, *, version=(), **kwargs):
         chart = build()
         return None if chart is None else (chart, vega_lite_spec(chart))
 
-    made = remember(f"chart:{key}", (model, version), built, keep)
+    made = remember(f"chart:{memo_key}", (model, version), built, keep)
     if made is None:
         return None
     chart, spec = made

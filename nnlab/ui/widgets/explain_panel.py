@@ -16,7 +16,7 @@ import streamlit as st
 from ...i18n import _
 from ...lab.engine_source import QUANTITIES, explain_source
 from ..state import EXPLAIN_PICKS
-from .charts import show_chart
+from .charts import show_chart, show_model_chart
 
 
 def _clicked(key, on_pick):
@@ -28,9 +28,16 @@ def _clicked(key, on_pick):
             return
 
 
-def show_clickable(where, chart, key, on_pick, **kwargs):
-    """Draw ``chart`` (with point selections) through ``show_chart``; a click calls ``on_pick(point)``."""
+def show_clickable(where, chart, key, on_pick, *, version=None, **kwargs):
+    """Draw ``chart`` (with point selections) through ``show_chart``; a click calls ``on_pick(point)``.
+
+    version : for a chart of the session's model, what else it shows (the sample, the picked cell …); then
+    ``chart`` is a function that builds it, called only when the model or ``version`` changed
+    (``show_model_chart``), so a rerun that changed neither converts no chart."""
     kwargs.setdefault("width", "content")
+    if version is not None:
+        return show_model_chart(where, key, chart, version=version, key=key,
+                                on_select=partial(_clicked, key, on_pick), **kwargs)
     return show_chart(where, chart, key=key, on_select=partial(_clicked, key, on_pick), **kwargs)
 
 

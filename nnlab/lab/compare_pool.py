@@ -1,0 +1,131 @@
+"""Train a comparison's architectures side by side: one worker process per architecture, at most ``workers``
+at once, so two to four of them keep every core of the server busy (threads would share one interpreter lock).
+
+Why processes from a fork server, not ``fork``: the parent is a Streamlit server full of threads, and forking
+it could copy a lock some other thread holds. The fork server starts once per server process with NumPy and
+the engine imported (``set_forkserver_preload``), so each worker after it starts in a fraction of a second.
+
+What crosses the process boundary is plain: the worker gets the config's and the dataset's fields (numbers,
+strings, tuples, NumPy arrays — data the server itself prepared, never a user's pickle) and sends back plain
+messages: ("step", index, steps done), then ("done", index, fields of the result with the history as its
+list of records) or ("failed", index, message). The parent rebuilds each CompareResult from those. A worker
+that fails or dies becomes a result with ``error`` set, named after its architecture; however the parent's
+loop ends (Streamlit stops a script at its next ``st.*`` call when the user clicks elsewhere), no worker is
+left training.
+"""
+import multiprocessing
+import queue as queues
+from dataclasses import fields
+
+from ..data.dataset import Dataset
+from ..i18n import _, language, using_language
+from .config import LabConfig
+from .history import History
+
+CONTEXT = "forkserver"
+POLL_S = 0.1  # how often the parent looks at the workers (and lets its caller redraw the progress)
+PROGRESS_EVERY = 20  # steps between a worker's progress messages
+
+
+def plain(obj):
+    """A dataclass's fields as a dict (shallow: arrays are not copied here; the pipe copies them)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def _context():
+    ctx = multiprocessing.get_context(CONTEXT)
+    # Before the fork server starts: it imports the parent's main module and this one (NumPy, the engine) once.
+    ctx.set_forkserver_preload(["__main__", __name__])
+    return ctx
+
+
+def _work(index, label, config_fields, data_fields, lang, messages):
+    """A worker's whole life: train one architecture, say how far it got, send its result."""
+    from threadpoolctl import threadpool_limits
+
+    from .compare import train_one  # here, not at the top: compare imports this module
+
+    threadpool_limits(limits=1, user_api="blas")  # one BLAS thread per process: the processes are the parallelism
+    try:
+        with using_language(lang):
+            def step(k):
+                if k % PROGRESS_EVERY == 0:
+                    messages.put(("step", index, k))
+            result = train_one(label, LabConfig(**config_fields), Dataset(**data_fields), step)
+            found = plain(result)
+            history = found.pop("history")
+            found["records"] = [*history.steps, *history.epochs, *history.errors]
+            messages.put(("done", index, found))
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong becomes the page's message, not a dead worker
+        with using_language(lang):
+            messages.put(("failed", index, _("{arch}: training stopped with an error: {problem}", arch=label,
+                                             problem=f"{type(exc).__name__}: {exc}")))
+
+
+def _rebuild(found):
+    from .compare import CompareResult
+
+    history = History()
+    for record in found.pop("records"):
+        history.add(record)
+    return CompareResult(history=history, **found)
+
+
+def _failed(label, config, dataset, message):
+    from .compare import CompareResult, result_key
+    from .describe import config_line
+
+    return CompareResult(label, result_key(config, dataset), config_line(config, dataset), History(), 0, 0.0, {},
+                         error=message)
+
+
+def train_side_by_side(jobs, dataset, workers, progress=None):
+    """Train ``jobs`` — (label, LabConfig) each — in up to ``workers`` processes at once.
+
+    progress : optional ``f(steps)``: called about every POLL_S with {index: steps done} of the jobs so far.
+    Returns [CompareResult] in the order of ``jobs``, and the set of indices whose worker failed or died
+    (their results carry the error; a caller should not cache them).
+    """
+    if workers < 1:
+        raise ValueError(f"workers={workers}: give at least 1 worker process")
+    ctx = _context()
+    messages = ctx.Queue()
+    data_fields, lang = plain(dataset), language()
+    waiting = list(enumerate(jobs))
+    running, results, failed, steps = {}, {}, set(), {}
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                i, (label, config) = waiting.pop(0)
+                proc = ctx.Process(target=_work, args=(i, label, plain(config), data_fields, lang, messages),
+                                   daemon=True, name=f"nnlab-compare-{i}")
+                proc.start()
+                running[i] = proc
+            try:
+                kind, i, payload = messages.get(timeout=POLL_S)
+            except queues.Empty:
+                kind = None
+            if kind == "step":
+                steps[i] = payload
+            elif kind in ("done", "failed"):
+                if kind == "done":
+                    results[i] = _rebuild(payload)
+                else:
+                    results[i], failed = _failed(*jobs[i], dataset, payload), failed | {i}
+                running.pop(i).join()
+            for i, proc in list(running.items()):  # died without a word (killed, out of memory)
+                if not proc.is_alive() and messages.empty():
+                    results[i] = _failed(*jobs[i], dataset, _(
+                        "{arch}: its training process stopped unexpectedly (exit code {code}).", arch=jobs[i][0],
+                        code=proc.exitcode))
+                    failed.add(i)
+                    del running[i]
+            if progress is not None:
+                progress(dict(steps))
+    finally:
+        for proc in running.values():
+            proc.terminate()
+        for proc in running.values():
+            proc.join()
+        messages.close()
+    return [results[i] for i in range(len(jobs))], failed

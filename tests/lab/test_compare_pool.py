@@ -1,0 +1,102 @@
+"""Architectures trained side by side in worker processes: the same numbers as training them here, errors as
+results named after their architecture, nothing left running however the parent's loop ends."""
+import multiprocessing
+import os
+import signal
+
+import pytest
+
+from nnlab.data.builtin import load_dataset
+from nnlab.i18n import using_language
+from nnlab.lab import compare
+from nnlab.lab.compare_pool import train_side_by_side
+from nnlab.lab.config import LabConfig
+
+BASE = LabConfig(dataset="Moons", n_samples=200, noise=0.1)
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return load_dataset("Moons", n_samples=200, noise=0.1)
+
+
+def _configs(epochs=3):
+    shapes = [((8,), ("tanh",)), ((16, 16), ("relu", "relu")), ((4,), ("sigmoid",))]
+    return [(label, compare.shared_config(LabConfig(hidden=h, activations=a, lr=0.03, batch_size=32), BASE, epochs,
+                                          1)) for label, (h, a) in zip("ABC", shapes)]
+
+
+def _workers_alive():
+    return [p for p in multiprocessing.active_children() if p.name.startswith("nnlab-compare-")]
+
+
+def test_side_by_side_gives_the_numbers_of_training_here(moons):
+    configs = _configs()
+    seen = []
+    results, failed = train_side_by_side(configs, moons, 2, progress=seen.append)
+    assert failed == set() and not _workers_alive()
+    for (label, cfg), r in zip(configs, results):
+        here = compare.train_one(label, cfg, moons)
+        assert (r.label, r.key, r.description, r.error) == (label, here.key, here.description, None)
+        assert [(e.epoch, e.train_loss, e.val_loss, e.val_acc) for e in r.history.epochs] == \
+               [(e.epoch, e.train_loss, e.val_loss, e.val_acc) for e in here.history.epochs]
+        assert [s.loss for s in r.history.steps] == [s.loss for s in here.history.steps]
+        assert r.n_params == here.n_params and r.final == here.final
+        # the grid's one big product: this process may use more BLAS threads than a worker (its one), so the
+        # last bits of a sum may differ; the training steps above are small enough to be identical
+        assert r.boundary[2] == pytest.approx(here.boundary[2], rel=1e-5, abs=1e-7)
+    assert seen and all(set(s) <= {0, 1, 2} for s in seen)
+    assert max(seen[-1].values(), default=0) <= 3 * 5  # steps of one config: 3 epochs × ceil(140 / 32)
+
+
+def test_run_comparison_with_workers_caches_what_it_trained(moons):
+    cache = {}
+    results = compare.run_comparison(_configs(), moons, cache, workers=2)
+    assert len(cache) == 3 and [r.label for r in results] == ["A", "B", "C"]
+    again = compare.run_comparison(_configs(), moons, cache, workers=2)
+    assert [r.history for r in again] == [r.history for r in results]  # from the cache, not retrained
+
+
+def test_a_worker_that_raises_becomes_a_message_in_the_sessions_language(moons):
+    label, cfg = _configs()[0]
+    broken = [(label, cfg), ("Bad", compare.replace(cfg, batch_size="32"))]
+    with using_language("zh"):
+        results, failed = train_side_by_side(broken, moons, 2)
+    assert failed == {1} and results[0].error is None
+    # in the parent's language, though the worker's own thread never chose one
+    assert results[1].error.startswith("Bad：训练因错误而停止：TypeError: ")
+
+
+def test_a_worker_that_dies_is_named_and_not_cached(moons):
+    killed = []
+
+    def kill_first(_steps):
+        for proc in _workers_alive():
+            if not killed and proc.name == "nnlab-compare-0":
+                os.kill(proc.pid, signal.SIGKILL)
+                killed.append(proc.pid)
+
+    configs = _configs(epochs=200)[:2]
+    cache = {}
+    results = compare.run_comparison(configs, moons, cache, progress=lambda f, t: kill_first(None), workers=2)
+    assert killed
+    assert results[0].error == "A: its training process stopped unexpectedly (exit code -9)."
+    assert results[1].error is None and list(cache) == [compare.result_key(configs[1][1], moons)]
+
+
+def test_a_stopped_page_leaves_no_worker_training(moons):
+    class Stop(Exception):
+        pass
+
+    def stop(_steps):
+        if _workers_alive():
+            raise Stop
+
+    with pytest.raises(Stop):
+        train_side_by_side(_configs(epochs=500), moons, 2, progress=stop)
+    assert not _workers_alive()
+
+
+def test_workers_are_at_least_one(moons):
+    with pytest.raises(ValueError, match="at least 1 worker"):
+        train_side_by_side(_configs(), moons, 0)
