@@ -1,7 +1,7 @@
 """nnlab entry point: routes to the pages and draws the shared sidebar model builder."""
 import streamlit as st
 
-from nnlab.ui import state, threads
+from nnlab.ui import kept_run, state, threads
 from nnlab.ui.widgets import charts, share, sidebar
 from nnlab.ui.widgets.language import language_switch
 
@@ -44,6 +44,8 @@ PAGES = {
 page = st.navigation(PAGES, expanded=True)  # every page listed: no “View more” hiding the last groups
 state.show_notices()  # first: a notice made later in this run (the sidebar, the page) is drawn in its box
 share.follow_link(PAGES, page)  # a session's first run: the URL's settings into the sidebar
+kept_run.follow_token()  # after a link's page switch: the URL's ?resume= token, a run kept over a refresh
+kept_run.offer()
 sidebar.draw()
 share.share_box(share.keep_in_url(page))
 charts.start_page(share.page_name(page))
