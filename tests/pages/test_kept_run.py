@@ -2,23 +2,13 @@
 ``resume`` token is offered the run and restores a copy of it; an unknown token gets a notice (and a new
 token); a session with another token never sees it; the Share box's link never carries the token."""
 import numpy as np
-from streamlit.testing.v1 import AppTest
 
 from nnlab.ui.kept_run import STORE
-from tests.pages.apptest_helpers import APP, texts
+from tests.pages.apptest_helpers import open_link, texts
 
 TINY = {"dataset": "Moons", "n_samples": "100", "hidden": "4", "activations": "tanh", "epochs": "2",
         "batch_size": "32", "seed": "5", "page": "training"}
 OFFER = "Your run from before the refresh"
-
-
-def open_app(**params):
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def offers(at):
@@ -26,7 +16,7 @@ def offers(at):
 
 
 def test_a_new_session_with_the_token_restores_the_run_and_no_other_session_sees_it():
-    first = open_app(**TINY)
+    first = open_link(TINY)
     token = first.query_params["resume"]
     assert len(token) == 32 and not offers(first)
     assert "resume" not in first.sidebar.code[0].value  # the Share box's link leaves the token out
@@ -36,11 +26,11 @@ def test_a_new_session_with_the_token_restores_the_run_and_no_other_session_sees
     steps = first.session_state["history"].n_steps
     assert first.session_state["history"].last_epoch == 2 and STORE.get(token).epochs == 2 and steps > 2
 
-    other = open_app(**TINY)  # another browser: its own token, no offer
+    other = open_link(TINY)  # another browser: its own token, no offer
     assert other.query_params["resume"] != token and not offers(other)
     assert other.session_state["history"].last_epoch == 0
 
-    again = open_app(**{**TINY, "resume": token})  # the refresh: the same address
+    again = open_link({**TINY, "resume": token})  # the refresh: the same address
     assert offers(again) == [f"**Your run from before the refresh**: 2 epochs ({steps} steps) on Moons. Restore it?"]
     assert again.query_params["resume"] == token
     again.button(key="kr_restore").click().run()
@@ -60,7 +50,7 @@ def test_a_new_session_with_the_token_restores_the_run_and_no_other_session_sees
 
 
 def test_an_unknown_token_is_said_and_replaced():
-    at = open_app(**{**TINY, "resume": "made-up-or-expired"})
+    at = open_link({**TINY, "resume": "made-up-or-expired"})
     assert any("this server keeps none for it" in t for t in texts(at.info))
     assert not offers(at)
     assert at.query_params["resume"] != "made-up-or-expired" and len(at.query_params["resume"]) == 32

@@ -11,25 +11,14 @@ import zipfile
 from urllib.parse import parse_qsl
 
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 from nnlab.lab.config import INT_RANGES, MAX_HIDDEN_LAYERS, MAX_UNITS
 from nnlab.lab.link import DEFAULTS
 from nnlab.viz.export import file_stems
-from tests.pages.apptest_helpers import APP, texts
+from tests.pages.apptest_helpers import open_link, texts
 
 TINY = {"dataset": "Moons", "n_samples": "100", "hidden": "4", "activations": "tanh", "epochs": "1",
         "batch_size": "32", "seed": "5"}
-
-
-def open_link(params, timeout=120):
-    """A fresh session whose first request carries ``params`` (as a link opened in a new browser)."""
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_a_link_sets_the_sidebar_and_the_page_and_stays_in_the_url():
