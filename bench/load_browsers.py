@@ -24,6 +24,7 @@ IDLE_PAGES = (("Architecture", "Architecture"), ("Forward pass", "Forward pass")
 BUSY = '[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-stale="true"]'
 IDLE_CONFIRM_S = 0.3
 RUN_TIMEOUT_S = 1200
+PAGE_TIMEOUT_MS = 300_000  # a loaded machine: a page may take minutes to open
 
 
 def server_pids(ports):
@@ -94,6 +95,7 @@ async def _settled(page, title, timeout_s=120):
 
 async def _trainer(browser, url, epochs, seed, start, results):
     context = await browser.new_context()
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         page = await context.new_page()
         await page.goto(f"{url}/training?{LINK}&epochs={epochs}&seed={seed}")
@@ -110,6 +112,7 @@ async def _trainer(browser, url, epochs, seed, start, results):
 
 async def _idle(browser, url, trainers, switches):
     context = await browser.new_context()
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         page = await context.new_page()
         await page.goto(f"{url}/?{LINK}&seed=0")
@@ -128,6 +131,7 @@ async def _idle(browser, url, trainers, switches):
 async def _warm_up(browser, url):
     """One session opens Home and Training and leaves: the server's imports and caches are then paid."""
     context = await browser.new_context()
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         page = await context.new_page()
         await page.goto(f"{url}/training?{LINK}&epochs=1&seed=0")
