@@ -79,7 +79,7 @@ async def _idle_now(page):
     return await page.locator(BUSY).count() == 0
 
 
-async def _settled(page, title, timeout_s=120):
+async def _settled(page, title, timeout_s=300):
     """Wait until ``title`` is the page's h1 and Streamlit is idle; returns the moment it first was."""
     deadline = time.perf_counter() + timeout_s
     await page.get_by_test_id("stMain").locator("h1").filter(has_text=title).first.wait_for(timeout=timeout_s * 1000)
