@@ -2,7 +2,7 @@
 import streamlit as st
 
 from nnlab.i18n import _
-from nnlab.ui import state, threads
+from nnlab.ui import kept_run, state, threads
 from nnlab.ui.widgets import charts, share, sidebar
 from nnlab.ui.widgets.language import language_switch
 
@@ -49,6 +49,8 @@ PAGES = {
 page = st.navigation(PAGES, expanded=True)  # every page listed: no “View more” hiding the last groups
 state.show_notices()  # first: a notice made later in this run (the sidebar, the page) is drawn in its box
 share.follow_link(PAGES, page)  # a session's first run: the URL's settings into the sidebar
+kept_run.follow_token()  # after a link's page switch: the URL's ?resume= token, a run kept over a refresh
+kept_run.offer()
 sidebar.draw()
 share.share_box(share.keep_in_url(page))
 charts.start_page(share.page_name(page))

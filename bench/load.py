@@ -23,6 +23,13 @@ The last line printed is one JSON object::
      "idle_p95_s": …, "run_mean_s": …, "wall_s": …, "peak_rss_mb": …}, …], "p95_ratio": {N: queued/unlimited}}
 
 Run: ``python bench/load.py [--sessions 10 20 30] [--slots 2] [--epochs 20]``
+
+``--browsers N [N …]`` measures real browser sessions instead (``bench/load_browsers.py``: N Playwright
+contexts in one Chromium, N − 1 train, one switches pages; its own server, or ``--url`` with the replicas'
+``--ports``); its last line is one JSON object ``{"browser_runs": [{"browsers": N, "all_finished": …,
+"idle_p50_s": …, "idle_p95_s": …, "peak_rss_mb": …, "mb_per_session": …, …}, …]}``.
+Run from the repository root: ``PYTHONPATH=. python bench/load.py --browsers 10 [--url http://127.0.0.1:8080
+--ports 8501 8502] [--epochs 20]``
 """
 import argparse
 import json
@@ -98,7 +105,13 @@ def main():
     parser.add_argument("--sessions", type=int, nargs="+", default=[10, 20, 30])
     parser.add_argument("--slots", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--browsers", type=int, nargs="+", help="real Chromium sessions instead of threads")
+    parser.add_argument("--url", help="with --browsers: a running nnlab (else the bench starts its own server)")
+    parser.add_argument("--ports", type=int, nargs="*", default=[], help="with --url: the server processes' ports")
     args = parser.parse_args()
+    if args.browsers:
+        browsers(args, parser)
+        return
     if min(args.sessions) < 2:
         parser.error("--sessions: give at least 2 (one idle session and one that trains)")
     config = LabConfig(**{**CONFIG.__dict__, "epochs": args.epochs})
@@ -116,6 +129,19 @@ def main():
              for n, u, q in zip(args.sessions, rows[::2], rows[1::2])}
     print("idle p95, queued / unlimited (same run):", ratio)
     print(json.dumps({"slots": args.slots, "epochs": args.epochs, "runs": rows, "p95_ratio": ratio}))
+
+
+def browsers(args, parser):
+    from bench import load_browsers
+
+    if min(args.browsers) < 2:
+        parser.error("--browsers: give at least 2 (one idle session and one that trains)")
+    rows = []
+    for n in args.browsers:
+        row = load_browsers.run(n, args.epochs, url=args.url, ports=args.ports)
+        rows.append(row)
+        print(row)
+    print(json.dumps({"browser_runs": rows}))
 
 
 if __name__ == "__main__":

@@ -90,6 +90,9 @@ CHART_SLOTS = _declare("chart_slots", "ui.widgets.charts", "{placeholder's place
 CHART_PAGE = _declare("chart_page", "ui.widgets.charts", "the name of the page whose run PAGE_CHARTS lists")
 SLIDE_FILES = _declare("slide_files", "ui.widgets.charts", "{page, names, files, zip} of the page's charts prepared "
                                                         "for slides (PNG and SVG), or absent")
+RESUME_TOKEN = _declare("kr_token", "ui.kept_run", "this session's token in the URL (?resume=): its run is kept "
+                                               "under it across a browser refresh (lab.kept_runs)")
+RESUME_OFFER = _declare("kr_offer", "ui.kept_run", "the token whose kept run is offered back, until answered")
 LINK_FOLLOWED = _declare("link_followed", "ui.widgets.share", "True once the session's first run read the URL's link")
 LINK_PAGE = _declare("link_page", "ui.widgets.share", "the page of the previous run (a change: the URL was dropped)")
 LINK_OTHERS = _declare("link_others", "ui.widgets.share", "{name: [values]}: the URL's parameters that are not "

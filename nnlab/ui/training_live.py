@@ -32,6 +32,7 @@ from . import state
 from ..viz.network_diagram import can_draw
 from .widgets import unit_map_view
 from .run_slot import run_slot
+from . import kept_run
 from .widgets.charts import show_model_chart
 
 EVERY_S = 0.5  # live updates at least twice a second ...
@@ -247,9 +248,12 @@ def run(session, dataset, cfg, view):
     ss[state.RUNNING] = {"history": hist}
     try:
         with run_slot(view.progress):  # at most a few runs at once on the server; the others wait in line
-            _consume(session, session.run(dataset, cfg, augment=augment), cfg, view, total)
+            records = kept_run.following(session, session.run(dataset, cfg, augment=augment), cfg)
+            _consume(session, records, cfg, view, total)
     except ValueError as exc:  # the optimiser's settings, or the trainer's checks of its inputs
         _set_outcome(hist, "error", _("Cannot train: {error}", error=exc))
+    finally:  # also when Stop or a closed tab interrupts the loop: the run is kept over a refresh
+        kept_run.keep(session, cfg)
     # Not reached when Stop interrupts the loop: the flag then tells the next run (see the module doc).
     ss.pop(state.RUNNING, None)
     view.progress.empty()

@@ -36,6 +36,16 @@ def open_page(page, preset=None, *, preset_first=False, timeout=120, epochs=None
     return at
 
 
+def open_link(params, timeout=120):
+    """A fresh session whose first request carries ``params`` (as a link opened in a new browser)."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def chart_title(spec):
     """A spec's title text (titles may be a string or a {"text": ...} dict), or None."""
     t = spec.get("title")

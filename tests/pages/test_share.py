@@ -11,25 +11,14 @@ import zipfile
 from urllib.parse import parse_qsl
 
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 from nnlab.lab.config import INT_RANGES, MAX_HIDDEN_LAYERS, MAX_UNITS
 from nnlab.lab.link import DEFAULTS
 from nnlab.viz.export import file_stems
-from tests.pages.apptest_helpers import APP, texts
+from tests.pages.apptest_helpers import open_link, texts
 
 TINY = {"dataset": "Moons", "n_samples": "100", "hidden": "4", "activations": "tanh", "epochs": "1",
         "batch_size": "32", "seed": "5"}
-
-
-def open_link(params, timeout=120):
-    """A fresh session whose first request carries ``params`` (as a link opened in a new browser)."""
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_a_link_sets_the_sidebar_and_the_page_and_stays_in_the_url():
@@ -38,17 +27,20 @@ def test_a_link_sets_the_sidebar_and_the_page_and_stays_in_the_url():
     assert at.selectbox(key="sb_dataset").value == "Moons" and at.number_input(key="sb_seed").value == 5
     assert at.number_input(key="sb_n_hidden").value == 1 and at.number_input(key="sb_units_0").value == 4
     assert at.selectbox(key="sb_act_0").value == "tanh" and at.number_input(key="sb_n_samples").value == 100
-    assert not texts(at.info)  # a good link: no notice
+    notices = texts(at.info)  # a good link: no notice of its own; the made-up kept-run token is said
+    assert len(notices) == 1 and "this server keeps none for it" in notices[0]
     net = at.session_state["model"]
     assert net.n_params == 2 * 4 + 4 + 4 * 2 + 2  # 2 → 4 tanh → 2 softmax, built from the link
     url = dict(at.query_params)
-    assert url["resume"] == "tok3n" and url["lesson"] == "structure"  # others' parameters are left alone
+    assert url["lesson"] == "structure"  # others' parameters are left alone ...
+    token = url.pop("resume")  # ... but an unknown kept-run token is replaced by the server's own (ui.kept_run)
+    assert token != "tok3n" and len(token) == 32
     assert {k: url[k] for k in TINY} == TINY and url["page"] == "architecture" and set(DEFAULTS) <= set(url)
-    code = at.sidebar.code[0].value  # the Share box: the same parameters, to copy
+    code = at.sidebar.code[0].value  # the Share box: the same parameters, to copy, without the browser's token
     assert dict(parse_qsl(code.split("?", 1)[1])) == url
 
     at.number_input(key="sb_seed").set_value(9).run()  # the URL follows the sidebar
-    assert at.query_params["seed"] == "9" and at.query_params["resume"] == "tok3n"
+    assert at.query_params["seed"] == "9" and at.query_params["resume"] == token
     assert at.query_params["lesson"] == "structure"
 
 

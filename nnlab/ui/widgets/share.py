@@ -93,11 +93,13 @@ def _wanted(page):
 
 def keep_in_url(page):
     """Make the URL's query parameters describe the current state (call after the sidebar drew); written
-    only when they differ. Returns the query string (without "?")."""
+    only when they differ. Returns the query string to share (without "?"): the browser's own ``resume``
+    token (``ui.kept_run``) left out, so a shared link never hands over the sharer's kept run."""
     wanted, now = _wanted(page)
     if wanted != now:
         st.query_params.from_dict(wanted)
-    return urlencode(wanted, doseq=True, quote_via=_quote)
+    return urlencode({key: values for key, values in wanted.items() if key != "resume"}, doseq=True,
+                     quote_via=_quote)
 
 
 def _quote(text, safe, encoding, errors):
