@@ -13,8 +13,12 @@ that fails or dies becomes a result with ``error`` set, named after its architec
 loop ends (Streamlit stops a script at its next ``st.*`` call when the user clicks elsewhere), no worker is
 left training.
 """
+import contextlib
 import multiprocessing
 import queue as queues
+import sys
+import threading
+import types
 from dataclasses import fields
 
 from ..data.dataset import Dataset
@@ -34,9 +38,26 @@ def plain(obj):
 
 def _context():
     ctx = multiprocessing.get_context(CONTEXT)
-    # Before the fork server starts: it imports the parent's main module and this one (NumPy, the engine) once.
-    ctx.set_forkserver_preload(["__main__", __name__])
+    # Before the fork server starts: it imports this module (NumPy, the engine) once.
+    ctx.set_forkserver_preload([__name__])
     return ctx
+
+
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _empty_main():
+    """multiprocessing runs the parent's ``__main__`` file again in each child. In a Streamlit server that is the
+    page script being run (under AppTest, a temporary file already deleted), which a worker must never execute:
+    while a worker starts, ``__main__`` is an empty module, and the worker imports only nnlab."""
+    with _MAIN_LOCK:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
 
 
 def _work(index, label, config_fields, data_fields, lang, messages):
@@ -99,7 +120,8 @@ def train_side_by_side(jobs, dataset, workers, progress=None):
                 i, (label, config) = waiting.pop(0)
                 proc = ctx.Process(target=_work, args=(i, label, plain(config), data_fields, lang, messages),
                                    daemon=True, name=f"nnlab-compare-{i}")
-                proc.start()
+                with _empty_main():
+                    proc.start()
                 running[i] = proc
             try:
                 kind, i, payload = messages.get(timeout=POLL_S)

@@ -57,7 +57,7 @@ def test_uploaded_csv_trains_and_compares(lab, tmp_path):
     lab.settle()
     assert lab.metric("Epochs trained") == "15"
     lab.wait_until(lambda: lab.drawn_charts() >= 3, "the learning curves drawn")
-    lab.main.get_by_role("tab", name="Results on the test set").click()
+    lab.main.get_by_test_id("stButtonGroup").get_by_text("Results on the test set", exact=True).click()  # a section
     lab.main.get_by_test_id("stMetricLabel").filter(has_text="Test accuracy").first.wait_for()
     lab.assert_clean()
     lab.shoot("training_upload")

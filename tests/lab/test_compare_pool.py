@@ -100,3 +100,17 @@ def test_a_stopped_page_leaves_no_worker_training(moons):
 def test_workers_are_at_least_one(moons):
     with pytest.raises(ValueError, match="at least 1 worker"):
         train_side_by_side(_configs(), moons, 0)
+
+
+def test_workers_never_run_the_parents_main_script(moons, monkeypatch, tmp_path):
+    """In a Streamlit server ``__main__`` is the page script (under AppTest, a deleted temporary file): a worker
+    that ran it again would fail or draw a page. Here the parent's main file raises if run."""
+    import sys
+    import types
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('the page script ran in a worker')\n", encoding="utf-8")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    results, failed = train_side_by_side(_configs(epochs=1)[:2], moons, 2, progress=lambda _step: None)
+    assert failed == set() and [r.error for r in results] == [None, None]

@@ -41,7 +41,9 @@ def test_a_fixed_architecture_gives_way_to_data_it_cannot_take():
     assert at.session_state["sb_spec"] is None and at.session_state["sb_preset"] == "(custom)"
     assert at.session_state["model"].n_inputs == 4
     at.selectbox(key="sb_preset").select("MNIST CNN").run()
-    at.selectbox(key="sb_preset").select("(custom)").run()  # back to editable layers
+    at.selectbox(key="sb_preset").select("(custom)").run()  # "(custom)" keeps what is loaded …
+    assert at.session_state["sb_spec"] is not None and at.session_state["model"].layers[0].kind == "conv2d"
+    at.button(key="sb_edit_layers").click().run()  # … the button goes back to editable layers
     assert at.session_state["sb_spec"] is None and at.session_state["model"].layers[0].kind == "dense"
 
 
@@ -87,9 +89,11 @@ def test_backprop_page_gradient_norms_and_maps_for_every_layer(preset):
     net = at.session_state["model"]
     assert overview["layer"].tolist() == [layer.name for layer in net.layers]
     assert overview["δ shape"].tolist() == SHAPES[preset][1:]
-    assert (overview["‖δ‖"] > 0).all()
+    shown = overview["‖δ‖"].str.replace("−", "-").str.replace(",", "").astype(float)  # readable digits, e.g. 1.2e−5
+    assert (shown > 0).all()
     check = next(el.value for el in at.dataframe if "relative error" in el.value.columns)
     assert set(check["layer"]) == {layer.name for layer in net.param_layers()}
+    check = check.rename(columns={"parameter": "param"})
     disagree = check[check["agree"] != "✓"]
     if preset == "MNIST CNN":
         # untrained: zero biases put ReLUs of blank-background windows exactly on their kink, so only
