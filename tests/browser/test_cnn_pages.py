@@ -34,7 +34,7 @@ def train_preset_one_epoch(lab, preset):
 def open_by_path(lab, url_path):
     """Click the sidebar link to ``/url_path`` (same session, so the trained model stays)."""
     lab.page.get_by_test_id("stSidebarNav").locator(f'a[href$="/{url_path}"]').click()
-    lab.page.wait_for_url(re.compile(rf"/{url_path}$"))
+    lab.page.wait_for_url(re.compile(rf"/{url_path}(\?.*)?$"))  # the query is the configuration
     lab.main.locator("h1").first.wait_for()
     lab.settle()
 
