@@ -5,7 +5,6 @@ name (ReLU, Adam, MNIST …), a unit or the user's own data is an untranslated s
 tables and numbers are left out. One session, about a minute."""
 import re
 
-import pytest
 
 from nnlab.data.builtin import DATASETS
 from nnlab.i18n import LANGUAGES, _, ngettext, using_language
@@ -75,8 +74,6 @@ def test_english_pieces_finds_sentences_and_spares_names():
     assert found == ["3 epochs", "Train loss"]
 
 
-@pytest.mark.skip(reason="after the last merges it finds English pieces on pages merged after it was written; "
-                         "open in the closing note of stop 17")
 def test_every_page_in_chinese(lab):
     lab.open("training", "Training")
     lab.choose("Preset", "Spirals 2-8-8-1 tanh", within=lab.sidebar)

@@ -4,7 +4,6 @@ with parameters works on a fresh server's very first request; a page's charts do
 import io
 import re
 
-import pytest
 import zipfile
 from urllib.parse import parse_qsl, urlsplit
 
@@ -33,8 +32,6 @@ def numbers(lab):
     return forward, params, loss
 
 
-@pytest.mark.skip(reason="broken by the last merges (kept-run token, Training sections): the slides popover's download "
-                         "button is not found after 'Prepare the files'; open in the closing note of stop 17")
 def test_a_copied_link_opens_the_same_network_with_the_same_numbers_in_a_new_browser(lab, browser):
     lab.open("", "nnlab")
     lab.choose("Dataset", "Moons", within=lab.sidebar)
@@ -49,7 +46,10 @@ def test_a_copied_link_opens_the_same_network_with_the_same_numbers_in_a_new_bro
     copied = lab.page.evaluate("navigator.clipboard.readText()")
     assert copied == lab.sidebar.get_by_test_id("stCode").inner_text().strip()
     assert copied.startswith(lab.url + "/backprop?") and f"seed={SEED}" in copied and "hidden=6,64" in copied
-    assert dict(parse_qsl(urlsplit(copied).query)) == dict(parse_qsl(urlsplit(lab.page.url).query))  # = address bar
+    address_bar = dict(parse_qsl(urlsplit(lab.page.url).query))
+    assert "resume" in address_bar and "resume" not in copied  # this browser's kept-run token is never shared
+    del address_bar["resume"]
+    assert dict(parse_qsl(urlsplit(copied).query)) == address_bar  # otherwise the address bar, setting for setting
 
     fresh = browser.new_context(viewport=dict(VIEWPORT))  # another browser: nothing shared
     fresh.set_default_timeout(TIMEOUT_S * 1000)
@@ -69,8 +69,6 @@ def test_a_copied_link_opens_the_same_network_with_the_same_numbers_in_a_new_bro
     assert len(mine[0]) > 40 and sum(bool(re.search(r"\d\.\d", t)) for t in mine[0]) > 10  # values drawn
 
 
-@pytest.mark.skip(reason="broken by the last merges (kept-run token, Training sections): the slides popover's download "
-                         "button is not found after 'Prepare the files'; open in the closing note of stop 17")
 def test_a_deep_link_with_settings_works_on_a_fresh_servers_first_request(fresh_lab):
     """Shared links are deep links: the first request a freshly started server gets may be one."""
     fresh_lab.open("training?dataset=Moons&hidden=8&activations=tanh&seed=4&resume=abc", "Training")
@@ -82,18 +80,19 @@ def test_a_deep_link_with_settings_works_on_a_fresh_servers_first_request(fresh_
                          "the URL holds every setting")
     assert "resume=" in fresh_lab.page.url and "resume=abc" not in fresh_lab.page.url  # a token of the server's
 
-    # the untrained decision boundary, for slides
+    # the untrained decision boundary and the network diagram, for slides
     fresh_lab.sidebar.get_by_role("button", name=re.compile("Charts for slides")).click()
     fresh_lab.page.get_by_role("button", name=re.compile("Prepare the files")).click()
     fresh_lab.settle()
-    zip_button = fresh_lab.page.get_by_role("button", name=re.compile(r"Download 1 chart \(zip\)"))
+    zip_button = fresh_lab.page.get_by_role("button", name=re.compile(r"Download 2 charts \(zip\)"))
     zip_button.wait_for()
     fresh_lab.shoot("share-slides-popover")
     with fresh_lab.page.expect_download() as download:
         zip_button.click()
     assert download.value.suggested_filename == "training-charts.zip"
     with zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read())) as archive:
-        assert archive.namelist() == ["Decision_boundary_untrained.png", "Decision_boundary_untrained.svg"]
+        assert archive.namelist() == ["Decision_boundary_untrained.png", "Decision_boundary_untrained.svg",
+                                      "Network_diagram.png", "Network_diagram.svg"]
         image = Image.open(io.BytesIO(archive.read("Decision_boundary_untrained.png")))
         assert image.format == "PNG" and image.size[0] > 500
         assert archive.read("Decision_boundary_untrained.svg").startswith(b"<svg")

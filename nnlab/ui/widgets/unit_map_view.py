@@ -8,6 +8,7 @@ coarser grid: a 30 × 30 map per unit is plenty at 30 px, and one batched forwar
 """
 import hashlib
 
+from ...i18n import _
 from ...lab.inspect import plane_grid, weights_fingerprint
 from ...lab.unit_maps import unit_maps
 from ...viz.network_diagram import network_diagram
@@ -42,4 +43,4 @@ def draw(where, net, dataset, trace=None, max_units=12, top_edges=40, pick="acti
     show_model_chart(where, "unit_map_view", lambda: network_diagram(
         net, trace, max_units, top_edges, pick, input_names=names, output_names=dataset.class_names,
         maps=plane_maps(net, dataset)), version=(weights, sample, max_units, top_edges, pick, dataset.name,
-                                                 len(dataset.x_train)), width="stretch", name="network")
+                                                 len(dataset.x_train)), width="stretch", name=_("Network diagram"))
