@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import N_
+
 EPS = 1e-12
 
 
@@ -59,9 +61,9 @@ class Loss:
 # In the sidebar's order (its loss list and labels come from here).
 LOSSES = {
     "softmax_ce": Loss("softmax_ce", _softmax_ce, lambda a, t: -t / _clip01(a) / a.shape[0],
-                       label="softmax cross-entropy", latex=r"L=-\sum_k t_k\log p_k", dlatex=r"-\frac{t_k}{p_k}",
+                       label=N_("softmax cross-entropy"), latex=r"L=-\sum_k t_k\log p_k", dlatex=r"-\frac{t_k}{p_k}",
                        fused="softmax"),
-    "bce": Loss("bce", _bce, _bce_grad, label="binary cross-entropy",
+    "bce": Loss("bce", _bce, _bce_grad, label=N_("binary cross-entropy"),
                 latex=r"L=-\sum_k t_k\log y_k+(1-t_k)\log(1-y_k)", dlatex=r"\frac{y_k-t_k}{y_k(1-y_k)}",
                 fused="sigmoid"),
     "mse": Loss("mse", _mse, lambda a, t: (a - t) / a.shape[0], label="MSE ½Σ(y−t)²",  # explain: mse grad

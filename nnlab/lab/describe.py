@@ -21,7 +21,8 @@ def layer_label(layer):
         pad = " same" if layer.get("padding") == "same" else ""  # the setting's value, as in the spec
         return f"conv {_k(layer.get('kernel', 3))} ×{layer['filters']}{stride}{pad} {act or ''}".strip()
     if kind in ("maxpool2d", "avgpool2d"):
-        return f"{kind[:3]}-pool {_k(layer.get('size', 2))}"
+        size = _k(layer.get("size", 2))
+        return _("max-pool {size}", size=size) if kind == "maxpool2d" else _("average-pool {size}", size=size)
     if kind == "patch_embed":
         return _("{size} patches → {n} features", size=_k(layer.get("patch", 4)), n=layer.get("dim"))
     if kind == "self_attention":

@@ -211,8 +211,8 @@ def output_section(out, data, y, t):
         p_engine = np.asarray(out.a[0], dtype=np.float64)
         true_class = int(y[0]) if data.class_names is not None else None
         k = int(predict_classes(frame["p = exp ÷ sum"].to_numpy()[None])[0][0])  # formula headers: not translated
-        st.markdown(_("Softmax turns the last z into probabilities in three steps: **z − max z** (so exp cannot "
-                    "overflow), **exp**, **÷ sum**."))
+        st.markdown(_(r"Softmax turns the last z into probabilities in three steps: $z - \max z$ (so exp cannot "
+                      r"overflow), $\exp$, $\div$ sum."))
         left, right = st.columns([1, 1])
         with left:
             st.dataframe(frame, hide_index=True, width="stretch",

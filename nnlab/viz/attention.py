@@ -217,7 +217,7 @@ def received_chart(maps, grid, title=None, size=120):
     cols = grid[1]
     h, t = maps.shape
     patch = np.tile(np.arange(t), h)
-    frame = pd.DataFrame({"head": np.repeat([f"head {i}" for i in range(h)], t), "patch": patch,
+    frame = pd.DataFrame({"head": np.repeat([_("head {h}", h=i) for i in range(h)], t), "patch": patch,
                           "row": patch // cols, "col": patch % cols, "received": maps.ravel(),
                           "vs uniform": maps.ravel() * t})
     return alt.Chart(frame).mark_rect().encode(

@@ -11,7 +11,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..engine.shapes import shape_text
 
 SLOT = 112  # px per block column
@@ -20,8 +20,9 @@ MIN_H = 18
 MAX_SHEETS = 3  # sheets drawn behind a multi-channel image block
 SHEET_OFFSET = 5
 LABEL_WIDTH = 16  # characters per line of a block's label
-KIND_COLOURS = {"input": "#d9d9d9", "convolution": "#6baed6", "pooling": "#fdae6b", "dense": "#74c476",
-                "attention": "#9e9ac8", "reshaping / normalising": "#bdbdbd"}
+# The kinds' names: the colour key shows them translated.
+KIND_COLOURS = {N_("input"): "#d9d9d9", N_("convolution"): "#6baed6", N_("pooling"): "#fdae6b",
+                N_("dense"): "#74c476", N_("attention"): "#9e9ac8", N_("reshaping / normalising"): "#bdbdbd"}
 KIND_GROUP = {"conv2d": "convolution", "maxpool2d": "pooling", "avgpool2d": "pooling", "dense": "dense",
               "token_dense": "dense", "patch_embed": "attention", "self_attention": "attention",
               "token_mean_pool": "pooling"}
@@ -99,12 +100,13 @@ def block_diagram(net, labels, title=None):
         x=alt.X("cx:Q", scale=xs, axis=None), y=alt.Y("ty:Q", scale=ys, axis=None), text=alt.Text("shape:N"))
     # The colour key as marks of its own along the bottom: a legend would take space from the drawing
     # (the chart is fitted into its width and height), squashing the blocks.
-    key = pd.DataFrame({"group": groups, "kx": [8 + 150 * i for i in range(len(groups))]})
+    key = pd.DataFrame({"group": groups, "name": [_(g) for g in groups],
+                        "kx": [8 + 150 * i for i in range(len(groups))]})
     key["ky"] = -top - 55
     key_boxes = alt.Chart(key).mark_square(size=120, stroke="#333333", strokeWidth=0.8, opacity=1).encode(
         x=alt.X("kx:Q", scale=xs, axis=None), y=alt.Y("ky:Q", scale=ys, axis=None), color=colour)
     key_text = alt.Chart(key).mark_text(align="left", dx=10, fontSize=12).encode(
-        x=alt.X("kx:Q", scale=xs, axis=None), y=alt.Y("ky:Q", scale=ys, axis=None), text=alt.Text("group:N"))
+        x=alt.X("kx:Q", scale=xs, axis=None), y=alt.Y("ky:Q", scale=ys, axis=None), text=alt.Text("name:N"))
     height = int(2 * top + label_px + 82)
     chart = alt.layer(back, blocks, arrows, heads, shapes, key_boxes, key_text).properties(width=width, height=height)
     if title:

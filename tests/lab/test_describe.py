@@ -25,7 +25,9 @@ def test_layer_labels():
         "mean over tokens"]
     assert layer_label({"type": "conv2d", "filters": 8, "kernel": 5, "stride": 2, "padding": "same",
                         "activation": "tanh"}) == "conv 5×5 ×8 stride 2 same tanh"
-    assert layer_label({"type": "avgpool2d", "size": 3}) == "avg-pool 3×3"
+    assert layer_label({"type": "avgpool2d", "size": 3}) == "average-pool 3×3"
+    with using_language("zh"):
+        assert layer_label({"type": "maxpool2d", "size": 2}) == "最大池化 2×2"
     assert layer_label({"type": "dropout", "rate": 0.2}) == "dropout 0.2"
 
 

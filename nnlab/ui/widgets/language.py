@@ -26,7 +26,7 @@ def language_switch() -> str:
         why = _("Pages are shown in this language for the rest of the session. Your browser did not tell its "
                 "language, so English came first; numbers, formulas and names are the same in both.")
     st.segmented_control(_("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key=KEY, required=True,
-                         help=why)
+                         help=why, on_change=_keep_choices)
     return language()
 
 
@@ -35,3 +35,23 @@ def _session_language() -> str | None:
     if get_script_run_ctx(suppress_warning=True) is None:
         return None
     return st.session_state.get(KEY)
+
+
+def _keep_choices():
+    """The switch's callback: every choice keeps its value in the new language.
+
+    The browser keeps a select box's choice as the text it showed ("binary cross-entropy"); after a switch no
+    option has that text any more (二元交叉熵), and Streamlit would hand the old text to the script as if it
+    were an option. Writing each choice back (its value from the old language's run) makes it the widget's
+    value in the new run. Only plain values are written: buttons (True/False), uploads and tables cannot be."""
+    ss = st.session_state
+    for key in list(ss.keys()):
+        if key != KEY and _plain(ss[key]):
+            ss[key] = ss[key]
+
+
+def _plain(value):
+    """A choice's value: text or a number (not a button's bool), or a list of them (a multiselect's)."""
+    if isinstance(value, (list, tuple)):
+        return all(map(_plain, value))
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)

@@ -18,8 +18,8 @@ from .. import state
 
 
 def loss_label(name):
-    """The loss as the sidebar names it, e.g. "softmax cross-entropy"."""
-    return LOSSES[name].label if name in LOSSES else name
+    """The loss as the sidebar names it, e.g. "softmax cross-entropy" (in the session's language)."""
+    return _(LOSSES[name].label) if name in LOSSES else name
 
 
 def _widget_values(cfg):
