@@ -13,7 +13,7 @@ from . import toys
 from .dataset import Dataset, DataError
 from .download import cached_mnist, is_mnist_cached
 from .idx import FASHION_MNIST_CLASSES, fashion_mnist_dir, load_fashion_mnist
-from ..i18n import N_, _
+from ..i18n import N_, Later, _
 from .mnist import check_seed, mnist_split
 
 DEFAULT_DATASET = "MNIST subset (10k digits)"
@@ -69,11 +69,17 @@ def _i64(*arrays):
     return tuple(np.asarray(a, dtype=np.int64) for a in arrays)
 
 
+def _split_note(seed, y_tr, y_va, y_te):
+    """The note on a stratified split (cached datasets are shared by sessions in both languages: ``Later``)."""
+    return Later("stratified split, seed {seed}: {train} train / {val} validation / {test} test", seed=seed,
+                 train=len(y_tr), val=len(y_va), test=len(y_te))
+
+
 def _split_dataset(head, x, y, seed, **meta):
     x_tr, y_tr, x_va, y_va, x_te, y_te = split_70_15_15(x, y, seed)
     x_tr, x_va, x_te = _f32(x_tr, x_va, x_te)
     y_tr, y_va, y_te = _i64(y_tr, y_va, y_te)
-    notes = (f"stratified split, seed {seed}: {len(y_tr)} train / {len(y_va)} validation / {len(y_te)} test",)
+    notes = (_split_note(seed, y_tr, y_va, y_te),)
     meta["notes"] = tuple(meta.get("notes", ())) + notes
     return Dataset(*head, x_tr, y_tr, x_te, y_te, x_va, y_va, **meta)
 
@@ -85,9 +91,7 @@ def _mnist_subset(head, seed):
     x_tr, y_tr, x_va, y_va = carve_validation(x_rest, y_rest, MNIST_SUBSET_VAL, seed)
     return Dataset(*head, x_tr, y_tr, x_te, y_te, x_va, y_va,
                    feature_names=_pixel_names(28, 28), class_names=DIGITS, image_shape=(28, 28),
-                   notes=("pixels scaled from 0–255 to 0–1",
-                          f"stratified split, seed {seed}: {len(y_tr)} train / {len(y_va)} validation / "
-                          f"{len(y_te)} test"))
+                   notes=(Later("pixels scaled from 0–255 to 0–1"), _split_note(seed, y_tr, y_va, y_te)))
 
 
 def _digits(head, seed):
@@ -95,7 +99,7 @@ def _digits(head, seed):
 
     d = load_digits()
     return _split_dataset(head, d.data / 16.0, d.target, seed, feature_names=_pixel_names(8, 8),
-                          class_names=DIGITS, image_shape=(8, 8), notes=("pixels scaled from 0–16 to 0–1",))
+                          class_names=DIGITS, image_shape=(8, 8), notes=(Later("pixels scaled from 0–16 to 0–1"),))
 
 
 def _table(loader_name):
@@ -111,7 +115,7 @@ def _table(loader_name):
         scaler = StandardScaler().fit(ds.x_train)
         scaled = {k: scaler.transform(getattr(ds, k)).astype(np.float32) for k in ("x_train", "x_val", "x_test")}
         return replace(ds, **scaled,
-                       notes=ds.notes + ("features z-scored with the mean and std of the training part",))
+                       notes=ds.notes + (Later("features z-scored with the mean and std of the training part"),))
     return build
 
 
@@ -121,7 +125,8 @@ def _toy(make):
         k = int(y.max()) + 1
         return _split_dataset(head, x, y, seed, feature_names=("x1", "x2"),
                               class_names=tuple(str(c) for c in range(k)),
-                              notes=(f"{n_samples} points, noise {noise}, seed {seed}",))
+                              notes=(Later("{n} points, noise {noise}, seed {seed}", n=n_samples, noise=noise,
+                                           seed=seed),))
     return build
 
 
@@ -138,9 +143,10 @@ def _image_split(head, split, class_names, seed):
                                               round(OWN_SPLIT_VAL_SHARE * n_own), seed)
     return Dataset(*head, x_tr, y_tr, flat(split.x_test), split.y_test.astype(np.int64), x_va, y_va,
                    feature_names=_pixel_names(h, w), class_names=class_names, image_shape=(h, w),
-                   notes=("pixels scaled from 0–255 to 0–1",
-                          f"the dataset's own {len(split.y_test)} test images; its {n_own} training images split "
-                          f"(stratified, seed {seed}) into {len(y_tr)} train / {len(y_va)} validation"))
+                   notes=(Later("pixels scaled from 0–255 to 0–1"),
+                          Later("the dataset's own {test} test images; its {own} training images split (stratified, "
+                                "seed {seed}) into {train} train / {val} validation", test=len(split.y_test),
+                                own=n_own, seed=seed, train=len(y_tr), val=len(y_va))))
 
 
 def _fashion(head, seed):

@@ -169,3 +169,32 @@ def ngettext(singular: str, plural: str, n: int, /, **values) -> str:
 def N_(msgid: str, /) -> str:
     """Mark ``msgid`` for extraction and return it untranslated: translate it with ``_`` where it is shown."""
     return msgid
+
+
+class Later:
+    """A message translated each time it is shown (``str(note)``, ``f"{note}"``), not when it is made: for words
+    made once and kept for every session whatever its language, such as the notes of a cached built-in dataset.
+    It equals the English text it stands for."""
+
+    __slots__ = ("msgid", "values")
+
+    def __init__(self, msgid: str, /, **values):
+        _fill(msgid, _names(msgid), msgid, values)  # the placeholders are checked now, not when shown
+        self.msgid, self.values = msgid, values
+
+    def __str__(self) -> str:
+        return _(self.msgid, **self.values)
+
+    def english(self) -> str:
+        return self.msgid.format(**self.values)
+
+    def __eq__(self, other):
+        if isinstance(other, Later):
+            return self.english() == other.english()
+        return self.english() == other if isinstance(other, str) else NotImplemented
+
+    def __hash__(self):
+        return hash(self.english())
+
+    def __repr__(self):
+        return f"Later({self.english()!r})"

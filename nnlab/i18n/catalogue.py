@@ -26,7 +26,7 @@ CONFIG = ROOT / "babel.cfg"
 TEMPLATE = LOCALE_ROOT / "messages.pot"
 GLOSSARY = LOCALE_ROOT / "GLOSSARY.md"
 COMMAND = "python -m nnlab.i18n update"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "Later": None, "ngettext": (1, 2)}
 HEADER = f"""\
 # nnlab's user-visible strings. Source language: English.
 # Regenerate with `{COMMAND}` after adding or changing a string; terms in nnlab/locale/GLOSSARY.md."""

@@ -99,7 +99,7 @@ LINK_OTHERS = _declare("link_others", "ui.widgets.share", "{name: [values]}: the
                                                          "the link's, put back after a page switch")
 
 
-@st.cache_resource(show_spinner="Loading data…", max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)  # the spinner is get_dataset's, in the session's language
 def _cached_dataset(name, n_samples, noise):
     """One shared copy of a built-in dataset for every session, its arrays read-only so that no session can
     change another's data. (``cache_data`` would unpickle a fresh copy on every call — 40–140 ms for MNIST,
@@ -149,9 +149,16 @@ def get_dataset(cfg=None):
     user = user_datasets()
     if cfg.dataset in user:
         return user[cfg.dataset]
-    if dataset_kind(cfg.dataset) == "2d":
-        return _cached_dataset(cfg.dataset, cfg.n_samples, cfg.noise)
-    return _cached_dataset(cfg.dataset, None, None)
+    key = (cfg.dataset, cfg.n_samples, cfg.noise) if dataset_kind(cfg.dataset) == "2d" else (cfg.dataset, None, None)
+    if key in _LOADED:
+        return _cached_dataset(*key)
+    with st.spinner(_("Loading data…")):  # the first time only: a spinner is an element on the page
+        data = _cached_dataset(*key)
+    _LOADED.add(key)
+    return data
+
+
+_LOADED = set()  # the keys _cached_dataset has made (a rare eviction only costs a spinner)
 
 
 def _adopt(session, model_key, initial_params):
