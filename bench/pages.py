@@ -7,9 +7,12 @@ The last line printed is one JSON object::
 
     {"forward_ms": …, "backprop_ms": …, "architecture_ms": …, "epochs": …, "test_accuracy": …}
 
-Target: forward_ms and backprop_ms < 300 each.
+``--all`` times every page of the app the same way (its name + ``_ms`` in the JSON, plus ``slowest``):
+each page with the trained MLP, then Feature maps and the other model pages with the MNIST CNN preset
+and Attention with the patch-attention preset (those two untrained: what a rerun costs does not depend
+on the weights). Target: every page < 300 ms.
 
-Run: ``python bench/pages.py [--rounds 5] [--epochs 2]``
+Run: ``python bench/pages.py [--rounds 5] [--epochs 2] [--all]``
 """
 import argparse
 import json
@@ -24,6 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PAGES = {"forward": "app_pages/forward.py", "backprop": "app_pages/backprop.py",
          "architecture": "app_pages/architecture.py"}
+ALL_PAGES = sorted(p.stem for p in (ROOT / "app_pages").glob("*.py") if p.stem != "__init__")
+PRESET_PAGES = {"MNIST CNN": ("feature_maps", "forward", "backprop", "architecture", "interventions", "attributions"),
+                "MNIST patch attention": ("attention", "forward", "backprop", "interventions")}
 
 
 def trained_session(epochs):
@@ -67,6 +73,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--all", action="store_true", help="every page, and the CNN and attention pages with their presets")
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
     logging.getLogger("streamlit").setLevel(logging.ERROR)
@@ -74,12 +81,24 @@ def main():
     at, acc = trained_session(a.epochs)
     print(f"trained {a.epochs} epochs in {time.perf_counter() - t0:.1f} s, test accuracy {acc:.4f}", file=sys.stderr)
     out = {}
-    for name, path in PAGES.items():
-        median, times = time_page(at, path, a.rounds)
-        out[f"{name}_ms"] = round(median, 1)
-        print(f"{name:12s} median {median:6.1f} ms  runs {', '.join(f'{t:.0f}' for t in times)}", file=sys.stderr)
+    runs = [(name, f"app_pages/{name}.py") for name in ALL_PAGES] if a.all else list(PAGES.items())
+    for name, path in runs:
+        _report(out, name, *time_page(at, path, a.rounds))
+    if a.all:
+        for preset, names in PRESET_PAGES.items():
+            at.switch_page("app_pages/home.py")
+            at.run()
+            at.selectbox(key="sb_preset").select(preset).run()
+            for name in names:
+                _report(out, f"{name} ({preset})", *time_page(at, f"app_pages/{name}.py", a.rounds))
+        out["slowest"] = max((k for k in out), key=out.get)
     out.update(epochs=a.epochs, test_accuracy=round(acc, 4))
     print(json.dumps(out))
+
+
+def _report(out, name, median, times):
+    out[f"{name}_ms"] = round(median, 1)
+    print(f"{name:36s} median {median:6.1f} ms  runs {', '.join(f'{t:.0f}' for t in times)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

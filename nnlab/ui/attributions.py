@@ -68,7 +68,7 @@ def saliency_section(net, data, x, cls, key):
         return
     names = _names(data)
     left, right = st.columns([1, 1.2])
-    show_chart(left, va.value_view(result.gradient, data.image_shape, names,
+    show_chart(left, chart("value_view", result.gradient, data.image_shape, names,
                                    _("∂(class score)/∂input (blue −, red +)"), "∂score/∂x"))
     right.dataframe(va.check_frame(result.check_index, result.check_analytic, result.check_numeric,
                                    result.check_rel_error, result.check_at_kink, names), hide_index=True,
@@ -120,11 +120,11 @@ def ig_section(net, data, x, cls, key, baseline_kind, baseline):
     st.caption(_("Completeness: the attributions add up to the score's change from the baseline to the sample, "
                  "up to the error of a {steps}-step trapezoid sum.", steps=steps))
     left, right = st.columns(2)
-    show_chart(left, va.value_view(result.attributions, data.image_shape, _names(data),
+    show_chart(left, chart("value_view", result.attributions, data.image_shape, _names(data),
                                    _("Attribution of each input (blue −, red +)"), _("attribution")))
     show_chart(right, va.convergence_chart(result.convergence_steps, result.convergence_error))
     if data.image_shape is not None:
-        show_chart(st, va.path_images(x, result.baseline, result.alphas, data.image_shape))
+        show_chart(st, chart("path_images", x, result.baseline, result.alphas, data.image_shape))
     left, right = st.columns(2)
     show_chart(left, va.riemann_chart(result.alphas, result.integrand))
     show_chart(right, va.running_total_chart(result.alphas, result.path_scores, result.running_total))
@@ -160,7 +160,7 @@ def gradcam_section(net, data, x, cls, key):
                                                         "red +)"), diverging=True, size=72, ncols=8),
                width="content")
     image = x.reshape(net.input_shape[-2:])
-    show_chart(st, va.overlay_chart(image, result.upsampled,
+    show_chart(st, chart("overlay_chart", image, result.upsampled,
                                     _("ReLU(Σₖ αₖ·Aₖ), resized to the sample and laid over it")), width="content")
     st.caption(_("αₖ says how much the class score gains per unit of channel k; adding up the channels' maps with "
                  "those weights and keeping the positive part shows where the layer found evidence for the class."))
@@ -189,9 +189,9 @@ def occlusion_section(net, data, x, cls, key, baseline_kind, baseline):
                      score=result.score))
         return
     left, right = st.columns(2)
-    show_chart(left, va.occlusion_chart(result.drops, result.rows, result.cols, patch,
+    show_chart(left, chart("occlusion_chart", result.drops, result.rows, result.cols, patch,
                                         _("Score drop for each {patch}×{patch} patch position", patch=patch)))
-    show_chart(right, va.pixel_map(result.pixel_map, shape, _("The same drops, spread onto the pixels"),
+    show_chart(right, chart("pixel_map", result.pixel_map, shape, _("The same drops, spread onto the pixels"),
                                    _("score drop")))
     i, j = np.unravel_index(int(np.argmax(result.drops)), result.drops.shape)
     st.caption(_("Largest drop: covering the patch whose top-left pixel is at row {row}, column {col} lowers the "

@@ -7,7 +7,8 @@ import streamlit as st
 from ..i18n import _
 from ..lab.worked_conv import conv_position
 from ..viz.matrices import vector_bars
-from ..viz.worked import position_map, terms_frame, window_charts
+from ..viz.worked import terms_frame
+from .widgets.chart_cache import chart as cached_chart
 from .widgets.charts import show_chart
 from .widgets.explain_panel import index_inputs, set_index, show_clickable, source
 
@@ -27,8 +28,8 @@ def worked_position(net, trace, convs):
     pos = conv_position(net, trace, layer, f, row, col)
     left, right = st.columns([2, 3])
     with left:
-        chart = position_map(tr.a[0, f], _("Channel {f} of {layer}: a = {act}(z); click a position", f=f,
-                                            layer=tr.name, act=tr.activation), picked=(row, col), select="pick")
+        title = _("Channel {f} of {layer}: a = {act}(z); click a position", f=f, layer=tr.name, act=tr.activation)
+        chart = cached_chart("position_map", tr.a[0, f], title, picked=(row, col), select="pick")
         show_clickable(st, chart, f"{PREFIX}_map_{layer}", lambda point: set_index(key, (f, point["r"], point["c"])))
     with right:
         _window(pos)
@@ -58,5 +59,5 @@ def _window(pos):
     st.caption(_("Input window at rows {top}…{bottom}, columns {left}…{right} of the layer's input (channel {ch}).",
                  top=pos.top, bottom=pos.top + pos.window.shape[1] - 1, left=pos.left,
                  right=pos.left + pos.window.shape[2] - 1, ch=channel))
-    show_chart(st, window_charts(pos.window[channel], pos.kernel[channel], pos.products[channel],
-                                 pos.padding), width="content")
+    show_chart(st, cached_chart("window_charts", pos.window[channel], pos.kernel[channel], pos.products[channel],
+                                pos.padding), width="content")

@@ -9,7 +9,7 @@ language is part of the key too.
 import streamlit as st
 
 from ...i18n import language
-from ...viz import attention, feature_maps
+from ...viz import attention, attributions, feature_maps, worked
 
 BUILDERS = {
     "kernel_grid": feature_maps.kernel_grid,
@@ -19,6 +19,13 @@ BUILDERS = {
     "attention_heatmap": attention.attention_heatmap,
     "overlays": attention.overlays,
     "received_chart": attention.received_chart,
+    "window_charts": worked.window_charts,
+    "position_map": worked.position_map,
+    "value_view": attributions.value_view,
+    "path_images": attributions.path_images,
+    "pixel_map": attributions.pixel_map,
+    "occlusion_chart": attributions.occlusion_chart,
+    "overlay_chart": attributions.overlay_chart,
 }
 
 

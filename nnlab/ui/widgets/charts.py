@@ -12,7 +12,11 @@ PNG and SVG in the slide theme (``viz.export``, on the server), and the next run
 and as one zip. Rendering takes about 0.3–2 s a chart, so it happens only on that press, cached by the
 chart's Vega-Lite JSON and the language.
 """
+import hashlib
 import json
+import pickle
+import threading
+from collections import OrderedDict
 
 import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as vega_lite_spec
@@ -35,7 +39,39 @@ def show_chart(where, chart, **kwargs):
     (``st.empty``) replaces the one drawn there before, as on screen: live training curves and a decision
     boundary whose title counts the epochs stay one entry each, the newest."""
     _note(where, chart, kwargs.pop("name", None))
-    return where.altair_chart(chart, **kwargs)
+    return where.vega_lite_chart(spec=converted(chart), **kwargs)
+
+
+SPEC_CACHE_BYTES = 64 * 2**20  # the specs kept, by the size of the charts they came from
+_specs = OrderedDict()  # digest of a pickled chart -> (its Vega-Lite spec, size)
+_specs_lock = threading.Lock()
+
+
+def converted(chart):
+    """The chart's Vega-Lite spec (what ``st.altair_chart`` sends), converted once per distinct chart.
+
+    Altair's conversion (schema validation, data to Arrow) is most of a chart's cost — about 40 ms for a
+    small heatmap — and a rerun draws the same charts again. The key is the digest of the pickled chart
+    (~1 ms), which holds its data and its translated words, so only an identical chart finds the entry; the
+    spec is never changed after it is made (Streamlit copies it), so sessions may share it. Least recently
+    used entries go first beyond ``SPEC_CACHE_BYTES``."""
+    try:
+        raw = pickle.dumps(chart, protocol=5)
+    except Exception:  # an unpicklable chart (none of ours): converted every time
+        return vega_lite_spec(chart)
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    with _specs_lock:
+        hit = _specs.get(digest)
+        if hit is not None:
+            _specs.move_to_end(digest)
+            return hit[0]
+    spec = vega_lite_spec(chart)
+    with _specs_lock:
+        _specs[digest] = (spec, len(raw))
+        total = sum(size for _spec, size in _specs.values())
+        while total > SPEC_CACHE_BYTES and len(_specs) > 1:
+            total -= _specs.popitem(last=False)[1][1]
+    return spec
 
 
 def show_model_chart(where, memo_key, build, *, version=(), **kwargs):
