@@ -1,9 +1,9 @@
 """Attributions: why did the model give this sample this class? Saliency, integrated gradients, Grad-CAM and
 occlusion for a chosen sample and class, each beside the number that checks it."""
-from nnlab.ui import attributions, explain
+from nnlab.ui import attributions, explain, state
 
 attributions.intro()
-cfg, data, net, hist = explain.current_model()
+cfg, data, net, hist = state.current_model()
 explain.status(data, hist)
 
 x, cls, index = attributions.choose(data, net)

@@ -1,9 +1,9 @@
 """What a unit sees: activation maximisation for a chosen dense unit or convolution channel, the picture
 improving step by step, beside the test samples the same unit responds to most."""
-from nnlab.ui import explain, feature_vis
+from nnlab.ui import explain, feature_vis, state
 
 feature_vis.intro()
-cfg, data, net, hist = explain.current_model()
+cfg, data, net, hist = state.current_model()
 explain.status(data, hist)
 
 layer, unit = feature_vis.choose_unit(net)

@@ -1,9 +1,9 @@
 """Hidden space: a layer's activations on test samples in 2-D (PCA always, t-SNE on request), coloured by
 class with the sample on hover, at initialisation beside any epoch of the run."""
-from nnlab.ui import explain, hidden_space
+from nnlab.ui import explain, hidden_space, state
 
 hidden_space.intro()
-cfg, data, net, hist = explain.current_model()
+cfg, data, net, hist = state.current_model()
 explain.status(data, hist)
 
 layer, method, n, epoch = hidden_space.choose(net, hist, data)

@@ -1,9 +1,9 @@
 """Loss landscape: a filter-normalised 2-D slice of the loss around the current weights with the run's path on
 it, and the loss on the straight line from the initial weights to now."""
-from nnlab.ui import explain, landscape
+from nnlab.ui import explain, landscape, state
 
 landscape.intro()
-cfg, data, net, hist = explain.current_model()
+cfg, data, net, hist = state.current_model()
 explain.status(data, hist)
 
 plane = landscape.choose_plane(hist)

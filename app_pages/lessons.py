@@ -17,14 +17,8 @@ st.header(text["title"])
 st.caption(_("The article's {section}", section=lesson.section))
 st.markdown(_("**Goal:** {goal}", goal=text["goal"]))
 
-cfg = state.config()
-lessons.setup_section(lesson, cfg)
-try:
-    data = state.get_dataset(cfg)
-    net = state.model()
-except ValueError as exc:
-    st.error(_("This network cannot be built from the sidebar's settings: {error}", error=exc))
-    st.stop()
+lessons.setup_section(lesson, state.config())
+cfg, data, net, _hist = state.current_model()
 
 st.subheader(_("Task"))
 st.markdown(text["task"])

@@ -2,10 +2,10 @@
 stability bound η < 2/λmax from the top eigenvalue of the loss's Hessian."""
 import streamlit as st
 
-from nnlab.ui import explain, lr_finder
+from nnlab.ui import explain, lr_finder, state
 
 lr_finder.intro()
-cfg, data, net, hist = explain.current_model()
+cfg, data, net, hist = state.current_model()
 explain.status(data, hist)
 
 key = explain.fingerprint(net, data)

@@ -3,10 +3,10 @@ against the recorded held-out loss; test predictions, decision boundary, weight 
 train again from any epoch with other settings."""
 import streamlit as st
 
-from nnlab.ui import explain, replay
+from nnlab.ui import explain, replay, state
 
 replay.intro()
-cfg, data, net, hist = explain.current_model()
+cfg, data, net, hist = state.current_model()
 explain.status(data, hist)
 if replay.needs_a_run(hist):
     st.stop()

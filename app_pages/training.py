@@ -8,14 +8,7 @@ from nnlab.ui import state, training, training_live
 from nnlab.ui.widgets.model_io import model_io_section
 
 st.title(_("Training"))
-cfg = state.config()
-try:
-    data = state.get_dataset(cfg)
-    net = state.model()
-except ValueError as exc:
-    st.error(_("This network cannot be built from the sidebar's settings: {error}", error=exc))
-    st.stop()
-hist = state.history()
+cfg, data, net, hist = state.current_model()
 st.caption(_("**{data}** · {n:,} training samples · {network}", data=data.name, n=len(data.x_train),
              network=network_line(net, cfg)))
 

@@ -20,18 +20,6 @@ from . import state
 MAX_RESULTS = 24
 
 
-def current_model():
-    """(config, dataset, network, history) of the sidebar's model; a message and a stop if it cannot be built."""
-    cfg = state.config()
-    try:
-        data = state.get_dataset(cfg)
-        net = state.model()
-    except ValueError as exc:
-        st.error(_("This network cannot be built from the sidebar's settings: {problem}", problem=str(exc)))
-        st.stop()
-    return cfg, data, net, state.history()
-
-
 def status(data, hist):
     """The data and how trained the model is, in one caption."""
     st.caption(f"**{data.name}** · {training_status(hist)}")

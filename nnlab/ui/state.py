@@ -289,3 +289,16 @@ def initial_params():
     uploaded model). Call after ``model()``."""
     init()
     return st.session_state[INITIAL_PARAMS]
+
+
+def current_model():
+    """(config, dataset, network, history) of the sidebar's model, for a page that needs it; when the settings
+    cannot make a network, a message saying why and the page stops there (the sidebar stays to mend them)."""
+    cfg = config()
+    try:
+        data = get_dataset(cfg)
+        net = model()
+    except ValueError as exc:
+        st.error(_("This network cannot be built from the sidebar's settings: {problem}", problem=str(exc)))
+        st.stop()
+    return cfg, data, net, history()
