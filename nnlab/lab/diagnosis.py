@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..i18n import _
+from ..i18n import N_, _
 from ..i18n.numbers import percent, sig
 from .advice import (Setup, better_init, dead_actions, lower_lr, overfitting_actions, saturation_actions,
                      vanishing_actions)
@@ -239,6 +239,18 @@ def _overfitting_findings(check, setup):
         value=check.rise, items=tuple(overfitting_actions(setup, check.best_epoch)), epoch=check.best_epoch)]
 
 
+def _share_checked(shares, limit, span, below, above):
+    """The sentence on the layer with the largest share of dead (or saturated) units, as a passed check:
+    ``below`` the warning's ``limit``, or ``above`` it while the loss still fell a lot (no harm done)."""
+    if not shares or not span:
+        return []
+    layer = max(shares, key=shares.get)
+    values = {"share": percent(shares[layer]), "where": layer_in_words(layer)}
+    if shares[layer] < limit:
+        return [_(below, **values, limit=percent(limit))]
+    return [_(above, **values, loss=percent(span[2] / span[1]))]
+
+
 def _checked(window, layers, span, check):
     """What was checked and found fine, one sentence each (the "ok" finding's items)."""
     items = []
@@ -248,23 +260,16 @@ def _checked(window, layers, span, check):
                        "above {hi} ×).", first=layer_in_words(layers[0]), ratio=sig(norms[0] / norms[-1]),
                        lo=sig(VANISH_RATIO), hi=sig(EXPLODE_RATIO)))
     dead, saturated = _unit_shares(window, layers)
-    if dead and span:
-        layer = max(dead, key=dead.get)
-        values = {"share": percent(dead[layer]), "where": layer_in_words(layer)}
-        items.append(_("Dead ReLUs: no layer has more than {share} of its units silent on every recent batch "
-                       "(most: {where}); a warning from {limit}.", **values, limit=percent(DEAD_SHARE))
-                     if dead[layer] < DEAD_SHARE else
-                     _("Dead ReLUs: up to {share} of {where}'s units are silent on every recent batch, but they "
-                       "do not hold training back: the loss fell to {loss} of its starting value.", **values,
-                       loss=percent(span[2] / span[1])))
-    if saturated and span:
-        layer = max(saturated, key=saturated.get)
-        values = {"share": percent(saturated[layer]), "where": layer_in_words(layer)}
-        items.append(_("Saturated sigmoid/tanh outputs: at most {share} of a hidden layer's (most: {where}); a "
-                       "warning from {limit}.", **values, limit=percent(SATURATED_SHARE))
-                     if saturated[layer] < SATURATED_SHARE else
-                     _("Saturated sigmoid/tanh outputs: {share} of {where}'s, but they do not hold training back: "
-                       "the loss fell to {loss} of its starting value.", **values, loss=percent(span[2] / span[1])))
+    items += _share_checked(dead, DEAD_SHARE, span, N_(
+        "Dead ReLUs: no layer has more than {share} of its units silent on every recent batch (most: {where}); a "
+        "warning from {limit}."), N_(
+        "Dead ReLUs: up to {share} of {where}'s units are silent on every recent batch, but they do not hold "
+        "training back: the loss fell to {loss} of its starting value."))
+    items += _share_checked(saturated, SATURATED_SHARE, span, N_(
+        "Saturated sigmoid/tanh outputs: at most {share} of a hidden layer's (most: {where}); a warning from "
+        "{limit}."), N_(
+        "Saturated sigmoid/tanh outputs: {share} of {where}'s, but they do not hold training back: the loss fell "
+        "to {loss} of its starting value."))
     ratios = [r for r in (_median(window, name, "update_ratio") for name in layers) if r is not None and r > 0]
     if ratios:
         lo, hi = sig(min(ratios), 2), sig(max(ratios), 2)
