@@ -87,7 +87,7 @@ def _vectors(tr, data, labels):
     first = tr.index == 0
     image_shape = data.image_shape if first else None
     features = _input_names(data, tr)
-    c_in, c_w = st.columns([1, 2])
+    c_in, c_w = st.columns([1, 2.2])
     with c_in:
         if first and data.image_shape is not None:
             st.markdown(_("**Input x**: the {n} pixels of the image above, read row by row.", n=tr.input.size))
@@ -218,11 +218,11 @@ def output_section(out, data, y, t):
             st.dataframe(frame, hide_index=True, width="stretch",
                          column_config={c: st.column_config.NumberColumn(format="%.5f" if c.startswith("z") else "%.4g")
                                         for c in frame.columns[1:]})
-            st.latex(softmax_latex(frame, total, k))
-            st.caption(_("Largest difference from the engine's softmax output: {diff:.1e} (float32 rounding).",
-                         diff=np.abs(frame['p = exp ÷ sum'].to_numpy() - p_engine).max()))
         with right:
             show_chart(st, probability_chart(p_engine, data.class_names, true_class), width="stretch")
+        st.latex(softmax_latex(frame, total, k))  # the whole width: the fractions of a long class name are wide
+        st.caption(_("Largest difference from the engine's softmax output: {diff:.1e} (float32 rounding).",
+                     diff=np.abs(frame['p = exp ÷ sum'].to_numpy() - p_engine).max()))
     else:
         values = ", ".join(f"{v:.4f}" for v in np.asarray(out.a).ravel()[:10])
         targets = ", ".join(f"{v:.4g}" for v in np.asarray(t).ravel()[:10])

@@ -112,8 +112,8 @@ def heatmap(matrix, title, rows=None, cols=None, row_title=None, col_title=None,
         cell_w = cell_h = cell
     elif annotate:
         cell_w = cell_h = 44
-    else:  # fit about 640×480 px: cells need not be square
-        cell_w = int(np.clip(640 // n_c, 4, 40))
+    else:  # fit about 560×480 px (beside a column of the page, axis labels included): cells need not be square
+        cell_w = int(np.clip(560 // n_c, 4, 40))
         cell_h = int(np.clip(480 // n_r, 4, 22))
     vmax = float(np.abs(frame["value"]).max()) or 1.0
     if diverging:
@@ -132,8 +132,12 @@ def heatmap(matrix, title, rows=None, cols=None, row_title=None, col_title=None,
         frame["label"] = [short_number(x) for x in v]
     sort_r = list(dict.fromkeys(frame["row"]))
     sort_c = list(dict.fromkeys(frame["col"]))
-    x_axis = alt.Axis(values=_tick_values(c0, c0 + n_c), labelAngle=0) if col_labels is None and n_c > 16 else \
-        alt.Axis(labelAngle=0)
+    if col_labels is None:
+        x_axis = alt.Axis(values=_tick_values(c0, c0 + n_c), labelAngle=0) if n_c > 16 else alt.Axis(labelAngle=0)
+    else:  # every name shown: slanted when the names are wider than their cells (Vega would drop some)
+        wide = max(len(str(label)) for label in sort_c) * 6 > cell_w
+        x_axis = alt.Axis(labelAngle=-35 if wide else 0, labelAlign="right" if wide else "center",
+                          labelOverlap=False, labelLimit=180)
     y_axis = alt.Axis(values=_tick_values(r0, r0 + n_r)) if row_labels is None and n_r > 16 else alt.Axis()
     if n_r == 1 and row_labels is None and not row_title:  # a vector: its one row needs no axis
         y_axis = alt.Axis(labels=False, ticks=False, domain=False)
@@ -147,7 +151,9 @@ def heatmap(matrix, title, rows=None, cols=None, row_title=None, col_title=None,
         outline = {"stroke": alt.Stroke("outline:N", scale=None),
                    "strokeWidth": alt.StrokeWidth("outline_width:Q", scale=None)}
     rects = base.mark_rect().encode(
-        color=alt.Color("value:Q", title=value_title, scale=scale), **outline,
+        color=alt.Color("value:Q", title=value_title, scale=scale,
+                        legend=None if annotate and n_r == 1 else alt.Undefined),  # a vector's numbers are printed
+        **outline,
         tooltip=[alt.Tooltip("row:O", title=row_title), alt.Tooltip("col:O", title=col_title),
                  alt.Tooltip("value:Q", title=value_title, format=".6g")])
     if select:
@@ -218,14 +224,21 @@ def vector_bars(values, title, value_title=None, unit_title=None, diverging=True
                                                                       range=["#2166ac", "#b2182b"]))
     else:
         colour = alt.value("#31a354")
-    axis = alt.Axis(values=[names[i] for i in _tick_values(0, v.size)], labelAngle=0) if v.size > 30 else \
-        alt.Axis(labelAngle=0)
+    per_bar = 14
+    if v.size > 30:
+        axis = alt.Axis(values=[names[i] for i in _tick_values(0, v.size)], labelAngle=0)
+    else:  # every name shown: room for short names, slanted when they are wider than their bars
+        longest = max(len(name) for name in names)
+        per_bar = int(np.clip(7 * longest, 14, 60)) if labels is not None else per_bar
+        wide = 6 * longest > per_bar
+        axis = alt.Axis(labelAngle=-35 if wide else 0, labelAlign="right" if wide else "center", labelOverlap=False,
+                        labelLimit=180)
     bars = alt.Chart(frame).mark_bar().encode(
         x=alt.X("unit:N", title=unit_title, sort=names, axis=axis), y=alt.Y("value:Q", title=value_title),
         color=colour, stroke=alt.Stroke("outline:N", scale=None),
         strokeWidth=alt.StrokeWidth("outline_width:Q", scale=None),
         tooltip=[alt.Tooltip("unit:N", title=unit_title), alt.Tooltip("value:Q", title=value_title, format=".6g")],
-    ).properties(title=title, width=min(720, max(160, 14 * v.size)), height=260)
+    ).properties(title=title, width=min(720, max(160, per_bar * v.size)), height=260)
     return bars.add_params(alt.selection_point(name=select, fields=["index"], on="click")) if select else bars
 
 
