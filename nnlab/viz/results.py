@@ -134,10 +134,14 @@ def regression_chart(frame, size=360):
         legend=alt.Legend(orient="top-left", labelLimit=320, fillColor="white", padding=4))
     scale = alt.Scale(domain=domain, nice=False, zero=False)
     ticks = nice_ticks(*domain)
+    if len(targets) == 1:  # the axes name the column, in its own units
+        true_title = _("true {target}", target=targets[0])
+        predicted_title = _("predicted {target}", target=targets[0])
+    else:
+        true_title, predicted_title = _("true value (each target's units)"), _("predicted value (each target's units)")
     points = alt.Chart(frame).mark_circle(size=24, opacity=0.6).encode(
-        x=alt.X("true:Q", title=_("true value (target's units)"), scale=scale, axis=alt.Axis(values=ticks)),
-        y=alt.Y("predicted:Q", title=_("predicted value (target's units)"), scale=scale,
-                  axis=alt.Axis(values=ticks)),
+        x=alt.X("true:Q", title=true_title, scale=scale, axis=alt.Axis(values=ticks)),
+        y=alt.Y("predicted:Q", title=predicted_title, scale=scale, axis=alt.Axis(values=ticks)),
         color=colour,
         tooltip=[alt.Tooltip("target:N", title=_("target")), alt.Tooltip("true:Q", title=_("true value"), format=".4g"),
                  alt.Tooltip("predicted:Q", title=_("predicted value"), format=".4g"),

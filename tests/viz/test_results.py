@@ -67,8 +67,11 @@ def test_regression_frame_and_chart():
     assert len(big) == 5000 and (big["true"] == big["predicted"]).all()
     spec = results.regression_chart(frame).to_dict()
     diagonal, points = spec["layer"]
-    assert diagonal["mark"]["type"] == "line" and points["encoding"]["x"]["title"] == "true value (target's units)"
-    assert points["encoding"]["y"]["title"] == "predicted value (target's units)"
+    assert diagonal["mark"]["type"] == "line" and points["encoding"]["x"]["title"] == "true value (each target's units)"
+    assert points["encoding"]["y"]["title"] == "predicted value (each target's units)"
+    one = results.regression_chart(results.regression_frame(y[:, 0], p[:, 0], ("price",))).to_dict()
+    assert one["layer"][1]["encoding"]["x"]["title"] == "true price"  # one target: the axes name its column
+    assert one["layer"][1]["encoding"]["y"]["title"] == "predicted price"
     with pytest.raises(ValueError, match="shape"):
         results.regression_frame(y, p[:2])
 
@@ -86,7 +89,7 @@ def test_regression_chart_has_equal_axes_the_line_y_equals_x_and_a_legend_naming
     (legend,) = rendered.legends(chart)
     assert legend["labels"] == ["test samples", "perfect prediction (y = x)"]
     axes = dict(rendered.axes(chart))
-    assert axes["true value (target's units)"] == axes["predicted value (target's units)"]  # the same ticks
+    assert axes["true target"] == axes["predicted target"]  # the same ticks
     two = results.regression_chart(results.regression_frame(np.c_[y, y], np.c_[y, y], ("height", "weight")))
     assert rendered.legends(two)[0]["labels"] == ["test samples: height", "test samples: weight",
                                                   "perfect prediction (y = x)"]
