@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ..i18n import _
 from .dataset import DataError
 
 FLIP_NOTE = (
@@ -293,7 +294,8 @@ def make_augmenter(config, image_shape):
         raise ValueError(f"config={config!r}: give an AugmentConfig")
     h, w = _check_shape(image_shape)
     if config.shift_pixels >= min(h, w):
-        raise ValueError(f"shift_pixels={config.shift_pixels}: must be smaller than the image side {min(h, w)}")
+        raise ValueError(_("shift_pixels={shift}: must be smaller than the image side {side}",
+                           shift=config.shift_pixels, side=min(h, w)))
 
     def augment(x_batch, rng):
         x = np.asarray(x_batch)

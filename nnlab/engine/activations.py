@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import _
+
 LEAKY_SLOPE = 0.01  # leaky_relu's slope for z ≤ 0; its formulas below are written from it
 
 
@@ -91,5 +93,6 @@ ACTIVATIONS = {
 def get_activation(name):
     """Look an activation up by name, with a message that lists the valid names."""
     if name not in ACTIVATIONS:
-        raise ValueError(f"activation={name!r} is unknown; choose one of {sorted(ACTIVATIONS)}")
+        raise ValueError(_("activation={value} is unknown; choose one of {choices}", value=repr(name),
+                           choices=sorted(ACTIVATIONS)))
     return ACTIVATIONS[name]

@@ -12,6 +12,7 @@ Tokens are laid out (n, T, D): n samples, T tokens (image patches), D features p
 """
 import numpy as np
 
+from ..i18n import _
 from .activations import get_activation
 from .initializers import initialize
 from .layers import Dense, Layer, positive_int
@@ -24,8 +25,8 @@ POSITION_SIGMA = 0.5
 
 def _tokens_shape(kind, input_shape):
     if len(input_shape) != 2:
-        raise ValueError(f"{kind} needs tokens (tokens, features), got shape {tuple(input_shape)}; "
-                         "put a 'patch_embed' layer before it")
+        raise ValueError(_("{kind} needs tokens (tokens, features), got shape {shape}; put a 'patch_embed' layer "
+                           "before it", kind=kind, shape=tuple(input_shape)))
     return tuple(int(s) for s in input_shape)
 
 
@@ -70,13 +71,13 @@ class PatchEmbed(Layer):
 
     def build(self, input_shape, rng, dtype, init, sigma):
         if len(input_shape) != 3:
-            raise ValueError(f"patch_embed needs an image input (channels, height, width), got shape "
-                             f"{tuple(input_shape)}; set input_shape to e.g. [1, 28, 28]")
+            raise ValueError(_("{kind} needs an image input (channels, height, width), got shape {shape}; set "
+                               "input_shape to e.g. [1, 28, 28]", kind="patch_embed", shape=tuple(input_shape)))
         c, h, w = (int(s) for s in input_shape)
         p = self.patch
         if h % p or w % p:
-            raise ValueError(f"patch={p} does not divide the {h}×{w} image; choose a patch size that "
-                             f"divides both (for 28×28: 2, 4, 7, 14)")
+            raise ValueError(_("patch={p} does not divide the {h}×{w} image; choose a patch size that divides both "
+                               "(for 28×28: 2, 4, 7, 14)", p=p, h=h, w=w))
         self.grid = (h // p, w // p)
         t, n_in = self.grid[0] * self.grid[1], c * p * p
         self.params = {
@@ -143,8 +144,8 @@ class SelfAttention(Layer):
     def build(self, input_shape, rng, dtype, init, sigma):
         t, d = _tokens_shape("self_attention", input_shape)
         if d % self.heads:
-            raise ValueError(f"heads={self.heads} does not divide the token size {d}; choose a number of "
-                             f"heads that divides {d}")
+            raise ValueError(_("heads={heads} does not divide the token size {d}; choose a number of heads that "
+                               "divides {d}", heads=self.heads, d=d))
         self.params = {}
         for name in self.NAMES + ("o",):
             self.params["W" + name] = initialize(self.init or init, (d, d), d, d, rng, sigma, dtype)

@@ -16,6 +16,7 @@ it evenly (average).
 """
 import numpy as np
 
+from ..i18n import _
 from .activations import get_activation
 from .initializers import initialize
 from .layers import Layer, positive_int
@@ -26,8 +27,8 @@ INFERENCE_COLS_BYTES = 32 * 2**20  # bigger inference batches go through the con
 
 def _image_shape(kind, input_shape):
     if len(input_shape) != 3:
-        raise ValueError(f"{kind} needs an image input (channels, height, width), got shape "
-                         f"{tuple(input_shape)}; set input_shape to e.g. [1, 28, 28]")
+        raise ValueError(_("{kind} needs an image input (channels, height, width), got shape {shape}; set "
+                           "input_shape to e.g. [1, 28, 28]", kind=kind, shape=tuple(input_shape)))
     return tuple(int(s) for s in input_shape)
 
 
@@ -82,7 +83,8 @@ class Conv2D(Layer):
         self.kernel = positive_int("kernel", kernel)
         self.stride = positive_int("stride", stride)
         if padding not in PADDINGS:
-            raise ValueError(f"padding={padding!r} is unknown; choose one of {list(PADDINGS)}")
+            raise ValueError(_("padding={value} is unknown; choose one of {choices}", value=repr(padding),
+                               choices=list(PADDINGS)))
         self.padding, self.init = padding, init
         self.activation = get_activation(activation)
         self.work = Workspace()
@@ -93,8 +95,8 @@ class Conv2D(Layer):
         top, bottom, out_h = conv_padding(h, k, s, self.padding)
         left, right, out_w = conv_padding(w, k, s, self.padding)
         if out_h < 1 or out_w < 1:
-            raise ValueError(f"kernel={k} is larger than the {h}×{w} input; use a smaller kernel or "
-                             "padding='same'")
+            raise ValueError(_("kernel={k} is larger than the {h}×{w} input; use a smaller kernel or padding='same'",
+                               k=k, h=h, w=w))
         self.pads = (top, bottom, left, right)
         self.padded = (h + top + bottom, w + left + right)
         fan_in, fan_out = c * k * k, self.filters * k * k
@@ -244,7 +246,8 @@ class _Pool2D(Layer):
     def build(self, input_shape, rng, dtype, init, sigma):
         c, h, w = _image_shape(f"a {self.kind} layer", input_shape)
         if h < self.size or w < self.size:
-            raise ValueError(f"size={self.size} is larger than the {h}×{w} input; use a smaller pool")
+            raise ValueError(_("size={size} is larger than the {h}×{w} input; use a smaller pool", size=self.size, h=h,
+                               w=w))
         out_h, out_w = (h - self.size) // self.stride + 1, (w - self.size) // self.stride + 1
         self.input_shape, self.output_shape = (c, h, w), (c, out_h, out_w)
         return self.output_shape

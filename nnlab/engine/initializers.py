@@ -5,6 +5,8 @@ variance of sigmoid/tanh layers steady; He does the same for ReLU, which zeroes 
 """
 import numpy as np
 
+from ..i18n import _
+
 
 def zeros(shape, fan_in, fan_out, rng, sigma=0.01):
     return np.zeros(shape)
@@ -28,5 +30,6 @@ INITIALIZERS = {"zeros": zeros, "normal": normal, "xavier": xavier, "he": he}
 
 def initialize(name, shape, fan_in, fan_out, rng, sigma=0.01, dtype=np.float32):
     if name not in INITIALIZERS:
-        raise ValueError(f"init={name!r} is unknown; choose one of {sorted(INITIALIZERS)}")
+        raise ValueError(_("init={value} is unknown; choose one of {choices}", value=repr(name),
+                           choices=sorted(INITIALIZERS)))
     return INITIALIZERS[name](shape, fan_in, fan_out, rng, sigma).astype(dtype)

@@ -17,6 +17,7 @@ The layer types of every module are looked up by name in ``layer_types.LAYER_TYP
 """
 import numpy as np
 
+from ..i18n import _
 from .activations import get_activation
 from .initializers import initialize
 
@@ -24,7 +25,7 @@ from .initializers import initialize
 def positive_int(name, value):
     """``value`` as an int if it is a whole number >= 1, else a ValueError naming the setting."""
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name}={value!r}: give a whole number of at least 1")
+        raise ValueError(_("{name}={value}: give a whole number of at least 1", name=name, value=repr(value)))
     return int(value)
 
 
@@ -74,14 +75,14 @@ class Dense(Layer):
     def __init__(self, units, activation="relu", init=None):
         super().__init__()
         if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units < 1:
-            raise ValueError(f"units={units!r}: a dense layer needs at least 1 unit")
+            raise ValueError(_("units={value}: a dense layer needs at least 1 unit", value=repr(units)))
         self.units, self.init = int(units), init
         self.activation = get_activation(activation)
 
     def build(self, input_shape, rng, dtype, init, sigma):
         if len(input_shape) != 1:
-            raise ValueError(f"a dense layer needs a flat input, got shape {tuple(input_shape)}; "
-                             "put a 'flatten' layer before it")
+            raise ValueError(_("a dense layer needs a flat input, got shape {shape}; put a 'flatten' layer before it",
+                               shape=tuple(input_shape)))
         return self._build_weights(tuple(input_shape), rng, dtype, init, sigma)
 
     def _build_weights(self, input_shape, rng, dtype, init, sigma):
@@ -129,7 +130,7 @@ class Dropout(Layer):
     def __init__(self, rate=0.5):
         super().__init__()
         if not 0 <= rate < 1:
-            raise ValueError(f"rate={rate!r}: dropout rate must be in [0, 1)")
+            raise ValueError(_("rate={value}: dropout rate must be in [0, 1)", value=repr(rate)))
         self.rate = float(rate)
 
     def build(self, input_shape, rng, dtype, init, sigma):

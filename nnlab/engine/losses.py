@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..i18n import N_
+from ..i18n import N_, _
 
 EPS = 1e-12
 
@@ -77,12 +77,13 @@ COMPATIBLE_OUTPUTS = {name: {loss.fused} if loss.fused else set() for name, loss
 
 def get_loss(name):
     if name not in LOSSES:
-        raise ValueError(f"loss={name!r} is unknown; choose one of {sorted(LOSSES)}")
+        raise ValueError(_("loss={value} is unknown; choose one of {choices}", value=repr(name),
+                           choices=sorted(LOSSES)))
     return LOSSES[name]
 
 
 def check_output_activation(loss_name, activation):
     allowed = COMPATIBLE_OUTPUTS[loss_name]
     if allowed and activation not in allowed:
-        raise ValueError(f"loss={loss_name!r} needs the output activation to be one of {sorted(allowed)}, "
-                         f"got activation={activation!r}")
+        raise ValueError(_("loss={loss} needs the output activation to be one of {choices}, got activation={value}",
+                           loss=repr(loss_name), choices=sorted(allowed), value=repr(activation)))

@@ -184,7 +184,8 @@ def check_spec(spec):
         try:
             layer = layer_from_config(cfg)
         except (ValueError, TypeError) as exc:
-            raise SpecError(f"layer {i + 1} ({cfg['type']}): {clip(str(exc))}") from None
+            raise SpecError(_("layer {i} ({kind}): {detail}", i=i + 1, kind=cfg["type"],
+                              detail=clip(str(exc)))) from None
         if layer.kind in PARAMETERLESS:
             try:
                 sized = {}, tuple(layer.build(shape, np.random.default_rng(0), None, None, None)), math.prod(shape)

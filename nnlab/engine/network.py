@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..i18n import _
 from .flat_parameters import FlatParameters
 from .layer_types import layer_from_config
 from .losses import check_output_activation, get_loss
@@ -80,14 +81,14 @@ class Network:
         self.spec = {**DEFAULTS, **spec}
         spec = self.spec
         if "input_shape" not in spec:
-            raise ValueError("input_shape is missing from the network spec")
+            raise ValueError(_("input_shape is missing from the network spec"))
         shape = tuple(int(s) for s in np.atleast_1d(spec["input_shape"]))
         if not shape or min(shape) < 1:
-            raise ValueError(f"input_shape={spec['input_shape']!r}: every size must be at least 1")
+            raise ValueError(_("input_shape={value}: every size must be at least 1", value=repr(spec["input_shape"])))
         if spec["dtype"] not in ("float32", "float64"):
-            raise ValueError(f"dtype={spec['dtype']!r}: use 'float32' or 'float64'")
+            raise ValueError(_("dtype={value}: use 'float32' or 'float64'", value=repr(spec["dtype"])))
         if not spec.get("layers"):
-            raise ValueError("layers is empty: a network needs at least one layer")
+            raise ValueError(_("layers is empty: a network needs at least one layer"))
         self.loss = get_loss(spec["loss"])
         self.dtype = np.dtype(spec["dtype"])
         self.input_shape = shape
@@ -99,7 +100,7 @@ class Network:
                 shape = layer.build(shape, rng, self.dtype, spec["init"], spec["sigma"])
             except ValueError as exc:
                 kind = cfg.get("type") if isinstance(cfg, dict) else "?"
-                raise ValueError(f"layer {i + 1} ({kind}): {exc}") from None
+                raise ValueError(_("layer {i} ({kind}): {detail}", i=i + 1, kind=kind, detail=exc)) from None
             layer.name = f"L{i + 1} {layer.kind}"
             self.layers.append(layer)
         self.output_shape = shape

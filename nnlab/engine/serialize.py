@@ -130,42 +130,46 @@ def _open_zip(data):
         raise ModelFileError(_describe(data))
     end = data.rfind(_EOCD, max(0, len(data) - 22 - 65535))
     if end < 0 or len(data) < end + 22:
-        raise ModelFileError("the file is a damaged or truncated zip archive (its directory at the end is "
-                             "missing); download the model again")
+        raise ModelFileError(_("the file is a damaged or truncated zip archive (its directory at the end is "
+                               "missing); download the model again"))
     if data[max(0, end - 20):end].startswith(b"PK\x06\x07"):
-        raise ModelFileError("the zip archive uses ZIP64 directory records, which an nnlab model never needs")
+        raise ModelFileError(_("the zip archive uses ZIP64 directory records, which an nnlab model never needs"))
     entries, size = struct.unpack_from("<HI", data, end + 10)
     if entries > MAX_MEMBERS or size > MAX_DIRECTORY_BYTES:
-        raise ModelFileError(f"the zip archive lists {entries:,} members in a {size:,}-byte directory; an nnlab "
-                             f"model has at most {MAX_MEMBERS} members and a {MAX_DIRECTORY_BYTES:,}-byte directory")
+        raise ModelFileError(_("the zip archive lists {entries:,} members in a {size:,}-byte directory; an nnlab "
+                               "model has at most {most} members and a {limit:,}-byte directory", entries=entries,
+                               size=size, most=MAX_MEMBERS, limit=MAX_DIRECTORY_BYTES))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error) as exc:
-        raise ModelFileError(f"the file is a damaged or truncated zip archive ({clip(str(exc))}); download "
-                             "the model again") from None
+        raise ModelFileError(_("the file is a damaged or truncated zip archive ({detail}); download the model "
+                               "again", detail=clip(str(exc)))) from None
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise ModelFileError(f"the zip archive has {len(members):,} members; an nnlab model has at most {MAX_MEMBERS}")
+        raise ModelFileError(_("the zip archive has {n:,} members; an nnlab model has at most {most}",
+                               n=len(members), most=MAX_MEMBERS))
     seen = set()
     for m in members:
         shown = clip(m.filename, 40)
         if m.filename in seen:
-            raise ModelFileError(f"the zip archive holds two members named “{shown}”")
+            raise ModelFileError(_("the zip archive holds two members named “{name}”", name=shown))
         seen.add(m.filename)
         if m.filename == SPEC_KEY:
-            raise ModelFileError(f"the architecture “{SPEC_KEY}” is stored as raw bytes, not as a NumPy array "
-                                 f"({SPEC_KEY}.npy); it was not saved by nnlab")
+            raise ModelFileError(_("the architecture “{key}” is stored as raw bytes, not as a NumPy array "
+                                   "({key}.npy); it was not saved by nnlab", key=SPEC_KEY))
         if m.flag_bits & 0x1:
-            raise ModelFileError(f"the member “{shown}” is encrypted; nnlab models are never encrypted")
+            raise ModelFileError(_("the member “{name}” is encrypted; nnlab models are never encrypted", name=shown))
         if m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise ModelFileError(f"the member “{shown}” uses zip compression method {m.compress_type}; nnlab "
-                                 "reads only stored or deflated members (as NumPy writes them)")
+            raise ModelFileError(_("the member “{name}” uses zip compression method {method}; nnlab reads only "
+                                   "stored or deflated members (as NumPy writes them)", name=shown,
+                                   method=m.compress_type))
         if m.filename != SPEC_KEY + ".npy" and not _MEMBER.fullmatch(m.filename):
             if m.filename.endswith(".npy") and m.file_size >= 10:
                 with _open_member(archive, m) as stream:  # a pickle says more than "unknown": say that
                     _read_header(stream, m.filename[:-4])
-            raise ModelFileError(f"the zip archive holds an unknown member “{shown}”; an nnlab model holds only "
-                                 f"{SPEC_KEY}.npy and one .npy array per layer parameter, such as 0.W.npy")
+            raise ModelFileError(_("the zip archive holds an unknown member “{name}”; an nnlab model holds only "
+                                   "{key}.npy and one .npy array per layer parameter, such as 0.W.npy", name=shown,
+                                   key=SPEC_KEY))
     return archive, {m.filename[:-4]: m for m in members}
 
 
@@ -173,8 +177,8 @@ def _open_member(archive, info):
     try:
         return archive.open(info)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, struct.error) as exc:
-        raise ModelFileError(f"the zip archive is damaged at member “{clip(info.filename, 40)}” ({clip(str(exc))}); "
-                             "download the model again") from None
+        raise ModelFileError(_("the zip archive is damaged at member “{name}” ({detail}); download the model again",
+                               name=clip(info.filename, 40), detail=clip(str(exc)))) from None
 
 
 def _read_header(stream, key):
@@ -184,11 +188,12 @@ def _read_header(stream, key):
         read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}[version]
         shape, fortran, dtype = read(stream, max_header_size=MAX_NPY_HEADER)
     except (ValueError, KeyError, SyntaxError, TypeError, EOFError) as exc:
-        raise ModelFileError(f"the member {key}.npy is not a readable NumPy array ({clip(str(exc))})") from None
+        raise ModelFileError(_("the member {key}.npy is not a readable NumPy array ({detail})", key=key,
+                               detail=clip(str(exc)))) from None
     if dtype.hasobject:
-        raise ModelFileError(f"the member {key}.npy holds Python objects: reading it would mean unpickling, "
-                             "and nnlab never loads pickles because they can run code. Save the model with "
-                             "nnlab instead")
+        raise ModelFileError(_("the member {key}.npy holds Python objects: reading it would mean unpickling, "
+                               "and nnlab never loads pickles because they can run code. Save the model with "
+                               "nnlab instead", key=key))
     return shape, fortran, dtype, stream.tell()
 
 
@@ -198,14 +203,16 @@ def _check_member(archive, info, key, shape, dtype):
     with _open_member(archive, info) as stream:
         found, fortran, found_dtype, header = _read_header(stream, key)
     if found != shape:
-        raise ModelFileError(f"parameter {key} has shape {found}, the architecture needs {shape}")
+        raise ModelFileError(_("parameter {key} has shape {found}, the architecture needs {shape}", key=key,
+                               found=found, shape=shape))
     if found_dtype.kind != "f" or found_dtype.itemsize != dtype.itemsize:
-        raise ModelFileError(f"parameter {key} has dtype {found_dtype}; this {dtype} model needs {dtype} arrays "
-                             "(a conversion would change the weights)")
+        raise ModelFileError(_("parameter {key} has dtype {found}; this {dtype} model needs {dtype} arrays "
+                               "(a conversion would change the weights)", key=key, found=found_dtype, dtype=dtype))
     n_bytes = int(np.prod(shape)) * dtype.itemsize
     if info.file_size != header + n_bytes:
-        raise ModelFileError(f"the member {key}.npy declares {info.file_size:,} bytes, but its {shape} {dtype} "
-                             f"array takes {header + n_bytes:,}")
+        raise ModelFileError(_("the member {key}.npy declares {declared:,} bytes, but its {shape} {dtype} array "
+                               "takes {needed:,}", key=key, declared=info.file_size, shape=shape, dtype=dtype,
+                               needed=header + n_bytes))
     return fortran, found_dtype, header
 
 
@@ -217,7 +224,7 @@ def _read_array(archive, info, key, checked, shape):
         stream.read(header)
         raw = stream.read(n_bytes)
         if len(raw) != n_bytes or stream.read(1):  # the last read also makes zipfile check the CRC
-            raise ModelFileError(f"the member {key}.npy is truncated")
+            raise ModelFileError(_("the member {key}.npy is truncated", key=key))
     value = np.frombuffer(raw, dtype=dtype)
     return value.reshape(shape[::-1]).T if fortran else value.reshape(shape)
 
@@ -227,35 +234,38 @@ def _read_spec(archive, members):
     if info is None:
         raise ModelFileError(_("the .npz has no architecture; it was not saved by nnlab"))
     if info.file_size > MAX_SPEC_BYTES + MAX_NPY_HEADER:
-        raise ModelFileError(f"the architecture is {info.file_size:,} bytes; the limit is {MAX_SPEC_BYTES:,}")
+        raise ModelFileError(_("the architecture is {size:,} bytes; the limit is {limit:,}", size=info.file_size,
+                               limit=MAX_SPEC_BYTES))
     with _open_member(archive, info) as stream:
         shape, _order, dtype, header = _read_header(stream, SPEC_KEY)
         if dtype != np.uint8 or len(shape) != 1:
-            raise ModelFileError(f"the architecture is a {shape} {dtype} array; nnlab stores it as UTF-8 bytes (uint8)")
+            raise ModelFileError(_("the architecture is a {shape} {dtype} array; nnlab stores it as UTF-8 bytes "
+                                   "(uint8)", shape=shape, dtype=dtype))
         if shape[0] > MAX_SPEC_BYTES or info.file_size != header + shape[0]:
-            raise ModelFileError(f"the architecture is {shape[0]:,} bytes in a member of {info.file_size:,}; the "
-                                 f"limit is {MAX_SPEC_BYTES:,}")
+            raise ModelFileError(_("the architecture is {size:,} bytes in a member of {member:,}; the limit is "
+                                   "{limit:,}", size=shape[0], member=info.file_size, limit=MAX_SPEC_BYTES))
         raw = stream.read(shape[0])
         if len(raw) != shape[0] or stream.read(1):
-            raise ModelFileError(f"the member {SPEC_KEY}.npy is truncated")
+            raise ModelFileError(_("the member {key}.npy is truncated", key=SPEC_KEY))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ModelFileError(f"the architecture JSON is corrupt (not UTF-8 at byte {exc.start})") from None
+        raise ModelFileError(_("the architecture JSON is corrupt (not UTF-8 at byte {at})", at=exc.start)) from None
     depth = json_depth(text)
     if depth > MAX_JSON_DEPTH:
-        raise ModelFileError(f"the architecture JSON nests {depth:,} levels deep; the limit is {MAX_JSON_DEPTH}")
+        raise ModelFileError(_("the architecture JSON nests {depth:,} levels deep; the limit is {limit}", depth=depth,
+                               limit=MAX_JSON_DEPTH))
     try:
         spec = json.loads(text, parse_constant=_no_constant)
     except ValueError as exc:
-        raise ModelFileError(f"the architecture JSON is corrupt ({clip(str(exc))})") from None
+        raise ModelFileError(_("the architecture JSON is corrupt ({detail})", detail=clip(str(exc)))) from None
     if not isinstance(spec, dict) or spec.pop("format", None) != FORMAT:
         raise ModelFileError(_("the architecture is not in the {name} format", name=FORMAT))
     return spec
 
 
 def _no_constant(name):
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise ValueError(_("{name} is not a number JSON allows", name=name))
 
 
 def _load(data):

@@ -57,11 +57,11 @@ def _as_vector(name, values):
     try:
         arr = np.asarray(values, dtype=np.float64).reshape(-1)
     except (TypeError, ValueError):
-        raise ValueError(f"{name}={values!r}: give a list of numbers") from None
+        raise ValueError(_("{name}={value}: give a list of numbers", name=name, value=repr(values))) from None
     if not 1 <= arr.size <= MAX_INPUTS:
-        raise ValueError(f"{name} has {arr.size} entries; give between 1 and {MAX_INPUTS}")
+        raise ValueError(_("{name} has {n} entries; give between 1 and {most}", name=name, n=arr.size, most=MAX_INPUTS))
     if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name}={values!r}: every entry must be a finite number")
+        raise ValueError(_("{name}={value}: every entry must be a finite number", name=name, value=repr(values)))
     return arr
 
 
@@ -69,9 +69,9 @@ def _as_number(name, value):
     try:
         out = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name}={value!r}: give a number") from None
+        raise ValueError(_("{name}={value}: give a number", name=name, value=repr(value))) from None
     if not np.isfinite(out):
-        raise ValueError(f"{name}={value!r}: must be a finite number")
+        raise ValueError(_("{name}={value}: must be a finite number", name=name, value=repr(value)))
     return out
 
 
@@ -81,7 +81,8 @@ def neuron_network(w=SEED_W, b=SEED_B, activation=SEED_ACTIVATION):
     b = _as_number("b", b)
     if activation not in ACTIVATIONS or not ACTIVATIONS[activation].elementwise:
         choices = [name for name, act in ACTIVATIONS.items() if act.elementwise]
-        raise ValueError(f"activation={activation!r}: a single neuron needs one of {choices}")
+        raise ValueError(_("activation={value}: a single neuron needs one of {choices}", value=repr(activation),
+                            choices=choices))
     net = Network({"input_shape": [w.size], "loss": "mse", "init": "zeros", "dtype": "float64",
                    "layers": [{"type": "dense", "units": 1, "activation": activation}]})
     net.set_params(0, W=w.reshape(-1, 1), b=[b])
@@ -96,7 +97,7 @@ def neuron_example(x=SEED_X, w=SEED_W, b=SEED_B, activation=SEED_ACTIVATION, tar
     x = _as_vector("x", x)
     w = _as_vector("W", w)
     if x.size != w.size:
-        raise ValueError(f"x has {x.size} entries but W has {w.size}; give one weight per input")
+        raise ValueError(_("x has {n_x} entries but W has {n_w}; give one weight per input", n_x=x.size, n_w=w.size))
     target = _as_number("target", target)
     net = neuron_network(w, b, activation)
     trace = net.backward_trace(x[None, :], np.array([[target]]))

@@ -18,6 +18,9 @@ from .worked_attention import attention_row
 from .worked_conv import conv_position
 from .worked_pool import POOLS, pool_window
 
+# The dropout rule names the two modes in words: ``formula_tex`` fills them in the session's language.
+_DROPOUT = (r"a = x \text{{ {predicting}}},\qquad a = \frac{{m \odot x}}{{1 - r}},\; "
+            r"m_i \sim \mathrm{{Bernoulli}}(1 - r) \text{{ {training}}}")
 LAYER_FORMULAS = {
     "dense": (r"z_i = \sum_k x_k W_{ki} + b_i,\qquad a_i = f(z_i)",
               N_("Each unit multiplies every input by its weight, adds them up with its bias, and applies "
@@ -46,8 +49,7 @@ LAYER_FORMULAS = {
                     N_("One dense layer applied to every token on its own, with the same weights for all tokens.")),
     "token_mean_pool": (r"a_d = \frac{1}{T} \sum_t x_{t,d}",
                         N_("The average of all tokens: one vector for the whole image.")),
-    "dropout": (r"a = x \text{ (predicting)},\qquad a = \frac{m \odot x}{1 - r},\; "
-                r"m_i \sim \mathrm{Bernoulli}(1 - r) \text{ (training)}",
+    "dropout": (_DROPOUT.format(predicting="(predicting)", training="(training)"),  # English; see formula_tex
                 N_("While training, each input is zeroed with probability r and the rest scaled up; when "
                    "predicting, it passes everything through unchanged.")),
 }
@@ -80,9 +82,16 @@ class WorkedUnit:
     z: float | None  # the engine's z, for layers with an activation
 
 
+def formula_tex(kind):
+    """The LaTeX rule of a layer kind, its words (dropout's modes) in the current language."""
+    if kind == "dropout":
+        return _DROPOUT.format(predicting=_("(predicting)"), training=_("(training)"))
+    return LAYER_FORMULAS[kind][0]
+
+
 def layer_formula(net, layer):
     lay = net.layers[layer]
-    formula, words = LAYER_FORMULAS[lay.kind]
+    formula, words = formula_tex(lay.kind), LAYER_FORMULAS[lay.kind][1]
     if lay.kind == "self_attention" and not lay.config()["residual"]:
         formula = formula.replace(" + x,", ",")
     act = lay.activation.name if lay.activation is not None else None
@@ -203,5 +212,5 @@ def worked_unit(net, trace, layer, unit, sample=0):
         rule = {"dense": _dense, "token_dense": _dense, "patch_embed": _patch_embed, "layer_norm": _layer_norm,
                 "token_mean_pool": _mean_pool, "flatten": _copy, "dropout": _copy}[kind]
         lines, terms, reproduced, z = rule(net, tr, unit, sample)
-    return WorkedUnit(layer, kind, unit, LAYER_FORMULAS[kind][0], tuple(lines), terms, float(reproduced),
+    return WorkedUnit(layer, kind, unit, formula_tex(kind), tuple(lines), terms, float(reproduced),
                       float(tr.a[(sample, *unit)]), z)

@@ -1,0 +1,70 @@
+"""Messages the lower layers raise for the page — a refused model file, a bad number in the one-neuron editor,
+a layer rule's words — are in the session's language."""
+import io
+import zipfile
+
+import numpy as np
+import pytest
+
+from nnlab.engine import ModelFileError, Network, load_model, mlp_spec, model_to_bytes
+from nnlab.i18n import using_language
+from nnlab.lab.seed_neuron import neuron_example
+from nnlab.lab.worked_forward import LAYER_FORMULAS, formula_tex
+
+
+def _model_bytes():
+    return model_to_bytes(Network(mlp_spec([2, 3, 1], seed=0)))
+
+
+def _with_extra_member(data, name, payload=b"hello"):
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr(name, payload)
+    return buffer.getvalue()
+
+
+def _refusal(data):
+    with pytest.raises(ModelFileError) as caught:
+        load_model(data)
+    return str(caught.value)
+
+
+def test_a_model_file_with_an_unknown_member_is_refused_in_chinese_and_in_english():
+    data = _with_extra_member(_model_bytes(), "notes.txt")
+    with using_language("zh"):
+        assert _refusal(data) == ("zip 压缩包含有未知的成员文件“notes.txt”；nnlab 模型只含 __architecture__.npy，"
+                                  "以及每个层参数一个 .npy 数组，例如 0.W.npy")
+    assert _refusal(data) == ("the zip archive holds an unknown member “notes.txt”; an nnlab model holds only "
+                              "__architecture__.npy and one .npy array per layer parameter, such as 0.W.npy")
+
+
+def test_a_parameter_of_the_wrong_shape_is_refused_in_chinese():
+    net = Network(mlp_spec([2, 3, 1], seed=0))
+    buffer = io.BytesIO()
+    arrays = {f"{i}.{k}": p for i, layer in enumerate(net.layers) for k, p in layer.params.items()}
+    arrays["0.W"] = np.zeros((3, 2))
+    arrays["__architecture__"] = np.frombuffer(
+        zipfile.ZipFile(io.BytesIO(model_to_bytes(net))).read("__architecture__.npy")[128:], dtype=np.uint8)
+    np.savez(buffer, **arrays)
+    with using_language("zh"):
+        assert _refusal(buffer.getvalue()) == "参数 0.W 的形状是 (3, 2)，架构需要 (2, 3)"
+
+
+def test_the_neuron_editors_refusals_are_in_chinese():
+    with using_language("zh"):
+        with pytest.raises(ValueError) as caught:
+            neuron_example(x=(1.0, 2.0, 3.0), w=(0.5, 0.5))
+        assert str(caught.value) == "x 有 3 个元素，而 W 有 2 个；请为每个输入给一个权重"
+        with pytest.raises(ValueError) as caught:
+            neuron_example(b="abc")
+        assert str(caught.value) == "b='abc'：请给出一个数"
+    with pytest.raises(ValueError, match=r"^b='abc': give a number$"):
+        neuron_example(b="abc")
+
+
+def test_the_dropout_rule_names_its_modes_in_the_current_language():
+    assert formula_tex("dropout") == LAYER_FORMULAS["dropout"][0]
+    assert r"\text{ (predicting)}" in formula_tex("dropout")
+    with using_language("zh"):
+        zh = formula_tex("dropout")
+    assert r"\text{ （预测时）}" in zh and r"\text{ （训练时）}" in zh and "Bernoulli" in zh
