@@ -8,18 +8,20 @@ the engine imported (``set_forkserver_preload``), so each worker after it starts
 What crosses the process boundary is plain: the worker gets the config's and the dataset's fields (numbers,
 strings, tuples, NumPy arrays — data the server itself prepared, never a user's pickle) and sends back plain
 messages: ("step", index, steps done), then ("done", index, fields of the result with the history as its
-list of records) or ("failed", index, message). The parent rebuilds each CompareResult from those. A worker
+list of records) or ("failed", index, message). The parent rebuilds each CompareResult from those. Each worker
+has a pipe of its own (not one shared queue: a worker killed while writing to a shared queue can leave its
+lock held, and every other worker then waits forever), whose end of file says that the worker died. A worker
 that fails or dies becomes a result with ``error`` set, named after its architecture; however the parent's
 loop ends (Streamlit stops a script at its next ``st.*`` call when the user clicks elsewhere), no worker is
 left training.
 """
 import contextlib
 import multiprocessing
-import queue as queues
 import sys
 import threading
 import types
 from dataclasses import fields
+from multiprocessing.connection import wait
 
 from ..data.dataset import Dataset
 from ..i18n import _, language, using_language
@@ -61,7 +63,8 @@ def _empty_main():
 
 
 def _work(index, label, config_fields, data_fields, lang, messages):
-    """A worker's whole life: train one architecture, say how far it got, send its result."""
+    """A worker's whole life: train one architecture, say how far it got, send its result (``messages``: the
+    writing end of its pipe)."""
     from threadpoolctl import threadpool_limits
 
     from .compare import train_one  # here, not at the top: compare imports this module
@@ -71,16 +74,16 @@ def _work(index, label, config_fields, data_fields, lang, messages):
         with using_language(lang):
             def step(k):
                 if k % PROGRESS_EVERY == 0:
-                    messages.put(("step", index, k))
+                    messages.send(("step", index, k))
             result = train_one(label, LabConfig(**config_fields), Dataset(**data_fields), step)
             found = plain(result)
             history = found.pop("history")
             found["records"] = [*history.steps, *history.epochs, *history.errors]
-            messages.put(("done", index, found))
+            messages.send(("done", index, found))
     except Exception as exc:  # noqa: BLE001 - whatever went wrong becomes the page's message, not a dead worker
         with using_language(lang):
-            messages.put(("failed", index, _("{arch}: training stopped with an error: {problem}", arch=label,
-                                             problem=f"{type(exc).__name__}: {exc}")))
+            messages.send(("failed", index, _("{arch}: training stopped with an error: {problem}", arch=label,
+                                              problem=f"{type(exc).__name__}: {exc}")))
 
 
 def _rebuild(found):
@@ -110,44 +113,46 @@ def train_side_by_side(jobs, dataset, workers, progress=None):
     if workers < 1:
         raise ValueError(f"workers={workers}: give at least 1 worker process")
     ctx = _context()
-    messages = ctx.Queue()
     data_fields, lang = plain(dataset), language()
     waiting = list(enumerate(jobs))
-    running, results, failed, steps = {}, {}, set(), {}
+    running, results, failed, steps = {}, {}, set(), {}  # running: index -> (process, reading end of its pipe)
     try:
         while waiting or running:
             while waiting and len(running) < workers:
                 i, (label, config) = waiting.pop(0)
-                proc = ctx.Process(target=_work, args=(i, label, plain(config), data_fields, lang, messages),
+                reader, writer = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_work, args=(i, label, plain(config), data_fields, lang, writer),
                                    daemon=True, name=f"nnlab-compare-{i}")
                 with _empty_main():
                     proc.start()
-                running[i] = proc
-            try:
-                kind, i, payload = messages.get(timeout=POLL_S)
-            except queues.Empty:
-                kind = None
-            if kind == "step":
-                steps[i] = payload
-            elif kind in ("done", "failed"):
+                writer.close()  # the worker holds the only writing end now: its death reads as end of file
+                running[i] = (proc, reader)
+            ready = wait([reader for _proc, reader in running.values()], timeout=POLL_S)
+            for i, (proc, reader) in list(running.items()):
+                if reader not in ready:
+                    continue
+                try:
+                    kind, _index, payload = reader.recv()
+                except (EOFError, OSError):  # died without a word (killed, out of memory)
+                    proc.join(timeout=5)
+                    kind, payload = "died", _("{arch}: its training process stopped unexpectedly (exit code {code}).",
+                                              arch=jobs[i][0], code=proc.exitcode)
+                if kind == "step":
+                    steps[i] = payload
+                    continue
                 if kind == "done":
                     results[i] = _rebuild(payload)
                 else:
                     results[i], failed = _failed(*jobs[i], dataset, payload), failed | {i}
-                running.pop(i).join()
-            for i, proc in list(running.items()):  # died without a word (killed, out of memory)
-                if not proc.is_alive() and messages.empty():
-                    results[i] = _failed(*jobs[i], dataset, _(
-                        "{arch}: its training process stopped unexpectedly (exit code {code}).", arch=jobs[i][0],
-                        code=proc.exitcode))
-                    failed.add(i)
-                    del running[i]
+                proc.join(timeout=5)
+                reader.close()
+                del running[i]
             if progress is not None:
                 progress(dict(steps))
     finally:
-        for proc in running.values():
+        for proc, _reader in running.values():
             proc.terminate()
-        for proc in running.values():
+        for proc, reader in running.values():
             proc.join()
-        messages.close()
+            reader.close()
     return [results[i] for i in range(len(jobs))], failed
