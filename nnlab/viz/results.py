@@ -42,10 +42,11 @@ def confusion_chart(frame, size=360):
         tooltip=[alt.Tooltip("true:N", title=_("true class")), alt.Tooltip("predicted:N", title=_("predicted class")),
                  alt.Tooltip("count:Q", title=_("count")),
                  alt.Tooltip("share:Q", title=_("share of true class"), format=".1%")])
-    cells = base.mark_rect().encode(
+    cells = base.mark_rect(stroke="#e0e0e0", strokeWidth=0.5).encode(  # white cells keep an edge
         # a square-root scale, white at 0, so the few mistakes off the diagonal still show
         color=alt.Color("share:Q", title=_("share of true class"),
-                        scale=alt.Scale(type="sqrt", domain=[0, 1], range=["#ffffff", "#08306b"]),
+                        scale=alt.Scale(type="sqrt", domain=[0, 1], range=["#ffffff", "#08306b"],
+                                        interpolate="rgb"),  # hcl tints 0 cyan
                         legend=alt.Legend(format=".0%", values=[0, 0.05, 0.25, 0.5, 1])))
     text = base.mark_text(fontSize=11 if len(order) <= 10 else 8).encode(
         text=alt.Text("count:Q"), color=alt.Color("ink:N", scale=None))
