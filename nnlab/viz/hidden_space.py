@@ -20,7 +20,9 @@ def projection_frame(coords, index, labels=None, class_names=None, image_uris=No
     if labels is not None:
         labels = np.asarray(labels)
         if class_names is not None:
-            frame["class"] = [str(class_names[int(v)]) for v in labels.reshape(len(labels), -1)[:, 0]]
+            order = list(dict.fromkeys(str(c) for c in class_names))  # the legend lists the classes in this order
+            frame["class"] = pd.Categorical([str(class_names[int(v)]) for v in labels.reshape(len(labels), -1)[:, 0]],
+                                            categories=order)
         else:
             frame["target"] = labels.reshape(len(labels), -1)[:, 0].astype(np.float64)
     if image_uris is not None:
@@ -34,7 +36,9 @@ def projection_chart(frame, title, axis_titles, size=360, axis_values=True):
     coordinates mean nothing by themselves)."""
     tips = [alt.Tooltip("sample:Q", title=_("sample"))]
     if "class" in frame:
-        names = sorted(frame["class"].unique(), key=lambda c: (len(c), c))
+        present = set(frame["class"])
+        names = [c for c in frame["class"].cat.categories if c in present] if hasattr(frame["class"], "cat") else \
+            sorted(present, key=lambda c: (len(c), c))
         scale = alt.Scale(domain=names, range=PALETTE[:len(names)]) if len(names) <= len(PALETTE) else \
             alt.Scale(domain=names, scheme="category20")
         colour = alt.Color("class:N", title=_("class"), scale=scale)

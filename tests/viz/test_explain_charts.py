@@ -13,6 +13,7 @@ from nnlab.viz import feature_vis as vf
 from nnlab.viz import hidden_space as vh
 from nnlab.viz import landscape as vl
 from nnlab.viz import lr_finder as vr
+from . import rendered
 
 
 def frames(chart):
@@ -101,3 +102,11 @@ def test_projection_points_carry_class_and_the_samples_picture():
     assert {"field": "image", "type": "nominal"} in tips  # untitled: Vega's tooltip shows it as a picture
     regression = vh.projection_frame([[0, 1]], [0], np.array([[2.5]]))
     assert regression["target"].tolist() == [2.5]
+
+
+def test_the_hidden_space_legend_lists_the_classes_in_the_datasets_order():
+    names = ("setosa", "versicolor", "virginica")
+    frame = vh.projection_frame(np.arange(8.0).reshape(4, 2), np.arange(4), labels=np.array([2, 0, 2, 1]),
+                                class_names=names)
+    (legend,) = rendered.legends(vh.projection_chart(frame, "L2", ("a", "b")))
+    assert legend["labels"] == list(names)  # not by length (setosa, virginica, versicolor) nor by appearance
