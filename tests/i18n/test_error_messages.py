@@ -10,8 +10,9 @@ from nnlab.data import DataError
 from nnlab.data.csv_reader import read_table
 from nnlab.data.image_upload import prepare_digit
 from nnlab.data.table_limits import MAX_COLUMNS
-from nnlab.engine import ModelFileError, Network, load_model, mlp_spec, model_to_bytes
+from nnlab.engine import ModelFileError, Network, load_model, mlp_spec, model_to_bytes, train
 from nnlab.i18n import using_language
+from nnlab.lab.attributions import grad_cam
 from nnlab.lab.seed_neuron import neuron_example
 from nnlab.lab.worked_forward import LAYER_FORMULAS, formula_tex
 
@@ -108,3 +109,17 @@ def test_a_bad_image_is_refused_and_a_good_ones_notes_are_shown_in_chinese():
     with using_language("zh"):
         assert str(notes[0]) == "读入了一张 28×28 像素的 PNG（L）"
         assert str(notes[-1]) == "按质心放在 28×28 的区域中央"
+
+
+def test_the_trainers_and_the_labs_refusals_are_in_chinese():
+    net = Network(mlp_spec([2, 3, 1], seed=0))
+    x, y = np.zeros((4, 3)), np.zeros((4, 1))
+    with using_language("zh"):
+        with pytest.raises(ValueError) as caught:
+            train(net, x, y, epochs=1)
+        assert str(caught.value) == "x 的每个样本有 3 个特征，而网络需要 2 个"
+        with pytest.raises(ValueError) as caught:
+            grad_cam(net, np.zeros(2), cls=0)
+        assert str(caught.value) == ("Grad-CAM 需要卷积层，而这个网络没有；显著性图、积分梯度和遮挡法适用于所有模型")
+    with pytest.raises(ValueError, match=r"^x has 3 features per sample, the network expects 2$"):
+        train(net, x, y, epochs=1)
