@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..i18n import _, ngettext
 from .dataset import DataError
 from .missing import MISSING_TOKENS, POSSIBLE_MISSING_TOKENS, cell_counts, describe_counts
 from .table_limits import excerpt
@@ -100,7 +101,8 @@ def typed_column(cells, name, delimiter, notices):
     infinite = lower.isin(INF_TOKENS)
     marks = cells[missing & (cells != "")]
     if len(marks):
-        notices.append(f"Column '{name}': read {describe_counts(cell_counts(marks))} as missing.")
+        notices.append(_("Column '{name}': read {counts} as missing.", name=name,
+                         counts=describe_counts(cell_counts(marks))))
     present = cells[~missing & ~infinite & ~possible]
     values = pd.to_numeric(present, errors="coerce")
     decimal_comma = False
@@ -109,31 +111,33 @@ def typed_column(cells, name, delimiter, notices):
         decimal_comma = bool(comma.all() and present.str.contains(",").any())
         if decimal_comma:
             values = pd.to_numeric(present.str.replace(",", ".", regex=False), errors="coerce")
-            notices.append(f"Column '{name}': read a decimal comma as a decimal point "
-                           f"(e.g. '{excerpt(present.iloc[0])}').")
+            notices.append(_("Column '{name}': read a decimal comma as a decimal point (e.g. '{value}').", name=name,
+                             value=excerpt(present.iloc[0])))
     if possible.any():
         text = cells.where(~missing)
         counts = describe_counts(cell_counts(cells[possible]))
         if len(present) and values.notna().all():
-            notices.append(f"Column '{name}' holds numbers, except {counts} that may mean a missing value; "
-                           "it is read as text until you choose to treat them as missing.")
+            notices.append(_("Column '{name}' holds numbers, except {counts} that may mean a missing value; it is "
+                             "read as text until you choose to treat them as missing.", name=name, counts=counts))
             if decimal_comma:
                 text[present.index] = present.str.replace(",", ".", regex=False)
             return text
-        notices.append(f"Column '{name}': {counts} may mean a missing value; kept as "
-                       f"{'a value' if possible.sum() == 1 else 'values'} unless you choose to treat "
-                       f"{'it' if possible.sum() == 1 else 'them'} as missing.")
+        notices.append(_("Column '{name}': {counts} may mean a missing value; kept as a value unless you choose to "
+                         "treat it as missing.", name=name, counts=counts) if possible.sum() == 1 else
+                       _("Column '{name}': {counts} may mean a missing value; kept as values unless you choose to "
+                         "treat them as missing.", name=name, counts=counts))
         return text
     if values.notna().all() and (len(present) or infinite.any()):
         if infinite.any():
-            notices.append(f"Column '{name}': {_count(int(infinite.sum()), 'infinite value')} (inf) treated as "
-                           "missing.")
+            notices.append(ngettext("Column '{name}': {n} infinite value (inf) treated as missing.",
+                                    "Column '{name}': {n} infinite values (inf) treated as missing.",
+                                    int(infinite.sum()), name=name))
         too_big = ~np.isfinite(values) | (values.abs() > FLOAT32_MAX)
         if too_big.any():
             row = int(too_big.idxmax())
-            raise DataError(f"Column '{name}' has a value too large for 32-bit floats ({excerpt(present[row])} in "
-                            f"data row {row + 1}); the limit is about ±3.4e38. Rescale that column (for example "
-                            "divide it by a power of ten) or remove it from the file.")
+            raise DataError(_("Column '{name}' has a value too large for 32-bit floats ({value} in data row {row}); "
+                              "the limit is about ±3.4e38. Rescale that column (for example divide it by a power of "
+                              "ten) or remove it from the file.", name=name, value=excerpt(present[row]), row=row + 1))
         out = pd.Series(np.nan, index=cells.index, dtype="float64")
         out[values.index] = values.astype("float64")
         whole = out.notna().all() and (out == np.round(out)).all() and (out.abs() < WHOLE_LIMIT).all()
@@ -146,6 +150,3 @@ def typed_column(cells, name, delimiter, notices):
         return out
     return cells.where(~missing)
 
-
-def _count(n, noun):
-    return f"{n} {noun}{'s' * (n != 1)}"

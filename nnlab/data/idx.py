@@ -13,11 +13,14 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..i18n import N_, _
 from .dataset import DataError
 
 GZIP_MAGIC = b"\x1f\x8b"
 # type code -> big-endian dtype
 IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+# What a file of ndim dimensions is expected to hold, for the message of a file with another number.
+_EXPECTED = {3: N_("images (n, rows, cols)"), 1: N_("labels (n,)")}
 _CODE_OF = {np.dtype(t).newbyteorder("="): code for code, t in IDX_TYPES.items()}
 
 FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -50,9 +53,9 @@ def _read_source(source):
     try:
         return path.read_bytes(), str(path)
     except FileNotFoundError:
-        raise DataError(f"IDX file {path} does not exist") from None
+        raise DataError(_("IDX file {path} does not exist", path=path)) from None
     except OSError as exc:
-        raise DataError(f"IDX file {path} could not be read: {exc}") from exc
+        raise DataError(_("IDX file {path} could not be read: {reason}", path=path, reason=exc)) from exc
 
 
 def read_idx(source, ndim=None):
@@ -74,35 +77,41 @@ def read_idx(source, ndim=None):
         try:
             data = gzip.decompress(data)
         except (EOFError, OSError, zlib.error) as exc:
-            raise DataError(f"{name} is a damaged or truncated gzip file ({exc}); download it again") from exc
+            raise DataError(_("{name} is a damaged or truncated gzip file ({reason}); download it again", name=name,
+                              reason=exc)) from exc
     if len(data) < 4:
-        raise DataError(f"{name} is too short to be an IDX file: {len(data)} bytes, the header alone needs 4")
+        raise DataError(_("{name} is too short to be an IDX file: {size} bytes, the header alone needs 4", name=name,
+                          size=len(data)))
     if data[0] != 0 or data[1] != 0:
-        raise DataError(f"{name} is not an IDX file: bad magic number 0x{data[:4].hex()} "
-                        "(an IDX file starts with two zero bytes, e.g. 0x00000803 for uint8 images)")
+        raise DataError(_("{name} is not an IDX file: bad magic number 0x{magic} (an IDX file starts with two zero "
+                          "bytes, e.g. 0x00000803 for uint8 images)", name=name, magic=data[:4].hex()))
     code, dims_n = data[2], data[3]
     if code not in IDX_TYPES:
         known = ", ".join(f"0x{c:02X}" for c in IDX_TYPES)
-        raise DataError(f"{name} has unknown IDX type code 0x{code:02X} in its magic number; expected one of {known}")
+        raise DataError(_("{name} has unknown IDX type code 0x{code:02X} in its magic number; expected one of {known}",
+                          name=name, code=code, known=known))
     if dims_n == 0:
-        raise DataError(f"{name} declares 0 dimensions in its magic number; an IDX file has at least 1")
+        raise DataError(_("{name} declares 0 dimensions in its magic number; an IDX file has at least 1", name=name))
     if ndim is not None and dims_n != ndim:
-        what = {3: "images (n, rows, cols)", 1: "labels (n,)"}.get(ndim, "check the file")
-        raise DataError(f"{name} has {dims_n} dimensions but {ndim} were expected ({what}); is it the right file?")
+        what = _(_EXPECTED[ndim]) if ndim in _EXPECTED else _("check the file")
+        raise DataError(_("{name} has {found} dimensions but {ndim} were expected ({what}); is it the right file?",
+                          name=name, found=dims_n, ndim=ndim, what=what))
     header = 4 + 4 * dims_n
     if len(data) < header:
-        raise DataError(f"{name} is truncated: its header needs {header} bytes but the file has {len(data)}")
+        raise DataError(_("{name} is truncated: its header needs {header} bytes but the file has {size}", name=name,
+                          header=header, size=len(data)))
     shape = tuple(int(d) for d in np.frombuffer(data, ">u4", count=dims_n, offset=4))
     dtype = np.dtype(IDX_TYPES[code])
     n_values = int(np.prod(shape, dtype=object))
     expected = n_values * dtype.itemsize
     found = len(data) - header
     if found < expected:
-        raise DataError(f"{name} is truncated: its header promises shape {shape} ({expected} bytes of data) "
-                        f"but only {found} bytes follow; download it again")
+        raise DataError(_("{name} is truncated: its header promises shape {shape} ({expected} bytes of data) but only "
+                          "{found} bytes follow; download it again", name=name, shape=shape, expected=expected,
+                          found=found))
     if found > expected:
-        raise DataError(f"{name} is corrupt: {found - expected} bytes more than its header's shape {shape} "
-                        "accounts for")
+        raise DataError(_("{name} is corrupt: {extra} bytes more than its header's shape {shape} accounts for",
+                          name=name, extra=found - expected, shape=shape))
     values = np.frombuffer(data, dtype, count=n_values, offset=header)
     return values.astype(dtype.newbyteorder("="), copy=True).reshape(shape)
 
@@ -139,12 +148,15 @@ def load_idx_pair(images_path, labels_path):
     images = read_idx(images_path, ndim=3)
     labels = read_idx(labels_path, ndim=1)
     if images.dtype != np.uint8:
-        raise DataError(f"images file {images_path} holds {images.dtype} values; MNIST-style images are uint8 (0-255)")
+        raise DataError(_("images file {path} holds {dtype} values; MNIST-style images are uint8 (0-255)",
+                          path=images_path, dtype=images.dtype))
     if labels.dtype != np.uint8:
-        raise DataError(f"labels file {labels_path} holds {labels.dtype} values; MNIST-style labels are uint8")
+        raise DataError(_("labels file {path} holds {dtype} values; MNIST-style labels are uint8", path=labels_path,
+                          dtype=labels.dtype))
     if len(images) != len(labels):
-        raise DataError(f"images file {images_path} has {len(images)} images but labels file {labels_path} "
-                        f"has {len(labels)} labels; they must have one label per image")
+        raise DataError(_("images file {images_path} has {images} images but labels file {labels_path} has {labels} "
+                          "labels; they must have one label per image", images_path=images_path, images=len(images),
+                          labels_path=labels_path, labels=len(labels)))
     return images, labels
 
 
@@ -162,8 +174,8 @@ def find_mnist_files(folder):
         else:
             found[role] = path
     if missing:
-        raise DataError(f"folder {folder} lacks the MNIST-format file(s) {', '.join(missing)}; "
-                        "it needs train-images, train-labels, t10k-images and t10k-labels")
+        raise DataError(_("folder {folder} lacks the MNIST-format file(s) {missing}; it needs train-images, "
+                          "train-labels, t10k-images and t10k-labels", folder=folder, missing=", ".join(missing)))
     return found
 
 
@@ -178,8 +190,8 @@ def load_mnist_folder(folder):
     x_train, y_train = load_idx_pair(paths["x_train"], paths["y_train"])
     x_test, y_test = load_idx_pair(paths["x_test"], paths["y_test"])
     if x_train.shape[1:] != x_test.shape[1:]:
-        raise DataError(f"folder {folder}: train images are {x_train.shape[1:]} but test images "
-                        f"{x_test.shape[1:]}; both sets must have the same image size")
+        raise DataError(_("folder {folder}: train images are {train} but test images {test}; both sets must have the "
+                          "same image size", folder=folder, train=x_train.shape[1:], test=x_test.shape[1:]))
     return ImageSplit(x_train, y_train, x_test, y_test)
 
 
@@ -196,6 +208,6 @@ def load_fashion_mnist(root=FASHION_MNIST_DIR):
     """Fashion-MNIST's own 60,000 / 10,000 split as an ``ImageSplit`` (see ``FASHION_MNIST_CLASSES``)."""
     folder = fashion_mnist_dir(root)
     if folder is None:
-        raise DataError(f"Fashion-MNIST was not found in {root}; install it with "
-                        "`apt-get install dataset-fashion-mnist`")
+        raise DataError(_("Fashion-MNIST was not found in {root}; install it with "
+                          "`apt-get install dataset-fashion-mnist`", root=root))
     return load_mnist_folder(folder)

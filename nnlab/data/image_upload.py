@@ -11,7 +11,7 @@ import io
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ..i18n import _
+from ..i18n import Later, _
 from .dataset import DataError
 
 FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
@@ -51,7 +51,9 @@ def _open(data, max_bytes):
                                   w=w, h=h, ratio=MAX_ASPECT))
             probe.verify()  # structural check (checksums, chunk layout) without decoding everything
         img = Image.open(io.BytesIO(data), formats=FORMATS)  # verify() leaves the image unusable
-        notes = [f"read a {img.format or 'image'} of {w}×{h} pixels ({img.mode})"]
+        # Later: the notes are returned by a cache that sessions in both languages share (digit_input._prepare).
+        notes = [Later("read a {format} of {w}×{h} pixels ({mode})", format=img.format or "image", w=w, h=h,
+                       mode=img.mode)]
         img.seek(0)          # first frame of an animated GIF/WebP
         img.draft(img.mode, (WORK_SIDE, WORK_SIDE))  # JPEG: decode at 1/2, 1/4 or 1/8 scale; others: no-op
         img.load()           # decode: truncated files fail here
@@ -68,7 +70,8 @@ def _open(data, max_bytes):
         raise DataError(_("the image file is damaged or truncated and cannot be decoded ({reason}); save it "
                           "again as PNG or JPEG and upload again", reason=exc)) from None
     if img.size != (w, h):
-        notes.append(f"reduced it to {img.width}×{img.height} pixels before processing (a digit needs only 28×28)")
+        notes.append(Later("reduced it to {w}×{h} pixels before processing (a digit needs only 28×28)",
+                           w=img.width, h=img.height))
     return img, notes
 
 
@@ -108,7 +111,7 @@ def prepare_digit(data, max_bytes=MAX_BYTES):
     Returns
     -------
     image : float32 (784,), values in [0, 1], white digit on black
-    notes : tuple of str
+    notes : tuple of Later (str() gives the words in the current language)
     """
     img, notes = _open(data, max_bytes)
     try:
@@ -121,7 +124,7 @@ def prepare_digit(data, max_bytes=MAX_BYTES):
     border = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
     if np.median(border) > 0.5:
         a = 1.0 - a
-        notes.append("inverted the colours (light background → black, dark ink → white)")
+        notes.append(Later("inverted the colours (light background → black, dark ink → white)"))
 
     # 2. Stretch contrast so the background is 0 and the strongest ink is 1; drop faint noise.
     bg = float(np.median(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])))
@@ -146,7 +149,7 @@ def prepare_digit(data, max_bytes=MAX_BYTES):
         raise DataError(_("no digit found: the marks in the image are too thin or faint to survive scaling to 20 "
                           "pixels; upload a bolder, larger digit"))
     patch /= patch.max()
-    notes.append(f"cropped the ink to {iw}×{ih} px and scaled it to {nw}×{nh} px")
+    notes.append(Later("cropped the ink to {iw}×{ih} px and scaled it to {nw}×{nh} px", iw=iw, ih=ih, nw=nw, nh=nh))
 
     # 5. Paste into 28×28 so the centre of mass lands on pixel (14, 14), as in MNIST; the digit is kept
     #    whole, so a lopsided one may end up a little off that point.
@@ -157,7 +160,7 @@ def prepare_digit(data, max_bytes=MAX_BYTES):
     left = int(np.clip(round(SIDE / 2 - cx), 0, SIDE - nw))
     out = np.zeros((SIDE, SIDE), dtype=np.float32)
     out[top:top + nh, left:left + nw] = patch
-    notes.append("centred by centre of mass in a 28×28 field")
+    notes.append(Later("centred by centre of mass in a 28×28 field"))
     return out.reshape(-1), tuple(notes)
 
 

@@ -173,8 +173,8 @@ def _check_arguments(frame, target, features, task, missing, scaling, split, see
                         f"e.g. [{confirmed_missing!r}].")
     unknown = [c for c in confirmed_missing if c not in frame.columns]
     if unknown:
-        raise DataError(f"confirmed_missing names {_listing(unknown)}, not columns of the table; choose from "
-                        f"{_listing(frame.columns)}.")
+        raise DataError(_("confirmed_missing names {unknown}, not columns of the table; choose from {names}.",
+                          unknown=_listing(unknown), names=_listing(frame.columns)))
     if features is not None:
         _check_features(frame, target, list(features))
     if task is not None and task not in TASKS:
@@ -188,9 +188,9 @@ def _check_arguments(frame, target, features, task, missing, scaling, split, see
     except (TypeError, ValueError):
         fractions = []
     if len(fractions) != 3 or not all(np.isfinite(fractions)) or min(fractions) <= 0 or abs(sum(fractions) - 1) > 1e-6:
-        raise DataError(f"split={split!r} must be three fractions (train, validation, test), each above 0, that "
-                        "add up to 1, e.g. (0.7, 0.15, 0.15). The validation part chooses the best epoch, so the "
-                        "test part stays unseen until the end.")
+        raise DataError(_("split={split} must be three fractions (train, validation, test), each above 0, that add "
+                          "up to 1, e.g. (0.7, 0.15, 0.15). The validation part chooses the best epoch, so the test "
+                          "part stays unseen until the end.", split=repr(split)))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise DataError(f"seed={seed!r} must be a whole number from 0 to 2**32 - 1.")
     if isinstance(max_categories, bool) or not isinstance(max_categories, (int, np.integer)) or max_categories < 2:

@@ -68,7 +68,8 @@ def encode_targets(net, y):
     n_out = net.n_outputs
     if is_classification(y) and n_out > 1:
         if y.size and (y.min() < 0 or y.max() >= n_out):
-            raise ValueError(f"labels run from {y.min()} to {y.max()}, but the network has {n_out} outputs")
+            raise ValueError(_("labels run from {low} to {high}, but the network has {outputs} outputs",
+                               low=y.min(), high=y.max(), outputs=n_out))
         t = np.zeros((len(y), n_out), dtype=net.dtype)
         t[np.arange(len(y)), y] = 1
         return t
@@ -163,17 +164,18 @@ def train(net, x, y, *, epochs=10, batch_size=64, optimizer: Optimizer | None = 
     """
     # Validate here, in the call itself: a generator function would only raise on the first next().
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"epochs={epochs!r}: train for at least 1 epoch")
+        raise ValueError(_("epochs={epochs}: train for at least 1 epoch", epochs=repr(epochs)))
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size={batch_size!r}: a batch needs at least 1 sample")
+        raise ValueError(_("batch_size={size}: a batch needs at least 1 sample", size=repr(batch_size)))
     x = np.asarray(x, dtype=net.dtype)
     if len(x) == 0:
-        raise ValueError("the training set is empty")
+        raise ValueError(_("the training set is empty"))
     x = x.reshape(len(x), -1)
     if x.shape[1] != net.n_inputs:
-        raise ValueError(f"x has {x.shape[1]} features per sample, the network expects {net.n_inputs}")
+        raise ValueError(_("x has {found} features per sample, the network expects {expected}", found=x.shape[1],
+                           expected=net.n_inputs))
     if len(y) != len(x):
-        raise ValueError(f"x has {len(x)} samples but y has {len(y)}; give one target per sample")
+        raise ValueError(_("x has {n_x} samples but y has {n_y}; give one target per sample", n_x=len(x), n_y=len(y)))
     if (x_val is None) != (y_val is None):
         raise ValueError("give both x_val and y_val, or neither")
     if x_val is not None:
@@ -181,7 +183,8 @@ def train(net, x, y, *, epochs=10, batch_size=64, optimizer: Optimizer | None = 
             raise ValueError(f"x_val has {len(x_val)} samples but y_val has {len(y_val)}")
         n_val_features = int(np.prod(np.shape(x_val)[1:]))
         if len(x_val) and n_val_features != net.n_inputs:
-            raise ValueError(f"x_val has {n_val_features} features per sample, the network expects {net.n_inputs}")
+            raise ValueError(_("x_val has {found} features per sample, the network expects {expected}",
+                               found=n_val_features, expected=net.n_inputs))
         encode_targets(net, y_val)  # raises now, not after the first epoch, if the labels do not fit
     targets = encode_targets(net, y)
     y = np.asarray(y)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import _
 from ..engine.copying import copy_network
 from ..engine.input_grad import backward_from, forward_to, input_gradient
 from .budget import LIGHT
@@ -43,7 +44,8 @@ def class_weights(net, cls):
     binary = n == 1 and last.activation is not None and last.activation.name == "sigmoid"
     valid = (0, 1) if binary else tuple(range(n))
     if isinstance(cls, bool) or not isinstance(cls, (int, np.integer)) or cls not in valid:
-        raise ValueError(f"class={cls!r}: this network's classes are {valid[0]}…{valid[-1]}")
+        raise ValueError(_("class={cls}: this network's classes are {first}…{last}", cls=repr(cls), first=valid[0],
+                           last=valid[-1]))
     if binary:
         return np.array([1.0 if cls == 1 else -1.0])
     return np.eye(n)[cls]
@@ -53,10 +55,12 @@ def _float64_copy(net):
     return copy_network(net, "float64")
 
 
-def _sample(net, x, what="the sample"):
+def _sample(net, x, baseline=False):
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     if x.size != net.n_inputs:
-        raise ValueError(f"{what} has {x.size} values; the network expects {net.n_inputs}")
+        values = {"size": x.size, "expected": net.n_inputs}
+        raise ValueError(_("the baseline has {size} values; the network expects {expected}", **values) if baseline
+                         else _("the sample has {size} values; the network expects {expected}", **values))
     return x
 
 
@@ -80,7 +84,7 @@ def make_baseline(kind, x_reference, image_shape=None):
     if kind not in BASELINES:
         raise ValueError(f"baseline={kind!r} is unknown; choose one of {list(BASELINES)}")
     if kind == "black" and image_shape is None:
-        raise ValueError("baseline='black' applies to images; for a table choose 'mean' or 'zeros'")
+        raise ValueError(_("baseline='black' applies to images; for a table choose 'mean' or 'zeros'"))
     if kind == "mean":
         return x_reference.mean(axis=0)
     fill = x_reference.min() if kind == "black" else 0.0
@@ -149,7 +153,7 @@ def integrated_gradients(net, x, cls, baseline, steps=LIGHT["ig_steps"]):
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= MAX_IG_STEPS:
         raise ValueError(f"steps={steps!r}: give a whole number from 1 to {MAX_IG_STEPS}")
     net, x, w = _float64_copy(net), _sample(net, x), class_weights(net, cls)
-    baseline = _sample(net, baseline, "the baseline")
+    baseline = _sample(net, baseline, baseline=True)
     alphas = np.linspace(0.0, 1.0, steps + 1)
     scores, grads = scores_and_gradients(net, baseline + alphas[:, None] * (x - baseline), w)
     weights = np.full(steps + 1, 1.0 / steps)  # the trapezoid rule on a uniform grid
@@ -210,8 +214,8 @@ def grad_cam(net, x, cls, layer=None, eps=FD_EPS):
     """Grad-CAM of one sample at conv layer ``layer`` (default: the last convolution)."""
     convs = conv_layers(net)
     if not convs:
-        raise ValueError("Grad-CAM needs a convolution layer, and this network has none; saliency, "
-                         "integrated gradients and occlusion work for every model")
+        raise ValueError(_("Grad-CAM needs a convolution layer, and this network has none; saliency, integrated "
+                           "gradients and occlusion work for every model"))
     layer = convs[-1] if layer is None else layer
     if layer not in convs:
         raise ValueError(f"layer={layer!r} is not a convolution layer; choose one of {convs}")
@@ -257,7 +261,7 @@ def occlusion(net, x, cls, baseline, image_shape=None, patch=4, stride=2):
     feature at a time.
     """
     net, x, w = _float64_copy(net), _sample(net, x), class_weights(net, cls)
-    baseline = _sample(net, baseline, "the baseline")
+    baseline = _sample(net, baseline, baseline=True)
     score = float(_scores(net, x[None], w)[0])
     if image_shape is None:
         covered = np.where(np.eye(x.size, dtype=bool), baseline, x)
@@ -265,7 +269,8 @@ def occlusion(net, x, cls, baseline, image_shape=None, patch=4, stride=2):
         return Occlusion(int(cls), score, drops, np.zeros(0, int), np.zeros(0, int), drops.copy(), 1, 1)
     h, wd = (int(s) for s in image_shape)
     if h * wd != x.size:
-        raise ValueError(f"image_shape={tuple(image_shape)} has {h * wd} pixels; the sample has {x.size}")
+        raise ValueError(_("image_shape={shape} has {pixels} pixels; the sample has {size}", shape=tuple(image_shape),
+                           pixels=h * wd, size=x.size))
     for name, value, top in (("patch", patch, min(h, wd)), ("stride", stride, min(h, wd))):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= top:
             raise ValueError(f"{name}={value!r}: give a whole number from 1 to {top}")

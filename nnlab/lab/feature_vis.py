@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import _
 from ..engine.copying import copy_network
 from ..engine.input_grad import backward_from, check_layer_index, forward_to
 from .budget import LIGHT
@@ -28,7 +29,8 @@ def _check_unit(net, layer, unit):
     shape = net.layers[layer].output_shape
     n_units = shape[0] if len(shape) == 3 else shape[-1]  # channels of (C, H, W); features otherwise
     if isinstance(unit, bool) or not isinstance(unit, (int, np.integer)) or not 0 <= unit < n_units:
-        raise ValueError(f"unit={unit!r}: layer {net.layers[layer].name} has units 0…{n_units - 1}")
+        raise ValueError(_("unit={unit}: layer {name} has units 0…{last}", unit=repr(unit), name=net.layers[layer].name,
+                           last=n_units - 1))
     return layer, int(unit)
 
 
@@ -115,8 +117,8 @@ def maximise_unit(net, layer, unit, image_shape=None, steps=LIGHT["vis_steps"], 
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps={steps!r}: take at least 1 step")
     if image_shape is not None and int(np.prod(image_shape)) != net.n_inputs:
-        raise ValueError(f"image_shape={tuple(image_shape)} has {int(np.prod(image_shape))} pixels; the "
-                         f"network takes {net.n_inputs} inputs")
+        raise ValueError(_("image_shape={shape} has {pixels} pixels; the network takes {inputs} inputs",
+                           shape=tuple(image_shape), pixels=int(np.prod(image_shape)), inputs=net.n_inputs))
     lo, hi = (float(v) for v in value_range)
     if not lo < hi:
         raise ValueError(f"value_range={tuple(value_range)}: the lower end must be below the upper end")

@@ -41,7 +41,8 @@ def sample(dataset, net, index):
     """
     x_all, y_all, name = split_arrays(dataset)
     if not 0 <= int(index) < len(x_all):
-        raise ValueError(f"sample index={index}: the {name} set has samples 0…{len(x_all) - 1}")
+        raise ValueError(_("sample index={index}: the {name} set has samples 0…{last}", index=index,
+                           name=split_name(name), last=len(x_all) - 1))
     i = int(index)
     x, y = x_all[i:i + 1], y_all[i:i + 1]
     return x, encode_targets(net, y), y
@@ -72,7 +73,7 @@ class SGDStep:
 def sgd_step(net, x, t, lr, top=3):
     """Take one SGD step for this one sample on a float64 copy of ``net``; ``net`` is unchanged."""
     if not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"learning rate={lr!r}: must be a positive number")
+        raise ValueError(_("learning rate={lr}: must be a positive number", lr=repr(lr)))
     copy = copy_network(net, "float64")
     x = np.asarray(x, dtype=np.float64)
     t = np.asarray(t, dtype=np.float64)
@@ -102,7 +103,7 @@ def plane_grid(x, resolution=RESOLUTION, margin=0.1):
     """
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2 or x.shape[1] != 2:
-        raise ValueError(f"a grid over the input plane needs 2-D inputs; got data of shape {x.shape}")
+        raise ValueError(_("a grid over the input plane needs 2-D inputs; got data of shape {shape}", shape=x.shape))
     if resolution < 2:
         raise ValueError(f"resolution={resolution!r}: use at least 2 cells per side")
     lo, hi = x.min(axis=0), x.max(axis=0)
@@ -145,7 +146,8 @@ def with_params(net, params):
 
 def _check_index(net, index):
     if not 0 <= int(index) < len(net.layers):
-        raise ValueError(f"layer index={index}: this network has layers 0…{len(net.layers) - 1}")
+        raise ValueError(_("layer index={index}: this network has layers 0…{last}", index=index,
+                           last=len(net.layers) - 1))
     return int(index)
 
 
@@ -180,8 +182,8 @@ def channel_stats(net, x, index, chunk=CHUNK):
     Returns (mean, max), each (n_samples, channels), float64. The layer must output images (C, H, W).
     """
     if len(net.layers[_check_index(net, index)].output_shape) != 3:
-        raise ValueError(f"layer {net.layers[index].name} outputs shape {net.layers[index].output_shape}, "
-                         "not channels of images (C, H, W)")
+        raise ValueError(_("layer {name} outputs shape {shape}, not channels of images (C, H, W)",
+                           name=net.layers[index].name, shape=net.layers[index].output_shape))
     means, maxes = [], []
     for out in _chunks(net, x, index, chunk):
         flat = out.reshape(out.shape[0], out.shape[1], -1)
@@ -195,7 +197,7 @@ def attention_weights(net, x, index, chunk=CHUNK):
     each row (a query) summing to 1 over the keys."""
     layer = net.layers[_check_index(net, index)]
     if layer.kind != "self_attention":
-        raise ValueError(f"layer {layer.name} is a {layer.kind} layer, not self_attention")
+        raise ValueError(_("layer {name} is a {kind} layer, not self_attention", name=layer.name, kind=layer.kind))
     out = []
     for _chunk in _chunks(net, x, index, chunk):
         out.append(layer.trace_extras()["attention"].copy())

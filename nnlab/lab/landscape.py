@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import _
 from ..engine import encode_targets
 from ..engine.copying import copy_network
 from ..engine.trainer import accuracy
@@ -109,12 +110,12 @@ def loss_surface(net, x, y, plane="random", snapshots=None, resolution=DEFAULT_R
     keys, offsets, missing = _snapshot_offsets(net, snapshots or {}, theta)
     if plane == "trajectory":
         if len(offsets) < 2 or np.linalg.matrix_rank(offsets) < 2:
-            raise ValueError("the trajectory plane needs at least two snapshots that differ from the current "
-                             "weights and from each other (train for more epochs), or use plane='random'")
+            raise ValueError(_("the trajectory plane needs at least two snapshots that differ from the current "
+                               "weights and from each other (train for more epochs), or use plane='random'"))
         directions = np.linalg.svd(offsets, full_matrices=False)[2][:2]
     else:
         rng = np.random.default_rng(seed)
-        directions = np.array([filter_normalised_direction(net, rng) for _ in range(2)])
+        directions = np.array([filter_normalised_direction(net, rng) for _i in range(2)])
     coords = np.linalg.lstsq(directions.T, offsets.T, rcond=None)[0].T if len(offsets) else np.zeros((0, 2))
     moved = float((offsets ** 2).sum())
     captured = float(((coords @ directions) ** 2).sum()) / moved if moved > 0 else float("nan")

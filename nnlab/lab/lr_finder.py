@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ..i18n import _
 from ..engine import encode_targets, make_optimizer
 from ..engine.copying import copy_network
 from .budget import LIGHT
@@ -124,7 +125,8 @@ def lr_range_test(net, x, y, optimizer="sgd", lr_min=1e-5, lr_max=10.0, n_steps=
     """
     n_steps, batch_size = _positive_int("n_steps", n_steps), _positive_int("batch_size", batch_size)
     if not 0 < lr_min < lr_max:
-        raise ValueError(f"lr_min={lr_min!r}, lr_max={lr_max!r}: give 0 < lr_min < lr_max")
+        raise ValueError(_("lr_min={low}, lr_max={high}: give 0 < lr_min < lr_max", low=repr(lr_min),
+                           high=repr(lr_max)))
     if n_steps < 2:
         raise ValueError(f"n_steps={n_steps}: take at least 2 steps")
     net = copy_network(net)
@@ -158,7 +160,7 @@ class SharpnessEstimate:
 def _power_iteration(hvp, v, shift, iterations, tol):
     """Dominant eigenvalue of (H − shift·I) by power iteration: (λ of H, history, residual, vector)."""
     history = []
-    for _ in range(iterations):
+    for _step in range(iterations):
         hv = hvp(v) - shift * v
         history.append(float(v @ hv) + shift)
         norm = np.linalg.norm(hv)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..i18n import _
 from ..engine.copying import copy_network
 from ..engine.input_grad import check_layer_index, forward_to
 from .weight_vector import network_at
@@ -76,10 +77,10 @@ def project(net, x, layer, y=None, method="pca", snapshot=None, seed=0, max_poin
         index = np.sort(np.random.default_rng(seed).choice(len(x), max_points, replace=False))
     acts, missing = hidden_activations(net, x[index], layer, snapshot)
     if acts.shape[1] < 2:
-        raise ValueError(f"layer {net.layers[layer].name} has {acts.shape[1]} unit: there is nothing to "
-                         "project, its value is the picture")
+        raise ValueError(_("layer {name} has {units} unit: there is nothing to project, its value is the picture",
+                           name=net.layers[layer].name, units=acts.shape[1]))
     if len(acts) < 4:
-        raise ValueError(f"{len(acts)} samples: give at least 4 to project")
+        raise ValueError(_("{count} samples: give at least 4 to project", count=len(acts)))
     explained = kl = None
     if method == "pca":
         pca = PCA(n_components=2, random_state=seed)
@@ -117,5 +118,5 @@ def align_to(projection, reference):
         raise ValueError("the two projections show different samples; project the same x with the same seed")
     a = projection.coords - projection.coords.mean(axis=0)
     b = reference.coords - reference.coords.mean(axis=0)
-    u, _, vt = np.linalg.svd(a.T @ b)
+    u, _s, vt = np.linalg.svd(a.T @ b)
     return replace(projection, coords=a @ (u @ vt) + projection.coords.mean(axis=0))

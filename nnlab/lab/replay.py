@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..i18n import _
 from ..engine.trainer import evaluate
 from .weight_vector import network_at
 
@@ -30,9 +31,10 @@ def replay_epoch(net, history, epoch, dataset):
     """The network of ``history``'s snapshot at ``epoch``, its held-out loss recomputed beside the recorded
     one, and its output on ``dataset``'s test part."""
     if epoch not in history.snapshots:
-        raise ValueError(f"epoch={epoch!r} has no weight snapshot; choose one of {sorted(history.snapshots)}")
+        raise ValueError(_("epoch={epoch} has no weight snapshot; choose one of {epochs}", epoch=repr(epoch),
+                           epochs=sorted(history.snapshots)))
     at, missing = network_at(net, history.snapshots[epoch])
-    x_val, y_val, _ = dataset.held_out()
+    x_val, y_val, _names = dataset.held_out()
     val_loss, val_acc = evaluate(at, x_val, y_val)
     record = next((r for r in history.epochs if r.epoch == epoch), None)
     output = np.asarray(at.predict(dataset.x_test)).reshape(len(dataset.x_test), -1)

@@ -37,7 +37,7 @@ def _can_own(dataset):
 def _preview(image, notes, caption):
     left, right = st.columns([1, 3], vertical_alignment="center")
     left.image(to_png_bytes(image, scale=4), caption=_("as the network sees it (28×28)"))
-    right.markdown(_("Prepared like MNIST: {notes}.", notes="; ".join(notes)))
+    right.markdown(_("Prepared like MNIST: {notes}.", notes="; ".join(map(str, notes))))
     return image[None, :].astype(np.float32), caption
 
 
