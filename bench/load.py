@@ -107,6 +107,8 @@ def main():
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--browsers", type=int, nargs="+", help="real Chromium sessions instead of threads")
     parser.add_argument("--url", help="with --browsers: a running nnlab (else the bench starts its own server)")
+    parser.add_argument("--trainers-draw-nothing", action="store_true",
+                        help="with --browsers: the training browsers load no chart library (see load_browsers)")
     parser.add_argument("--ports", type=int, nargs="*", default=[], help="with --url: the server processes' ports")
     args = parser.parse_args()
     if args.browsers:
@@ -138,7 +140,7 @@ def browsers(args, parser):
         parser.error("--browsers: give at least 2 (one idle session and one that trains)")
     rows = []
     for n in args.browsers:
-        row = load_browsers.run(n, args.epochs, url=args.url, ports=args.ports)
+        row = load_browsers.run(n, args.epochs, url=args.url, ports=args.ports, draw=not args.trainers_draw_nothing)
         rows.append(row)
         print(row)
     print(json.dumps({"browser_runs": rows}))

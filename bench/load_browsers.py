@@ -9,11 +9,18 @@ The server's memory is the resident set of the ``streamlit run`` processes liste
 their command line), sampled every 0.2 s: MB per session is (peak − after one warm-up visit) / N. The load
 average at the start and the end says how busy the machine was.
 
+``draw=False`` (``bench/load.py --trainers-draw-nothing``): the N − 1 training browsers do not load the chart
+library (its scripts are refused), so they draw no chart, while the server does the same work for them (every
+live update is sent as before). In a class each student's browser draws on the student's own computer; on
+the bench machine the N − 1 renderers would otherwise compete with the server for its cores. The idle session
+always draws everything.
+
 Without ``url`` the bench starts its own server (the browser tests' ``streamlit_server``); with one (e.g. an
 nginx in front of two replicas) pass the replicas' ports to see their memory.
 """
 import asyncio
 import os
+import re
 import statistics
 import threading
 import time
@@ -25,6 +32,7 @@ BUSY = '[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-stale="
 IDLE_CONFIRM_S = 0.3
 RUN_TIMEOUT_S = 1200
 PAGE_TIMEOUT_MS = 300_000  # a loaded machine: a page may take minutes to open
+CHART_SCRIPTS = re.compile(r"/static/js/(ArrowVegaLiteChart|embed|vega-interpreter)\.")  # Streamlit's chart chunks
 
 
 def server_pids(ports):
@@ -93,9 +101,11 @@ async def _settled(page, title, timeout_s=300):
     raise TimeoutError(f"the {title} page was still running after {timeout_s} s")
 
 
-async def _trainer(browser, url, epochs, seed, start, results):
+async def _trainer(browser, url, epochs, seed, start, results, draw):
     context = await browser.new_context()
     context.set_default_timeout(PAGE_TIMEOUT_MS)
+    if not draw:
+        await context.route(CHART_SCRIPTS, lambda route: route.abort())
     try:
         page = await context.new_page()
         await page.goto(f"{url}/training?{LINK}&epochs={epochs}&seed={seed}")
@@ -140,7 +150,7 @@ async def _warm_up(browser, url):
         await context.close()
 
 
-async def _round(url, n, epochs, chromium, args, warmed):
+async def _round(url, n, epochs, chromium, args, warmed, draw):
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -149,7 +159,7 @@ async def _round(url, n, epochs, chromium, args, warmed):
             await _warm_up(browser, url)
             warmed()
             start, results, switches = asyncio.Event(), [], []
-            trainers = [asyncio.create_task(_trainer(browser, url, epochs, seed, start, results))
+            trainers = [asyncio.create_task(_trainer(browser, url, epochs, seed, start, results, draw))
                         for seed in range(1, n)]
             await asyncio.sleep(0)
             idle = asyncio.create_task(_idle(browser, url, trainers, switches))
@@ -164,8 +174,8 @@ async def _round(url, n, epochs, chromium, args, warmed):
     return results, switches, wall, [repr(o) for o in outcomes if isinstance(o, BaseException)]
 
 
-def run(n, epochs, url=None, ports=()):
-    """One round with ``n`` browser sessions; returns its figures (a dict)."""
+def run(n, epochs, url=None, ports=(), draw=True):
+    """One round with ``n`` browser sessions; returns its figures (a dict). ``draw``: see the module doc."""
     from contextlib import nullcontext
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server
@@ -177,10 +187,10 @@ def run(n, epochs, url=None, ports=()):
         load = os.getloadavg()[0]
         with PeakRss(pids) as rss:
             results, switches, wall, errors = asyncio.run(_round(address, n, epochs, CHROMIUM, CHROMIUM_ARGS,
-                                                                 lambda: before.append(rss_mb(pids))))
+                                                                 lambda: before.append(rss_mb(pids)), draw))
         before = before[0]
     switches.sort()
-    return {"browsers": n, "url": url or "own server", "epochs": epochs,
+    return {"browsers": n, "url": url or "own server", "epochs": epochs, "trainers_draw": draw,
             "all_finished": len(results) == n - 1 and not errors, "errors": errors[:3],
             "idle_switches": len(switches),
             "idle_p50_s": round(statistics.median(switches), 3) if switches else None,
