@@ -24,8 +24,9 @@ from dataclasses import fields
 from multiprocessing.connection import wait
 
 from ..data.dataset import Dataset
+from ..engine.flops import training_flops
 from ..i18n import _, language, using_language
-from .config import LabConfig
+from .config import LabConfig, build_network
 from .history import History
 
 CONTEXT = "forkserver"
@@ -103,6 +104,19 @@ def _failed(label, config, dataset, message):
                          error=message)
 
 
+def start_order(jobs, dataset):
+    """The jobs' indices, costliest training first (matrix-product FLOPs): with fewer workers than jobs, the
+    short runs then fill in beside the long ones instead of one long run finishing alone on one core."""
+    def cost(index):
+        config = jobs[index][1]
+        try:
+            net = build_network(config, dataset)
+        except Exception:  # noqa: BLE001 - a config that cannot be built fails in its worker, with the message
+            return 0
+        return training_flops(net, len(dataset.x_train), len(dataset.x_val), config.epochs)
+    return sorted(range(len(jobs)), key=cost, reverse=True)
+
+
 def train_side_by_side(jobs, dataset, workers, progress=None):
     """Train ``jobs`` — (label, LabConfig) each — in up to ``workers`` processes at once.
 
@@ -114,7 +128,7 @@ def train_side_by_side(jobs, dataset, workers, progress=None):
         raise ValueError(f"workers={workers}: give at least 1 worker process")
     ctx = _context()
     data_fields, lang = plain(dataset), language()
-    waiting = list(enumerate(jobs))
+    waiting = [(i, jobs[i]) for i in start_order(jobs, dataset)]
     running, results, failed, steps = {}, {}, set(), {}  # running: index -> (process, reading end of its pipe)
     try:
         while waiting or running:

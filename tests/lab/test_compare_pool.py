@@ -9,7 +9,7 @@ import pytest
 from nnlab.data.builtin import load_dataset
 from nnlab.i18n import using_language
 from nnlab.lab import compare
-from nnlab.lab.compare_pool import train_side_by_side
+from nnlab.lab.compare_pool import start_order, train_side_by_side
 from nnlab.lab.config import LabConfig
 
 BASE = LabConfig(dataset="Moons", n_samples=200, noise=0.1)
@@ -114,3 +114,10 @@ def test_workers_never_run_the_parents_main_script(moons, monkeypatch, tmp_path)
     monkeypatch.setitem(sys.modules, "__main__", main)
     results, failed = train_side_by_side(_configs(epochs=1)[:2], moons, 2, progress=lambda _step: None)
     assert failed == set() and [r.error for r in results] == [None, None]
+
+
+def test_the_costliest_architecture_starts_first_and_results_keep_the_users_order(moons):
+    configs = _configs()  # A 2-8-2, B 2-16-16-2, C 2-4-2: B costs most, C least
+    assert start_order(configs, moons) == [1, 0, 2]
+    results, _failed = train_side_by_side(configs, moons, 1)
+    assert [r.label for r in results] == ["A", "B", "C"]
