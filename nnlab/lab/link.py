@@ -64,6 +64,7 @@ class LinkNotice:
 class DecodedLink:
     config: dict  # every key of DEFAULTS
     notices: list  # LinkNotice, in the order of the link's parameters
+    named: frozenset = frozenset()  # the keys of DEFAULTS the link itself names (used as given or not)
 
 
 def _text(key, value):
@@ -219,7 +220,7 @@ def decode(params, datasets=None, presets=None, pages=None):
         more = ngettext("{n} more setting of the link was not used as given.",
                         "{n} more settings of the link were not used as given.", rest)
         notices = notices[:MAX_NOTICES - 1] + [LinkNotice("", "", more)]
-    return DecodedLink(config, notices)
+    return DecodedLink(config, notices, frozenset(key for key in params if key in DEFAULTS))
 
 
 def _agree(config, given):

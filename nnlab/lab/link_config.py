@@ -53,13 +53,28 @@ def link_settings(cfg, preset, page):
     return settings
 
 
-def config_from_link(settings, dataset):
+def link_values(settings, named=None):
+    """{LabConfig field: value} a link sets: all of its settings, or, when it names a preset, only those it names
+    itself (``named``: a decoded link's ``named``) — the others are the preset's own, as choosing the preset in
+    the sidebar gives (``?preset=MNIST CNN`` is that preset, learning rate and batch size included)."""
+    keep_all = named is None or settings["preset"] not in PRESETS
+    return {key: settings[key] for key in SETTINGS if keep_all or key in named}
+
+
+def data_of_link(settings, named=None):
+    """The LabConfig of the data a link's network is built on (dataset, samples, noise)."""
+    values = link_values(settings, named)
+    base = PRESETS.get(settings["preset"], LabConfig())
+    return LabConfig(**{key: values.get(key, getattr(base, key)) for key in ("dataset", "n_samples", "noise")})
+
+
+def config_from_link(settings, dataset, named=None):
     """The sidebar state a link's settings (a decoded link's ``config``) describe on ``dataset`` (the data
     the link names, loaded): ``(LabConfig, preset name, notices)``, the notices (sentences) saying which of
     the preset's parts could not be used and why. What the sidebar itself would not allow gives way the
-    same way the sidebar does it."""
-    values = {key: settings[key] for key in SETTINGS}
+    same way the sidebar does it. ``named``: see ``link_values``; ``dataset`` is the data of ``data_of_link``."""
     preset = settings["preset"]
+    values = link_values(settings, named)
     base = PRESETS.get(preset, LabConfig())
     notices = []
     if base.spec is not None:

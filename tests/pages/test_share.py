@@ -62,6 +62,24 @@ def test_a_tampered_link_gives_notices_on_its_first_run_and_falls_back_for_those
     assert not texts(at.info)  # shown once
 
 
+def test_a_link_naming_a_preset_gets_the_presets_own_settings_except_those_it_names():
+    from nnlab.lab.presets import PRESETS
+
+    at = open_link({"preset": "MNIST CNN", "page": "architecture"})  # written by hand: only the preset
+    cnn = PRESETS["MNIST CNN"]
+    cfg = at.session_state["config"]
+    assert at.session_state["sb_preset"] == "MNIST CNN" and not at.exception
+    assert (cfg.spec, cfg.lr, cfg.schedule, cfg.batch_size) == (cnn.spec, cnn.lr, cnn.schedule, cnn.batch_size)
+    at = open_link({"preset": "Spirals 2-8-8-1 tanh", "page": "training"})  # its own dataset too
+    cfg = at.session_state["config"]
+    assert (cfg.dataset, cfg.hidden, cfg.lr) == ("Spirals", PRESETS["Spirals 2-8-8-1 tanh"].hidden,
+                                                 PRESETS["Spirals 2-8-8-1 tanh"].lr)
+    at = open_link({"preset": "MNIST CNN", "lr": "0.01", "page": "architecture"})  # a named setting wins
+    cfg = at.session_state["config"]
+    assert (cfg.lr, cfg.batch_size, cfg.schedule) == (0.01, cnn.batch_size, cnn.schedule)
+    assert at.session_state["sb_preset"] == "(custom)"  # and the Preset box says the settings are not the preset's
+
+
 def test_nothing_in_a_link_builds_more_than_the_sidebar_allows():
     at = open_link({"dataset": "Moons", "hidden": ",".join([str(MAX_UNITS * 100)] * 50),
                     "activations": ",".join(["relu"] * 50), "n_samples": str(10**12), "epochs": "9" * 30,

@@ -23,7 +23,7 @@ from ...data.builtin import DATASETS
 from ...i18n import _
 from ...lab import link
 from ...lab.config import LabConfig
-from ...lab.link_config import carried_preset, config_from_link, link_settings
+from ...lab.link_config import carried_preset, config_from_link, data_of_link, link_settings
 from ...lab.presets import CUSTOM, PRESETS
 from .. import state
 from .sidebar import apply_config
@@ -61,9 +61,8 @@ def follow_link(pages, page):
     sentences = [str(problem) for problem in decoded.notices]
     if any(key in link.DEFAULTS for key in params):
         settings = decoded.config
-        data = state.get_dataset(LabConfig(dataset=settings["dataset"], n_samples=settings["n_samples"],
-                                           noise=settings["noise"]))
-        cfg, preset, notices = config_from_link(settings, data)
+        data = state.get_dataset(data_of_link(settings, decoded.named))
+        cfg, preset, notices = config_from_link(settings, data, decoded.named)
         apply_config(cfg)
         ss.sb_preset = preset
         sentences += notices
