@@ -26,13 +26,11 @@ def worked_position(net, trace, convs):
     default = tuple(int(i) for i in np.unravel_index(np.argmax(tr.a[0]), shape))
     f, row, col = index_inputs(key, shape, [_("channel"), _("row"), _("column")], default)
     pos = conv_position(net, trace, layer, f, row, col)
-    left, right = st.columns([2, 3])
-    with left:
-        title = _("Channel {f} of {layer}: a = {act}(z); click a position", f=f, layer=tr.name, act=tr.activation)
-        chart = cached_chart("position_map", tr.a[0, f], title, picked=(row, col), select="pick")
-        show_clickable(st, chart, f"{PREFIX}_map_{layer}", lambda point: set_index(key, (f, point["r"], point["c"])))
-    with right:
-        _window(pos)
+    # one below the other: side by side, the map and the three 3×3 grids are wider than the page
+    title = _("Channel {f} of {layer}: a = {act}(z); click a position", f=f, layer=tr.name, act=tr.activation)
+    chart = cached_chart("position_map", tr.a[0, f], title, picked=(row, col), select="pick")
+    show_clickable(st, chart, f"{PREFIX}_map_{layer}", lambda point: set_index(key, (f, point["r"], point["c"])))
+    _window(pos)
     st.latex(pos.latex)
     m = st.columns(4)
     m[0].metric(_("Σ products"), f"{pos.terms.total:.6g}")
