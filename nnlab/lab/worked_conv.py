@@ -18,6 +18,8 @@ from nnlab.engine.conv import conv_padding
 
 from .terms import TermSum, tex, tex_operand, tex_terms, term_sum
 
+LATEX_TERMS = 5  # products written out in a position's formula (all of them are in its table)
+
 
 @dataclass(frozen=True)
 class ConvPosition:
@@ -106,10 +108,12 @@ def conv_position(net, trace, layer, f, row, col, sample=0):
     bias = float(tr.params["b"][f])
     z, a = float(tr.z[sample, f, row, col]), float(tr.a[sample, f, row, col])
     reproduced = terms.total + bias
-    latex = (rf"z_{{{f},{row},{col}}} = \sum_{{c,u,v}} W_{{{f},c,u,v}}\, "
-             rf"x_{{c,{s}\cdot{row}+u,{s}\cdot{col}+v}} + b_{{{f}}}"
-             rf" = {tex_terms(terms)} + {tex_operand(bias)} = {tex(reproduced)}"
-             rf" \qquad a = \mathrm{{{tr.activation}}}({tex(z)}) = {tex(a)}")
+    # a line per step, the largest LATEX_TERMS products written out: the whole sum is wider than the page
+    latex = (rf"\begin{{aligned}} z_{{{f},{row},{col}}} &= \sum_{{c,u,v}} W_{{{f},c,u,v}}\, "
+             rf"x_{{c,{s}\cdot{row}+u,{s}\cdot{col}+v}} + b_{{{f}}} \\"
+             rf" &= {tex_terms(term_sum(kernel, window, top=LATEX_TERMS))} + {tex_operand(bias)} \\"
+             rf" &= {tex(reproduced)} \\"
+             rf" a &= \mathrm{{{tr.activation}}}({tex(z)}) = {tex(a)} \end{{aligned}}")
     return ConvPosition(layer, f, row, col, -rows, -cols, window, pad_mask, kernel, products,
                         products.sum(axis=(1, 2)), terms, bias, reproduced, z, tr.activation, a, latex)
 
