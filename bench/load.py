@@ -136,6 +136,8 @@ def main():
 def browsers(args, parser):
     from bench import load_browsers
 
+    if args.epochs < 2:
+        parser.error("--browsers: give --epochs 2 or more (the training sessions wait for “Trained N epochs”)")
     if min(args.browsers) < 2:
         parser.error("--browsers: give at least 2 (one idle session and one that trains)")
     rows = []

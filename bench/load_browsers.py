@@ -19,6 +19,7 @@ Without ``url`` the bench starts its own server (the browser tests' ``streamlit_
 nginx in front of two replicas) pass the replicas' ports to see their memory.
 """
 import asyncio
+import contextlib
 import os
 import re
 import statistics
@@ -101,32 +102,34 @@ async def _settled(page, title, timeout_s=300):
     raise TimeoutError(f"the {title} page was still running after {timeout_s} s")
 
 
-async def _trainer(browser, url, epochs, seed, start, results, draw):
+@contextlib.asynccontextmanager
+async def _session(browser, url, path, title, draw=True):
+    """A new browser session (context) on ``url/path``, settled on the page titled ``title``; closed after."""
     context = await browser.new_context()
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     if not draw:
         await context.route(CHART_SCRIPTS, lambda route: route.abort())
     try:
         page = await context.new_page()
-        await page.goto(f"{url}/training?{LINK}&epochs={epochs}&seed={seed}")
-        await _settled(page, "Training")
+        await page.goto(f"{url}/{path}")
+        await _settled(page, title)
+        yield page
+    finally:
+        await context.close()
+
+
+async def _trainer(browser, url, epochs, seed, start, results, draw):
+    async with _session(browser, url, f"training?{LINK}&epochs={epochs}&seed={seed}", "Training", draw) as page:
         button = page.get_by_role("button", name=f"Train {epochs} epochs")
         await start.wait()
         t0 = time.perf_counter()
         await button.click()
         await page.get_by_text(f"Trained {epochs} epochs in").wait_for(timeout=RUN_TIMEOUT_S * 1000)
         results.append(time.perf_counter() - t0)
-    finally:
-        await context.close()
 
 
 async def _idle(browser, url, trainers, switches):
-    context = await browser.new_context()
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    try:
-        page = await context.new_page()
-        await page.goto(f"{url}/?{LINK}&seed=0")
-        await _settled(page, "nnlab")
+    async with _session(browser, url, f"?{LINK}&seed=0", "nnlab") as page:
         i = 0
         while not all(t.done() for t in trainers):
             link, title = IDLE_PAGES[i % len(IDLE_PAGES)]
@@ -134,20 +137,12 @@ async def _idle(browser, url, trainers, switches):
             t0 = time.perf_counter()
             await page.get_by_test_id("stSidebarNav").get_by_role("link", name=link, exact=True).click()
             switches.append(await _settled(page, title) - t0)
-    finally:
-        await context.close()
 
 
 async def _warm_up(browser, url):
-    """One session opens Home and Training and leaves: the server's imports and caches are then paid."""
-    context = await browser.new_context()
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    try:
-        page = await context.new_page()
-        await page.goto(f"{url}/training?{LINK}&epochs=1&seed=0")
-        await _settled(page, "Training")
-    finally:
-        await context.close()
+    """One session opens Training and leaves: the server's imports and caches are then paid."""
+    async with _session(browser, url, f"training?{LINK}&epochs=1&seed=0", "Training"):
+        pass
 
 
 async def _round(url, n, epochs, chromium, args, warmed, draw):
