@@ -109,6 +109,9 @@ def main():
     parser.add_argument("--url", help="with --browsers: a running nnlab (else the bench starts its own server)")
     parser.add_argument("--trainers-draw-nothing", action="store_true",
                         help="with --browsers: the training browsers load no chart library (see load_browsers)")
+    parser.add_argument("--protocol-trainers", action="store_true",
+                        help="with --browsers: the training sessions speak the websocket protocol without a browser "
+                             "(bench/load_protocol.py); the idle session stays in Chromium")
     parser.add_argument("--ports", type=int, nargs="*", default=[], help="with --url: the server processes' ports")
     args = parser.parse_args()
     if args.browsers:
@@ -142,7 +145,8 @@ def browsers(args, parser):
         parser.error("--browsers: give at least 2 (one idle session and one that trains)")
     rows = []
     for n in args.browsers:
-        row = load_browsers.run(n, args.epochs, url=args.url, ports=args.ports, draw=not args.trainers_draw_nothing)
+        row = load_browsers.run(n, args.epochs, url=args.url, ports=args.ports, draw=not args.trainers_draw_nothing,
+                                 protocol=args.protocol_trainers)
         rows.append(row)
         print(row)
     print(json.dumps({"browser_runs": rows}))

@@ -15,6 +15,11 @@ live update is sent as before). In a class each student's browser draws on the s
 the bench machine the N − 1 renderers would otherwise compete with the server for its cores. The idle session
 always draws everything.
 
+``protocol=True`` (``bench/load.py --protocol-trainers``): the N − 1 training sessions are clients of
+Streamlit's websocket protocol without a browser (``bench/load_protocol.py``): the server runs their scripts and
+sends them everything as to a browser, and no renderer competes for the bench machine's cores; the idle
+session is Chromium as always. This is the class as the server sees it.
+
 Without ``url`` the bench starts its own server (the browser tests' ``streamlit_server``); with one (e.g. an
 nginx in front of two replicas) pass the replicas' ports to see their memory.
 """
@@ -27,7 +32,7 @@ import threading
 import time
 from pathlib import Path
 
-LINK = "dataset=Moons&n_samples=400&noise=0.2&hidden=8,8&activations=tanh,tanh&lr=0.05&batch_size=16"
+LINK = "dataset=Moons&n_samples=400&noise=0.2&hidden=8,8&activations=tanh,tanh&lr=0.03&batch_size=16"
 IDLE_PAGES = (("Architecture", "Architecture"), ("Forward pass", "Forward pass"), ("Home", "nnlab"))  # link, h1
 BUSY = '[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-stale="true"]'
 IDLE_CONFIRM_S = 0.3
@@ -128,6 +133,14 @@ async def _trainer(browser, url, epochs, seed, start, results, draw):
         results.append(time.perf_counter() - t0)
 
 
+async def _protocol_trainer(url, epochs, seed, start, results):
+    from bench import load_protocol
+
+    client = f"127.0.{seed}.1" if "//127." in url else None  # a computer of its own for nginx's ip_hash
+    seconds, _text = await load_protocol.train(url, f"{LINK}&epochs={epochs}&seed={seed}", epochs, start, client)
+    results.append(seconds)
+
+
 async def _idle(browser, url, trainers, switches):
     async with _session(browser, url, f"?{LINK}&seed=0", "nnlab") as page:
         i = 0
@@ -136,7 +149,7 @@ async def _idle(browser, url, trainers, switches):
             i += 1
             t0 = time.perf_counter()
             await page.get_by_test_id("stSidebarNav").get_by_role("link", name=link, exact=True).click()
-            switches.append(await _settled(page, title) - t0)
+            switches.append((title, await _settled(page, title) - t0))
 
 
 async def _warm_up(browser, url):
@@ -145,7 +158,7 @@ async def _warm_up(browser, url):
         pass
 
 
-async def _round(url, n, epochs, chromium, args, warmed, draw):
+async def _round(url, n, epochs, chromium, args, warmed, draw, protocol):
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -154,7 +167,8 @@ async def _round(url, n, epochs, chromium, args, warmed, draw):
             await _warm_up(browser, url)
             warmed()
             start, results, switches = asyncio.Event(), [], []
-            trainers = [asyncio.create_task(_trainer(browser, url, epochs, seed, start, results, draw))
+            trainers = [asyncio.create_task(_protocol_trainer(url, epochs, seed, start, results) if protocol
+                                            else _trainer(browser, url, epochs, seed, start, results, draw))
                         for seed in range(1, n)]
             await asyncio.sleep(0)
             idle = asyncio.create_task(_idle(browser, url, trainers, switches))
@@ -169,8 +183,8 @@ async def _round(url, n, epochs, chromium, args, warmed, draw):
     return results, switches, wall, [repr(o) for o in outcomes if isinstance(o, BaseException)]
 
 
-def run(n, epochs, url=None, ports=(), draw=True):
-    """One round with ``n`` browser sessions; returns its figures (a dict). ``draw``: see the module doc."""
+def run(n, epochs, url=None, ports=(), draw=True, protocol=False):
+    """One round with ``n`` sessions; returns its figures (a dict). ``draw``, ``protocol``: see the module doc."""
     from contextlib import nullcontext
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, streamlit_server
@@ -182,14 +196,19 @@ def run(n, epochs, url=None, ports=(), draw=True):
         load = os.getloadavg()[0]
         with PeakRss(pids) as rss:
             results, switches, wall, errors = asyncio.run(_round(address, n, epochs, CHROMIUM, CHROMIUM_ARGS,
-                                                                 lambda: before.append(rss_mb(pids)), draw))
+                                                                 lambda: before.append(rss_mb(pids)), draw,
+                                                                 protocol))
         before = before[0]
-    switches.sort()
-    return {"browsers": n, "url": url or "own server", "epochs": epochs, "trainers_draw": draw,
+    by_page = {title: round(statistics.median(s for t, s in switches if t == title), 3)
+               for title in sorted({t for t, _s in switches})}
+    switches = sorted(s for _t, s in switches)
+    return {"browsers": n, "url": url or "own server", "epochs": epochs,
+            "trainers": "protocol clients" if protocol else "Chromium" if draw else "Chromium drawing nothing",
             "all_finished": len(results) == n - 1 and not errors, "errors": errors[:3],
             "idle_switches": len(switches),
             "idle_p50_s": round(statistics.median(switches), 3) if switches else None,
             "idle_p95_s": round(switches[min(len(switches) - 1, int(0.95 * len(switches)))], 3) if switches else None,
+            "idle_p50_by_page_s": by_page,
             "run_mean_s": round(statistics.mean(results), 2) if results else None, "wall_s": round(wall, 1),
             "server_processes": len(pids), "rss_before_mb": round(before, 1), "peak_rss_mb": round(rss.peak, 1),
             "mb_per_session": round((rss.peak - before) / n, 1) if pids else None,

@@ -1,7 +1,8 @@
 """deploy/nginx-nnlab.conf, checked with Debian's nginx: the file as shipped (its ports moved to free ones)
 passes ``nginx -t``, keeps one client on one backend (ip_hash: a Streamlit session lives in one process), and
 passes a WebSocket upgrade through both ways. Two small Python backends stand in for the two Streamlit
-processes. Skips when nginx is not installed (CI does not install it)."""
+processes. Skips when nginx is not installed (.ci/run installs it)."""
+import http.client
 import shutil
 import socket
 import socketserver
@@ -117,3 +118,21 @@ def test_a_websocket_upgrade_passes_through_both_ways(proxy):
         while len(rest) < len(b"echo:hello"):
             rest += s.recv(1024)
         assert rest == b"echo:hello"
+
+
+def test_clients_from_different_networks_are_spread_over_both_backends(proxy):
+    """ip_hash keys on an IPv4 address's first three bytes: 16 clients from 127.0.k.1 (all loopback on Linux,
+    as bench/load_protocol.py connects) reach both processes, each client always the same one."""
+    _url, port = proxy
+
+    def answer(client):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=(client, 0))
+        try:
+            conn.request("GET", "/")
+            return conn.getresponse().read().decode()
+        finally:
+            conn.close()
+
+    first = {k: answer(f"127.0.{k}.1") for k in range(1, 17)}
+    assert set(first.values()) == {"one", "two"}
+    assert all(answer(f"127.0.{k}.1") == backend for k, backend in first.items())
