@@ -3,10 +3,11 @@ import streamlit as st
 
 from nnlab.i18n import _
 from nnlab.ui import kept_run, state, threads
-from nnlab.ui.widgets import charts, share, sidebar
+from nnlab.ui.widgets import charts, share, sidebar, vega_spec
 from nnlab.ui.widgets.language import language_switch
 
 threads.one_blas_thread()  # why: nnlab/ui/threads.py
+vega_spec.skip_schema_checks()  # why: nnlab/ui/widgets/vega_spec.py
 with st.sidebar:
     language_switch()  # first: the page title, the navigation and every page below speak the chosen language
 st.set_page_config(page_title=_("nnlab — see inside a neural network"), page_icon="🧠", layout="wide")

@@ -19,7 +19,7 @@ import threading
 from collections import OrderedDict
 
 import streamlit as st
-from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as vega_lite_spec
+from .vega_spec import vega_lite_spec
 
 from ...i18n import _, language, ngettext
 from ...viz import export
