@@ -29,7 +29,9 @@ contexts in one Chromium, N − 1 train, one switches pages; its own server, or 
 ``--ports``); its last line is one JSON object ``{"browser_runs": [{"browsers": N, "all_finished": …,
 "idle_p50_s": …, "idle_p95_s": …, "peak_rss_mb": …, "mb_per_session": …, …}, …]}``.
 Run from the repository root: ``PYTHONPATH=. python bench/load.py --browsers 10 [--url http://127.0.0.1:8080
---ports 8501 8502] [--epochs 20]``
+--ports 8501 8502] [--epochs 20]``. With ``--protocol-trainers`` the N − 1 training sessions are browserless
+clients of Streamlit's websocket protocol (``bench/load_protocol.py``), the idle one stays in Chromium: the
+server's work is the same, and no renderer takes the bench machine's cores (README, "Several processes").
 """
 import argparse
 import json
