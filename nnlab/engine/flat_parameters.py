@@ -36,3 +36,6 @@ class FlatParameters:
                 self.decay_slices.append(part)
         # Per layer, the slices its weight norm is taken over: its weight arrays, or (layer norm) all of them.
         self.layer_slices = [(layer, weights[layer] or every[layer]) for layer in layers]
+        # Per layer, the one slice of all its parameters (back to back, in its params' order): its histograms.
+        self.layer_blocks = [(layer, slice(every[layer][0].start, every[layer][-1].stop))
+                             for layer in layers if every[layer]]

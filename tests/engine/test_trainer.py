@@ -123,11 +123,12 @@ def test_record_sequence_epochs_and_histograms():
     assert 0 < recs[4].seconds <= ep.seconds
 
 
+@pytest.mark.parametrize("size", [20_000, 1_000])  # counted per edge, sorted (COUNT_BELOW_FROM)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_fast_histogram_equals_numpy_exactly(dtype):
+def test_fast_histogram_equals_numpy_exactly(dtype, size):
     rng = np.random.default_rng(0)
     for scale in (1e-3, 1.0, 40.0):
-        flat = (rng.normal(size=20_000) * scale).astype(dtype)
+        flat = (rng.normal(size=size) * scale).astype(dtype)
         flat[::7] = np.round(flat[::7], 1)  # repeated values
         edges = np.histogram(flat, bins=HIST_BINS)[1]
         flat = np.concatenate([flat, edges.astype(dtype), edges.astype(dtype)])  # values exactly on every edge
