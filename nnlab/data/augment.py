@@ -132,29 +132,40 @@ def pad(x, shape, pad):
     return out.reshape(len(imgs), -1), (h + 2 * p, w + 2 * p)
 
 
-def rotate_by(x, shape, degrees):
-    """Rotate each image about its centre by its own angle (degrees, counter-clockwise as displayed).
+def rotate_by(x, shape, degrees, dy=0, dx=0):
+    """Rotate each image about its centre by its own angle (degrees, counter-clockwise as displayed), then
+    move it by whole pixels (``dy`` down, ``dx`` right; what leaves the canvas is cut, new area is 0).
 
-    Bilinear interpolation; corners that come from outside the image are black (0).
+    Bilinear interpolation; corners that come from outside the image are black (0). The move is exactly
+    ``shift_by`` of the rotated images, done in the same pass: each output pixel samples the point the
+    rotation would have put ``(dy, dx)`` pixels before it, so the pair costs one rotation.
 
     Parameters
     ----------
     x : array (n_samples, h * w);  shape : (h, w);  degrees : scalar or array (n_samples,)
+    dy, dx : int scalars or int arrays (n_samples,)
     Returns
     -------
     float32 (n_samples, h * w)
     """
     imgs, h, w = _as_images(x, shape)
-    theta = np.deg2rad(np.broadcast_to(np.asarray(degrees, dtype=np.float64), (len(imgs),)))
+    n = len(imgs)
+    theta = np.deg2rad(np.broadcast_to(np.asarray(degrees, dtype=np.float64), (n,)))
     cos, sin = np.cos(theta)[:, None], np.sin(theta)[:, None]
     cy, cx = (h - 1) / 2, (w - 1) / 2
-    yd, xd = np.arange(h) - cy, np.arange(w) - cx
+    # Each output row i reads the rotated image's row i − dy (column j: column j − dx), per sample.
+    src_r = np.arange(h) - np.broadcast_to(np.asarray(dy, dtype=np.int64), (n,))[:, None]
+    src_c = np.arange(w) - np.broadcast_to(np.asarray(dx, dtype=np.int64), (n,))[:, None]
+    yd, xd = src_r - cy, src_c - cx
     # Inverse map: each output pixel (row offset yd, column offset xd from the centre) reads the source
     # point rotated back by -theta (the row axis points down). Both coordinates are a per-row part plus a
     # per-column part, so the (n, h, w) grids cost one addition each.
     rows = (cy + yd * cos).astype(np.float32)[:, :, None] + (xd * sin).astype(np.float32)[:, None, :]
     cols = (cx - yd * sin).astype(np.float32)[:, :, None] + (xd * cos).astype(np.float32)[:, None, :]
-    return _bilinear(imgs, rows, cols).reshape(len(imgs), -1)
+    off = ((src_r < 0) | (src_r >= h))[:, :, None] | ((src_c < 0) | (src_c >= w))[:, None, :]
+    if off.any():  # moved in from off the canvas: a point outside the image, which reads 0
+        rows[off] = -2
+    return _bilinear(imgs, rows, cols).reshape(n, -1)
 
 
 def rotate(x, shape, max_degrees, rng):
@@ -210,9 +221,12 @@ def shift(x, shape, max_pixels, rng):
     """
     h, w = _check_shape(shape)
     m = _check_int("max_pixels", max_pixels, 0, min(h, w) - 1)
-    dy = rng.integers(-m, m + 1, size=len(x))
-    dx = rng.integers(-m, m + 1, size=len(x))
-    return shift_by(x, shape, dy, dx)
+    return shift_by(x, shape, *_shift_draws(m, len(x), rng))
+
+
+def _shift_draws(max_pixels, n, rng):
+    """(dy, dx): n whole-pixel moves each, uniform in [-max_pixels, max_pixels], dy drawn first."""
+    return rng.integers(-max_pixels, max_pixels + 1, size=n), rng.integers(-max_pixels, max_pixels + 1, size=n)
 
 
 def hflip(x, shape, p, rng):
@@ -303,9 +317,13 @@ def make_augmenter(config, image_shape):
             raise DataError(f"x_batch has shape {x.shape}; expected (n_samples, {h * w}) for image_shape={(h, w)}")
         # Every transform returns a new array, so the caller's batch is never modified; with none on, copy.
         out = x.astype(np.float32, copy=config.is_identity)
-        if config.rotation_degrees:
+        if config.rotation_degrees and config.shift_pixels:  # one pass; the same draws as rotate, then shift
+            angles = rng.uniform(-config.rotation_degrees, config.rotation_degrees, size=len(out))
+            dy, dx = _shift_draws(config.shift_pixels, len(out), rng)
+            out = rotate_by(out, (h, w), angles, dy, dx)
+        elif config.rotation_degrees:
             out = rotate(out, (h, w), config.rotation_degrees, rng)
-        if config.shift_pixels:
+        elif config.shift_pixels:
             out = shift(out, (h, w), config.shift_pixels, rng)
         if config.flip_probability:
             out = hflip(out, (h, w), config.flip_probability, rng)

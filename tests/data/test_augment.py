@@ -202,3 +202,23 @@ def test_preview_grid():
     small_o, small_a = preview_grid(x[:3], (28, 28), AugmentConfig(), n=6)
     assert small_o.shape == (3, 28, 28)
     np.testing.assert_array_equal(small_o, small_a)
+
+
+@pytest.mark.parametrize("shape, max_shift", [((28, 28), 2), ((7, 11), 3)])
+def test_rotation_and_shift_in_one_pass_equal_rotating_then_shifting(shape, max_shift):
+    """The augmenter rotates and shifts in one bilinear pass (rotate_by's dy, dx): bit for bit what rotate then
+    shift give with the same draws, including pixels moved in from off the canvas (0) — and the draws that
+    follow (noise) are the same too."""
+    rng = np.random.default_rng(3)
+    x = rng.random((40, shape[0] * shape[1]), dtype=np.float32)
+    aug = make_augmenter(AugmentConfig(rotation_degrees=30, shift_pixels=max_shift, noise_sigma=0.1), shape)
+    for seed in range(5):
+        ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+        got = aug(x, ours)
+        want = gaussian_noise(shift(rotate(x, shape, 30, theirs), shape, max_shift, theirs), 0.1, theirs)
+        np.testing.assert_array_equal(got, want)
+        assert ours.random() == theirs.random()
+    dy, dx = np.full(40, max_shift), np.full(40, -max_shift)
+    moved = rotate_by(x, shape, 0.0, dy, dx).reshape(40, *shape)
+    assert (moved[:, :max_shift] == 0).all() and (moved[:, :, -max_shift:] == 0).all()
+    np.testing.assert_array_equal(moved, shift_by(rotate_by(x, shape, 0.0), shape, dy, dx).reshape(40, *shape))
