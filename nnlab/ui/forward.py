@@ -58,7 +58,7 @@ def layer_section(net, trace, data):
     else:
         last = tr.index == len(trace) - 1
         _vectors(tr, data, labels=data.class_names if last and data.class_names and tr.a.size == len(
-            data.class_names) else None)
+            data.class_names) else None, default=_default_output(tr, last))
     return tr.index
 
 
@@ -81,9 +81,9 @@ def _input_names(data, tr):
     return names if tr.index == 0 and data.image_shape is None and len(names) == tr.input.size else None
 
 
-def _vectors(tr, data, labels):
+def _vectors(tr, data, labels, default):
     """A flat layer: the input, the weight matrix, and b, z, a as bar rows over the units; a click on a unit
-    works it out below."""
+    works it out below, and the unit worked out (``default`` until one is chosen) is outlined."""
     first = tr.index == 0
     image_shape = data.image_shape if first else None
     features = _input_names(data, tr)
@@ -105,10 +105,10 @@ def _vectors(tr, data, labels):
     vectors = dict(zip(titles, arrays))
     if all(np.asarray(v).size == tr.a.size for v in arrays) and tr.a.size <= MAX_BARS:
         key = _unit_key(tr.index)
-        unit = st.session_state.get(f"{key}_0")
+        unit = st.session_state.get(f"{key}_0", default[0])
         show_clickable(st, lambda: unit_values_chart(
             vectors, labels, _("class") if labels else _("unit"), sequential=("a = f(z)",), select="pick",
-            picked=None if unit is None else (len(vectors) - 1, unit)), f"{PREFIX}_units_{tr.index}",
+            picked=(len(vectors) - 1, unit)), f"{PREFIX}_units_{tr.index}",
             lambda point: set_index(key, (point["index"] if "index" in point else point["c"],)),
             version=(tuple(np.asarray(v).tobytes() for v in arrays), tuple(labels or ()), unit))
         if "b" in tr.params and not np.any(tr.params["b"]):
@@ -117,6 +117,13 @@ def _vectors(tr, data, labels):
         for col, code, title, arr in zip(st.columns(len(codes)), codes, titles, arrays):
             with col:
                 show_array(arr, title, f"{PREFIX}_{code}_{tr.index}", kind="activation" if code == "a" else "weights")
+
+
+def _default_output(tr, last):
+    """The output worked out until the user picks one: the predicted class (the output layer), else the
+    layer's most active output (largest |a|)."""
+    a = tr.a[0] if last else np.abs(tr.a[0])
+    return tuple(int(i) for i in np.unravel_index(np.argmax(a), tr.a.shape[1:]))
 
 
 def _unit_key(layer):
@@ -129,8 +136,7 @@ def worked_section(net, trace, layer):
     chooses another."""
     tr = trace[layer]
     shape = tr.a.shape[1:]
-    a = np.abs(tr.a[0]) if layer < len(trace) - 1 else tr.a[0]
-    default = tuple(int(i) for i in np.unravel_index(np.argmax(a), shape))
+    default = _default_output(tr, layer == len(trace) - 1)
     st.markdown(_("**One output worked out** (click a unit of z or a above to work out another):"))
     index = index_inputs(_unit_key(layer), shape, _axis_names(tr), default)
     panel(explain_forward(net, trace, layer, index, "a"))

@@ -123,3 +123,21 @@ def test_after_training_the_page_shows_the_trained_model():
     after = overview(at)
     assert not np.allclose(before["z max"], after["z max"])
 
+
+
+def test_the_unit_worked_out_is_outlined_from_the_first_run():
+    """A fresh session: the layer's z/a chart outlines the unit the panel below works out (the most active
+    one, |a| largest), before any click — it used to be outlined only from the second run on."""
+    from nnlab.ui.forward import PREFIX
+
+    at = helpers.open_link({"dataset": "Moons", "hidden": "8,8", "activations": "tanh,tanh", "seed": "0",
+                            "page": "forward"})
+    worked = at.number_input(key=f"{PREFIX}_unit_0_0").value
+    units = [frames for _title, spec, frames in helpers.vega_charts(at)
+             if frames and "outline" in frames[0] and "a = f(z)" in set(frames[0]["row"])]
+    assert len(units) == 1
+    cells = units[0][0]
+    outlined = cells[cells["outline"] == "black"]
+    assert outlined[["row", "c"]].values.tolist() == [["a = f(z)", worked]]
+    a = at.session_state["model"].forward_trace(page_dataset(at).x_test[:1])[0].a[0]
+    assert worked == int(np.argmax(np.abs(a)))
