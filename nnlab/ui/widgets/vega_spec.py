@@ -14,16 +14,19 @@ from altair.utils import schemapi
 from streamlit.elements.vega_charts import _altair_globals_lock, _to_arrow_dataset
 
 
+alt.data_transformers.register("to_arrow_dataset", _to_arrow_dataset)  # once: the same name Streamlit registers
+
+
 def skip_schema_checks():
     """The app process builds charts without Altair's checks of each part as it is made (its "debug mode",
-    another fifth of the Forward page's first rerun); the tests keep them, and ``to_dict()`` there validates."""
+    another fifth of the Forward page's first rerun). A process-wide switch: once a test has run the app, later
+    tests in that process build charts without them too — their ``chart.to_dict()`` still validates in full."""
     schemapi.disable_debug_mode()
 
 
 def vega_lite_spec(chart):
     """The spec (a dict) Streamlit's ``_convert_altair_to_vega_lite_spec`` gives, minus the validation."""
     datasets = {}
-    alt.data_transformers.register("to_arrow_dataset", _to_arrow_dataset)
     with _altair_globals_lock:
         theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
         with theme, alt.data_transformers.enable("to_arrow_dataset", datasets=datasets):
