@@ -24,7 +24,7 @@ from .widgets.charts import show_model_chart
 
 SHOW = {"error": st.error, "warning": st.warning, "info": st.info, "ok": st.success}
 MAX_TILES = 32  # first-layer units drawn as images
-FLOW_ROWS = 1500  # rows of the per-layer statistics behind each gradient-flow chart
+FLOW_ROWS = 900  # rows of the per-layer statistics behind each gradient-flow chart
 SECTIONS = {"flow": N_("Gradient flow & diagnosis"), "weights": N_("Weights"), "results": N_("Results on the test set")}
 SECTION_KEY = "tr_section"
 TILE_MODES = {"change since initialisation": N_("change since initialisation"), "weights": N_("weights")}
@@ -66,9 +66,11 @@ def flow_section(hist):
                  "changes them, relative to their size; about {ratio:g} (dashed) is a common sign of a healthy "
                  "learning rate. Gaps in a curve are steps where the value was exactly 0 (nothing to draw on a "
                  "log scale).", ratio=GUIDE_RATIO))
-    c1, c2 = st.columns(2)
-    show_model_chart(c1, "tr_activations", lambda: gradient_flow.activation_chart(frame()), width="stretch")
-    show_model_chart(c2, "tr_unit_health", lambda: gradient_flow.unit_health_chart(frame()), width="stretch")
+    # Two more charts on request: every chart costs the browser a good part of a second to draw after a run.
+    if st.toggle(_("Show each layer's activations and its dead or saturated units"), key="tr_flow_units"):
+        c1, c2 = st.columns(2)
+        show_model_chart(c1, "tr_activations", lambda: gradient_flow.activation_chart(frame()), width="stretch")
+        show_model_chart(c2, "tr_unit_health", lambda: gradient_flow.unit_health_chart(frame()), width="stretch")
 
 
 def _histogram_epochs(epochs):

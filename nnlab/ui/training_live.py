@@ -11,7 +11,8 @@ start the next run at once while the interrupted thread could still take one mor
 
 Streamlit's own Stop (the header's) ends the script without a rerun, which would leave the last progress
 line ("about 81 s left") on the page; a small fragment drawn with the run reruns the page a moment later
-when it finds the flag still set, so that Stop ends the run exactly like the page's own.
+when it finds the flag still set, so that Stop ends the run exactly like the page's own. A run that finishes
+reruns the page too, which draws its outcome and clears the fragment's timer.
 
 Live updates are one moment each: every tick writes the progress line, the headline numbers, the curves
 and the decision boundary from the history as it is at that instant. Ticks come every ``EVERY_S``, or
@@ -38,7 +39,7 @@ from .widgets.charts import show_model_chart
 EVERY_S = 0.5  # live updates at least twice a second ...
 MAX_SHARE = 0.1  # ... unless drawing would then take more than a tenth of the run
 LIVE_ROWS = 600  # rows of the live batch-loss chart (raw + smoothed); the browser redraws it on every tick
-FINAL_ROWS = 2000  # ... and once the run is over
+FINAL_ROWS = 1200  # ... and once the run is over (a third of the page wide: more rows add nothing visible)
 STOP_CHECK_S = 1.0  # how soon after the header's Stop the page says the run stopped
 
 
@@ -52,8 +53,9 @@ def _thinning_note(hist):
              tail=log.tail.maxlen)
 
 
-def _set_outcome(hist, kind, message):
-    st.session_state[state.OUTCOME] = {"history": hist, "kind": kind, "message": message}
+def _set_outcome(hist, kind, message, notes=()):
+    """``notes``: (kind, text) pairs said of the run itself (its augmentation), shown under the outcome."""
+    st.session_state[state.OUTCOME] = {"history": hist, "kind": kind, "message": message, "notes": tuple(notes)}
 
 
 def check_interrupted(hist):
@@ -62,15 +64,16 @@ def check_interrupted(hist):
     running = st.session_state.pop(state.RUNNING, None)
     if running is None or running["history"] is not hist:
         return
+    notes = running.get("notes", ())
     if hist.steps:
         last = hist.steps[-1]
         _set_outcome(hist, "stopped", ngettext(
             "Stopped at epoch {epoch}, step {step:,}; the model keeps what it learned ({n} epoch completed in "
             "all). Press Train to continue.",
             "Stopped at epoch {epoch}, step {step:,}; the model keeps what it learned ({n} epochs completed in "
-            "all). Press Train to continue.", hist.last_epoch, epoch=last.epoch, step=last.step))
+            "all). Press Train to continue.", hist.last_epoch, epoch=last.epoch, step=last.step), notes)
     else:
-        _set_outcome(hist, "stopped", _("Stopped before the first step; the model is unchanged."))
+        _set_outcome(hist, "stopped", _("Stopped before the first step; the model is unchanged."), notes)
 
 
 @st.fragment(run_every=STOP_CHECK_S)
@@ -89,9 +92,16 @@ def show_outcome(hist, where):
     if not outcome or outcome["history"] is not hist:
         where.empty()
         return
-    show = {"stopped": where.warning, "error": where.error, "done": where.success}[outcome["kind"]]
+    box = where.container()
+    show = {"stopped": box.warning, "error": box.error, "done": box.success}[outcome["kind"]]
     show(outcome["message"], icon={"stopped": ":material/pause_circle:", "error": ":material/error:",
                                    "done": ":material/check_circle:"}[outcome["kind"]])
+    _notes(box, outcome.get("notes", ()))
+
+
+def _notes(box, notes):
+    for kind, text in notes:
+        (box.warning if kind == "warning" else box.caption)(text)
 
 
 def controls(cfg):
@@ -222,18 +232,16 @@ class LiveView:
 
 
 def _augmenter(dataset):
-    """The Data page's on-the-fly augmentation for image datasets, or None (with a warning if it
-    cannot apply to this dataset's image size)."""
+    """The Data page's on-the-fly augmentation for image datasets, or None; and what to say of it, as
+    (kind, text) notes: a caption when it is on, a warning if it cannot apply to this dataset's image size."""
     config = st.session_state.get(state.AUGMENT)
     if config is None or config.is_identity or dataset.image_shape is None:
-        return None
+        return None, []
     try:
         augment = make_augmenter(config, dataset.image_shape)
     except ValueError as exc:
-        st.warning(_("Augmentation is off for this run: {error}", error=exc))
-        return None
-    st.caption(_("Augmenting each training batch on the fly: {how}", how=config.describe()))
-    return augment
+        return None, [("warning", _("Augmentation is off for this run: {error}", error=exc))]
+    return augment, [("caption", _("Augmenting each training batch on the fly: {how}", how=config.describe()))]
 
 
 def run(session, dataset, cfg, view):
@@ -242,26 +250,28 @@ def run(session, dataset, cfg, view):
     ss = st.session_state
     hist = session.history
     ss.pop(state.OUTCOME, None)
-    augment = _augmenter(dataset)
+    augment, notes = _augmenter(dataset)
+    _notes(view.outcome.container(), notes)  # where the outcome will be: said during the run too
     total = -(-len(dataset.x_train) // cfg.batch_size) * cfg.epochs
     _watch_for_header_stop()  # before the flag: the fragment's first run is now, inline
-    ss[state.RUNNING] = {"history": hist}
+    ss[state.RUNNING] = {"history": hist, "notes": notes}
     try:
         with run_slot(view.progress):  # at most a few runs at once on the server; the others wait in line
             records = kept_run.following(session, session.run(dataset, cfg, augment=augment), cfg)
-            _consume(session, records, cfg, view, total)
+            _consume(session, records, cfg, view, total, notes)
     except ValueError as exc:  # the optimiser's settings, or the trainer's checks of its inputs
-        _set_outcome(hist, "error", _("Cannot train: {error}", error=exc))
+        _set_outcome(hist, "error", _("Cannot train: {error}", error=exc), notes)
     finally:  # also when Stop or a closed tab interrupts the loop: the run is kept over a refresh
         kept_run.keep(session, cfg)
     # Not reached when Stop interrupts the loop: the flag then tells the next run (see the module doc).
     ss.pop(state.RUNNING, None)
-    view.progress.empty()
-    show_outcome(hist, view.outcome)
-    view.draw(hist, session.net)
+    # A fresh run of the page draws the outcome and the final charts. It also ends the Stop watcher: the browser
+    # keeps a fragment's timer until the next full run, and would otherwise rerun it every second, flashing
+    # "running" in the header of a page that has finished.
+    st.rerun(scope="app")
 
 
-def _consume(session, records, cfg, view, total):
+def _consume(session, records, cfg, view, total, notes):
     """Take the session's records as they come (already numbered and kept): redraw the view on every tick,
     and say how the run ended."""
     hist, net = session.history, session.net
@@ -270,7 +280,7 @@ def _consume(session, records, cfg, view, total):
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported as an ErrorRecord
         for record in records:
             if isinstance(record, ErrorRecord):
-                _set_outcome(hist, "error", record.message)
+                _set_outcome(hist, "error", record.message, notes)
                 break
             now = time.perf_counter()
             if now < next_tick:
@@ -280,7 +290,7 @@ def _consume(session, records, cfg, view, total):
             view.draw(hist, net, live=True)
             next_tick = now + max(EVERY_S, (time.perf_counter() - now) / MAX_SHARE)
         else:
-            _set_outcome(hist, "done", _trained_text(cfg.epochs, time.perf_counter() - t0, hist))
+            _set_outcome(hist, "done", _trained_text(cfg.epochs, time.perf_counter() - t0, hist), notes)
 
 
 def _trained_text(epochs, secs, hist):
