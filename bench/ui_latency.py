@@ -7,7 +7,8 @@ drives Debian's Chromium with Playwright through these journeys, each in a fresh
 - train: the default MNIST MLP (784-128-64-10), Train 3 epochs — the first chart after the click, the
   training time the page reports, and how long after that the whole page (every tab and chart) is
   complete (``…_after_training_s``: click to complete less the training time; ``…_after_loop_s`` also less the
-  time from the click to its first change of the page, which the page's training time does not count); then a 10-epoch run for the live update rate (progress texts and chart redraws a second) and
+  time from the click to its first change of the page, which the page's training time does not count);
+  then a 10-epoch run for the live update rate (progress texts and chart redraws a second) and
   the price of the live view: the page's training time against the same training without a page
   (``TrainingSession`` in this process, same settings, one BLAS thread as the server has); and the BLAS
   policy's effect: that headless training with the BLAS library's default thread count against one thread.
@@ -47,7 +48,9 @@ TRAINED = re.compile(r"Trained (\d+) epochs? in ([\d.e+-]+) s")
 OBSERVER = """
 (() => {
   const nn = window.__nn = {t0: 0, last: 0, first: null, firstChart: null, progress: [], charts: []};
-  nn.reset = () => { nn.t0 = nn.last = performance.now(); nn.first = nn.firstChart = null; nn.progress = []; nn.charts = []; };
+  nn.reset = () => {
+    nn.t0 = nn.last = performance.now(); nn.first = nn.firstChart = null; nn.progress = []; nn.charts = [];
+  };
   const watch = () => {
     const root = document.querySelector('[data-testid=stAppViewContainer]');
     if (!root) { setTimeout(watch, 20); return; }

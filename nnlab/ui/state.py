@@ -44,7 +44,7 @@ INITIAL_PARAMS = _declare("initial_params", "ui.state",
                           "model, whose start is unknown")
 TRAINING = _declare("training", "ui.state", "the TrainingSession of MODEL and HISTORY (its optimiser continues runs)")
 OUTCOME = _declare("tr_outcome", "ui.training_live", "the last run's result: {history, kind, message, notes}")
-RUNNING = _declare("tr_running", "ui.training_live", "{history, notes} while a run is in progress (see ui.training_live)")
+RUNNING = _declare("tr_running", "ui.training_live", "{history, notes} while a run is in progress (ui.training_live)")
 HIST_DEFAULT = _declare("tr_hist_default", "ui.training",
                         "the epochs the weight-histogram choice last defaulted to (follow new epochs until changed)")
 AUGMENT = _declare("augment", "ui.data_augment", "the AugmentConfig training applies, or None when switched off")
