@@ -258,10 +258,33 @@ def gaussian_noise(x, sigma, rng):
     """
     s = _check_number("sigma", sigma, 0)
     x = np.asarray(x, dtype=np.float32)
-    out = rng.standard_normal(x.shape, dtype=np.float32)
+    out = standard_normal(rng, x.shape)
     out *= np.float32(s)
     out += x
     return np.clip(out, 0.0, 1.0, out=out)
+
+
+def standard_normal(rng, shape):
+    """float32 N(0, 1) draws by the Box–Muller transform of ``rng``'s uniforms, ~3× faster than
+    ``rng.standard_normal`` (whose ziggurat was half of an augmented batch's time).
+
+    Each pair of uniforms (u, v) gives √(−2 ln(1 − u))·(cos 2πv, sin 2πv), two independent standard normals.
+    The float32 uniforms are multiples of 2⁻²⁴, so |draw| ≤ √(2·24·ln 2) ≈ 5.77: the tail beyond is cut
+    (a chance of 3·10⁻⁸ per pixel under the exact normal; invisible in a picture).
+    """
+    n = math.prod(shape)
+    half = (n + 1) // 2
+    u = rng.random(2 * half, dtype=np.float32)
+    radius, angle = u[:half], u[half:]
+    np.subtract(np.float32(1), radius, out=radius)  # (0, 1]: the log is finite
+    np.log(radius, out=radius)
+    radius *= np.float32(-2)
+    np.sqrt(radius, out=radius)
+    angle *= np.float32(2 * np.pi)
+    out = np.empty(2 * half, dtype=np.float32)
+    np.multiply(radius, np.cos(angle), out=out[:half])
+    np.multiply(radius, np.sin(angle, out=angle), out=out[half:])
+    return out[:n].reshape(shape)
 
 
 # --------------------------------------------------------------------------- config for the trainer

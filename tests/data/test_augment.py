@@ -120,6 +120,26 @@ def test_gaussian_noise_std_and_clipping():
         gaussian_noise(x, -1, np.random.default_rng(0))
 
 
+@pytest.mark.parametrize("shape", [(400, 501), (3,), (1, 1)])
+def test_the_noise_draws_are_standard_normal(shape):
+    from scipy import stats
+
+    from nnlab.data.augment import standard_normal
+
+    z = standard_normal(np.random.default_rng(0), shape)
+    assert z.shape == shape and z.dtype == np.float32 and np.isfinite(z).all()
+    if z.size < 1000:
+        return
+    flat = z.ravel().astype(np.float64)
+    assert stats.kstest(flat, "norm").pvalue > 0.01  # the whole distribution, not only two moments
+    assert abs(flat.mean()) < 0.005 and flat.std() == pytest.approx(1, abs=0.005)
+    assert stats.kurtosis(flat, fisher=False) == pytest.approx(3, abs=0.03)
+    assert np.mean(np.abs(flat) > 3) == pytest.approx(2 * stats.norm.sf(3), rel=0.1)
+    assert abs(np.corrcoef(flat[:-1], flat[1:])[0, 1]) < 0.01  # neighbours (and the pair halves) independent
+    half = (flat.size + 1) // 2
+    assert abs(np.corrcoef(flat[:half - 1] ** 2, flat[half:2 * half - 1] ** 2)[0, 1]) < 0.01
+
+
 @pytest.mark.parametrize("shape", [(28, 28), (8, 8)])
 def test_pad_centres_image_in_bigger_canvas(shape):
     h, w = shape
