@@ -36,6 +36,10 @@ class FlatParameters:
                 self.decay_slices.append(part)
         # Per layer, the slices its weight norm is taken over: its weight arrays, or (layer norm) all of them.
         self.layer_slices = [(layer, weights[layer] or every[layer]) for layer in layers]
+        # The same, with the views of ``values`` and ``grads`` over them made once: the buffers never move, and a
+        # per-step norm over a 100k-weight matrix is only a few microseconds, so slicing anew each step would show.
+        self.layer_views = [(layer, parts, [self.values[p] for p in parts], [self.grads[p] for p in parts])
+                            for layer, parts in self.layer_slices]
         # Per layer, the one slice of all its parameters (back to back, in its params' order): its histograms.
         self.layer_blocks = [(layer, slice(every[layer][0].start, every[layer][-1].stop))
                              for layer in layers if every[layer]]

@@ -90,9 +90,11 @@ def evaluate(net, x, y):
     return net.loss_value(out, encode_targets(net, y)), accuracy(out, y)
 
 
-def _norm(flat, slices):
-    """‖·‖ of the 1-D array ``flat`` over ``slices`` (one BLAS dot each: no temporaries)."""
-    return math.sqrt(sum(float(np.vdot(flat[part], flat[part])) for part in slices))
+def _norm(parts):
+    """‖·‖ over the arrays ``parts`` together (one BLAS dot each: no temporaries)."""
+    if len(parts) == 1:
+        return math.sqrt(np.vdot(parts[0], parts[0]))
+    return math.sqrt(sum(float(np.vdot(part, part)) for part in parts))
 
 
 def _activation_stats(layer):
@@ -267,8 +269,8 @@ def _layer_stats(flat, delta):
     """Per layer: gradient, weight and update norms and activation statistics, from arrays the step
     already has (no copies, one dot per norm); and whether every one of them is finite."""
     stats, finite = {}, True
-    for layer, slices in flat.layer_slices:
-        g, w, d = _norm(flat.grads, slices), _norm(flat.values, slices), _norm(delta, slices)
+    for layer, slices, values, grads in flat.layer_views:
+        g, w, d = _norm(grads), _norm(values), _norm([delta[part] for part in slices])
         finite = finite and math.isfinite(g) and math.isfinite(w) and math.isfinite(d)
         stats[layer.name] = {"grad_norm": g, "weight_norm": w, "update_ratio": d / w if w > 0 else float("inf")}
         if layer.activation is not None:
