@@ -15,8 +15,9 @@ when it finds the flag still set, so that Stop ends the run exactly like the pag
 reruns the page too, which draws its outcome and clears the fragment's timer.
 
 Live updates are one moment each: every tick writes the progress line, the headline numbers, the curves
-and the decision boundary from the history as it is at that instant. Ticks come every ``EVERY_S``, or
-further apart when drawing would take more than ``MAX_SHARE`` of the training time.
+and the decision boundary from the history as it is at that instant. The first tick is the first step; the
+next come every ``EVERY_S``, or further apart when drawing would take more than ``MAX_SHARE`` of the training
+time.
 """
 import time
 
@@ -276,7 +277,7 @@ def _consume(session, records, cfg, view, total, notes):
     and say how the run ended."""
     hist, net = session.history, session.net
     t0 = time.perf_counter()
-    next_tick = t0 + EVERY_S
+    next_tick = t0  # the first record is drawn at once: the run shows its progress from its first step
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported as an ErrorRecord
         for record in records:
             if isinstance(record, ErrorRecord):

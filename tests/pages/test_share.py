@@ -105,6 +105,7 @@ def _svg_ok(data):
 
 def test_every_chart_of_the_training_page_becomes_a_png_and_an_svg_for_slides():
     at = open_link({**TINY, "page": "training"}, timeout=240)
+    at.session_state["tr_flow_units"] = True  # the activation and unit-health charts too
     at.button(key="tr_train").click().run()
     assert not at.exception, [e.value for e in at.exception]
     drawn = at.session_state["page_charts"]
@@ -121,3 +122,14 @@ def test_every_chart_of_the_training_page_becomes_a_png_and_an_svg_for_slides():
             assert _svg_ok(archive.read(f"{stem}.svg")), name
     labels = [b.label for b in at.sidebar.get("download_button")]
     assert labels[0] == f"Download {len(drawn)} charts (zip)" and labels[1:] == ["PNG", "SVG"] * len(drawn)
+
+
+def test_the_activation_charts_are_drawn_only_when_asked_for():
+    at = open_link({**TINY, "page": "training"}, timeout=240)
+    at.button(key="tr_train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = set(at.session_state["page_charts"])
+    assert "Gradient norm per layer ‖∂L/∂W‖ (log scale)" in shown and "Activations per layer" not in shown
+    at.toggle(key="tr_flow_units").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Activations per layer" in at.session_state["page_charts"]
