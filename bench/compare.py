@@ -7,14 +7,17 @@ Four architectures on the bundled MNIST split for ``--epochs`` (default 1), as t
 - single: each architecture alone, in this process with one BLAS thread, as the Training page trains it
   (the seconds of its last epoch record; the wall time beside it).
 - parallel: all four in one ``run_comparison`` with ``--workers`` processes (default: the server's training
-  slots, ``NNLAB_TRAINING_SLOTS`` or the number of cores), click to last result, start-up included.
+  slots, ``NNLAB_TRAINING_SLOTS`` or the number of cores), click to last result, start-up included; twice: the
+  first (``cold``) also starts the fork server, which a running server has done at its first comparison.
+  ``side_by_side_slowdown``: each architecture's training time there over its time alone.
 Goal: parallel total ≤ 0.6 × the sum of the single wall times. The machine is shared: compare figures
 of one run; nothing is asserted.
 
 The last line printed is one JSON object::
 
-    {"single_s": {label: …}, "single_train_s": {label: …}, "single_sum_s": …, "parallel_s": …,
-     "parallel_train_s": {label: …}, "ratio": …, "workers": …, "cores": …, "load_start": …, "load_end": …}
+    {"single_s": {label: …}, "single_train_s": {label: …}, "single_sum_s": …, "parallel_cold_s": …, "parallel_s": …,
+     "parallel_train_s": {label: …}, "side_by_side_slowdown": {label: …}, "ratio": …, "cold_ratio": …,
+     "workers": …, "cores": …, "load_start": …, "load_end": …}
 
 Run from the repository root: ``PYTHONPATH=. python -m bench.compare [--epochs 1] [--workers 2]``
 """
@@ -58,17 +61,21 @@ def main():
         out["single_train_s"][label] = result.seconds
         print(f"single {label:20s} {out['single_s'][label]:6.2f} s (training {result.seconds:.2f} s)", flush=True)
     out["single_sum_s"] = sum(out["single_s"].values())
-    t0 = time.perf_counter()
-    results = compare.run_comparison(chosen, data, {}, workers=workers)
-    out["parallel_s"] = time.perf_counter() - t0
+    for key in ("parallel_cold_s", "parallel_s"):  # the first starts the fork server; a server has it after that
+        t0 = time.perf_counter()
+        results = compare.run_comparison(chosen, data, {}, workers=workers)
+        out[key] = time.perf_counter() - t0
     out["parallel_train_s"] = {r.label: r.seconds for r in results}
+    # How much slower each trains beside another than alone: two processes share more than two cores' arithmetic.
+    out["side_by_side_slowdown"] = {r.label: r.seconds / out["single_train_s"][r.label] for r in results}
     for r in results:
         if r.error:
             print("error:", r.error)
     out["ratio"] = out["parallel_s"] / out["single_sum_s"]
+    out["cold_ratio"] = out["parallel_cold_s"] / out["single_sum_s"]
     out["load_end"] = os.getloadavg()[0]
-    print(f"parallel ({workers} workers) {out['parallel_s']:.2f} s; sum of singles {out['single_sum_s']:.2f} s; "
-          f"ratio {out['ratio']:.2f}", flush=True)
+    print(f"parallel ({workers} workers) {out['parallel_s']:.2f} s (first {out['parallel_cold_s']:.2f} s); sum of "
+          f"singles {out['single_sum_s']:.2f} s; ratio {out['ratio']:.2f} (first {out['cold_ratio']:.2f})", flush=True)
     print(json.dumps(out, default=lambda v: round(v, 3)))
 
 
