@@ -15,9 +15,9 @@ when it finds the flag still set, so that Stop ends the run exactly like the pag
 reruns the page too, which draws its outcome and clears the fragment's timer.
 
 Live updates are one moment each: every tick writes the progress line, the headline numbers, the curves
-and the decision boundary from the history as it is at that instant. The first tick is the first step; the
-next come every ``EVERY_S``, or further apart when drawing would take more than ``MAX_SHARE`` of the training
-time.
+and the decision boundary from the history as it is at that instant. The first tick comes ``FIRST_TICK_S``
+into the run, the next every ``EVERY_S``, or further apart when drawing would take more than ``MAX_SHARE`` of
+the training time.
 """
 import time
 
@@ -37,6 +37,7 @@ from .run_slot import run_slot
 from . import kept_run
 from .widgets.charts import show_model_chart
 
+FIRST_TICK_S = 0.1  # the first live update: soon after the click, but not for a run that is over by then
 EVERY_S = 0.5  # live updates at least twice a second ...
 MAX_SHARE = 0.1  # ... unless drawing would then take more than a tenth of the run
 LIVE_ROWS = 600  # rows of the live batch-loss chart (raw + smoothed); the browser redraws it on every tick
@@ -277,7 +278,7 @@ def _consume(session, records, cfg, view, total, notes):
     and say how the run ended."""
     hist, net = session.history, session.net
     t0 = time.perf_counter()
-    next_tick = t0  # the first record is drawn at once: the run shows its progress from its first step
+    next_tick = t0 + FIRST_TICK_S
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported as an ErrorRecord
         for record in records:
             if isinstance(record, ErrorRecord):

@@ -50,6 +50,7 @@ def test_live_ticks_send_thinned_rows_of_their_moment_and_the_final_page_all(mon
     from tests.pages.apptest_helpers import charts_by_title
 
     monkeypatch.setattr(training_live, "EVERY_S", 0.0)  # a tick on every record
+    monkeypatch.setattr(training_live, "FIRST_TICK_S", 0.0)
     monkeypatch.setattr(training_live, "MAX_SHARE", 1e9)
     monkeypatch.setattr(training_live, "LIVE_ROWS", 20)
     sent = []  # (steps in the history, rows sent, last step sent) of every live batch-loss chart
