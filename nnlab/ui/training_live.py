@@ -20,6 +20,7 @@ into the run, the next every ``EVERY_S``, or further apart when drawing would ta
 the training time.
 """
 import time
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -56,7 +57,9 @@ def _thinning_note(hist):
 
 
 def _set_outcome(hist, kind, message, notes=()):
-    """``notes``: (kind, text) pairs said of the run itself (its augmentation), shown under the outcome."""
+    """``message``: its text, or a function that writes it in the language of the moment (the outcome stays on the
+    page when the user switches language); ``notes``: (kind, text or such a function) pairs said of the run itself
+    (its augmentation), shown under the outcome."""
     st.session_state[state.OUTCOME] = {"history": hist, "kind": kind, "message": message, "notes": tuple(notes)}
 
 
@@ -69,13 +72,16 @@ def check_interrupted(hist):
     notes = running.get("notes", ())
     if hist.steps:
         last = hist.steps[-1]
-        _set_outcome(hist, "stopped", ngettext(
-            "Stopped at epoch {epoch}, step {step:,}; the model keeps what it learned ({n} epoch completed in "
-            "all). Press Train to continue.",
-            "Stopped at epoch {epoch}, step {step:,}; the model keeps what it learned ({n} epochs completed in "
-            "all). Press Train to continue.", hist.last_epoch, epoch=last.epoch, step=last.step), notes)
+        _set_outcome(hist, "stopped", partial(_stopped_text, hist.last_epoch, last.epoch, last.step), notes)
     else:
-        _set_outcome(hist, "stopped", _("Stopped before the first step; the model is unchanged."), notes)
+        _set_outcome(hist, "stopped", lambda: _("Stopped before the first step; the model is unchanged."), notes)
+
+
+def _stopped_text(epochs_done, epoch, step):
+    return ngettext("Stopped at epoch {epoch}, step {step:,}; the model keeps what it learned ({n} epoch completed in "
+                    "all). Press Train to continue.",
+                    "Stopped at epoch {epoch}, step {step:,}; the model keeps what it learned ({n} epochs completed in "
+                    "all). Press Train to continue.", epochs_done, epoch=epoch, step=step)
 
 
 @st.fragment(run_every=STOP_CHECK_S)
@@ -96,14 +102,18 @@ def show_outcome(hist, where):
         return
     box = where.container()
     show = {"stopped": box.warning, "error": box.error, "done": box.success}[outcome["kind"]]
-    show(outcome["message"], icon={"stopped": ":material/pause_circle:", "error": ":material/error:",
+    show(_text(outcome["message"]), icon={"stopped": ":material/pause_circle:", "error": ":material/error:",
                                    "done": ":material/check_circle:"}[outcome["kind"]])
     _notes(box, outcome.get("notes", ()))
 
 
 def _notes(box, notes):
     for kind, text in notes:
-        (box.warning if kind == "warning" else box.caption)(text)
+        (box.warning if kind == "warning" else box.caption)(_text(text))
+
+
+def _text(message):
+    return message() if callable(message) else message
 
 
 def controls(cfg):
@@ -242,8 +252,8 @@ def _augmenter(dataset):
     try:
         augment = make_augmenter(config, dataset.image_shape)
     except ValueError as exc:
-        return None, [("warning", _("Augmentation is off for this run: {error}", error=exc))]
-    return augment, [("caption", _("Augmenting each training batch on the fly: {how}", how=config.describe()))]
+        return None, [("warning", lambda error=exc: _("Augmentation is off for this run: {error}", error=error))]
+    return augment, [("caption", lambda: _("Augmenting each training batch on the fly: {how}", how=config.describe()))]
 
 
 def run(session, dataset, cfg, view):
@@ -262,7 +272,7 @@ def run(session, dataset, cfg, view):
             records = kept_run.following(session, session.run(dataset, cfg, augment=augment), cfg)
             _consume(session, records, cfg, view, total, notes)
     except ValueError as exc:  # the optimiser's settings, or the trainer's checks of its inputs
-        _set_outcome(hist, "error", _("Cannot train: {error}", error=exc), notes)
+        _set_outcome(hist, "error", lambda error=exc: _("Cannot train: {error}", error=error), notes)
     finally:  # also when Stop or a closed tab interrupts the loop: the run is kept over a refresh
         kept_run.keep(session, cfg)
     # Not reached when Stop interrupts the loop: the flag then tells the next run (see the module doc).
@@ -292,15 +302,15 @@ def _consume(session, records, cfg, view, total, notes):
             view.draw(hist, net, live=True)
             next_tick = now + max(EVERY_S, (time.perf_counter() - now) / MAX_SHARE)
         else:
-            _set_outcome(hist, "done", _trained_text(cfg.epochs, time.perf_counter() - t0, hist), notes)
+            last = hist.epochs[-1]
+            _set_outcome(hist, "done", partial(_trained_text, cfg.epochs, time.perf_counter() - t0, hist.last_epoch,
+                                               last.val_acc), notes)
 
 
-def _trained_text(epochs, secs, hist):
-    acc = hist.epochs[-1].val_acc
+def _trained_text(epochs, secs, total, acc):
     if acc is None:
         return ngettext("Trained {n} epoch in {secs:.2g} s ({total} in all).",
-                        "Trained {n} epochs in {secs:.2g} s ({total} in all).", epochs, secs=secs,
-                        total=hist.last_epoch)
+                        "Trained {n} epochs in {secs:.2g} s ({total} in all).", epochs, secs=secs, total=total)
     return ngettext("Trained {n} epoch in {secs:.2g} s ({total} in all), validation accuracy {acc:.2%}.",
                     "Trained {n} epochs in {secs:.2g} s ({total} in all), validation accuracy {acc:.2%}.",
-                    epochs, secs=secs, total=hist.last_epoch, acc=acc)
+                    epochs, secs=secs, total=total, acc=acc)

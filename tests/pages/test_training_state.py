@@ -71,3 +71,14 @@ def test_live_ticks_send_thinned_rows_of_their_moment_and_the_final_page_all(mon
     assert all(last == n and rows <= 20 for n, rows, last in sent)  # thinned, the latest step kept
     _, (batch,) = charts_by_title(at)["Loss of each training batch"]
     assert batch["step"].max() == hist.n_steps == 36 and len(batch) == 2 * 36  # the final page: every step
+
+
+def test_the_run_outcome_follows_a_language_switch():
+    at = helpers.open_page("app_pages/training.py", "Spirals 2-8-8-1 tanh", timeout=180, epochs=1)
+    at.button(key="tr_train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value.startswith("Trained 1 epoch in ") for s in at.success)
+    at.segmented_control(key="language").set_value("zh").run()
+    assert not at.exception, [e.value for e in at.exception]
+    outcome = [s.value for s in at.success if "1 轮" in s.value or "Trained" in s.value]
+    assert outcome and "Trained" not in outcome[0], [s.value for s in at.success]
