@@ -222,8 +222,9 @@ def metrics_section(results, held_label):
     table = compare.metrics_table(results)
     shown_columns = [c for c in compare.METRIC_LABELS if c != "problem" or table["problem"].any()]
     st.dataframe(table.set_index("architecture"), width="stretch", column_order=shown_columns, column_config={
-        c: st.column_config.NumberColumn(_(label), help=c, format="%.4f" if "loss" in c or "accuracy" in c else None)
-        for c, label in compare.METRIC_LABELS.items() if c != "problem"})
+        "_index": st.column_config.TextColumn(_("architecture")),  # the index's header, in the page's language
+        **{c: st.column_config.NumberColumn(_(label), help=c, format="%.4f" if "loss" in c or "accuracy" in c else None)
+           for c, label in compare.METRIC_LABELS.items() if c != "problem"}})
     st.caption(_("Final: after the last epoch; best: over all epochs; val: the {held_label} set; best epoch: the "
                  "one with the lowest val loss. The CSV below has every column, with full names.",
                  held_label=held_name(held_label)))
