@@ -22,6 +22,12 @@ def test_tiny_preset_trains_and_draws_its_curves(lab):
     lab.wait_text(re.compile(r"Trained 4 epochs in .* \(4 in all\)"))
     lab.settle()
     assert trained_epochs(lab) == 4
+    # A finished run leaves nothing rerunning: the header's running sign stays away once the page is drawn.
+    lab.page.evaluate("""() => { window.__runs = 0; new MutationObserver(() => {
+        if (document.querySelector('[data-testid=stStatusWidget]')) window.__runs++; })
+        .observe(document.body, {subtree: true, childList: true, attributes: true}); }""")
+    lab.page.wait_for_timeout(3000)
+    assert lab.page.evaluate("window.__runs") == 0
     # Decision boundary, batch loss, loss and accuracy per epoch, and the first section's gradient-flow charts.
     lab.wait_until(lambda: lab.drawn_charts() >= 6, "the training charts drawn")
     loss_lines = lab.main.locator('[data-testid="stVegaLiteChart"] svg .mark-line path')
