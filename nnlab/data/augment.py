@@ -308,17 +308,17 @@ class AugmentConfig:
         return not (self.rotation_degrees or self.shift_pixels or self.flip_probability or self.noise_sigma)
 
     def describe(self):
-        """One line in words, for notes and captions."""
+        """One line in words, for notes and captions, in the language of the moment."""
         parts = []
         if self.rotation_degrees:
-            parts.append(f"rotation ±{self.rotation_degrees:g}°")
+            parts.append(_("rotation ±{degrees:g}°", degrees=self.rotation_degrees))
         if self.shift_pixels:
-            parts.append(f"shift ±{int(self.shift_pixels)} px")
+            parts.append(_("shift ±{pixels} px", pixels=int(self.shift_pixels)))
         if self.flip_probability:
-            parts.append(f"horizontal flip p={self.flip_probability:g}")
+            parts.append(_("horizontal flip p={p:g}", p=self.flip_probability))
         if self.noise_sigma:
-            parts.append(f"gaussian noise σ={self.noise_sigma:g}")
-        return ", ".join(parts) if parts else "no augmentation"
+            parts.append(_("gaussian noise σ={sigma:g}", sigma=self.noise_sigma))
+        return _(", ").join(parts) if parts else _("no augmentation")
 
 
 def make_augmenter(config, image_shape):

@@ -242,3 +242,13 @@ def test_rotation_and_shift_in_one_pass_equal_rotating_then_shifting(shape, max_
     moved = rotate_by(x, shape, 0.0, dy, dx).reshape(40, *shape)
     assert (moved[:, :max_shift] == 0).all() and (moved[:, :, -max_shift:] == 0).all()
     np.testing.assert_array_equal(moved, shift_by(rotate_by(x, shape, 0.0), shape, dy, dx).reshape(40, *shape))
+
+
+def test_the_augmentation_is_described_in_the_language_of_the_moment():
+    from nnlab.i18n import using_language
+
+    cfg = AugmentConfig(rotation_degrees=15, shift_pixels=2)
+    assert cfg.describe() == "rotation ±15°, shift ±2 px"
+    with using_language("zh"):
+        assert cfg.describe() == "旋转 ±15°，平移 ±2 像素"
+        assert AugmentConfig().describe() == "不做数据增强"
