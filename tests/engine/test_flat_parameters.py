@@ -89,3 +89,15 @@ def test_weight_and_decay_slices_cover_weights_not_biases():
     # a layer without weight matrices (layer norm) reports the norm of all its arrays, gamma and beta
     assert [flat.values[s].size for s in by_layer["layer_norm"]] == [p.size for p in norm.params.values()]
     assert [flat.values[s].size for s in by_layer["self_attention"]] == [64] * 4  # Wq, Wk, Wv, Wo
+
+
+def test_each_layers_weight_views_are_its_slices_of_the_flat_buffers():
+    net = Network(mlp_spec([4, 3, 2], seed=0))
+    flat = net.flat
+    for (layer, parts), (same, views_parts, values, grads) in zip(flat.layer_slices, flat.layer_views):
+        assert same is layer and views_parts == parts
+        for part, v, g in zip(parts, values, grads):
+            assert np.shares_memory(v, flat.values) and np.shares_memory(g, flat.grads)
+            np.testing.assert_array_equal(v, flat.values[part])
+    flat.values += 1.0  # an update in place: the views see it
+    np.testing.assert_array_equal(flat.layer_views[0][2][0], flat.values[flat.layer_slices[0][1][0]])
