@@ -74,10 +74,12 @@ def attention_heatmap(A, grid, title, query=None, diverging=False, value_title=N
         scale = alt.Scale(domain=[0, float(frame["weight"].max()) or 1.0], **ATTENTION_SCALE)
     x = alt.X("key:O", axis=_patch_axis(t, grid[1], _("key patch (attended to)")))
     y = alt.Y("query:O", axis=_patch_axis(t, grid[1], _("query patch (attending)")))
-    # the patches' row and column are computed in the browser: 2,401 rows of three numbers stay small
-    where = {f"{name} at": "'" + _("row {row}, col {col}", row=f"' + floor(datum.{name} / {cols}) + '",
-                                    col=f"' + (datum.{name} % {cols}) + '") + "'" for name in ("query", "key")}
-    rects = alt.Chart(frame).transform_calculate(**where).mark_rect().encode(
+    # Each patch's place as a category: 49 strings sent once (Arrow dictionary), not computed per cell in the
+    # browser, whose expression interpreter made that a large part of drawing seven 2,401-cell heatmaps.
+    places = [_("row {row}, col {col}", row=p // cols, col=p % cols) for p in range(t)]
+    for name in ("query", "key"):
+        frame[f"{name} at"] = pd.Categorical.from_codes(frame[name].to_numpy(), places)
+    rects = alt.Chart(frame).mark_rect().encode(
         x=x, y=y, color=alt.Color("weight:Q", title=value_title, scale=scale),
         tooltip=[alt.Tooltip("query:O", title=_("query patch")), alt.Tooltip("query at:N", title=_("query at")),
                  alt.Tooltip("key:O", title=_("key patch")), alt.Tooltip("key at:N", title=_("key at")),

@@ -33,6 +33,17 @@ MAX_SHOT_HEIGHT = 16000
 TIMEOUT_S = 90  # generous: CI has two slow cores, and a first page load imports numpy, pandas, altair
 QUIET_S = 1.0  # a rerun has finished when nothing has been running for this long
 CHART = '[data-testid="stVegaLiteChart"]'
+# Is this chart element drawn? Vega's SVG has a mark in it, or its canvas (large heatmaps: ui/widgets/vega_spec.py)
+# holds more than a background colour.
+DRAWN = """c => {
+  if (c.querySelector('svg .role-mark')) return true;
+  const k = c.querySelector('canvas');
+  if (!k || !k.width || !k.height) return false;
+  const d = k.getContext('2d').getImageData(0, 0, k.width, k.height).data, colours = new Set();
+  for (let i = 0; i < d.length && colours.size < 3; i += 4)
+    colours.add(d[i] << 24 | d[i + 1] << 16 | d[i + 2] << 8 | d[i + 3]);
+  return colours.size >= 3;
+}"""
 TABLE = '[data-testid="stDataFrame"], [data-testid="stTable"]'
 
 MISSING = None
@@ -304,9 +315,8 @@ class Lab:
         return self.main.locator(CHART)
 
     def drawn_charts(self):
-        """How many charts Vega actually drew: an SVG with at least one mark in it."""
-        return self.main.locator(f"{CHART} svg .role-mark").evaluate_all(
-            "gs => new Set(gs.map(g => g.closest('[data-testid=stVegaLiteChart]'))).size")
+        """How many charts Vega actually drew: an SVG with at least one mark in it, or a painted canvas."""
+        return self.charts().evaluate_all(f"cs => cs.filter({DRAWN}).length")
 
     def tables(self):
         return self.main.locator(TABLE)

@@ -4,6 +4,8 @@ a per-epoch chart has its tick (the Forward and Backprop pages' matrix views: dr
 page in its trained state land in ``screenshots/trained-<page>.png``: look at them."""
 import re
 
+from tests.browser.conftest import DRAWN
+
 EPOCHS = 3
 SECTIONS = ("Gradient flow & diagnosis", "Weights", "Results on the test set")
 # The matrix views of these pages draw heatmaps whose axes have no titles (being reworked in viz/matrices, forward):
@@ -35,10 +37,9 @@ def unreadable(lab):
 
 
 def all_drawn(lab):
-    """Every visible chart on the page has been drawn by Vega (an SVG with marks); charts in a closed tab are
-    drawn when it opens."""
-    return lab.charts().evaluate_all(
-        "cs => cs.filter(c => c.offsetParent !== null).every(c => c.querySelector('svg .role-mark'))")
+    """Every visible chart on the page has been drawn by Vega (an SVG with marks, or a painted canvas); charts in
+    a closed tab are drawn when it opens."""
+    return lab.charts().evaluate_all(f"cs => cs.filter(c => c.offsetParent !== null).every({DRAWN})")
 
 
 def sidebar_pages(lab):

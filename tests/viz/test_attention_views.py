@@ -42,6 +42,7 @@ def test_heatmap_data_is_the_matrix_row_by_row():
     chart = attention_heatmap(A, GRID, "head 0", query=10)
     cells, outline = datasets(chart)
     assert len(cells) == T * T and cells[T * 10 + 3]["weight"] == pytest.approx(A[10, 3])
+    assert (cells[T * 10 + 3]["query at"], cells[T * 10 + 3]["key at"]) == ("row 1, col 3", "row 0, col 3")
     assert outline == [{"query": 10, "first": 0, "last": T - 1}]
     spec = chart.to_dict()
     assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == [0, pytest.approx(A.max())]
