@@ -17,7 +17,8 @@ reruns the page too, which draws its outcome and clears the fragment's timer.
 Live updates are one moment each: every tick writes the progress line, the headline numbers, the curves
 and the decision boundary from the history as it is at that instant. The first tick comes ``FIRST_TICK_S``
 into the run, the next every ``EVERY_S``, or further apart when drawing would take more than ``MAX_SHARE`` of
-the training time.
+the training time (judged by the cheaper of the last two ticks). A tick sends rows, not charts: the curves' specs
+are made once per run and the browser updates their data in place.
 """
 import time
 from functools import partial
@@ -167,6 +168,7 @@ class LiveView:
             self.boundary = self.units = None
         self._epochs_drawn = None  # epochs the per-epoch curves show (a live tick redraws them only when new)
         self._batch_spec = None  # the live batch-loss chart's spec, without its data
+        self._epoch_specs = {}  # metric -> (its chart's shape, its spec without data): the live per-epoch curves
 
     def draw(self, hist, net, live=False):
         """Everything from ``hist`` and ``net`` as they are now: one moment on every element."""
@@ -180,7 +182,7 @@ class LiveView:
             self.batch.info(_("No training yet: press **Train** to start. The curves draw themselves as the "
                               "network learns."))
         if not (live and self._epochs_drawn == len(hist.epochs)):
-            self._epoch_curves(hist)
+            self._epoch_curves(hist, live)
         self._boundary(net, hist)
 
     def _live_batch(self, hist):
@@ -194,14 +196,29 @@ class LiveView:
             self._batch_spec = spec
         self.batch.vega_lite_chart(frame, spec=self._batch_spec, width="stretch")
 
-    def _epoch_curves(self, hist):
+    def _epoch_curves(self, hist, live):
         self._epochs_drawn = len(hist.epochs)
         if not hist.epochs:
             return
         frame = epoch_long_frame(hist.epochs, self.held_label)
-        show_model_chart(self.loss, "tr_loss", lambda: curves.epoch_chart(frame, "loss"), width="stretch")
-        if (frame["metric"] == "accuracy").any():
-            show_model_chart(self.acc, "tr_acc", lambda: curves.epoch_chart(frame, "accuracy"), width="stretch")
+        for slot, metric, key in ((self.loss, "loss", "tr_loss"), (self.acc, "accuracy", "tr_acc")):
+            if metric == "loss" or (frame["metric"] == metric).any():
+                if live:
+                    self._live_epochs(slot, frame, metric)
+                else:
+                    show_model_chart(slot, key, lambda m=metric: curves.epoch_chart(frame, m), width="stretch")
+
+    def _live_epochs(self, slot, frame, metric):
+        """A live tick's per-epoch curve: a spec made once per run (again only if its legend or point size must
+        change) with this moment's epoch ticks, the rows sent beside it — no Altair work on the tick, and the
+        browser updates the chart's data in place instead of building it anew."""
+        rows = curves.epoch_rows(frame, metric)
+        shape = curves.epoch_chart_shape(rows)
+        made = self._epoch_specs.get(metric)
+        if made is None or made[0] != shape:
+            spec = curves.epoch_chart(frame, metric).to_dict(validate=False)
+            made = self._epoch_specs[metric] = (shape, {k: v for k, v in spec.items() if k not in ("data", "datasets")})
+        slot.vega_lite_chart(rows, spec=curves.live_epoch_spec(made[1], rows), width="stretch")
 
     def _boundary(self, net, hist):
         if self.boundary is None:
@@ -289,6 +306,8 @@ def _consume(session, records, cfg, view, total, notes):
     hist, net = session.history, session.net
     t0 = time.perf_counter()
     next_tick = t0 + FIRST_TICK_S
+    costs = [0.0]  # the last ticks' drawing times: the smaller of the last two sets the pace, so one slow tick (the
+    # first per-epoch curves, made once per run) does not hold back the next update
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported as an ErrorRecord
         for record in records:
             if isinstance(record, ErrorRecord):
@@ -300,11 +319,18 @@ def _consume(session, records, cfg, view, total, notes):
             done, epoch = session.in_run(record)
             view.show_progress(hist, done, total, epoch, cfg.epochs, now - t0)
             view.draw(hist, net, live=True)
-            next_tick = now + max(EVERY_S, (time.perf_counter() - now) / MAX_SHARE)
+            costs = [costs[-1], time.perf_counter() - now]
+            next_tick = next_tick_at(now, costs)
         else:
             last = hist.epochs[-1]
             _set_outcome(hist, "done", partial(_trained_text, cfg.epochs, time.perf_counter() - t0, hist.last_epoch,
                                                last.val_acc), notes)
+
+
+def next_tick_at(now, costs):
+    """When the next live update is due after one at ``now``: ``EVERY_S`` later, or later still when drawing (the
+    cheaper of the last two ticks' ``costs``) would take more than ``MAX_SHARE`` of the time between ticks."""
+    return now + max(EVERY_S, min(costs) / MAX_SHARE)
 
 
 def _trained_text(epochs, secs, total, acc):

@@ -15,6 +15,7 @@ from .rows import MAX_ROWS, downsample
 RAW, SMOOTH = N_("batch loss"), N_("smoothed (EMA)")  # the two series, named in the language shown
 # The parts of a dataset as the epoch frames name them (``split``), and as a legend shows them.
 SPLITS = {"train": N_("train"), "validation": N_("validation"), "test": N_("test")}
+LARGE_POINTS_UP_TO = 60  # epochs: up to this many, each epoch's point is drawn large
 
 
 def shown_splits(frame):
@@ -80,11 +81,33 @@ def batch_loss_chart(frame, title=None, height=300, note=None):
     ).properties(height=height)
 
 
-def epoch_chart(frame, metric, height=300):
-    """Train vs held-out ``metric`` ("loss" or "accuracy") per epoch, lines with points."""
+def epoch_rows(frame, metric):
+    """The rows ``epoch_chart`` draws: ``frame``'s ``metric`` ("loss" or "accuracy"), its splits as shown."""
     if metric not in ("loss", "accuracy"):
         raise ValueError(f"metric={metric!r}: choose 'loss' or 'accuracy'")
-    data = shown_splits(frame[frame["metric"] == metric])
+    return shown_splits(frame[frame["metric"] == metric])
+
+
+def epoch_chart_shape(rows):
+    """What of ``epoch_chart``'s spec depends on its rows besides the epoch ticks: while it stays the same, a live
+    view may keep one spec and send new rows (``live_epoch_spec``)."""
+    return tuple(dict.fromkeys(rows["split"])), rows["epoch"].nunique() <= LARGE_POINTS_UP_TO
+
+
+def live_epoch_spec(template, rows):
+    """``epoch_chart``'s spec for ``rows`` from ``template`` (its spec without data, for rows of the same
+    ``epoch_chart_shape``): the same chart with this moment's epoch ticks, its data to be sent beside it."""
+    values = epoch_axis(rows["epoch"]).to_dict().get("values")
+    spec = {**template, "layer": [dict(layer) for layer in template["layer"]]}
+    for layer in spec["layer"]:
+        x = layer["encoding"]["x"]
+        layer["encoding"] = {**layer["encoding"], "x": {**x, "axis": {**x["axis"], "values": values}}}
+    return spec
+
+
+def epoch_chart(frame, metric, height=300):
+    """Train vs held-out ``metric`` ("loss" or "accuracy") per epoch, lines with points."""
+    data = epoch_rows(frame, metric)
     is_acc = metric == "accuracy"
     y_title = _("accuracy") if is_acc else _("loss")
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False),
@@ -99,6 +122,6 @@ def epoch_chart(frame, metric, height=300):
         tooltip=[alt.Tooltip("split:N", title=_("set")), alt.Tooltip("epoch:Q", title=_("epoch")),
                  alt.Tooltip("value:Q", title=y_title, format=".2%" if is_acc else ".4f")],
     )
-    points = base.mark_point(filled=True, size=40 if n_epochs <= 60 else 10)
+    points = base.mark_point(filled=True, size=40 if n_epochs <= LARGE_POINTS_UP_TO else 10)
     title = _("Accuracy per epoch") if is_acc else _("Loss per epoch")
     return alt.layer(base.mark_line(), points, title=title).properties(height=height)

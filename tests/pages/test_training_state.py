@@ -1,6 +1,9 @@
 """State and notices on the Training page: a notice shows on the run of the action that caused it, and a
 run ended by Streamlit's own Stop (no rerun) is followed by a rerun that says so."""
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from nnlab.ui import training_live
 
 from tests.pages import apptest_helpers as helpers
 from tests.pages.apptest_helpers import texts
@@ -46,7 +49,6 @@ def test_the_watcher_leaves_a_finished_run_alone():
 
 
 def test_live_ticks_send_thinned_rows_of_their_moment_and_the_final_page_all(monkeypatch):
-    from nnlab.ui import training_live
     from tests.pages.apptest_helpers import charts_by_title
 
     monkeypatch.setattr(training_live, "EVERY_S", 0.0)  # a tick on every record
@@ -82,3 +84,9 @@ def test_the_run_outcome_follows_a_language_switch():
     assert not at.exception, [e.value for e in at.exception]
     outcome = [s.value for s in at.success if "1 轮" in s.value or "Trained" in s.value]
     assert outcome and "Trained" not in outcome[0], [s.value for s in at.success]
+
+
+def test_live_updates_come_twice_a_second_unless_drawing_would_take_over_a_tenth_of_the_run():
+    assert training_live.next_tick_at(10.0, [0.01, 0.04]) == pytest.approx(10.5)
+    assert training_live.next_tick_at(10.0, [0.2, 0.3]) == pytest.approx(12.0)  # 0.2 s a tick: one every 2 s
+    assert training_live.next_tick_at(10.0, [0.02, 0.3]) == pytest.approx(10.5)  # one slow tick does not hold back

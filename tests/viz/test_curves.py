@@ -90,6 +90,32 @@ def test_charts_have_titles_legends_and_tooltips():
         curves.epoch_chart(epoch_long_frame(h.epochs), "f1")
 
 
+def _without_data(spec):
+    return {k: v for k, v in spec.items() if k not in ("data", "datasets")}
+
+
+def test_a_live_epoch_chart_is_the_final_chart_made_from_an_earlier_template():
+    """A live tick keeps the spec made at an earlier epoch and sends new rows: with this moment's ticks it is the
+    chart the finished run draws, and the template is left as it was."""
+    records = [EpochRecord(e, 3 * e, 1 / e, 0.5 + e / 20, 1.1 / e, 0.4 + e / 20, float(e)) for e in range(1, 6)]
+    for metric in ("loss", "accuracy"):
+        early, late = epoch_long_frame(records[:2]), epoch_long_frame(records)
+        rows = curves.epoch_rows(late, metric)
+        assert curves.epoch_chart_shape(curves.epoch_rows(early, metric)) == curves.epoch_chart_shape(rows)
+        template = _without_data(curves.epoch_chart(early, metric).to_dict())
+        final = curves.epoch_chart(late, metric).to_dict()
+        live = curves.live_epoch_spec(template, rows)
+        assert live == _without_data(final)
+        assert [layer["encoding"]["x"]["axis"]["values"] for layer in live["layer"]] == [[1, 2, 3, 4, 5]] * 2
+        assert template["layer"][0]["encoding"]["x"]["axis"]["values"] == [1, 2]
+        drawn = final["datasets"][final["data"]["name"]]
+        assert [(r["split"], r["epoch"], r["value"]) for r in drawn] == list(
+            zip(rows["split"], rows["epoch"], rows["value"]))
+    wide = epoch_long_frame([EpochRecord(e, e, 1.0, None, None, None, 0.0) for e in range(1, 62)])
+    assert curves.epoch_chart_shape(curves.epoch_rows(wide, "loss")) != curves.epoch_chart_shape(
+        curves.epoch_rows(late, "loss"))  # smaller points, one split: a new template
+
+
 def test_charts_speak_the_session_language():
     """Titles, axis titles and the series names of the legend, in Chinese as drawn (no English left)."""
     with using_language("zh"):
