@@ -28,7 +28,7 @@ import streamlit as st
 
 from ..data.augment import make_augmenter
 from ..engine import ErrorRecord
-from ..i18n import _, ngettext
+from ..i18n import _, language, ngettext
 from ..lab.history import epoch_long_frame
 from ..lab.inspect import decision_grid
 from ..viz import boundary, curves
@@ -37,7 +37,8 @@ from ..viz.network_diagram import can_draw
 from .widgets import unit_map_view
 from .run_slot import run_slot
 from . import kept_run
-from .widgets.charts import show_model_chart
+from .widgets.charts import show_model_chart, show_model_chart_rows
+from .widgets.vega_spec import vega_lite_spec
 
 FIRST_TICK_S = 0.1  # the first live update: soon after the click, but not for a run that is over by then
 EVERY_S = 0.5  # live updates at least twice a second ...
@@ -167,15 +168,18 @@ class LiveView:
             self.batch, self.loss, self.acc = c1.empty(), c2.empty(), c3.empty()
             self.boundary = self.units = None
         self._epochs_drawn = None  # epochs the per-epoch curves show (a live tick redraws them only when new)
-        self._batch_spec = None  # the live batch-loss chart's spec, without its data
-        self._epoch_specs = {}  # metric -> (its chart's shape, its spec without data): the live per-epoch curves
+        self.planned = None  # (last step, last epoch) the running run will reach: the live curves' x axes end there
 
     def draw(self, hist, net, live=False):
-        """Everything from ``hist`` and ``net`` as they are now: one moment on every element."""
+        """Everything from ``hist`` and ``net`` as they are now: one moment on every element. The curves are
+        drawn in one form live and after the run — a spec kept without data, the rows sent beside it — so that the
+        browser updates their data in place rather than building each chart anew on every tick and at the end."""
         self._metrics(hist)
         if hist.steps and live:
             self._live_batch(hist)
-        elif hist.steps:
+        elif hist.steps and _thinning_note(hist) is None:
+            show_model_chart_rows(self.batch, "tr_batch", lambda: _batch_parts(hist), width="stretch")
+        elif hist.steps:  # a long run's thinned steps: the note in the subtitle makes it another chart
             show_model_chart(self.batch, "tr_batch", lambda: curves.batch_loss_chart(
                 curves.batch_loss_frame(hist, max_rows=FINAL_ROWS), note=_thinning_note(hist)), width="stretch")
         else:
@@ -186,15 +190,11 @@ class LiveView:
         self._boundary(net, hist)
 
     def _live_batch(self, hist):
-        """A live tick's batch-loss chart: this moment's rows (thinned to LIVE_ROWS) in a spec made once per
-        run, so a tick costs no Altair work and the browser gets the same chart with new data."""
+        """A live tick's batch-loss chart: this moment's rows (thinned to LIVE_ROWS) in the kept spec, so a tick
+        costs no Altair work and the browser gets the same chart with new data."""
         frame = curves.batch_loss_frame(hist, max_rows=LIVE_ROWS)
-        if self._batch_spec is None:
-            spec = curves.batch_loss_chart(frame.iloc[:0]).to_dict()
-            spec.pop("datasets", None)
-            spec.pop("data", None)
-            self._batch_spec = spec
-        self.batch.vega_lite_chart(frame, spec=self._batch_spec, width="stretch")
+        self.batch.vega_lite_chart(frame, spec=curves.spec_up_to(_batch_template(frame), self.planned[0]),
+                                   width="stretch")
 
     def _epoch_curves(self, hist, live):
         self._epochs_drawn = len(hist.epochs)
@@ -203,22 +203,12 @@ class LiveView:
         frame = epoch_long_frame(hist.epochs, self.held_label)
         for slot, metric, key in ((self.loss, "loss", "tr_loss"), (self.acc, "accuracy", "tr_acc")):
             if metric == "loss" or (frame["metric"] == metric).any():
-                if live:
-                    self._live_epochs(slot, frame, metric)
+                if live:  # no Altair chart at all on a tick
+                    rows = curves.epoch_rows(frame, metric)
+                    spec = curves.spec_up_to(_epoch_template(frame, metric, rows), self.planned[1])
+                    slot.vega_lite_chart(rows, spec=spec, width="stretch")
                 else:
-                    show_model_chart(slot, key, lambda m=metric: curves.epoch_chart(frame, m), width="stretch")
-
-    def _live_epochs(self, slot, frame, metric):
-        """A live tick's per-epoch curve: a spec made once per run (again only if its legend or point size must
-        change) with this moment's epoch ticks, the rows sent beside it — no Altair work on the tick, and the
-        browser updates the chart's data in place instead of building it anew."""
-        rows = curves.epoch_rows(frame, metric)
-        shape = curves.epoch_chart_shape(rows)
-        made = self._epoch_specs.get(metric)
-        if made is None or made[0] != shape:
-            spec = curves.epoch_chart(frame, metric).to_dict(validate=False)
-            made = self._epoch_specs[metric] = (shape, {k: v for k, v in spec.items() if k not in ("data", "datasets")})
-        slot.vega_lite_chart(rows, spec=curves.live_epoch_spec(made[1], rows), width="stretch")
+                    show_model_chart_rows(slot, key, partial(_epoch_parts, frame, metric), width="stretch")
 
     def _boundary(self, net, hist):
         if self.boundary is None:
@@ -260,6 +250,39 @@ class LiveView:
         self.progress.progress(min(run_step / run_steps, 1.0), text=text)
 
 
+_TEMPLATES = {}  # (chart, its shape, language) -> its spec without data: words and structure only, never changed once
+# made, so every session may use them (a handful of entries)
+
+
+def _template(key, build):
+    template = _TEMPLATES.get(key)
+    if template is None:
+        template = _TEMPLATES[key] = curves.without_data(vega_lite_spec(build()))
+    return template
+
+
+def _batch_template(frame):
+    """The batch-loss chart's spec without data (without a note: a live view's and a short run's)."""
+    return _template(("batch", language()), lambda: curves.batch_loss_chart(frame))
+
+
+def _epoch_template(frame, metric, rows):
+    return _template(("epoch", metric, curves.epoch_chart_shape(rows), language()),
+                     lambda: curves.epoch_chart(frame, metric))
+
+
+def _batch_parts(hist):
+    """(chart, rows, spec) of a finished short run's batch-loss chart, in its live form (``show_model_chart_rows``)."""
+    frame = curves.batch_loss_frame(hist, max_rows=FINAL_ROWS)
+    return curves.batch_loss_chart(frame), frame, curves.spec_up_to(_batch_template(frame), hist.n_steps)
+
+
+def _epoch_parts(frame, metric):
+    rows = curves.epoch_rows(frame, metric)
+    last = int(rows["epoch"].max())
+    return curves.epoch_chart(frame, metric), rows, curves.spec_up_to(_epoch_template(frame, metric, rows), last)
+
+
 def _augmenter(dataset):
     """The Data page's on-the-fly augmentation for image datasets, or None; and what to say of it, as
     (kind, text) notes: a caption when it is on, a warning if it cannot apply to this dataset's image size."""
@@ -282,6 +305,7 @@ def run(session, dataset, cfg, view):
     augment, notes = _augmenter(dataset)
     _notes(view.outcome.container(), notes)  # where the outcome will be: said during the run too
     total = -(-len(dataset.x_train) // cfg.batch_size) * cfg.epochs
+    view.planned = (hist.n_steps + total, hist.last_epoch + cfg.epochs)
     _watch_for_header_stop()  # before the flag: the fragment's first run is now, inline
     ss[state.RUNNING] = {"history": hist, "notes": notes}
     try:

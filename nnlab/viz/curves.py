@@ -94,15 +94,27 @@ def epoch_chart_shape(rows):
     return tuple(dict.fromkeys(rows["split"])), rows["epoch"].nunique() <= LARGE_POINTS_UP_TO
 
 
-def live_epoch_spec(template, rows):
-    """``epoch_chart``'s spec for ``rows`` from ``template`` (its spec without data, for rows of the same
-    ``epoch_chart_shape``): the same chart with this moment's epoch ticks, its data to be sent beside it."""
-    values = epoch_axis(rows["epoch"]).to_dict().get("values")
-    spec = {**template, "layer": [dict(layer) for layer in template["layer"]]}
-    for layer in spec["layer"]:
-        x = layer["encoding"]["x"]
-        layer["encoding"] = {**layer["encoding"], "x": {**x, "axis": {**x["axis"], "values": values}}}
-    return spec
+def without_data(spec):
+    """A chart's spec without its rows: the template a live view keeps, sending new rows beside it."""
+    return {k: v for k, v in spec.items() if k not in ("data", "datasets")}
+
+
+def spec_up_to(template, last):
+    """``template`` (a curve's spec ``without_data``: ``batch_loss_chart``'s, or ``epoch_chart``'s for rows of the same
+    ``epoch_chart_shape``) with its x axis fixed from 0 to ``last`` (step or epoch), whole-number ticks. A live
+    view gives it the run's planned end, so the spec stays the same all run long and the browser only updates the
+    rows sent beside it; the finished run's chart, drawn up to where it ended, is the same spec. The template is
+    unchanged."""
+    values = epoch_axis(range(1, int(last) + 1)).to_dict().get("values")
+
+    def fixed(view):
+        x = view["encoding"]["x"]
+        x = {**x, "axis": {**x["axis"], "values": values}, "scale": {**x.get("scale", {}), "domain": [0, int(last)],
+                                                                     "nice": False}}
+        return {**view, "encoding": {**view["encoding"], "x": x}}
+    if "layer" in template:
+        return {**template, "layer": [fixed(layer) for layer in template["layer"]]}
+    return fixed(template)
 
 
 def epoch_chart(frame, metric, height=300):

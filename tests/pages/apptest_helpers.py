@@ -58,6 +58,8 @@ def vega_charts(at):
     for el in at.get("vega_lite_chart"):
         spec = json.loads(el.proto.spec)
         frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in el.proto.datasets]
+        if el.proto.HasField("data"):  # rows sent beside the spec (the Training page's curves: training_live)
+            frames.insert(0, pa.ipc.open_stream(el.proto.data.data).read_all().to_pandas())
         out.append((chart_title(spec) or "", spec, frames))
     return out
 

@@ -90,27 +90,32 @@ def test_charts_have_titles_legends_and_tooltips():
         curves.epoch_chart(epoch_long_frame(h.epochs), "f1")
 
 
-def _without_data(spec):
-    return {k: v for k, v in spec.items() if k not in ("data", "datasets")}
+def _x(view):
+    return view["encoding"]["x"]
 
 
-def test_a_live_epoch_chart_is_the_final_chart_made_from_an_earlier_template():
-    """A live tick keeps the spec made at an earlier epoch and sends new rows: with this moment's ticks it is the
-    chart the finished run draws, and the template is left as it was."""
+def test_a_live_curve_keeps_one_spec_all_run_long_which_is_the_finished_runs_chart():
+    """A live tick keeps the spec made at an earlier epoch, its x axis fixed to the run's planned end, and sends new
+    rows: the spec does not change from tick to tick, it is the chart the finished run draws, and its template is
+    left as it was."""
     records = [EpochRecord(e, 3 * e, 1 / e, 0.5 + e / 20, 1.1 / e, 0.4 + e / 20, float(e)) for e in range(1, 6)]
     for metric in ("loss", "accuracy"):
         early, late = epoch_long_frame(records[:2]), epoch_long_frame(records)
         rows = curves.epoch_rows(late, metric)
         assert curves.epoch_chart_shape(curves.epoch_rows(early, metric)) == curves.epoch_chart_shape(rows)
-        template = _without_data(curves.epoch_chart(early, metric).to_dict())
-        final = curves.epoch_chart(late, metric).to_dict()
-        live = curves.live_epoch_spec(template, rows)
-        assert live == _without_data(final)
-        assert [layer["encoding"]["x"]["axis"]["values"] for layer in live["layer"]] == [[1, 2, 3, 4, 5]] * 2
-        assert template["layer"][0]["encoding"]["x"]["axis"]["values"] == [1, 2]
-        drawn = final["datasets"][final["data"]["name"]]
-        assert [(r["split"], r["epoch"], r["value"]) for r in drawn] == list(
-            zip(rows["split"], rows["epoch"], rows["value"]))
+        template = curves.without_data(curves.epoch_chart(early, metric).to_dict())
+        later = curves.without_data(curves.epoch_chart(late, metric).to_dict())
+        assert curves.spec_up_to(template, 5) == curves.spec_up_to(later, 5)  # the rows leave no trace in it
+        spec = curves.spec_up_to(template, 5)
+        assert [_x(layer)["axis"]["values"] for layer in spec["layer"]] == [[1, 2, 3, 4, 5]] * 2
+        assert [_x(layer)["scale"] for layer in spec["layer"]] == [{"domain": [0, 5], "nice": False}] * 2
+        assert _x(spec["layer"][0])["field"] == "epoch" and _x(template["layer"][0])["axis"]["values"] == [1, 2]
+        assert "scale" not in _x(template["layer"][0])
+    steps = history_with([1.0, 0.8, 0.7, 0.5, 0.4])
+    template = curves.without_data(curves.batch_loss_chart(curves.batch_loss_frame(history_with([1.0, 0.9]))).to_dict())
+    final = curves.without_data(curves.batch_loss_chart(curves.batch_loss_frame(steps)).to_dict())
+    assert curves.spec_up_to(template, 5) == curves.spec_up_to(final, 5)
+    assert _x(curves.spec_up_to(template, 30))["axis"]["values"] == [5, 10, 15, 20, 25, 30]  # 30 steps: every 5th
     wide = epoch_long_frame([EpochRecord(e, e, 1.0, None, None, None, 0.0) for e in range(1, 62)])
     assert curves.epoch_chart_shape(curves.epoch_rows(wide, "loss")) != curves.epoch_chart_shape(
         curves.epoch_rows(late, "loss"))  # smaller points, one split: a new template

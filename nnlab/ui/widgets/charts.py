@@ -94,6 +94,19 @@ def show_model_chart(where, memo_key, build, *, version=(), **kwargs):
     return where.vega_lite_chart(spec=spec, **kwargs)
 
 
+def show_model_chart_rows(where, memo_key, build, *, version=(), **kwargs):
+    """``show_model_chart`` for a chart a live view also draws, in the live view's form: ``build()`` returns
+    (chart, rows, spec) — the spec without data, the rows sent beside it. The browser, which already shows that
+    spec from the last live tick, then only updates the chart's data instead of building the chart anew."""
+    model, keep = model_version()
+    made = remember(f"chart:{memo_key}", (model, version), build, keep)
+    if made is None:
+        return None
+    chart, rows, spec = made
+    _note(where, chart, kwargs.pop("name", None))
+    return where.vega_lite_chart(rows, spec=spec, **kwargs)
+
+
 def _note(where, chart, name):
     """Note the chart in this page run's list (see the module doc); the first one also draws the slides control."""
     name = name or _title(chart)
