@@ -51,7 +51,7 @@ def vega_lite_spec(chart):
     own = spec.get("datasets")
     spec["datasets"] = {**own, **datasets} if isinstance(own, dict) else datasets
     if sum(rows) > CANVAS_ROWS and mark_types(spec) <= CELL_MARKS and "usermeta" not in spec:
-        spec["usermeta"] = CANVAS
+        spec["usermeta"] = {"embedOptions": dict(CANVAS["embedOptions"])}  # each spec its own: none shares a dict
     return spec
 
 
