@@ -90,7 +90,7 @@ def epoch_rows(frame, metric):
 
 def epoch_chart_shape(rows):
     """What of ``epoch_chart``'s spec depends on its rows besides the epoch ticks: while it stays the same, a live
-    view may keep one spec and send new rows (``live_epoch_spec``)."""
+    view may keep one spec and send new rows (``spec_up_to``)."""
     return tuple(dict.fromkeys(rows["split"])), rows["epoch"].nunique() <= LARGE_POINTS_UP_TO
 
 

@@ -80,24 +80,22 @@ def show_model_chart(where, memo_key, build, *, version=(), **kwargs):
     choices), then drawn from the kept spec — on a rerun that trained nothing this costs no chart work, and
     the browser, given the same element, redraws nothing. ``memo_key`` names the chart in the session's memo;
     ``build`` may return None (nothing to draw)."""
-    model, keep = model_version()
-
     def built():
         chart = build()
-        return None if chart is None else (chart, vega_lite_spec(chart))
+        return None if chart is None else (chart, None, vega_lite_spec(chart))
 
-    made = remember(f"chart:{memo_key}", (model, version), built, keep)
-    if made is None:
-        return None
-    chart, spec = made
-    _note(where, chart, kwargs.pop("name", None))
-    return where.vega_lite_chart(spec=spec, **kwargs)
+    return _show_remembered(where, memo_key, built, version, kwargs)
 
 
 def show_model_chart_rows(where, memo_key, build, *, version=(), **kwargs):
     """``show_model_chart`` for a chart a live view also draws, in the live view's form: ``build()`` returns
     (chart, rows, spec) — the spec without data, the rows sent beside it. The browser, which already shows that
     spec from the last live tick, then only updates the chart's data instead of building the chart anew."""
+    return _show_remembered(where, memo_key, build, version, kwargs)
+
+
+def _show_remembered(where, memo_key, build, version, kwargs):
+    """Draw (chart, rows or None, spec) from ``build``, kept per state of the model, and note the chart."""
     model, keep = model_version()
     made = remember(f"chart:{memo_key}", (model, version), build, keep)
     if made is None:
