@@ -1,18 +1,25 @@
-"""Convolution and pooling layers on images laid out (n, channels, height, width), as in PyTorch.
+"""Convolution and pooling layers on images indexed (n, channels, height, width), as in PyTorch.
 
 Why im2col: a convolution is a dot product of every k×k window with every kernel. Copying the windows
 into the columns of one matrix (k·k slice copies, one per kernel offset — never a loop over pixels or
 samples) turns the whole layer into three matrix products that BLAS runs at full speed:
 
-    cols (C·k·k, n·L)    one row per (channel, kernel offset), one column per (sample, position)
-    z     = W (F, C·k·k) @ cols            -> (F, n·L), then reordered to (n, F, out_h, out_w)
-    ∂W    = δ (F, n·L) @ colsᵀ             -> (F, C·k·k)
+    cols (C·k·k, L·n)    one row per (channel, kernel offset), one column per (position, sample)
+    z     = W (F, C·k·k) @ cols            -> (F, L·n), i.e. (F, out_h, out_w, n) in memory
+    ∂W    = δ (F, L·n) @ colsᵀ             -> (F, C·k·k)
     ∂cols = Wᵀ @ δ, added back window by window (col2im) -> ∂x
 
 One product per pass for the whole batch (not one per sample), each on contiguous operands. Pooling is
 separable — max or mean along the width, then along the height — so it is a few whole-array
 operations on strided views; backward routes each gradient to the offset that won (max) or spreads
 it evenly (average).
+
+Memory layout ("batch last"): the arrays these layers pass on are indexed (n, C, H, W) like any other,
+but stored as (C, H, W, n) — the sample index varies fastest. That is the order z comes out of the
+product above, so no layer pays for a transposing copy; and every strided view a pooling pass or an
+im2col copy takes still reads runs of n contiguous numbers, which NumPy processes with vector
+instructions (on a strided width view of an (n, C, H, W) array it cannot). Values do not depend on
+the layout; only the order in which ∂W and ∂b add up their n·L terms does.
 """
 import numpy as np
 
@@ -42,9 +49,18 @@ def conv_padding(size, kernel, stride, padding):
     return 0, 0, (size - kernel) // stride + 1
 
 
-def _window(x, di, dj, out_h, out_w, stride):
-    """The strided view of x (n, C, H, W) seen by kernel offset (di, dj) at every output position."""
-    return x[:, :, di:di + stride * (out_h - 1) + 1:stride, dj:dj + stride * (out_w - 1) + 1:stride]
+BATCH_LAST = (1, 2, 3, 0)  # the axes of an (n, C, H, W) batch in the order they are stored
+
+
+def is_batch_last(x):
+    """Whether an (n, C, H, W) array is stored batch last (see the module docstring): its sample index
+    varies fastest in memory (it may be a view of a bigger such array, e.g. a cropped gradient)."""
+    return x.ndim == 4 and x.shape[0] > 1 and x.strides[0] == x.itemsize < min(x.strides[1:])
+
+
+def _window(grid, di, dj, out_h, out_w, stride):
+    """The strided view of a (C, H, W, n) grid seen by kernel offset (di, dj) at every output position."""
+    return grid[:, di:di + stride * (out_h - 1) + 1:stride, dj:dj + stride * (out_w - 1) + 1:stride]
 
 
 class Workspace:
@@ -61,7 +77,11 @@ class Workspace:
     def __init__(self):
         self.arrays = {}
 
-    def get(self, name, shape, dtype, keep, zeros=True):
+    def get(self, name, shape, dtype, keep, zeros=True, batch_last=False):
+        """An array of ``shape``; ``batch_last``: an (n, C, H, W) one stored as (C, H, W, n)."""
+        if batch_last:
+            stored = self.get(f"{name}/batch-last", tuple(shape[1:]) + (shape[0],), dtype, keep, zeros)
+            return stored.transpose(3, 0, 1, 2)
         if not keep:
             return np.zeros(shape, dtype=dtype) if zeros else np.empty(shape, dtype=dtype)
         buf = self.arrays.get(name)
@@ -107,25 +127,28 @@ class Conv2D(Layer):
         self.input_shape, self.output_shape = (c, h, w), (self.filters, out_h, out_w)
         return self.output_shape
 
-    # im2col, channel-major: cols has shape (C·k·k, n·L), one row per (channel, kernel offset) and one
-    # column per (sample, position), so each product below is ONE matrix multiplication for the whole
-    # batch (one BLAS call, not one per sample):
-    #     z = W (F, C·k·k) @ cols -> (F, n·L);  ∂W = δ (F, n·L) @ colsᵀ;  ∂cols = Wᵀ @ δ
+    # im2col: cols has shape (C·k·k, L·n), one row per (channel, kernel offset) and one column per
+    # (position, sample), so each product below is ONE matrix multiplication for the whole batch
+    # (one BLAS call, not one per sample):
+    #     z = W (F, C·k·k) @ cols -> (F, L·n);  ∂W = δ (F, L·n) @ colsᵀ;  ∂cols = Wᵀ @ δ
+    # The padded input is kept as (C, Hp, Wp, n), so one output position is n adjacent numbers.
     # Positions per sample, L:
-    # - stride 1 ("wide rows"): in the flattened padded image, the window of kernel offset (di, dj) at
-    #   every position is ONE contiguous slice starting at di·Wp + dj, so each offset is one long copy.
-    #   L = out_h·Wp covers whole padded rows; the k−1 spare columns per row are computed and dropped,
-    #   and their δ is 0 in backward, so they add nothing to any gradient.
-    # - stride > 1: one strided 2-D view per offset, L = out_h·out_w.
+    # - stride 1 ("wide rows"): in the flattened padded image of each channel, the window of kernel
+    #   offset (di, dj) at every position and sample is ONE contiguous slice starting at (di·Wp + dj)·n,
+    #   so each offset is one long copy per channel. L = out_h·Wp covers whole padded rows; the k−1
+    #   spare columns per row are computed and dropped, and their δ is 0 in backward, so they add
+    #   nothing to any gradient.
+    # - stride > 1: one strided view per offset, L = out_h·out_w.
     def _row_width(self):
         return self.padded[1] if self.stride == 1 else self.output_shape[2]
 
     def _flat_image(self, name, n, dtype, keep):
-        """(C, n, Hp·Wp + spare) buffer and its (C, n, Hp, Wp) view; spare = k−1 zeros for stride 1."""
+        """(C, (Hp·Wp + spare)·n) buffer and its (C, Hp, Wp, n) view; spare = k−1 zero columns for stride 1."""
         hp, wp = self.padded
         spare = self.kernel - 1 if self.stride == 1 else 0
-        flat = self.work.get(name, (self.input_shape[0], n, hp * wp + spare), dtype, keep)
-        return flat, flat[:, :, :hp * wp].reshape(flat.shape[0], n, hp, wp, copy=False)
+        c = self.input_shape[0]
+        flat = self.work.get(name, (c, (hp * wp + spare) * n), dtype, keep)
+        return flat, flat[:, :hp * wp * n].reshape(c, hp, wp, n, copy=False)
 
     def _im2col(self, x, keep):
         n, c, h, w = x.shape
@@ -134,17 +157,17 @@ class Conv2D(Layer):
         wp = self.padded[1]
         out_h, out_w = self.output_shape[1:]
         flat, grid = self._flat_image("image", n, x.dtype, keep)
-        grid[:, :, top:top + h, left:left + w] = x.transpose(1, 0, 2, 3)  # the border stays 0
-        length = out_h * self._row_width()
-        cols = self.work.get("cols", (c * k * k, n * length), x.dtype, keep, zeros=False)
-        taps = cols.reshape(c, k * k, n, length)
+        grid[:, top:top + h, left:left + w] = x.transpose(BATCH_LAST)  # the border stays 0
+        length = out_h * self._row_width() * n
+        cols = self.work.get("cols", (c * k * k, length), x.dtype, keep, zeros=False)
+        taps = cols.reshape(c, k * k, length)
         for di in range(k):
             for dj in range(k):
                 if s == 1:
-                    start = di * wp + dj
-                    taps[:, di * k + dj] = flat[:, :, start:start + length]
+                    start = (di * wp + dj) * n
+                    taps[:, di * k + dj] = flat[:, start:start + length]
                 else:
-                    taps[:, di * k + dj].reshape(c, n, out_h, out_w)[...] = \
+                    taps[:, di * k + dj].reshape(c, out_h, out_w, n)[...] = \
                         _window(grid, di, dj, out_h, out_w, s)
         return cols
 
@@ -153,31 +176,30 @@ class Conv2D(Layer):
         top, left = self.pads[0], self.pads[2]
         wp = self.padded[1]
         out_h, out_w = self.output_shape[1:]
-        taps = dcols.reshape(c, k * k, n, -1)
+        taps = dcols.reshape(c, k * k, -1)
         length = taps.shape[-1]
         flat, grid = self._flat_image("grad_image", n, dcols.dtype, keep=False)  # returned: always fresh
         for di in range(k):
             for dj in range(k):
                 if s == 1:
-                    start = di * wp + dj
-                    flat[:, :, start:start + length] += taps[:, di * k + dj]
+                    start = (di * wp + dj) * n
+                    flat[:, start:start + length] += taps[:, di * k + dj]
                 else:
                     _window(grid, di, dj, out_h, out_w, s)[...] += \
-                        taps[:, di * k + dj].reshape(c, n, out_h, out_w)
-        return grid[:, :, top:top + h, left:left + w].transpose(1, 0, 2, 3)
+                        taps[:, di * k + dj].reshape(c, out_h, out_w, n)
+        return grid[:, top:top + h, left:left + w].transpose(3, 0, 1, 2)
 
     def _linear(self, x, keep):
-        """z = W ⋆ x + b for a batch, with its cols (kept for backward)."""
+        """z = W ⋆ x + b for a batch (stored batch last), with its cols (kept for backward)."""
         n = x.shape[0]
         f, out_h, out_w = self.output_shape
         cols = self._im2col(x, keep)
         z_wide = self.work.get("z_wide", (f, cols.shape[1]), x.dtype, keep, zeros=False)
         np.matmul(self.params["W"].reshape(f, -1), cols, out=z_wide)  # explain: conv z
-        # One pass drops the spare columns, reorders (F, n, …) to (n, F, …) and adds the bias.
-        z = np.empty((n, f, out_h, out_w), dtype=x.dtype)
-        np.add(z_wide.reshape(f, n, out_h, -1)[..., :out_w].transpose(1, 0, 2, 3),
-               self.params["b"][:, None, None], out=z)
-        return z, cols
+        # One pass drops the spare columns and adds the bias.
+        z = np.empty((f, out_h, out_w, n), dtype=x.dtype)
+        np.add(z_wide.reshape(f, out_h, -1, n)[:, :, :out_w], self.params["b"][:, None, None, None], out=z)
+        return z.transpose(3, 0, 1, 2), cols
 
     def forward(self, x, training=False):
         n = x.shape[0]
@@ -205,9 +227,9 @@ class Conv2D(Layer):
         if cols is None:
             cols = self._im2col(x, keep=False)
         n, f, out_h, out_w = delta.shape
-        # δ in the layout of z_wide, (F, n·L); spare columns are never written, so they stay 0.
-        wide = self.work.get("delta_wide", (f, n, out_h, self._row_width()), delta.dtype, keep)
-        wide[..., :out_w] = delta.transpose(1, 0, 2, 3)
+        # δ in the layout of z_wide, (F, L·n); spare columns are never written, so they stay 0.
+        wide = self.work.get("delta_wide", (f, out_h, self._row_width(), n), delta.dtype, keep)
+        wide[:, :, :out_w] = delta.transpose(BATCH_LAST)
         d = wide.reshape(f, -1)
         W = self.params["W"]
         ones = np.ones(d.shape[1], dtype=d.dtype)  # ∂b = row sums of δ, as a matrix-vector product
@@ -285,8 +307,17 @@ class _Pool2D(Layer):
                 view += g
         return dx
 
-    def _buffer(self, name, shape, dtype, keep):
-        return self.work.get(name, shape, dtype, keep, zeros=False)  # pooling writes every entry
+    def _buffer(self, name, shape, dtype, keep, batch_last):
+        """A scratch array in the input's layout (pooling writes every entry); name None: a fresh one."""
+        return self.work.get(name, shape, dtype, keep and name is not None, zeros=False, batch_last=batch_last)
+
+    @staticmethod
+    def _in_layout(g, batch_last):
+        """g stored like the forward input (a gradient from Flatten arrives in C order), so that every
+        pass of backward runs on operands in one layout."""
+        if batch_last and not is_batch_last(g):
+            return np.ascontiguousarray(g.transpose(BATCH_LAST)).transpose(3, 0, 1, 2)
+        return g
 
     def _stage_shape(self, x_shape):
         """Shape after the width pass: full height, pooled width."""
@@ -311,7 +342,7 @@ class MaxPool2D(_Pool2D):
             winner = views[1] > views[0]
             np.maximum(views[0], views[1], out=out)
             return out, winner
-        winner = np.zeros(out.shape, dtype=np.int8)
+        winner = np.zeros_like(out, dtype=np.int8)  # in out's layout
         np.copyto(out, views[0])
         for i, v in enumerate(views[1:], start=1):
             better = v > out
@@ -339,19 +370,22 @@ class MaxPool2D(_Pool2D):
         return dx
 
     def forward(self, x, training=False):
-        stage = self._buffer("stage", self._stage_shape(x.shape), x.dtype, training)
+        bl = is_batch_last(x)
+        stage = self._buffer("stage", self._stage_shape(x.shape), x.dtype, training, bl)
         stage, win_w = self._max(self._views(x, 3), stage)  # explain: maxpool forward
-        out, win_h = self._max(self._views(stage, 2), np.empty((x.shape[0],) + self.output_shape, x.dtype))
-        self.cache = (win_w, win_h, x.shape, training)
+        out = self._buffer(None, (x.shape[0],) + self.output_shape, x.dtype, training, bl)
+        out, win_h = self._max(self._views(stage, 2), out)
+        self.cache = (win_w, win_h, x.shape, training, bl)
         return out
 
     def backward(self, grad_out, need_input_grad=True):
         if not need_input_grad:
             return None
-        win_w, win_h, shape, keep = self.cache
-        d_stage = self._buffer("d_stage", self._stage_shape(shape), grad_out.dtype, keep)
+        win_w, win_h, shape, keep, bl = self.cache
+        grad_out = self._in_layout(grad_out, bl)
+        d_stage = self._buffer("d_stage", self._stage_shape(shape), grad_out.dtype, keep, bl)
         self._route(grad_out, win_h, d_stage, 2)  # explain: maxpool backward
-        return self._route(d_stage, win_w, np.empty(shape, grad_out.dtype), 3)
+        return self._route(d_stage, win_w, self._buffer(None, shape, grad_out.dtype, keep, bl), 3)
 
 
 class AvgPool2D(_Pool2D):
@@ -366,20 +400,22 @@ class AvgPool2D(_Pool2D):
         return out
 
     def forward(self, x, training=False):
+        bl = is_batch_last(x)
         # explain: avgpool forward
         stage = self._sum(self._views(x, 3), self._buffer("stage", self._stage_shape(x.shape), x.dtype,
-                                                          training))
-        out = self._sum(self._views(stage, 2), np.empty((x.shape[0],) + self.output_shape, x.dtype))
+                                                          training, bl))
+        out = self._sum(self._views(stage, 2), self._buffer(None, (x.shape[0],) + self.output_shape, x.dtype,
+                                                            training, bl))
         out *= 1.0 / self.size ** 2
-        self.cache = (x.shape, training)
+        self.cache = (x.shape, training, bl)
         return out
 
     def backward(self, grad_out, need_input_grad=True):
         if not need_input_grad:
             return None
-        shape, keep = self.cache
-        g = grad_out * (1.0 / self.size ** 2)
+        shape, keep, bl = self.cache
+        g = self._in_layout(grad_out, bl) * (1.0 / self.size ** 2)
         # explain: avgpool backward
         d_stage = self._spread([g] * self.size, self._buffer("d_stage", self._stage_shape(shape),
-                                                             grad_out.dtype, keep), 2)
-        return self._spread([d_stage] * self.size, np.empty(shape, grad_out.dtype), 3)
+                                                             grad_out.dtype, keep, bl), 2)
+        return self._spread([d_stage] * self.size, self._buffer(None, shape, grad_out.dtype, keep, bl), 3)

@@ -98,22 +98,23 @@ def _norm(parts):
 
 
 def _activation_stats(layer):
+    # Every reduction runs over the batch axis of ``a`` or over all of it, never through a reshape:
+    # a convolution's activations are stored batch last (see engine.conv), and a reshape would copy them.
     a = layer.a
     name = layer.activation.name
-    per_unit = a.reshape(len(a), -1)
     never = None
     if name == "relu":
-        # ReLU outputs are >= 0, so a unit's column sums to 0 exactly when it never fired: the column
+        # ReLU outputs are >= 0, so a unit's sum over the batch is 0 exactly when it never fired: those
         # sums give the dead units and the mean in one pass.
-        col = np.add.reduce(per_unit, axis=0)
-        total = float(np.add.reduce(col))
+        col = np.add.reduce(a, axis=0)
+        total = float(np.add.reduce(col, axis=None))
         never = col <= 0
     else:
-        total = float(np.add.reduce(per_unit, axis=None))
+        total = float(np.add.reduce(a, axis=None))
         if name == "leaky_relu":
-            never = per_unit.max(axis=0) <= 0
+            never = a.max(axis=0) <= 0
     mean = total / a.size
-    centred = per_unit - mean
+    centred = np.subtract(a, mean, dtype=a.dtype).ravel(order="K")  # K: a view, whatever a's layout
     stats = {"act_mean": mean, "act_std": math.sqrt(float(np.vdot(centred, centred)) / a.size)}
     if never is not None:
         # A unit is dead on this batch if it is never positive for any sample.

@@ -5,7 +5,7 @@ import pytest
 
 from nnlab.engine import (ErrorRecord, Network, StepRecord, load_model, make_optimizer,
                           model_to_bytes, train)
-from nnlab.engine.conv import AvgPool2D, Conv2D, MaxPool2D, conv_padding
+from nnlab.engine.conv import AvgPool2D, Conv2D, MaxPool2D, conv_padding, is_batch_last
 from nnlab.engine.layers import Flatten
 from tests.engine import layer_checks as checks
 from tests.engine.layer_checks import assert_input_gradient, assert_param_gradients, built, small_cnn_spec
@@ -122,6 +122,34 @@ def test_avgpool_known_values():
     np.testing.assert_array_equal(dx[0, 0], [[1, 1, 2, 2], [1, 1, 2, 2]])
 
 
+def _batch_last(x):
+    return np.ascontiguousarray(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
+
+
+@pytest.mark.parametrize("layer", [Conv2D(3, 3, padding="same"), Conv2D(2, 3, stride=2), MaxPool2D(2),
+                                   MaxPool2D(3, 2), AvgPool2D(2), AvgPool2D(2, 1)], ids=repr)
+def test_layout_changes_no_number(layer):
+    """Convolutions store their outputs batch last, (C, H, W, n), and pools keep their input's layout
+    (what makes both fast); every output and gradient is the same bit for bit whichever layout the input
+    and the incoming gradient have. Small integers give the max pools ties to break."""
+    built(layer, (2, 7, 6))
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 3, (5, 2, 7, 6)).astype(float)
+    g = rng.integers(-2, 3, (5,) + layer.output_shape).astype(float)
+    runs = []
+    for xi, gi in ((x, g), (_batch_last(x), _batch_last(g)), (_batch_last(x), g)):
+        out = layer.forward(xi, training=True).copy(order="K")
+        dx = layer.backward(gi)
+        runs.append((out, dx, {k: v.copy() for k, v in layer.grad.items()}))
+        if is_batch_last(xi) or layer.kind == "conv2d":
+            assert is_batch_last(out) and is_batch_last(dx)
+    for out, dx, grads in runs[1:]:
+        np.testing.assert_array_equal(out, runs[0][0])
+        np.testing.assert_array_equal(dx, runs[0][1])
+        for name in grads:
+            np.testing.assert_array_equal(grads[name], runs[0][2][name])
+
+
 def test_small_cnn_shapes_and_parameter_count():
     net = Network(small_cnn_spec())
     shapes = [row["output shape"] for row in net.summary()]
@@ -191,8 +219,26 @@ def test_trainer_records_conv_statistics():
     step = next(r for r in records if isinstance(r, StepRecord))
     conv = step.layers["L1 conv2d"]
     assert conv["grad_norm"] > 0 and conv["weight_norm"] > 0 and 0 < conv["update_ratio"] < 1
-    assert 0 <= conv["dead_frac"] <= 1
     assert set(step.histograms) == {"L1 conv2d", "L3 conv2d", "L6 dense"}
+
+
+def test_conv_activation_statistics_equal_a_hand_count():
+    """The statistics of a convolution's activations (stored batch last) count per unit = (channel, row,
+    column) over the batch, as for a dense layer; checked against a count on a C-order float64 copy."""
+    net = Network({**small_cnn_spec(), "dtype": "float64"})
+    rng = np.random.default_rng(0)
+    x, y = rng.random((16, 784)), rng.integers(0, 10, 16)
+    conv = net.layers[0]
+    conv.params["b"][:2] = -50.0  # two of the eight channels never fire: at least a quarter of the units dead
+    W, b = conv.params["W"].copy(), conv.params["b"].copy()
+    rec = next(train(net, x, y, epochs=1, batch_size=16, optimizer=make_optimizer("sgd", lr=1e-3)))
+    img = x.reshape(16, 28, 28)
+    windows = np.lib.stride_tricks.sliding_window_view(img, (3, 3), axis=(1, 2))  # (16, 26, 26, 3, 3)
+    a = np.maximum(np.einsum("nhwij,fij->nfhw", windows, W[:, 0]) + b[:, None, None], 0).reshape(16, -1)
+    stats = rec.layers["L1 conv2d"]
+    assert stats["dead_frac"] == np.mean(np.all(a <= 0, axis=0)) and stats["dead_frac"] >= 0.25
+    assert stats["act_mean"] == pytest.approx(a.mean(), rel=1e-12)
+    assert stats["act_std"] == pytest.approx(a.std(), rel=1e-9)
 
 
 def test_save_load_round_trip():
