@@ -61,11 +61,14 @@ class Activation:
     latex_at: str
     dlatex: str
     elementwise: bool = True
+    gate: Callable | None = None  # when f′ is 0 or 1: where it is 1, as a bool mask (multiplies faster)
 
     def backward(self, z, a, grad_a):
         """∂L/∂z from ∂L/∂a (chain rule through the activation). Infinite values (a diverged network)
         give inf/NaN here without a warning; the trainer and the pages check results for them."""
         with np.errstate(over="ignore", invalid="ignore"):
+            if self.gate is not None:  # the same numbers as grad_a * f′(z), without making f′ as floats
+                return grad_a * self.gate(z)  # explain: activation backward
             if self.elementwise:
                 return grad_a * self.df(z, a)  # explain: activation backward
             # softmax: J^T g = a ⊙ (g − Σ_j g_j a_j)
@@ -80,7 +83,7 @@ ACTIVATIONS = {
     "tanh": Activation("tanh", np.tanh, lambda z, a: 1 - a * a, latex=r"\tanh z", latex_at=r"\tanh({z})",
                        dlatex=r"1-y^2"),
     "relu": Activation("relu", lambda z: np.maximum(z, 0), lambda z, a: (z > 0).astype(z.dtype),
-                       latex=r"\max(0,z)", latex_at=r"\max(0,\,{z})", dlatex=r"[z>0]"),
+                       latex=r"\max(0,z)", latex_at=r"\max(0,\,{z})", dlatex=r"[z>0]", gate=lambda z: z > 0),
     "leaky_relu": Activation("leaky_relu", lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
                              lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype),
                              latex=rf"\max({LEAKY_SLOPE:g}z,z)", latex_at=rf"\max({LEAKY_SLOPE:g}\cdot{{z}},\,{{z}})",

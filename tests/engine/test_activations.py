@@ -48,9 +48,14 @@ def test_derivative_matches_central_differences(name):
 def test_elementwise_backward_is_grad_times_derivative(name):
     act = ACTIVATIONS[name]
     rng = np.random.default_rng(0)
-    z, g = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    z, g = rng.normal(size=(6, 3)), rng.normal(size=(6, 3))
+    z[0], g[0] = [0.0, -0.0, np.nan], [-1.0, np.inf, 2.0]  # signed zeros and NaN come out the same too
     a = act.f(z)
-    np.testing.assert_allclose(act.backward(z, a, g), g * act.df(z, a), rtol=0, atol=0)
+    with np.errstate(invalid="ignore"):  # inf · 0 = NaN, as in backward
+        got, expected = act.backward(z, a, g), g * act.df(z, a)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))
+    assert got.dtype == expected.dtype
 
 
 def test_known_values():
