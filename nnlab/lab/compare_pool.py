@@ -6,10 +6,11 @@ it could copy a lock some other thread holds. The fork server starts once per se
 the engine imported (``set_forkserver_preload``), so each worker after it starts in a fraction of a second.
 
 What crosses the process boundary is plain: the worker gets the config's and the dataset's fields (numbers,
-strings, tuples, NumPy arrays — data the server itself prepared, never a user's pickle) and sends back plain
-messages: ("step", index, steps done), then ("done", index, fields of the result with the history as its
-list of records) or ("failed", index, message). The parent rebuilds each CompareResult from those. Each worker
-has a pipe of its own (not one shared queue: a worker killed while writing to a shared queue can leave its
+strings, tuples — data the server itself prepared, never a user's pickle; the dataset's arrays in one block of
+shared memory that every worker maps read-only, since pickling some 30 MB into each one cost ~0.2 s a worker)
+and sends back plain messages: ("step", index, steps done), then ("done", index, fields of the result with the
+history as its list of records) or ("failed", index, message). The parent rebuilds each CompareResult from those.
+Each worker has a pipe of its own (not one shared queue: a worker killed while writing to a shared queue can leave its
 lock held, and every other worker then waits forever), whose end of file says that the worker died. A worker
 that fails or dies becomes a result with ``error`` set, named after its architecture; however the parent's
 loop ends (Streamlit stops a script at its next ``st.*`` call when the user clicks elsewhere), no worker is
@@ -21,7 +22,10 @@ import sys
 import threading
 import types
 from dataclasses import fields
+from multiprocessing import shared_memory
 from multiprocessing.connection import wait
+
+import numpy as np
 
 from ..data.dataset import Dataset
 from ..engine.flops import training_flops
@@ -39,6 +43,39 @@ def plain(obj):
     return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 
+ALIGN = 64  # bytes: each shared array starts on a cache line
+_ATTACHED = []  # in a worker: the shared blocks its dataset's arrays view
+
+
+def share_arrays(dataset):
+    """(block, description): the dataset's numeric arrays copied once into a new shared-memory block, and
+    what a worker needs to rebuild the dataset from it (``attach``). The caller closes and unlinks the block."""
+    found = plain(dataset)
+    arrays = {k: v for k, v in found.items() if isinstance(v, np.ndarray) and not v.dtype.hasobject}
+    places, end = {}, 0
+    for name, a in arrays.items():
+        places[name] = (end, a.shape, a.dtype.str)
+        end += -(-a.nbytes // ALIGN) * ALIGN
+    block = shared_memory.SharedMemory(create=True, size=max(end, 1))
+    for name, (offset, shape, dtype) in places.items():
+        np.ndarray(shape, dtype, buffer=block.buf, offset=offset)[...] = arrays[name]
+    rest = {k: v for k, v in found.items() if k not in arrays}
+    return block, {"block": block.name, "arrays": places, "fields": rest}
+
+
+def attach(shared):
+    """The dataset described by ``share_arrays``, its arrays read-only views of the shared block (kept open
+    for as long as the process lives: the views need it)."""
+    block = shared_memory.SharedMemory(name=shared["block"])
+    _ATTACHED.append(block)  # unmapped while views remain, the arrays would point at nothing (a crash)
+    found = dict(shared["fields"])
+    for name, (offset, shape, dtype) in shared["arrays"].items():
+        view = np.ndarray(shape, dtype, buffer=block.buf, offset=offset)
+        view.flags.writeable = False
+        found[name] = view
+    return Dataset(**found)
+
+
 def _context():
     ctx = multiprocessing.get_context(CONTEXT)
     # Before the fork server starts: it imports this module (NumPy, the engine) once.
@@ -47,6 +84,28 @@ def _context():
 
 
 _MAIN_LOCK = threading.Lock()
+_WARM_LOCK = threading.Lock()
+_warming = None  # the thread of this process's one warm-up
+
+
+def warm_up():
+    """Start the fork server now, on a background thread (returned), if it is not running: the page calls this
+    when it is drawn, so that the first comparison does not wait about a second for a fresh interpreter to
+    import NumPy and the engine (``bench/compare.py`` measures a first click after it)."""
+    global _warming
+    with _WARM_LOCK:
+        if _warming is None:  # once per process: a page calls this on every rerun
+            _warming = threading.Thread(target=_start_fork_server, daemon=True, name="nnlab-forkserver-start")
+            _warming.start()
+    return _warming
+
+
+def _start_fork_server():
+    # A first worker that does nothing: starting it waits until the server has imported its preload modules.
+    proc = _context().Process(target=int, daemon=True, name="nnlab-compare-warm-up")
+    with _empty_main():
+        proc.start()
+    proc.join()
 
 
 @contextlib.contextmanager
@@ -63,7 +122,7 @@ def _empty_main():
             sys.modules["__main__"] = main
 
 
-def _work(index, label, config_fields, data_fields, lang, messages):
+def _work(index, label, config_fields, shared_data, lang, messages):
     """A worker's whole life: train one architecture, say how far it got, send its result (``messages``: the
     writing end of its pipe)."""
     from threadpoolctl import threadpool_limits
@@ -76,7 +135,7 @@ def _work(index, label, config_fields, data_fields, lang, messages):
             def step(k):
                 if k % PROGRESS_EVERY == 0:
                     messages.send(("step", index, k))
-            result = train_one(label, LabConfig(**config_fields), Dataset(**data_fields), step)
+            result = train_one(label, LabConfig(**config_fields), attach(shared_data), step)
             found = plain(result)
             history = found.pop("history")
             found["records"] = [*history.steps, *history.epochs, *history.errors]
@@ -127,7 +186,8 @@ def train_side_by_side(jobs, dataset, workers, progress=None):
     if workers < 1:
         raise ValueError(f"workers={workers}: give at least 1 worker process")
     ctx = _context()
-    data_fields, lang = plain(dataset), language()
+    block, shared_data = share_arrays(dataset)
+    lang = language()
     waiting = [(i, jobs[i]) for i in start_order(jobs, dataset)]
     running, results, failed, steps = {}, {}, set(), {}  # running: index -> (process, reading end of its pipe)
     try:
@@ -135,7 +195,7 @@ def train_side_by_side(jobs, dataset, workers, progress=None):
             while waiting and len(running) < workers:
                 i, (label, config) = waiting.pop(0)
                 reader, writer = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_work, args=(i, label, plain(config), data_fields, lang, writer),
+                proc = ctx.Process(target=_work, args=(i, label, plain(config), shared_data, lang, writer),
                                    daemon=True, name=f"nnlab-compare-{i}")
                 with _empty_main():
                     proc.start()
@@ -169,4 +229,6 @@ def train_side_by_side(jobs, dataset, workers, progress=None):
         for proc, reader in running.values():
             proc.join()
             reader.close()
+        block.close()
+        block.unlink()  # every worker has ended: no one maps it any more
     return [results[i] for i in range(len(jobs))], failed

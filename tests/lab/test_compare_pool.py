@@ -3,13 +3,20 @@ results named after their architecture, nothing left running however the parent'
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+from dataclasses import fields
+from multiprocessing import shared_memory
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nnlab.data.builtin import load_dataset
 from nnlab.i18n import using_language
 from nnlab.lab import compare
-from nnlab.lab.compare_pool import start_order, train_side_by_side
+from nnlab.lab import compare_pool
+from nnlab.lab.compare_pool import attach, share_arrays, start_order, train_side_by_side
 from nnlab.lab.config import LabConfig
 
 BASE = LabConfig(dataset="Moons", n_samples=200, noise=0.1)
@@ -121,3 +128,55 @@ def test_the_costliest_architecture_starts_first_and_results_keep_the_users_orde
     assert start_order(configs, moons) == [1, 0, 2]
     results, _failed = train_side_by_side(configs, moons, 1)
     assert [r.label for r in results] == ["A", "B", "C"]
+
+
+def test_warm_up_starts_the_fork_server_with_the_engine_loaded():
+    """In a fresh interpreter (this one's server may be running already): no fork server before, one after,
+    preloading this module; a second warm-up keeps it."""
+    script = """
+from multiprocessing import forkserver
+from nnlab.lab import compare_pool
+server = forkserver._forkserver
+assert server._forkserver_pid is None
+compare_pool.warm_up().join(60)
+pid = server._forkserver_pid
+assert pid is not None and server._preload_modules == ["nnlab.lab.compare_pool"], server._preload_modules
+compare_pool.warm_up().join(60)
+assert server._forkserver_pid == pid
+print("warm", pid)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("warm ")
+
+
+def test_shared_arrays_rebuild_the_same_dataset_read_only(moons):
+    block, shared = share_arrays(moons)
+    try:
+        again = attach(shared)
+        for f in fields(moons):
+            ours, theirs = getattr(moons, f.name), getattr(again, f.name)
+            if isinstance(ours, np.ndarray):
+                assert theirs.dtype == ours.dtype and not theirs.flags.writeable
+                np.testing.assert_array_equal(theirs, ours)
+            else:
+                assert theirs == ours
+        assert set(shared["arrays"]) == {"x_train", "y_train", "x_val", "y_val", "x_test", "y_test"}
+    finally:
+        block.close()
+        block.unlink()
+
+
+def test_a_comparison_leaves_no_shared_memory_behind(moons, monkeypatch):
+    names = []
+
+    def recording(dataset):
+        block, shared = share_arrays(dataset)
+        names.append(block.name)
+        return block, shared
+    monkeypatch.setattr(compare_pool, "share_arrays", recording)
+    results, failed = train_side_by_side(_configs(epochs=1), moons, 2)
+    assert failed == set() and len(names) == 1
+    with pytest.raises(FileNotFoundError):
+        shared_memory.SharedMemory(name=names[0])
