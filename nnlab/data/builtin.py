@@ -11,8 +11,8 @@ import numpy as np
 
 from . import toys
 from .dataset import Dataset, DataError
-from .download import cached_mnist, is_mnist_cached
-from .idx import FASHION_MNIST_CLASSES, fashion_mnist_dir, load_fashion_mnist
+from .download import cached_mnist, is_mnist_cached, mnist_cache_dir
+from .idx import FASHION_MNIST_CLASSES, fashion_mnist_dir, load_fashion_mnist, mnist_folder_labels
 from ..i18n import N_, Later, _
 from .mnist import check_seed, mnist_split
 
@@ -130,6 +130,12 @@ def _toy(make):
     return build
 
 
+def _own_split_sizes(n_own):
+    """(train, validation) of a dataset's own training set, as ``_image_split`` carves it."""
+    n_val = round(OWN_SPLIT_VAL_SHARE * n_own)
+    return n_own - n_val, n_val
+
+
 def _image_split(head, split, class_names, seed):
     """A dataset with its own train/test files: flattened, scaled to [0, 1]; a sixth of its training images
     become the validation part, and its test images stay the test part."""
@@ -140,7 +146,7 @@ def _image_split(head, split, class_names, seed):
 
     n_own = len(split.y_train)
     x_tr, y_tr, x_va, y_va = carve_validation(flat(split.x_train), split.y_train.astype(np.int64),
-                                              round(OWN_SPLIT_VAL_SHARE * n_own), seed)
+                                              _own_split_sizes(n_own)[1], seed)
     return Dataset(*head, x_tr, y_tr, flat(split.x_test), split.y_test.astype(np.int64), x_va, y_va,
                    feature_names=_pixel_names(h, w), class_names=class_names, image_shape=(h, w),
                    notes=(Later("pixels scaled from 0–255 to 0–1"),
@@ -188,6 +194,26 @@ _OPTIONAL = dict([
     _info("MNIST (full)", N_("all 70,000 MNIST digits, 28×28, from the download cache"), "image", _mnist_full),
 ])
 _OPTIONAL_PRESENT = {"Fashion-MNIST": lambda: fashion_mnist_dir() is not None, "MNIST (full)": is_mnist_cached}
+# The datasets with their own train/test files, whose numbers can be read from the labels alone: their folders
+# (None while absent) and class names.
+_OWN_SPLIT = {"Fashion-MNIST": (fashion_mnist_dir, FASHION_MNIST_CLASSES),
+              "MNIST (full)": (lambda: mnist_cache_dir() if is_mnist_cached() else None, DIGITS)}
+
+
+def label_facts(name):
+    """For a dataset with its own train/test files: the catalogue's numbers read from the label files alone, as
+    ``load_dataset`` would split it — {"n", "train", "val", "test", "features", "classes", "counts"} — in
+    milliseconds instead of the seconds that reading and scaling 70,000 images take. None for any other dataset
+    (or while its files are absent)."""
+    folder, classes = _OWN_SPLIT.get(name, (lambda: None, None))
+    folder = folder()
+    if folder is None:
+        return None
+    y_train, y_test, (rows, cols) = mnist_folder_labels(folder)
+    train, val = _own_split_sizes(len(y_train))
+    counts = np.bincount(np.concatenate([y_train, y_test]), minlength=len(classes))
+    return {"n": len(y_train) + len(y_test), "train": train, "val": val, "test": len(y_test),
+            "features": rows * cols, "classes": classes, "counts": counts}
 
 
 def available_datasets():

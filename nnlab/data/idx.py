@@ -195,6 +195,31 @@ def load_mnist_folder(folder):
     return ImageSplit(x_train, y_train, x_test, y_test)
 
 
+def idx_shape(path):
+    """The shape an IDX file's header declares, reading only its first bytes (gzipped or raw): what a
+    catalogue needs to know of a 47 MB images file. ``read_idx`` checks the rest when the data is used."""
+    with open(path, "rb") as raw:
+        gzipped = raw.read(2) == GZIP_MAGIC
+    try:
+        with (gzip.open(path, "rb") if gzipped else open(path, "rb")) as f:
+            head = f.read(4)
+            dims_n = head[3] if len(head) == 4 and head[:2] == b"\0\0" else 0
+            dims = f.read(4 * dims_n)
+    except (EOFError, OSError, zlib.error) as exc:
+        raise DataError(_("{name} is a damaged or truncated gzip file ({reason}); download it again", name=path,
+                          reason=exc)) from exc
+    if dims_n == 0 or len(dims) < 4 * dims_n:
+        raise DataError(_("{name} is not an IDX file: bad magic number 0x{magic} (an IDX file starts with two zero "
+                          "bytes, e.g. 0x00000803 for uint8 images)", name=path, magic=head.hex()))
+    return tuple(int(d) for d in np.frombuffer(dims, ">u4"))
+
+
+def mnist_folder_labels(folder):
+    """(train labels, test labels, image (rows, cols)) of an MNIST-format folder, without reading its images."""
+    paths = find_mnist_files(folder)
+    return read_idx(paths["y_train"], ndim=1), read_idx(paths["y_test"], ndim=1), idx_shape(paths["x_train"])[1:]
+
+
 def fashion_mnist_dir(root=FASHION_MNIST_DIR):
     """The Fashion-MNIST folder of Debian's ``dataset-fashion-mnist`` package, or None if not installed."""
     try:

@@ -4,8 +4,8 @@ import pytest
 
 from nnlab.data import Dataset, DataError
 from nnlab.data import builtin
-from nnlab.data.builtin import (DATASETS, DEFAULT_DATASET, available_datasets, carve_validation, load_dataset,
-                                split_70_15_15)
+from nnlab.data.builtin import (DATASETS, DEFAULT_DATASET, available_datasets, carve_validation, label_facts,
+                                load_dataset, split_70_15_15)
 from nnlab.data.idx import fashion_mnist_dir, write_idx
 from nnlab.data.mnist import mnist_split
 
@@ -189,6 +189,41 @@ def test_full_mnist_appears_once_cached(tmp_path, monkeypatch):
         load_dataset("MNIST (full)")
     with pytest.raises(DataError, match="not in the cache; download it first"):
         builtin._OPTIONAL["MNIST (full)"].loader(0)
+
+
+def _numbers_of_the_loaded(name):
+    """The catalogue's numbers counted on the dataset as ``load_dataset`` splits it."""
+    ds = load_dataset(name)
+    y_all = np.concatenate([ds.y_train, ds.y_val, ds.y_test])
+    return {"n": len(y_all), "train": len(ds.y_train), "val": len(ds.y_val), "test": len(ds.y_test),
+            "features": ds.n_features, "classes": ds.class_names,
+            "counts": np.bincount(y_all, minlength=len(ds.class_names)).tolist()}
+
+
+def test_label_facts_are_the_numbers_of_the_loaded_dataset(tmp_path):
+    """Read from the label files alone, for a full MNIST in the cache with uneven classes and odd 5×7 images."""
+    cache = tmp_path / "nnlab-data" / "mnist"
+    cache.mkdir(parents=True)
+    rng = np.random.default_rng(1)
+    y_test = rng.integers(0, 10, 14).astype(np.uint8)
+    # at least two of each class in the training set (the split is stratified), the rest uneven
+    y_train = np.concatenate([np.arange(20) % 10, rng.integers(0, 4, 76)]).astype(np.uint8)
+    write_idx(cache / "train-images-idx3-ubyte.gz", rng.integers(0, 256, (96, 5, 7), dtype=np.uint8))
+    write_idx(cache / "train-labels-idx1-ubyte.gz", y_train)
+    write_idx(cache / "t10k-images-idx3-ubyte.gz", rng.integers(0, 256, (14, 5, 7), dtype=np.uint8))
+    write_idx(cache / "t10k-labels-idx1-ubyte.gz", y_test)
+    facts = label_facts("MNIST (full)")
+    expected = _numbers_of_the_loaded("MNIST (full)")
+    assert {**facts, "counts": facts["counts"].tolist()} == expected
+    assert expected["features"] == 35 and expected["val"] == 16
+    assert label_facts("Iris") is None
+
+
+@pytest.mark.skipif(fashion_mnist_dir() is None,
+                    reason="Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)")
+def test_fashion_label_facts_are_the_numbers_of_the_loaded_dataset():
+    facts = label_facts("Fashion-MNIST")
+    assert {**facts, "counts": facts["counts"].tolist()} == _numbers_of_the_loaded("Fashion-MNIST")
 
 
 @pytest.mark.skipif(fashion_mnist_dir() is None,

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from nnlab.data import DataError
-from nnlab.data.idx import (FASHION_MNIST_CLASSES, fashion_mnist_dir, find_mnist_files, load_fashion_mnist,
-                            load_idx_pair, load_mnist_folder, read_idx, write_idx)
+from nnlab.data.idx import (FASHION_MNIST_CLASSES, fashion_mnist_dir, find_mnist_files, idx_shape,
+                            load_fashion_mnist, load_idx_pair, load_mnist_folder, read_idx, write_idx)
 
 RNG = np.random.default_rng(0)
 IMAGES = RNG.integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
@@ -159,3 +159,20 @@ def test_reads_the_real_fashion_mnist():
     assert np.bincount(split.y_train).tolist() == [6000] * 10
     assert np.bincount(split.y_test).tolist() == [1000] * 10
     assert len(FASHION_MNIST_CLASSES) == 10
+
+
+@pytest.mark.parametrize("name", ["images-idx3-ubyte", "images-idx3-ubyte.gz"])
+def test_idx_shape_reads_only_the_header(tmp_path, name):
+    path = tmp_path / name
+    write_idx(path, np.zeros((3, 5, 7), dtype=np.uint8))
+    assert idx_shape(path) == (3, 5, 7)
+    data = gzip.decompress(path.read_bytes()) if name.endswith(".gz") else path.read_bytes()
+    cut = tmp_path / "cut-idx3-ubyte"
+    cut.write_bytes(data[:16])  # the header without its values: the shape is there, read_idx would refuse
+    assert idx_shape(cut) == (3, 5, 7)
+    with pytest.raises(DataError, match="truncated"):
+        read_idx(cut)
+    bad = tmp_path / "bad"
+    bad.write_bytes(b"\x01\x02\x08\x03" + data[4:16])
+    with pytest.raises(DataError, match="not an IDX file"):
+        idx_shape(bad)
