@@ -18,6 +18,7 @@ left training.
 """
 import contextlib
 import multiprocessing
+import os
 import sys
 import threading
 import types
@@ -47,15 +48,32 @@ ALIGN = 64  # bytes: each shared array starts on a cache line
 _ATTACHED = []  # in a worker: the shared blocks its dataset's arrays view
 
 
+SHM_DIR = "/dev/shm"  # where Linux keeps shared memory: a RAM file system of limited size (64 MB in Docker)
+
+
+def room_for(nbytes):
+    """Whether the shared-memory file system has room for ``nbytes``, twice over (others use it too).
+    Writing past a full one kills the writer with SIGBUS, so a block it cannot hold is never made."""
+    try:
+        found = os.statvfs(SHM_DIR)
+    except OSError:  # not Linux: shared memory is not such a file system there
+        return True
+    return found.f_bavail * found.f_frsize >= 2 * nbytes
+
+
 def share_arrays(dataset):
     """(block, description): the dataset's numeric arrays copied once into a new shared-memory block, and
-    what a worker needs to rebuild the dataset from it (``attach``). The caller closes and unlinks the block."""
+    what a worker needs to rebuild the dataset from it (``attach``). The caller closes and unlinks the block.
+    Without room for it, the block is None and the description carries the arrays themselves (pickled into
+    each worker: slower, never a crash)."""
     found = plain(dataset)
     arrays = {k: v for k, v in found.items() if isinstance(v, np.ndarray) and not v.dtype.hasobject}
     places, end = {}, 0
     for name, a in arrays.items():
         places[name] = (end, a.shape, a.dtype.str)
         end += -(-a.nbytes // ALIGN) * ALIGN
+    if not room_for(end):
+        return None, {"fields": found}
     block = shared_memory.SharedMemory(create=True, size=max(end, 1))
     for name, (offset, shape, dtype) in places.items():
         np.ndarray(shape, dtype, buffer=block.buf, offset=offset)[...] = arrays[name]
@@ -65,7 +83,9 @@ def share_arrays(dataset):
 
 def attach(shared):
     """The dataset described by ``share_arrays``, its arrays read-only views of the shared block (kept open
-    for as long as the process lives: the views need it)."""
+    for as long as the process lives: the views need it); or, without a block, its fields as they came."""
+    if "block" not in shared:
+        return Dataset(**shared["fields"])
     block = shared_memory.SharedMemory(name=shared["block"])
     _ATTACHED.append(block)  # unmapped while views remain, the arrays would point at nothing (a crash)
     found = dict(shared["fields"])
@@ -229,6 +249,7 @@ def train_side_by_side(jobs, dataset, workers, progress=None):
         for proc, reader in running.values():
             proc.join()
             reader.close()
-        block.close()
-        block.unlink()  # every worker has ended: no one maps it any more
+        if block is not None:
+            block.close()
+            block.unlink()  # every worker has ended: no one maps it any more
     return [results[i] for i in range(len(jobs))], failed

@@ -4,6 +4,7 @@ import multiprocessing
 import os
 import signal
 import subprocess
+import types
 import sys
 from dataclasses import fields
 from multiprocessing import shared_memory
@@ -180,3 +181,17 @@ def test_a_comparison_leaves_no_shared_memory_behind(moons, monkeypatch):
     assert failed == set() and len(names) == 1
     with pytest.raises(FileNotFoundError):
         shared_memory.SharedMemory(name=names[0])
+
+
+def test_without_room_in_shared_memory_the_arrays_travel_pickled(moons, monkeypatch):
+    """A full /dev/shm (64 MB in a default Docker container) would kill the server with SIGBUS on writing:
+    with too little room no block is made, and the comparison trains as well."""
+    monkeypatch.setattr(compare_pool.os, "statvfs", lambda path: types.SimpleNamespace(f_bavail=1, f_frsize=4096))
+    assert compare_pool.room_for(2048) and not compare_pool.room_for(2049)  # room for twice the block
+    block, shared = share_arrays(moons)
+    assert block is None and "block" not in shared
+    np.testing.assert_array_equal(attach(shared).x_train, moons.x_train)
+    results, failed = train_side_by_side(_configs(epochs=1), moons, 2)
+    assert failed == set() and all(r.error is None for r in results)
+    here = compare.train_one(*_configs(epochs=1)[0], moons)
+    assert [s.loss for s in results[0].history.steps] == [s.loss for s in here.history.steps]
