@@ -36,6 +36,13 @@ def _row_sums(x):
     return (x @ np.ones(x.shape[-1], dtype=x.dtype))[..., None]
 
 
+def _affine(x2, w, b):
+    """x2·w + b, the bias added in place: one fresh (n·T, D) array, not two."""
+    out = x2 @ w
+    out += b
+    return out
+
+
 UNDERFLOW = 1e-30  # a row whose exps sum below this lost its precision to underflow
 
 
@@ -161,7 +168,7 @@ class SelfAttention(Layer):
         n, t, d = x.shape
         p = self.params
         x2 = x.reshape(-1, d)
-        q, k, v = (self._split(x2 @ p["W" + s] + p["b" + s], n, t) for s in self.NAMES)  # explain: attention qkv
+        q, k, v = (self._split(_affine(x2, p["W" + s], p["b" + s]), n, t) for s in self.NAMES)  # explain: attention qkv
         # Scale the queries rather than the (T×T) scores: the same numbers, a third of the work.
         qs = q * float(1.0 / np.sqrt(d // self.heads))
         attn = _softmax(qs @ k.transpose(0, 1, 3, 2))  # explain: attention scores
@@ -212,7 +219,11 @@ class SelfAttention(Layer):
             np.matmul(x2.T, dm2, out=self.grad_buffer("W" + s))
             np.add.reduce(dm2, axis=0, out=self.grad_buffer("b" + s))
             if need_input_grad:
-                dx = dm2 @ p["W" + s].T if dx is None else dx + dm2 @ p["W" + s].T
+                part = dm2 @ p["W" + s].T
+                if dx is None:
+                    dx = part
+                else:
+                    dx += part  # in place: the same sum, one array fewer
         return dx.reshape(n, t, d) if need_input_grad else None
 
     def trace_extras(self):

@@ -26,19 +26,29 @@ class LayerNorm(Layer):
         self.params = {"gamma": np.ones(d, dtype=dtype), "beta": np.zeros(d, dtype=dtype)}
         return super().build(input_shape, rng, dtype, init, sigma)
 
+    # Both passes work in place where they can (the same operations in the same order, so the same
+    # numbers): every fresh array of a token batch costs about as much as the arithmetic on it.
     def forward(self, x, training=False):
         xc = x - _row_means(x)
         rstd = 1.0 / np.sqrt(_row_means(xc * xc) + self.EPS)
-        xhat = xc * rstd
+        xhat = np.multiply(xc, rstd, out=xc)
         self.cache = (xhat, rstd)
-        return xhat * self.params["gamma"] + self.params["beta"]  # explain: layer_norm
+        out = xhat * self.params["gamma"]  # explain: layer_norm
+        out += self.params["beta"]  # explain: layer_norm
+        return out
 
     def backward(self, grad_out, need_input_grad=True):
         xhat, rstd = self.cache
         d = grad_out.shape[-1]
-        np.add.reduce((grad_out * xhat).reshape(-1, d), axis=0, out=self.grad_buffer("gamma"))
+        work = grad_out * xhat
+        np.add.reduce(work.reshape(-1, d), axis=0, out=self.grad_buffer("gamma"))
         np.add.reduce(grad_out.reshape(-1, d), axis=0, out=self.grad_buffer("beta"))
         if not need_input_grad:
             return None
+        # ∂x = rstd · (∂x̂ − mean(∂x̂) − x̂ · mean(∂x̂ ⊙ x̂)), with ∂x̂ = ∂out ⊙ γ
         dxhat = grad_out * self.params["gamma"]
-        return rstd * (dxhat - _row_means(dxhat) - xhat * _row_means(dxhat * xhat))
+        m2 = _row_means(np.multiply(dxhat, xhat, out=work))
+        dx = np.subtract(dxhat, _row_means(dxhat), out=dxhat)
+        dx -= np.multiply(xhat, m2, out=work)
+        dx *= rstd
+        return dx
