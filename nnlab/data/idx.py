@@ -58,27 +58,8 @@ def _read_source(source):
         raise DataError(_("IDX file {path} could not be read: {reason}", path=path, reason=exc)) from exc
 
 
-def read_idx(source, ndim=None):
-    """Read an IDX file, raw or gzip-compressed (recognised by its content, not its name).
-
-    Parameters
-    ----------
-    source : str, os.PathLike or bytes
-    ndim : int, optional
-        The number of dimensions the caller needs (3 for images, 1 for labels); a file with another
-        number raises ``DataError``.
-
-    Returns
-    -------
-    numpy array in native byte order, shape as given by the file's header (e.g. uint8 (n, 28, 28)).
-    """
-    data, name = _read_source(source)
-    if data[:2] == GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (EOFError, OSError, zlib.error) as exc:
-            raise DataError(_("{name} is a damaged or truncated gzip file ({reason}); download it again", name=name,
-                              reason=exc)) from exc
+def _header(data, name, ndim=None):
+    """(dtype, shape, header size in bytes) from the start of an IDX file's (decompressed) bytes, checked."""
     if len(data) < 4:
         raise DataError(_("{name} is too short to be an IDX file: {size} bytes, the header alone needs 4", name=name,
                           size=len(data)))
@@ -101,7 +82,31 @@ def read_idx(source, ndim=None):
         raise DataError(_("{name} is truncated: its header needs {header} bytes but the file has {size}", name=name,
                           header=header, size=len(data)))
     shape = tuple(int(d) for d in np.frombuffer(data, ">u4", count=dims_n, offset=4))
-    dtype = np.dtype(IDX_TYPES[code])
+    return np.dtype(IDX_TYPES[code]), shape, header
+
+
+def read_idx(source, ndim=None):
+    """Read an IDX file, raw or gzip-compressed (recognised by its content, not its name).
+
+    Parameters
+    ----------
+    source : str, os.PathLike or bytes
+    ndim : int, optional
+        The number of dimensions the caller needs (3 for images, 1 for labels); a file with another
+        number raises ``DataError``.
+
+    Returns
+    -------
+    numpy array in native byte order, shape as given by the file's header (e.g. uint8 (n, 28, 28)).
+    """
+    data, name = _read_source(source)
+    if data[:2] == GZIP_MAGIC:
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise DataError(_("{name} is a damaged or truncated gzip file ({reason}); download it again", name=name,
+                              reason=exc)) from exc
+    dtype, shape, header = _header(data, name, ndim)
     n_values = int(np.prod(shape, dtype=object))
     expected = n_values * dtype.itemsize
     found = len(data) - header
@@ -203,15 +208,11 @@ def idx_shape(path):
     try:
         with (gzip.open(path, "rb") if gzipped else open(path, "rb")) as f:
             head = f.read(4)
-            dims_n = head[3] if len(head) == 4 and head[:2] == b"\0\0" else 0
-            dims = f.read(4 * dims_n)
+            head += f.read(4 * head[3]) if len(head) == 4 else b""
     except (EOFError, OSError, zlib.error) as exc:
         raise DataError(_("{name} is a damaged or truncated gzip file ({reason}); download it again", name=path,
                           reason=exc)) from exc
-    if dims_n == 0 or len(dims) < 4 * dims_n:
-        raise DataError(_("{name} is not an IDX file: bad magic number 0x{magic} (an IDX file starts with two zero "
-                          "bytes, e.g. 0x00000803 for uint8 images)", name=path, magic=head.hex()))
-    return tuple(int(d) for d in np.frombuffer(dims, ">u4"))
+    return _header(head, str(path))[1]
 
 
 def mnist_folder_labels(folder):

@@ -217,6 +217,11 @@ def test_label_facts_are_the_numbers_of_the_loaded_dataset(tmp_path):
     assert {**facts, "counts": facts["counts"].tolist()} == expected
     assert expected["features"] == 35 and expected["val"] == 16
     assert label_facts("Iris") is None
+    # a new version of a file (written beside it, then renamed over it, as a download does) is read again
+    write_idx(cache / "new.gz", np.full(14, 9, dtype=np.uint8))
+    (cache / "new.gz").replace(cache / "t10k-labels-idx1-ubyte.gz")
+    assert label_facts("MNIST (full)")["counts"].tolist() == \
+        np.bincount(np.concatenate([y_train, np.full(14, 9)]), minlength=10).tolist()
 
 
 @pytest.mark.skipif(fashion_mnist_dir() is None,
