@@ -76,9 +76,11 @@ def _bilinear(imgs, rows, cols):
     """Sample (n, h, w) images at fractional (n, h, w) float32 source coordinates; outside the image reads 0.
 
     The images get a 2-pixel zero border and coordinates are clipped into it, so every one of the four
-    neighbours is a valid index and anything off the image reads black without per-corner masks. Each
-    output is two linear interpolations along the columns (top and bottom neighbours), then one along
-    the rows. ``rows`` and ``cols`` are overwritten (they become the fractional parts).
+    neighbours is a valid index and anything off the image (a coordinate of -inf included) reads black
+    without per-corner masks. Each output is two linear interpolations along the columns (top and bottom
+    neighbours), then one along the rows. The right and lower neighbours are gathered with the top-left
+    index from views of the image that start one column or row later, so one index array serves all four.
+    ``rows`` and ``cols`` are overwritten (they become the fractional parts).
     """
     n, h, w = imgs.shape
     hp, wp = h + 4, w + 4
@@ -90,18 +92,18 @@ def _bilinear(imgs, rows, cols):
     r0, c0 = np.floor(rows), np.floor(cols)
     rows -= r0
     cols -= c0
-    # flat index of the top-left neighbour: sample offset + (row + 2)·wp + (column + 2)
+    # flat index of the top-left neighbour: sample offset + (row + 2)·wp + (column + 2). Row · wp + column
+    # is a small whole number, exact in float32, so it is formed there and converted once.
+    r0 *= wp
+    r0 += c0
     idx = r0.astype(np.intp)
-    idx *= wp
-    idx += c0.astype(np.intp)
     idx += (np.arange(n, dtype=np.intp) * (hp * wp) + 2 * wp + 2)[:, None, None]
-    top, right = np.take(flat, idx), np.take(flat, idx + 1)
+    top, right = np.take(flat, idx), np.take(flat[1:], idx)
     right -= top
     right *= cols
     top += right          # the top pair, interpolated along the columns
-    idx += wp
-    bottom = np.take(flat, idx)
-    np.take(flat, idx + 1, out=right)
+    bottom = np.take(flat[wp:], idx)
+    np.take(flat[wp + 1:], idx, out=right)
     right -= bottom
     right *= cols
     bottom += right       # the bottom pair
@@ -160,11 +162,13 @@ def rotate_by(x, shape, degrees, dy=0, dx=0):
     # Inverse map: each output pixel (row offset yd, column offset xd from the centre) reads the source
     # point rotated back by -theta (the row axis points down). Both coordinates are a per-row part plus a
     # per-column part, so the (n, h, w) grids cost one addition each.
-    rows = (cy + yd * cos).astype(np.float32)[:, :, None] + (xd * sin).astype(np.float32)[:, None, :]
+    row_part, col_part = (cy + yd * cos).astype(np.float32), (xd * sin).astype(np.float32)
+    # A row or column moved in from off the canvas reads a point outside the image, which is 0: -inf in its
+    # part of the source row makes every pixel of it such a point.
+    row_part[(src_r < 0) | (src_r >= h)] = -np.inf
+    col_part[(src_c < 0) | (src_c >= w)] = -np.inf
+    rows = row_part[:, :, None] + col_part[:, None, :]
     cols = (cx - yd * sin).astype(np.float32)[:, :, None] + (xd * cos).astype(np.float32)[:, None, :]
-    off = ((src_r < 0) | (src_r >= h))[:, :, None] | ((src_c < 0) | (src_c >= w))[:, None, :]
-    if off.any():  # moved in from off the canvas: a point outside the image, which reads 0
-        rows[off] = -2
     return _bilinear(imgs, rows, cols).reshape(n, -1)
 
 

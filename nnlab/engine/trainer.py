@@ -7,9 +7,10 @@ be kept in a history list and drawn later.
 Cheap by design: the per-layer statistics reuse arrays the step already has (gradients, the optimiser's
 changes, the cached activations) with one dot product per norm, the optimiser updates the network's flat
 parameter buffer in one pass (``FlatParameters``), histograms are taken only every ``hist_every`` steps,
-and augmentation (as costly as a step) is done for the next batch on a second thread while the step runs.
+and augmentation (as costly as a step) is done for the next batches on a second thread while the step runs.
 ``bench/train_mlp.py`` measures the whole against a bare NumPy loop that records nothing.
 """
+import collections
 import itertools
 import math
 import time
@@ -25,6 +26,7 @@ from .schedules import get_schedule
 
 SATURATION = {"sigmoid": (0.02, 0.98), "tanh": (-0.98, 0.98)}
 HIST_BINS = 30
+AHEAD = 3  # augmented batches prepared ahead of the step (see _ahead)
 COUNT_BELOW_FROM = 4096  # values: above, a histogram counts per edge; below, sorting is faster
 
 
@@ -209,7 +211,7 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnlab-batches") as pool:  # no thread until used
         batches = _batches(x, epochs, batch_size, rng, augment, net.dtype)
         if augment is not None:  # augmenting costs about as much as a step: do it meanwhile, on another core
-            batches = _one_ahead(batches, pool)
+            batches = _ahead(batches, pool)
         for epoch in range(1, epochs + 1):
             start_of_epoch = flat.values.copy()
             loss_sum = correct = 0.0
@@ -248,13 +250,15 @@ def _batches(x, epochs, batch_size, rng, augment, dtype):
             yield start, idx, (xb if augment is None else np.asarray(augment(xb, rng), dtype=dtype))
 
 
-def _one_ahead(items, pool):
-    """The items of the iterator ``items``, each one computed on ``pool``'s thread while the caller works
-    on the one before. Only one is ever in flight, so everything ``items`` does happens in the same order
-    as in a plain loop (the random draws too, so the numbers are the same)."""
-    future = pool.submit(next, items, None)
-    while (item := future.result()) is not None:
-        future = pool.submit(next, items, None)
+def _ahead(items, pool, depth=AHEAD):
+    """The items of the iterator ``items``, computed on ``pool``'s one thread up to ``depth`` ahead of the
+    caller. That one thread takes them in turn, so everything ``items`` does happens in the same order as
+    in a plain loop (the random draws too, so the numbers are the same). A few in hand absorb the jitter
+    of two threads sharing the interpreter and the cores: an augmented MNIST epoch took 1.76 × a plain
+    one with one batch ahead, 1.33 × with three (medians of 14 paired rounds on a 2-core machine)."""
+    futures = collections.deque(pool.submit(next, items, None) for _ in range(depth))
+    while (item := futures.popleft().result()) is not None:
+        futures.append(pool.submit(next, items, None))
         yield item
 
 

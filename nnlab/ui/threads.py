@@ -14,8 +14,10 @@ from functools import cache
 
 from threadpoolctl import threadpool_limits
 
+SERVER_BLAS_THREADS = 1
+
 
 @cache
 def one_blas_thread():
     """Limit NumPy's BLAS to one thread for the rest of the process (idempotent: the first call sets it)."""
-    return threadpool_limits(limits=1, user_api="blas")
+    return threadpool_limits(limits=SERVER_BLAS_THREADS, user_api="blas")

@@ -49,6 +49,46 @@ def test_rotate_by_per_sample_angles_and_small_angle_is_smooth():
     assert angle == pytest.approx(10.0, abs=0.5)
 
 
+def _bilinear_by_hand(img, degrees, dy, dx):
+    """rotate_by's documented map, pixel by pixel in float64: output (i, j) reads the rotated image at
+    (i - dy, j - dx) (0 if that is off the canvas), i.e. the source point turned back by the angle about the
+    centre, weighted from its four neighbours, each 0 off the image."""
+    h, w = img.shape
+    cy, cx = (h - 1) / 2, (w - 1) / 2
+    t = np.deg2rad(degrees)
+    out = np.zeros((h, w))
+
+    def px(r, c):
+        return float(img[r, c]) if 0 <= r < h and 0 <= c < w else 0.0
+    for i in range(h):
+        for j in range(w):
+            si, sj = i - dy, j - dx
+            if not (0 <= si < h and 0 <= sj < w):
+                continue
+            r = cy + (si - cy) * np.cos(t) + (sj - cx) * np.sin(t)
+            c = cx - (si - cy) * np.sin(t) + (sj - cx) * np.cos(t)
+            r0, c0 = int(np.floor(r)), int(np.floor(c))
+            fr, fc = r - r0, c - c0
+            top = px(r0, c0) * (1 - fc) + px(r0, c0 + 1) * fc
+            bottom = px(r0 + 1, c0) * (1 - fc) + px(r0 + 1, c0 + 1) * fc
+            out[i, j] = top * (1 - fr) + bottom * fr
+    return out
+
+
+@pytest.mark.parametrize("shape", [(5, 7), (9, 6)])
+def test_rotate_by_equals_bilinear_worked_by_hand(shape):
+    """Every output pixel is its four source neighbours weighted by the fractional position (a random image
+    with negative values, angles that are no multiple of 90°, shifts that move pixels off the canvas)."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(4, shape[0] * shape[1])).astype(np.float32)
+    degrees, dy, dx = np.array([17.0, -33.0, 151.0, 4.5]), np.array([0, 1, -2, 0]), np.array([0, -1, 0, 3])
+    out = rotate_by(x, shape, degrees, dy, dx).reshape(4, *shape)
+    for k in range(4):
+        hand = _bilinear_by_hand(x[k].reshape(shape), degrees[k], dy[k], dx[k])
+        np.testing.assert_allclose(out[k], hand, atol=2e-5)
+    assert np.abs(out).max() > 0.5
+
+
 def test_rotate_random_is_seeded_and_bounded():
     x = np.tile(_pattern().reshape(1, -1), (6, 1))
     a = rotate(x, (28, 28), 30, np.random.default_rng(1))

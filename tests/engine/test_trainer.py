@@ -290,13 +290,13 @@ def _dropout_run(augment, epochs=3):
     return [vars(r) | {"seconds": None} for r in records], weights(net)
 
 
-def test_augmenting_one_batch_ahead_gives_the_numbers_of_a_plain_loop(monkeypatch):
-    """Batches are augmented on a second thread while the step before runs; the random draws, and so every
-    number, must be those of the plain serial loop."""
+def test_augmenting_batches_ahead_gives_the_numbers_of_a_plain_loop(monkeypatch):
+    """Batches are augmented on a second thread, a few ahead of the step that runs; the random draws, and so
+    every number, must be those of the plain serial loop."""
     import nnlab.engine.trainer as trainer
 
     ahead_records, ahead_weights = _dropout_run(_noisy)
-    monkeypatch.setattr(trainer, "_one_ahead", lambda items, pool: items)  # the plain loop
+    monkeypatch.setattr(trainer, "_ahead", lambda items, pool: items)  # the plain loop
     plain_records, plain_weights = _dropout_run(_noisy)
     np.testing.assert_equal(ahead_records, plain_records)  # every loss, statistic and histogram
     np.testing.assert_equal(ahead_weights, plain_weights)
