@@ -4,6 +4,8 @@ Frames are built from a History's records (the epoch frame by ``nnlab.lab.histor
 charts take those frames, so tests can check the numbers a
 chart carries. Long runs are thinned before they reach a chart (Altair embeds every row in the page).
 """
+import functools
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -105,7 +107,8 @@ def spec_up_to(template, last):
     view gives it the run's planned end, so the spec stays the same all run long and the browser only updates the
     rows sent beside it; the finished run's chart, drawn up to where it ended, is the same spec. The template is
     unchanged."""
-    values = epoch_axis(range(1, int(last) + 1)).to_dict().get("values")
+    values = _axis_values(int(last))
+    values = None if values is None else list(values)
 
     def fixed(view):
         x = view["encoding"]["x"]
@@ -115,6 +118,14 @@ def spec_up_to(template, last):
     if "layer" in template:
         return {**template, "layer": [fixed(layer) for layer in template["layer"]]}
     return fixed(template)
+
+
+@functools.lru_cache(maxsize=256)
+def _axis_values(last):
+    """``epoch_axis``'s tick values for 1 … ``last``, made once per ``last``: a live view asks on every tick, and
+    building and checking an Altair axis costs a millisecond. A tuple, so no caller can change the kept one."""
+    values = epoch_axis(range(1, last + 1)).to_dict().get("values")
+    return None if values is None else tuple(values)
 
 
 def epoch_chart(frame, metric, height=300):
