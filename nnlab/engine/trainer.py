@@ -256,7 +256,7 @@ def _ahead(items, pool, depth=AHEAD):
     in a plain loop (the random draws too, so the numbers are the same). A few in hand absorb the jitter
     of two threads sharing the interpreter and the cores: an augmented MNIST epoch took 1.76 × a plain
     one with one batch ahead, 1.33 × with three (medians of 14 paired rounds on a 2-core machine)."""
-    futures = collections.deque(pool.submit(next, items, None) for _ in range(depth))
+    futures = collections.deque(pool.submit(next, items, None) for _slot in range(depth))
     while (item := futures.popleft().result()) is not None:
         futures.append(pool.submit(next, items, None))
         yield item

@@ -4,6 +4,7 @@ Frames are built from a History's records (the epoch frame by ``nnlab.lab.histor
 charts take those frames, so tests can check the numbers a
 chart carries. Long runs are thinned before they reach a chart (Altair embeds every row in the page).
 """
+import copy
 import functools
 
 import altair as alt
@@ -105,8 +106,9 @@ def spec_up_to(template, last):
     """``template`` (a curve's spec ``without_data``: ``batch_loss_chart``'s, or ``epoch_chart``'s for rows of the same
     ``epoch_chart_shape``) with its x axis fixed from 0 to ``last`` (step or epoch), whole-number ticks. A live
     view gives it the run's planned end, so the spec stays the same all run long and the browser only updates the
-    rows sent beside it; the finished run's chart, drawn up to where it ended, is the same spec. The template is
-    unchanged."""
+    rows sent beside it; the finished run's chart, drawn up to where it ended, is the same spec. The spec shares
+    nothing with the template, which stays as it was: the live view keeps templates for every session, and
+    Streamlit edits the spec it is given (a legend title of null becomes " ")."""
     values = _axis_values(int(last))
     values = None if values is None else list(values)
 
@@ -115,6 +117,7 @@ def spec_up_to(template, last):
         x = {**x, "axis": {**x["axis"], "values": values}, "scale": {**x.get("scale", {}), "domain": [0, int(last)],
                                                                      "nice": False}}
         return {**view, "encoding": {**view["encoding"], "x": x}}
+    template = copy.deepcopy(template)
     if "layer" in template:
         return {**template, "layer": [fixed(layer) for layer in template["layer"]]}
     return fixed(template)

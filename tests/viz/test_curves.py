@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pytest
 
@@ -119,6 +121,19 @@ def test_a_live_curve_keeps_one_spec_all_run_long_which_is_the_finished_runs_cha
     wide = epoch_long_frame([EpochRecord(e, e, 1.0, None, None, None, 0.0) for e in range(1, 62)])
     assert curves.epoch_chart_shape(curves.epoch_rows(wide, "loss")) != curves.epoch_chart_shape(
         curves.epoch_rows(late, "loss"))  # smaller points, one split: a new template
+
+
+def test_a_live_curves_spec_shares_nothing_with_its_kept_template():
+    """The live view keeps one template per chart for every session; Streamlit edits the spec it is handed (a
+    null legend title becomes " "), which must not reach the template."""
+    template = curves.without_data(curves.batch_loss_chart(curves.batch_loss_frame(history_with([1.0, 0.9]))).to_dict())
+    kept = json.dumps(template, sort_keys=True)
+    spec = curves.spec_up_to(template, 5)
+    assert spec["encoding"]["color"]["title"] is None
+    spec["encoding"]["color"]["title"] = " "  # as streamlit.elements.vega_charts._patch_null_legend_titles does
+    spec["encoding"]["x"]["axis"]["values"].append(99)
+    assert json.dumps(template, sort_keys=True) == kept
+    assert curves.spec_up_to(template, 5)["encoding"]["color"]["title"] is None
 
 
 def test_charts_speak_the_session_language():
