@@ -41,7 +41,8 @@ from .widgets.charts import show_model_chart, show_model_chart_rows
 from .widgets.vega_spec import vega_lite_spec
 
 FIRST_TICK_S = 0.1  # the first live update: soon after the click, but not for a run that is over by then
-EVERY_S = 0.4  # live updates at least twice a second, also when a tick comes late (a tick costs ~16 ms) ...
+EVERY_S = 0.5  # live updates twice a second (0.4 s drew 2.4 a second, but a browser on the same two cores
+# then slowed training to 1.5–1.6 × a run without a page, against 1.3 × at 0.5 s: bench/ui_latency.py) ...
 MAX_SHARE = 0.1  # ... unless drawing would then take more than a tenth of the run
 LIVE_ROWS = 600  # rows of the live batch-loss chart (raw + smoothed); the browser redraws it on every tick
 FINAL_ROWS = 1200  # ... and once the run is over (a third of the page wide: more rows add nothing visible)
