@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..i18n import N_, _
 from .axes import epoch_axis, percent_axis
-from .rows import MAX_ROWS, downsample
+from .rows import MAX_ROWS, thin_indices
 
 RAW, SMOOTH = N_("batch loss"), N_("smoothed (EMA)")  # the two series, named in the language shown
 # The parts of a dataset as the epoch frames name them (``split``), and as a legend shows them.
@@ -51,20 +51,31 @@ def batch_loss_frame(history, beta=None, max_rows=MAX_ROWS):
     """Long frame (step, epoch, series, loss): the batch losses the history kept and their EMA, each thinned
     to ``max_rows // 2`` rows. The EMA runs over every batch: over each step's loss while the history keeps
     them all, over the mean loss of each stretch of ``stride`` steps (``History.loss_means``) once it thins
-    them, with its span counted in stretches."""
+    them, with its span counted in stretches. Made as arrays and turned into one DataFrame at the end: a live
+    view makes it on every tick, and a frame per part cost it several milliseconds."""
     steps = history.steps
     cols = ["step", "epoch", "series", "loss"]
     if not steps:
         return pd.DataFrame(columns=cols)
-    frame = pd.DataFrame({"step": [r.step for r in steps], "epoch": [r.epoch for r in steps],
-                          "loss": [r.loss for r in steps]})
-    frame = frame[np.isfinite(frame["loss"])]
-    means = pd.DataFrame(history.loss_means(), columns=["step", "epoch", "loss", "n"])
-    stride = history.step_log.stride
-    smooth = means[["step", "epoch"]].assign(
-        loss=ema(means["loss"].to_numpy(), auto_beta(int(means["n"].sum()), stride) if beta is None else beta))
-    parts = [downsample(f, max_rows // 2).assign(series=_(s)) for f, s in ((frame, RAW), (smooth, SMOOTH))]
-    return pd.concat(parts, ignore_index=True)[cols]
+    step = np.fromiter((r.step for r in steps), dtype=np.int64, count=len(steps))
+    epoch = np.fromiter((r.epoch for r in steps), dtype=np.int64, count=len(steps))
+    loss = np.fromiter((r.loss for r in steps), dtype=np.float64, count=len(steps))
+    finite = np.isfinite(loss)
+    raw = step[finite], epoch[finite], loss[finite]
+    means = history.loss_means()
+    m_step = np.fromiter((m[0] for m in means), dtype=np.int64, count=len(means))
+    m_epoch = np.fromiter((m[1] for m in means), dtype=np.int64, count=len(means))
+    m_loss = np.fromiter((m[2] for m in means), dtype=np.float64, count=len(means))
+    n_means = int(sum(m[3] for m in means))
+    smooth = m_step, m_epoch, ema(m_loss, auto_beta(n_means, history.step_log.stride) if beta is None else beta)
+    parts = []
+    for columns in (raw, smooth):
+        keep = thin_indices(len(columns[0]), max_rows // 2)
+        parts.append([c[keep] for c in columns])
+    names = np.array([_(RAW)] * len(parts[0][0]) + [_(SMOOTH)] * len(parts[1][0]), dtype=object)
+    return pd.DataFrame({"step": np.concatenate([parts[0][0], parts[1][0]]),
+                         "epoch": np.concatenate([parts[0][1], parts[1][1]]), "series": names,
+                         "loss": np.concatenate([parts[0][2], parts[1][2]])}, columns=cols)
 
 
 def batch_loss_chart(frame, title=None, height=300, note=None):

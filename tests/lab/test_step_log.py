@@ -162,6 +162,23 @@ def test_charts_from_a_thinned_history_show_the_spike_and_smooth_every_batch():
     assert len(stats) <= MAX_ROWS and stats["step"].max() == n
 
 
+def test_the_smoothing_span_of_a_lightly_thinned_history_counts_every_batch():
+    """Just past the step log's bucket limit the means cover 2 batches each: the EMA's span is counted in batches
+    (n // 50, here 20 batches = 10 means), not in means, which would halve it."""
+    n = 1_000
+    losses = noisy_losses(n, seed=5)
+    h = History()
+    for i, loss in enumerate(losses, start=1):
+        h.add(step(i, loss))
+    stride = h.step_log.stride
+    assert stride == 2
+    smooth = curves.batch_loss_frame(h)
+    smooth = smooth[smooth.series == curves.SMOOTH]
+    means = [float(np.mean(losses[b:b + stride])) for b in range(0, n, stride)]
+    assert smooth["loss"].to_numpy() == pytest.approx(curves.ema(means, 1 - 2 / (20 / stride + 1)))
+    assert smooth["step"].tolist() == list(range(stride, n + 1, stride))
+
+
 def test_the_diagnosis_of_a_thinned_run_names_the_batches_its_means_cover():
     from nnlab.i18n.numbers import sig
     from nnlab.lab.diagnosis import diagnose
