@@ -61,21 +61,23 @@ def batch_loss_frame(history, beta=None, max_rows=MAX_ROWS):
     epoch = np.fromiter((r.epoch for r in steps), dtype=np.int64, count=len(steps))
     loss = np.fromiter((r.loss for r in steps), dtype=np.float64, count=len(steps))
     finite = np.isfinite(loss)
-    raw = step[finite], epoch[finite], loss[finite]
     means = history.loss_means()
     m_step = np.fromiter((m[0] for m in means), dtype=np.int64, count=len(means))
     m_epoch = np.fromiter((m[1] for m in means), dtype=np.int64, count=len(means))
     m_loss = np.fromiter((m[2] for m in means), dtype=np.float64, count=len(means))
-    n_means = int(sum(m[3] for m in means))
-    smooth = m_step, m_epoch, ema(m_loss, auto_beta(n_means, history.step_log.stride) if beta is None else beta)
-    parts = []
-    for columns in (raw, smooth):
-        keep = thin_indices(len(columns[0]), max_rows // 2)
-        parts.append([c[keep] for c in columns])
-    names = np.array([_(RAW)] * len(parts[0][0]) + [_(SMOOTH)] * len(parts[1][0]), dtype=object)
-    return pd.DataFrame({"step": np.concatenate([parts[0][0], parts[1][0]]),
-                         "epoch": np.concatenate([parts[0][1], parts[1][1]]), "series": names,
-                         "loss": np.concatenate([parts[0][2], parts[1][2]])}, columns=cols)
+    n_batches = int(sum(m[3] for m in means))
+    smooth = ema(m_loss, auto_beta(n_batches, history.step_log.stride) if beta is None else beta)
+    raw = _thinned((step[finite], epoch[finite], loss[finite]), max_rows // 2)
+    smooth = _thinned((m_step, m_epoch, smooth), max_rows // 2)
+    columns = {name: np.concatenate([r, s]) for name, r, s in zip(("step", "epoch", "loss"), raw, smooth)}
+    columns["series"] = np.array([_(RAW)] * len(raw[0]) + [_(SMOOTH)] * len(smooth[0]), dtype=object)
+    return pd.DataFrame(columns, columns=cols)
+
+
+def _thinned(columns, max_rows):
+    """The same evenly spread rows (``thin_indices``) of each of the equally long arrays ``columns``."""
+    keep = thin_indices(len(columns[0]), max_rows)
+    return [c[keep] for c in columns]
 
 
 def batch_loss_chart(frame, title=None, height=300, note=None):
