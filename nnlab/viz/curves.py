@@ -123,17 +123,12 @@ def spec_up_to(template, last):
     nothing with the template, which stays as it was: the live view keeps templates for every session, and
     Streamlit edits the spec it is given (a legend title of null becomes " ")."""
     values = _axis_values(int(last))
-    values = None if values is None else list(values)
-
-    def fixed(view):
+    spec = copy.deepcopy(template)
+    for view in spec.get("layer", [spec]):  # the copy is this call's own: fixed in place
         x = view["encoding"]["x"]
-        x = {**x, "axis": {**x["axis"], "values": values}, "scale": {**x.get("scale", {}), "domain": [0, int(last)],
-                                                                     "nice": False}}
-        return {**view, "encoding": {**view["encoding"], "x": x}}
-    template = copy.deepcopy(template)
-    if "layer" in template:
-        return {**template, "layer": [fixed(layer) for layer in template["layer"]]}
-    return fixed(template)
+        x["axis"]["values"] = None if values is None else list(values)
+        x["scale"] = {**x.get("scale", {}), "domain": [0, int(last)], "nice": False}
+    return spec
 
 
 @functools.lru_cache(maxsize=256)
