@@ -8,7 +8,7 @@ Four architectures on the bundled MNIST split for ``--epochs`` (default 1), as t
   (the seconds of its last epoch record; the wall time beside it).
 - parallel: all four in one ``run_comparison`` with ``--workers`` processes (default: the server's training
   slots, ``NNLAB_TRAINING_SLOTS`` or the number of cores), click to last result, start-up included; twice. The
-  fork server is started first, as the Compare page starts it when it is drawn (``compare_pool.warm_up``), so
+  fork server is started first, as the Compare page starts it when it is drawn (``processes.warm_up``), so
   the first run (``parallel_first_s``) is a user's first click; ``parallel_s`` is the next one.
   ``side_by_side_slowdown``: each architecture's training time there over its time alone.
 Goal: parallel total ≤ 0.6 × the sum of the single wall times. The machine is shared: compare figures
@@ -31,7 +31,8 @@ from dataclasses import replace
 from threadpoolctl import threadpool_limits
 
 from nnlab.data.builtin import load_dataset
-from nnlab.lab import compare, compare_pool
+from nnlab.engine import processes
+from nnlab.lab import compare
 from nnlab.lab.config import LabConfig, fit_task
 from nnlab.lab.presets import PRESETS
 from nnlab.lab.run_queue import slots_from_env
@@ -53,7 +54,7 @@ def main():
     out = {"load_start": os.getloadavg()[0], "workers": workers, "cores": os.cpu_count()}
     threadpool_limits(limits=1, user_api="blas")  # as the server (nnlab/ui/threads.py)
     t0 = time.perf_counter()
-    compare_pool.warm_up().join()  # as the page does when drawn; waited for, so that it does not slow the singles
+    processes.warm_up().join()  # as the page does when drawn; waited for, so that it does not slow the singles
     out["fork_server_start_s"] = time.perf_counter() - t0
     data = load_dataset(LabConfig().dataset, seed=0)
     chosen = configs(a.epochs, data)

@@ -326,7 +326,7 @@ class AugmentConfig:
 
 
 def make_augmenter(config, image_shape):
-    """A function ``f(x_batch, rng) -> x_batch`` for ``train(..., augment=f)``.
+    """A function ``f(x_batch, rng) -> x_batch`` for ``train(..., augment=f)``: an ``Augmenter``.
 
     Applies, in order, rotation, shift, flip and noise (each only if on), drawing from the trainer's
     seeded ``rng``. Returns float32 of the input's shape.
@@ -337,8 +337,20 @@ def make_augmenter(config, image_shape):
     if config.shift_pixels >= min(h, w):
         raise ValueError(_("shift_pixels={shift}: must be smaller than the image side {side}",
                            shift=config.shift_pixels, side=min(h, w)))
+    return Augmenter(config, (h, w))
 
-    def augment(x_batch, rng):
+
+@dataclass(frozen=True)
+class Augmenter:
+    """``config``'s augmentation of flat batches of ``image_shape`` images (made by ``make_augmenter``, which checks
+    them). A class, not a closure, so that it pickles: it is a function of its batch and ``rng`` alone
+    (``pure``), so the trainer may run it in a process of its own, beside the training step."""
+    config: AugmentConfig
+    image_shape: tuple
+    pure = True
+
+    def __call__(self, x_batch, rng):
+        config, (h, w) = self.config, self.image_shape
         x = np.asarray(x_batch)
         if x.ndim != 2 or x.shape[1] != h * w:
             raise DataError(f"x_batch has shape {x.shape}; expected (n_samples, {h * w}) for image_shape={(h, w)}")
@@ -357,10 +369,6 @@ def make_augmenter(config, image_shape):
         if config.noise_sigma:
             out = gaussian_noise(out, config.noise_sigma, rng)
         return out
-
-    augment.config = config
-    augment.image_shape = (h, w)
-    return augment
 
 
 def preview_grid(x, shape, config, n=8, seed=0):

@@ -7,10 +7,11 @@ be kept in a history list and drawn later.
 Cheap by design: the per-layer statistics reuse arrays the step already has (gradients, the optimiser's
 changes, the cached activations) with one dot product per norm, the optimiser updates the network's flat
 parameter buffer in one pass (``FlatParameters``), histograms are taken only every ``hist_every`` steps,
-and augmentation (as costly as a step) is done for the next batches on a second thread while the step runs.
+and augmentation (as costly as a step) is done for the next batches in a worker process while the step runs.
 ``bench/train_mlp.py`` measures the whole against a bare NumPy loop that records nothing.
 """
 import collections
+import contextlib
 import itertools
 import math
 import time
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..i18n import _
+from . import batch_process
 from .optimizers import Adam, Optimizer
 from .outputs import predict_classes
 from .schedules import get_schedule
@@ -208,10 +210,8 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
     rng = np.random.default_rng(seed)
     flat = net.flat
     n, step, t0 = len(x), 0, time.perf_counter()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnlab-batches") as pool:  # no thread until used
-        batches = _batches(x, epochs, batch_size, rng, augment, net.dtype)
-        if augment is not None:  # augmenting costs about as much as a step: do it meanwhile, on another core
-            batches = _ahead(batches, pool)
+    with contextlib.ExitStack() as stack:
+        batches = _batch_source(stack, x, epochs, batch_size, rng, augment, net.dtype)
         for epoch in range(1, epochs + 1):
             start_of_epoch = flat.values.copy()
             loss_sum = correct = 0.0
@@ -248,6 +248,19 @@ def _batches(x, epochs, batch_size, rng, augment, dtype):
             idx = order[start:start + batch_size]
             xb = x[idx]
             yield start, idx, (xb if augment is None else np.asarray(augment(xb, rng), dtype=dtype))
+
+
+def _batch_source(stack, x, epochs, batch_size, rng, augment, dtype):
+    """The run's batches (``_batches``). Augmenting costs about as much as a step, so augmented ones are made
+    meanwhile, ahead of the step: in a process of their own if the augmenter allows (``batch_process``), else on
+    a thread. ``stack`` ends the process or thread with the run."""
+    if augment is None:
+        return _batches(x, epochs, batch_size, rng, augment, dtype)
+    made = stack.enter_context(batch_process.batches(x, epochs, batch_size, rng, augment, AHEAD))
+    if made is not None:
+        return made
+    pool = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnlab-batches"))
+    return _ahead(_batches(x, epochs, batch_size, rng, augment, dtype), pool)
 
 
 def _ahead(items, pool, depth=AHEAD):

@@ -1,9 +1,7 @@
 """Train a comparison's architectures side by side: one worker process per architecture, at most ``workers``
 at once, so two to four of them keep every core of the server busy (threads would share one interpreter lock).
 
-Why processes from a fork server, not ``fork``: the parent is a Streamlit server full of threads, and forking
-it could copy a lock some other thread holds. The fork server starts once per server process with NumPy and
-the engine imported (``set_forkserver_preload``), so each worker after it starts in a fraction of a second.
+The workers come from the engine's one fork server (``engine.processes``), which imports this module once.
 
 What crosses the process boundary is plain: the worker gets the config's and the dataset's fields (numbers,
 strings, tuples — data the server itself prepared, never a user's pickle; the dataset's arrays in one block of
@@ -16,12 +14,6 @@ that fails or dies becomes a result with ``error`` set, named after its architec
 loop ends (Streamlit stops a script at its next ``st.*`` call when the user clicks elsewhere), no worker is
 left training.
 """
-import contextlib
-import multiprocessing
-import os
-import sys
-import threading
-import types
 from dataclasses import fields
 from multiprocessing import shared_memory
 from multiprocessing.connection import wait
@@ -29,14 +21,15 @@ from multiprocessing.connection import wait
 import numpy as np
 
 from ..data.dataset import Dataset
+from ..engine import processes
 from ..engine.flops import training_flops
 from ..i18n import _, language, using_language
 from .config import LabConfig, build_network
 from .history import History
 
-CONTEXT = "forkserver"
 POLL_S = 0.1  # how often the parent looks at the workers (and lets its caller redraw the progress)
 PROGRESS_EVERY = 20  # steps between a worker's progress messages
+processes.preload(__name__)  # the fork server imports NumPy, the engine and the lab once, for every worker
 
 
 def plain(obj):
@@ -46,19 +39,6 @@ def plain(obj):
 
 ALIGN = 64  # bytes: each shared array starts on a cache line
 _ATTACHED = []  # in a worker: the shared blocks its dataset's arrays view
-
-
-SHM_DIR = "/dev/shm"  # where Linux keeps shared memory: a RAM file system of limited size (64 MB in Docker)
-
-
-def room_for(nbytes):
-    """Whether the shared-memory file system has room for ``nbytes``, twice over (others use it too).
-    Writing past a full one kills the writer with SIGBUS, so a block it cannot hold is never made."""
-    try:
-        found = os.statvfs(SHM_DIR)
-    except OSError:  # not Linux: shared memory is not such a file system there
-        return True
-    return found.f_bavail * found.f_frsize >= 2 * nbytes
 
 
 def share_arrays(dataset):
@@ -72,7 +52,7 @@ def share_arrays(dataset):
     for name, a in arrays.items():
         places[name] = (end, a.shape, a.dtype.str)
         end += -(-a.nbytes // ALIGN) * ALIGN
-    if not room_for(end):
+    if not processes.room_for(end):
         return None, {"fields": found}
     block = shared_memory.SharedMemory(create=True, size=max(end, 1))
     for name, (offset, shape, dtype) in places.items():
@@ -94,52 +74,6 @@ def attach(shared):
         view.flags.writeable = False
         found[name] = view
     return Dataset(**found)
-
-
-def _context():
-    ctx = multiprocessing.get_context(CONTEXT)
-    # Before the fork server starts: it imports this module (NumPy, the engine) once.
-    ctx.set_forkserver_preload([__name__])
-    return ctx
-
-
-_MAIN_LOCK = threading.Lock()
-_WARM_LOCK = threading.Lock()
-_warming = None  # the thread of this process's one warm-up
-
-
-def warm_up():
-    """Start the fork server now, on a background thread (returned), if it is not running: the page calls this
-    when it is drawn, so that the first comparison does not wait about a second for a fresh interpreter to
-    import NumPy and the engine (``bench/compare.py`` measures a first click after it)."""
-    global _warming
-    with _WARM_LOCK:
-        if _warming is None:  # once per process: a page calls this on every rerun
-            _warming = threading.Thread(target=_start_fork_server, daemon=True, name="nnlab-forkserver-start")
-            _warming.start()
-    return _warming
-
-
-def _start_fork_server():
-    # A first worker that does nothing: starting it waits until the server has imported its preload modules.
-    proc = _context().Process(target=int, daemon=True, name="nnlab-compare-warm-up")
-    with _empty_main():
-        proc.start()
-    proc.join()
-
-
-@contextlib.contextmanager
-def _empty_main():
-    """multiprocessing runs the parent's ``__main__`` file again in each child. In a Streamlit server that is the
-    page script being run (under AppTest, a temporary file already deleted), which a worker must never execute:
-    while a worker starts, ``__main__`` is an empty module, and the worker imports only nnlab."""
-    with _MAIN_LOCK:
-        main = sys.modules["__main__"]
-        sys.modules["__main__"] = types.ModuleType("__main__")
-        try:
-            yield
-        finally:
-            sys.modules["__main__"] = main
 
 
 def _work(index, label, config_fields, shared_data, lang, messages):
@@ -205,7 +139,7 @@ def train_side_by_side(jobs, dataset, workers, progress=None):
     """
     if workers < 1:
         raise ValueError(f"workers={workers}: give at least 1 worker process")
-    ctx = _context()
+    ctx = processes.context()
     block, shared_data = share_arrays(dataset)
     lang = language()
     waiting = [(i, jobs[i]) for i in start_order(jobs, dataset)]
@@ -217,7 +151,7 @@ def train_side_by_side(jobs, dataset, workers, progress=None):
                 reader, writer = ctx.Pipe(duplex=False)
                 proc = ctx.Process(target=_work, args=(i, label, plain(config), shared_data, lang, writer),
                                    daemon=True, name=f"nnlab-compare-{i}")
-                with _empty_main():
+                with processes.empty_main():
                     proc.start()
                 writer.close()  # the worker holds the only writing end now: its death reads as end of file
                 running[i] = (proc, reader)

@@ -11,9 +11,9 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ..engine import ACTIVATIONS, OPTIMIZERS
+from ..engine import ACTIVATIONS, OPTIMIZERS, processes
 from ..i18n import N_, _, ngettext
-from ..lab import compare, compare_pool
+from ..lab import compare
 from ..lab.config import LR_CHOICES, fit_task, parse_hidden, validate
 from ..lab.describe import config_line
 from ..lab.presets import PRESETS
@@ -131,7 +131,7 @@ def train_button(configs, data, problem, epochs, seed):
     keys = [compare.result_key(cfg, data) for _label, cfg in configs]
     todo = sum(k not in cache for k in keys)
     if todo > 1 and QUEUE.slots > 1:  # a click would train in worker processes: have their fork server ready
-        compare_pool.warm_up()
+        processes.warm_up()  # lab.compare has asked it to preload the lab (compare_pool)
     if todo:
         button = _("Train and compare ({todo} to train, {cached} cached)", todo=todo, cached=len(keys) - todo)
     else:

@@ -27,7 +27,7 @@ import numpy as np
 import streamlit as st
 
 from ..data.augment import make_augmenter
-from ..engine import ErrorRecord
+from ..engine import ErrorRecord, batch_process
 from ..i18n import _, language, ngettext
 from ..lab.history import epoch_long_frame
 from ..lab.inspect import decision_grid
@@ -294,6 +294,7 @@ def _augmenter(dataset):
         augment = make_augmenter(config, dataset.image_shape)
     except ValueError as exc:
         return None, [("warning", lambda error=exc: _("Augmentation is off for this run: {error}", error=error))]
+    batch_process.warm_up(augment)  # started on the Data page already, unless the server restarted meanwhile
     return augment, [("caption", lambda: _("Augmenting each training batch on the fly: {how}", how=config.describe()))]
 
 
@@ -315,6 +316,8 @@ def run(session, dataset, cfg, view):
             _consume(session, records, cfg, view, total, notes)
     except ValueError as exc:  # the optimiser's settings, or the trainer's checks of its inputs
         _set_outcome(hist, "error", lambda error=exc: _("Cannot train: {error}", error=error), notes)
+    except batch_process.WorkerDied as exc:  # its words are in the language of the run
+        _set_outcome(hist, "error", lambda error=exc: str(error), notes)
     finally:  # also when Stop or a closed tab interrupts the loop: the run is kept over a refresh
         kept_run.keep(session, cfg)
     # Not reached when Stop interrupts the loop: the flag then tells the next run (see the module doc).

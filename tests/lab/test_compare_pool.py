@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from nnlab.data.builtin import load_dataset
+from nnlab.engine import processes
 from nnlab.i18n import using_language
 from nnlab.lab import compare
 from nnlab.lab import compare_pool
@@ -136,13 +137,15 @@ def test_warm_up_starts_the_fork_server_with_the_engine_loaded():
     preloading this module; a second warm-up keeps it."""
     script = """
 from multiprocessing import forkserver
+from nnlab.engine import processes
 from nnlab.lab import compare_pool
 server = forkserver._forkserver
 assert server._forkserver_pid is None
-compare_pool.warm_up().join(60)
+processes.warm_up().join(60)
 pid = server._forkserver_pid
-assert pid is not None and server._preload_modules == ["nnlab.lab.compare_pool"], server._preload_modules
-compare_pool.warm_up().join(60)
+assert pid is not None and server._preload_modules == ["nnlab.engine.processes", "nnlab.lab.compare_pool"], (
+    server._preload_modules)
+processes.warm_up().join(60)
 assert server._forkserver_pid == pid
 print("warm", pid)
 """
@@ -186,8 +189,8 @@ def test_a_comparison_leaves_no_shared_memory_behind(moons, monkeypatch):
 def test_without_room_in_shared_memory_the_arrays_travel_pickled(moons, monkeypatch):
     """A full /dev/shm (64 MB in a default Docker container) would kill the server with SIGBUS on writing:
     with too little room no block is made, and the comparison trains as well."""
-    monkeypatch.setattr(compare_pool.os, "statvfs", lambda path: types.SimpleNamespace(f_bavail=1, f_frsize=4096))
-    assert compare_pool.room_for(2048) and not compare_pool.room_for(2049)  # room for twice the block
+    monkeypatch.setattr(processes.os, "statvfs", lambda path: types.SimpleNamespace(f_bavail=1, f_frsize=4096))
+    assert processes.room_for(2048) and not processes.room_for(2049)  # room for twice the block
     block, shared = share_arrays(moons)
     assert block is None and "block" not in shared
     np.testing.assert_array_equal(attach(shared).x_train, moons.x_train)
