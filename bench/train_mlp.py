@@ -12,7 +12,7 @@ load that comes and goes). Every way also gets its achieved GFLOP/s (matrix-prod
 workload, ``machine.py``) beside the sgemm peak measured in the same run. On the bundled set, one epoch
 with augmentation (rotation ±15°, shift ±2 px, noise σ 0.05) is timed against a plain one, both with one
 BLAS thread, as the app's server runs every training (``nnlab/ui/threads.py``): with augmentation on, a
-second BLAS thread only takes the core the augmenting thread needs (``augment_blas_threads`` records it).
+second BLAS thread only takes the core the augmenting worker process needs (``augment_blas_threads`` records it).
 
 The last line printed is one JSON object::
 
