@@ -24,6 +24,11 @@ class PureNoise:
         return xb + rng.normal(scale=self.scale, size=xb.shape)
 
 
+def brighter(xb, rng):
+    """Picklable, but it does not say it is pure."""
+    return xb + 0.1
+
+
 def _images(n=37, side=6, seed=0):
     rng = np.random.default_rng(seed)
     return rng.random((n, side * side), dtype=np.float32), rng.integers(0, 3, n)
@@ -117,6 +122,7 @@ def test_callables_that_do_not_say_they_are_pure_stay_in_this_process():
         seen.append(len(xb))
         return xb
     assert not batch_process.usable(counting)
+    assert not batch_process.usable(brighter)
     list(train(Network(mlp_spec([36, 5, 3], seed=1)), *_images(), epochs=1, batch_size=8, augment=counting))
     assert seen == [8, 8, 8, 8, 5]
 
