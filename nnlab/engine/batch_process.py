@@ -47,13 +47,6 @@ def usable(augment):
     return True
 
 
-def warm_up(augment):
-    """Start the fork server now (see ``processes.warm_up``), importing ``augment``'s module, for a page that
-    will train with it."""
-    processes.preload(__name__, type(augment).__module__)
-    return processes.warm_up()
-
-
 def _layout(x, batch_size, depth):
     """{slot: (offset, shape, dtype)} of the ``depth`` batch slots in one block, and the block's size."""
     places, end = {}, 0

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ..engine import ACTIVATIONS, OPTIMIZERS, processes
+from ..engine import ACTIVATIONS, OPTIMIZERS
 from ..i18n import N_, _, ngettext
 from ..lab import compare
 from ..lab.config import LR_CHOICES, fit_task, parse_hidden, validate
@@ -20,6 +20,7 @@ from ..lab.presets import PRESETS
 from ..viz import boundary
 from ..viz import compare as vc
 from . import state
+from . import workers as worker_processes
 from .run_slot import QUEUE, run_slot
 from .widgets.charts import show_chart
 
@@ -131,7 +132,7 @@ def train_button(configs, data, problem, epochs, seed):
     keys = [compare.result_key(cfg, data) for _label, cfg in configs]
     todo = sum(k not in cache for k in keys)
     if todo > 1 and QUEUE.slots > 1:  # a click would train in worker processes: have their fork server ready
-        processes.warm_up()  # lab.compare has asked it to preload the lab (compare_pool)
+        worker_processes.warm_up()
     if todo:
         button = _("Train and compare ({todo} to train, {cached} cached)", todo=todo, cached=len(keys) - todo)
     else:

@@ -10,11 +10,11 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from ..data.augment import FLIP_NOTE, AugmentConfig, make_augmenter, pad, preview_grid
+from ..data.augment import FLIP_NOTE, AugmentConfig, pad, preview_grid
 from ..data.builtin import shown_description
-from ..engine import batch_process
 from ..i18n import _
 from ..viz.images import image_grid
+from . import workers
 from .data import add_user_dataset
 from .state import AUGMENT, PREVIEW_SEED
 from .state import AUGMENT_SETTINGS as SETTINGS
@@ -106,5 +106,5 @@ def augment_section(dataset):
     elif on:
         st.caption(_("Training will see: {what}. Validation and test images are never augmented.",
                      what=config.describe()))
-        batch_process.warm_up(make_augmenter(config, dataset.image_shape))  # the Training page's worker starts at once
+        workers.warm_up()  # the Training page's augmenting worker then starts at once
 

@@ -32,7 +32,7 @@ from ..i18n import _, language, ngettext
 from ..lab.history import epoch_long_frame
 from ..lab.inspect import decision_grid
 from ..viz import boundary, curves
-from . import state
+from . import state, workers
 from ..viz.network_diagram import can_draw
 from .widgets import unit_map_view
 from .run_slot import run_slot
@@ -294,7 +294,7 @@ def _augmenter(dataset):
         augment = make_augmenter(config, dataset.image_shape)
     except ValueError as exc:
         return None, [("warning", lambda error=exc: _("Augmentation is off for this run: {error}", error=error))]
-    batch_process.warm_up(augment)  # started on the Data page already, unless the server restarted meanwhile
+    workers.warm_up()  # started on the Data page already, unless the server restarted meanwhile
     return augment, [("caption", lambda: _("Augmenting each training batch on the fly: {how}", how=config.describe()))]
 
 
