@@ -1,6 +1,6 @@
 """Benchmark: how long each worked example of issue 11 takes (nnlab/lab/worked_*, interventions, unit maps,
 engine_source), on the bundled MNIST MLP (784-128-64-10 ReLU), the "MNIST CNN" and the "MNIST patch
-attention" presets (nnlab/engine/zoo.py), and unit maps of a 2-8-8-1 tanh network on a 60×60 grid.
+attention" presets (nnlab/engine/zoo.py), and unit maps of a 2-8-8-1 tanh network on the architecture diagram's grid.
 
 Each figure is the median of ``--rounds`` runs after one warm-up, in milliseconds, for one test sample;
 a page has 300 ms for a whole rerun, so each should be a small fraction of that. The weights are the
@@ -120,12 +120,13 @@ def run(rounds, epochs):
 
 
 def unit_map_jobs(rounds):
-    from nnlab.viz.boundary import RESOLUTION, grid  # the grid the decision-boundary chart draws
+    from nnlab.lab.inspect import plane_grid
+    from nnlab.ui.widgets.unit_map_view import MAP_CELLS  # the grid the architecture diagram's unit maps draw
 
     net = Network(mlp_spec([2, 8, 8, 1], activation="tanh", output="sigmoid", loss="bce", init="xavier"))
-    points, _ = grid(np.random.default_rng(0).normal(size=(400, 2)), RESOLUTION)
-    label = f"unit_maps 2-8-8-1, {RESOLUTION}×{RESOLUTION} grid (17 maps)"
-    return {label: median_ms(lambda: unit_maps.unit_maps(net, points, (RESOLUTION, RESOLUTION)), rounds)}
+    points, _step = plane_grid(np.random.default_rng(0).normal(size=(400, 2)), MAP_CELLS)
+    label = f"unit_maps 2-8-8-1, {MAP_CELLS}×{MAP_CELLS} grid (17 maps)"
+    return {label: median_ms(lambda: unit_maps.unit_maps(net, points, (MAP_CELLS, MAP_CELLS)), rounds)}
 
 
 def main():
