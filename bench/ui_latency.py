@@ -16,7 +16,9 @@ drives Debian's Chromium with Playwright through these journeys, each in a fresh
 - compare: MLP + CNN + patch attention for 1 epoch on the Compare page, click to complete page.
 - page switches (Training, Architecture, Forward pass, Backprop, Feature maps, Attention, Data, Compare,
   Home) with a trained MLP, and Feature maps / Attention again with their own presets; preset switches
-  (MNIST CNN, MNIST MLP) on the Training page.
+  (MNIST CNN, MNIST MLP) on the Training page. Beside each, ``…_server_s``: the click to the end of the
+  server's last script run for it (the server is started through ``bench/timed_server.py``, which notes its
+  runs); the rest of the wait is the browser's.
 
 "Complete" is measured inside the page: a MutationObserver stamps the last change of the app's DOM
 (script output, Vega's SVG, stale markers) and the bench waits until Streamlit is idle and nothing has
@@ -35,8 +37,10 @@ import os
 import re
 import statistics
 import sys
+import tempfile
 import time
 
+from bench.timed_server import server_seconds
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_S, VIEWPORT, Lab, streamlit_server
 
 QUIET_S = 1.5
@@ -80,7 +84,21 @@ IDLE = "busy => [!!document.querySelector(busy), performance.now() - window.__nn
 
 
 def mark(lab):
+    lab.clicked = time.time()  # the server notes its runs on the wall clock (bench/timed_server.py)
     lab.page.evaluate("() => window.__nn.reset()")
+
+
+def server_part(lab):
+    """Seconds from the last ``mark`` to the end of the server's last script run since (None: no run)."""
+    return server_seconds(os.environ["NNLAB_RUN_TIMES"], lab.clicked)
+
+
+def put_medians(out, key, totals, servers):
+    """``out[key_s]``: the median wait; ``out[key_server_s]``: the median server part, where there was a run."""
+    out[f"{key}_s"] = statistics.median(totals)
+    servers = [s for s in servers if s is not None]
+    if servers:
+        out[f"{key}_server_s"] = statistics.median(servers)
 
 
 def complete(lab, timeout_s=TIMEOUT_S * 3):
@@ -210,27 +228,29 @@ def page_switches(lab, rounds, out):
     times = {}
     for _round in range(rounds):
         for link, title in pages:
-            times.setdefault(link, []).append(switch_page(lab, link, title))
+            total = switch_page(lab, link, title)
+            times.setdefault(link, []).append((total, server_part(lab)))
     for link, values in times.items():
-        out[f"switch_{link.lower().replace(' ', '_')}_s"] = statistics.median(values)
+        put_medians(out, f"switch_{link.lower().replace(' ', '_')}", *zip(*values))
 
 
 def preset_journeys(lab, rounds, out):
     """Preset switches on the Training page, and the CNN / attention pages with their own models."""
     cnn, mlp, att = [], [], []
     for _round in range(rounds):
-        cnn.append(switch_preset(lab, "MNIST CNN"))
-        mlp.append(switch_preset(lab, MLP_PRESET))
-    out["preset_cnn_s"], out["preset_mlp_s"] = statistics.median(cnn), statistics.median(mlp)
-    for preset, page, key in (("MNIST CNN", "Feature maps", "switch_feature_maps_cnn_s"),
-                              ("MNIST patch attention", "Attention", "switch_attention_attention_s")):
+        cnn.append((switch_preset(lab, "MNIST CNN"), server_part(lab)))
+        mlp.append((switch_preset(lab, MLP_PRESET), server_part(lab)))
+    put_medians(out, "preset_cnn", *zip(*cnn))
+    put_medians(out, "preset_mlp", *zip(*mlp))
+    for preset, page, key in (("MNIST CNN", "Feature maps", "switch_feature_maps_cnn"),
+                              ("MNIST patch attention", "Attention", "switch_attention_attention")):
         seconds = []
-        att.append(switch_preset(lab, preset))
+        att.append((switch_preset(lab, preset), server_part(lab)))
         for _round in range(rounds):
-            seconds.append(switch_page(lab, page))
+            seconds.append((switch_page(lab, page), server_part(lab)))
             switch_page(lab, "Training")
-        out[key] = statistics.median(seconds)
-    out["preset_attention_s"] = statistics.median(att)
+        put_medians(out, key, *zip(*seconds))
+    put_medians(out, "preset_attention", *zip(*att))
 
 
 def augment_journey(context, url, out):
@@ -282,28 +302,34 @@ def main():
     from playwright.sync_api import sync_playwright
 
     out = {"load_average_start": os.getloadavg()[0]}
-    with streamlit_server("bench-ui.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=dict(VIEWPORT))
-        context.set_default_timeout(TIMEOUT_S * 1000)
-        context.add_init_script(OBSERVER)
-        try:
-            warm, _seconds = first_load(context, url)  # the server's first run imports everything
-            warm.page.close()
-            lab, out["first_load_s"] = first_load(context, url)
-            lab.page.close()
-            lab = train_journey(context, url, out, a.live_epochs)
-            if "switches" not in a.skip:
-                page_switches(lab, a.rounds, out)
-                preset_journeys(lab, a.rounds, out)
-            lab.page.close()
-            if "augment" not in a.skip:
-                augment_journey(context, url, out)
-            if "compare" not in a.skip:
-                compare_journey(context, url, out)
-        finally:
-            context.close()
-            browser.close()
+    runs = tempfile.NamedTemporaryFile(prefix="nnlab-runs-", suffix=".txt", delete=False)
+    runs.close()
+    os.environ["NNLAB_RUN_TIMES"] = runs.name  # the server inherits it
+    try:
+        with streamlit_server("bench-ui.log", launcher=("bench/timed_server.py",)) as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport=dict(VIEWPORT))
+            context.set_default_timeout(TIMEOUT_S * 1000)
+            context.add_init_script(OBSERVER)
+            try:
+                warm, _seconds = first_load(context, url)  # the server's first run imports everything
+                warm.page.close()
+                lab, out["first_load_s"] = first_load(context, url)
+                lab.page.close()
+                lab = train_journey(context, url, out, a.live_epochs)
+                if "switches" not in a.skip:
+                    page_switches(lab, a.rounds, out)
+                    preset_journeys(lab, a.rounds, out)
+                lab.page.close()
+                if "augment" not in a.skip:
+                    augment_journey(context, url, out)
+                if "compare" not in a.skip:
+                    compare_journey(context, url, out)
+            finally:
+                context.close()
+                browser.close()
+    finally:
+        os.unlink(runs.name)
     out["load_average_end"] = os.getloadavg()[0]
     for key, value in out.items():
         print(f"{key:40s} {value:8.2f}", file=sys.stderr)

@@ -85,12 +85,13 @@ def _stop(proc):
 
 
 @contextlib.contextmanager
-def streamlit_server(log_name="server.log"):
+def streamlit_server(log_name="server.log", launcher=("-m", "streamlit")):
     """Run `streamlit run app.py` (headless, file watcher off) on a free 127.0.0.1 port; yield its URL
-    once /_stcore/health answers; terminate it on the way out, also when the test failed."""
+    once /_stcore/health answers; terminate it on the way out, also when the test failed. ``launcher``: what
+    Python runs in place of ``-m streamlit`` (a bench's timed server, bench/timed_server.py)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    cmd = [sys.executable, *launcher, "run", "app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
            "--browser.gatherUsageStats", "false"]
     log_path = SHOTS / log_name
