@@ -75,7 +75,7 @@ def image_grid(images, shape, captions=None, ncols=10, size=56, cmap="gray", sha
         "col": np.arange(n) % ncols, "row": np.arange(n) // ncols,
         "caption": list(captions) if captions is not None else [str(i) for i in range(n)],
         **(tooltips or {})})
-    base = alt.Chart(frame).encode(
+    base = alt.Chart().encode(
         x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None),
         # channel objects rather than shorthand strings: Altair validates shorthand slowly (~5 ms each)
         tooltip=[alt.Tooltip("caption:N")] + [
@@ -85,6 +85,7 @@ def image_grid(images, shape, captions=None, ncols=10, size=56, cmap="gray", sha
     column = column_px(frame["caption"], size)
     text = base.mark_text(dy=size / 2 + 8, fontSize=CAPTION_PX, limit=column - 4).encode(text=alt.Text("caption:N"))
     # Size per row/column step, on the layer itself: Streamlit's height="content" ignores a fixed
-    # height, and the rows of images then overlapped.
-    out = alt.layer(chart, text).properties(width=alt.Step(column), height=alt.Step(size + 22))
+    # height, and the rows of images then overlapped. The data on the layer too: given to each part, Altair
+    # would serialise both to find that they are the same (a third of building a grid of 32 tiles).
+    out = alt.layer(chart, text, data=frame).properties(width=alt.Step(column), height=alt.Step(size + 22))
     return out.properties(title=title) if title else out
