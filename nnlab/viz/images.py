@@ -86,6 +86,6 @@ def image_grid(images, shape, captions=None, ncols=10, size=56, cmap="gray", sha
     text = base.mark_text(dy=size / 2 + 8, fontSize=CAPTION_PX, limit=column - 4).encode(text=alt.Text("caption:N"))
     # Size per row/column step, on the layer itself: Streamlit's height="content" ignores a fixed
     # height, and the rows of images then overlapped. The data on the layer too: given to each part, Altair
-    # would serialise both to find that they are the same (a third of building a grid of 32 tiles).
+    # would serialise both to find that they are the same (over half of building a grid of 32 tiles: 42 → 19 ms).
     out = alt.layer(chart, text, data=frame).properties(width=alt.Step(column), height=alt.Step(size + 22))
     return out.properties(title=title) if title else out
