@@ -5,6 +5,7 @@ from nnlab.i18n import _
 from nnlab.lab.describe import training_status
 from nnlab.ui import forward, state
 from nnlab.ui.widgets.digit_input import choose_sample
+from nnlab.ui.widgets.worked_table import worked_table
 from nnlab.viz.forward import layer_overview
 
 st.title(_("Forward pass"))
@@ -23,7 +24,8 @@ st.caption(_("{data} · {status} · each kind of layer applies its own rule (a d
              status=training_status(state.history())))
 x, t, y, _caption = choose_sample(data, net, forward.PREFIX)
 trace = net.forward_trace(x)
-st.dataframe(layer_overview(trace), hide_index=True, width="stretch")
+overview = layer_overview(trace)
+worked_table(overview, {c: "%.4g" for c in overview.columns[5:9]})  # the ranges of z and a
 layer = forward.layer_section(net, trace, data)
 forward.worked_section(net, trace, layer)
 

@@ -8,6 +8,7 @@ from ..i18n import N_, _
 from ..viz.network_diagram import layer_table
 from .widgets import unit_map_view
 from .widgets.charts import show_chart
+from .widgets.worked_table import worked_table
 
 PREFIX = "ar"
 PICKS = {"active": N_("the k most active"), "first": N_("the first k")}
@@ -17,8 +18,7 @@ def table_section(net):
     """One row per layer with its shapes and parameters, the totals beside it, and how they are counted."""
     left, right = st.columns([4, 1])
     with left:
-        st.dataframe(layer_table(net), hide_index=True, width="stretch",
-                     column_config={_("parameters"): st.column_config.NumberColumn(format="%d")})
+        worked_table(layer_table(net))
     with right:
         st.metric(_("Parameters"), f"{net.n_params:,}")
         st.metric(_("Layers with weights"), len(net.param_layers()))

@@ -10,6 +10,7 @@ from ..lab.explain_cell import explain_attention
 from ..lab.worked_attention import attention_row
 from ..viz.worked import attention_row_frame, vectors_frame
 from .widgets.explain_panel import panel, pick, picked
+from .widgets.worked_table import worked_table
 
 PREFIX = "at_w"
 HEAD, PICK = f"{PREFIX}_head", f"{PREFIX}_cell"
@@ -37,12 +38,12 @@ def worked_query(net, trace, layer, query):
     row = attention_row(net, trace, layer, head, query)
     st.markdown(_("**1 · The query.** Patch {q}'s token times W_q (plus b_q) gives its query, one vector per head; "
                   "head {h} takes d = {d} of its features:", q=query, h=head, d=row.head_dim))
-    st.dataframe(vectors_frame({"q": row.q}), hide_index=True)
+    worked_table(vectors_frame({"q": row.q}))
     st.markdown(_("**2 · Scores and softmax.** Each patch j's key kⱼ (from W_k) is compared with the query: "
                   "sⱼ = q·kⱼ/√d. Softmax turns the {n} scores into weights that add up to 1; the keys with the "
                   "largest weights:", n=len(row.weights)))
     left, right = st.columns([3, 2])
-    left.dataframe(attention_row_frame(row), hide_index=True)
+    worked_table(attention_row_frame(row), where=left)
     right.latex(row.latex[0])
     right.latex(row.latex[1])
     st.markdown(_("**3 · The weighted sum of the values.** Each patch's value vⱼ (from W_v), times its weight, "
@@ -56,8 +57,7 @@ def worked_query(net, trace, layer, query):
         st.markdown(_("**4 · All heads together.** The {heads} heads' outputs side by side, times W_o, plus b_o: "
                       "the layer's output for patch {q}, as the engine has it.", heads=heads, q=query))
     st.latex(row.latex[3])
-    st.dataframe(vectors_frame({_("worked out here"): row.projected, _("the engine's output"): row.output}),
-                 hide_index=True)
+    worked_table(vectors_frame({_("worked out here"): row.projected, _("the engine's output"): row.output}))
     m = st.columns(3)
     m[0].metric(_("Σ of the softmax row"), f"{row.weights.sum():.6f}")
     m[1].metric(_("largest weight"), f"{row.weights.max():.4f}", help=_("on patch {j}", j=int(row.order[0])))

@@ -17,6 +17,7 @@ from .widgets.neuron_editor import edit_neuron
 from .widgets.sample_picker import label_text
 from .widgets.tensor_views import is_structured, shape_text, show_maps
 from .widgets.charts import show_chart
+from .widgets.worked_table import worked_table
 from .widgets.explain_panel import panel, pick, picked
 
 PREFIX = "bp"
@@ -37,8 +38,7 @@ def neuron_section():
         col.metric(label, f"{value:.6f}")
     left, right = st.columns([1, 1])
     left.latex(neuron_backward_latex(result))
-    right.dataframe(neuron_backward_table(result), hide_index=True, width="stretch",
-                    column_config={_("value"): st.column_config.NumberColumn(format="%.6f")})
+    worked_table(neuron_backward_table(result), {_("value"): "%.6f"}, where=right)
     note = article_backward_note(result)
     if note:
         st.warning(note, icon="✏️")
@@ -60,7 +60,7 @@ def loss_section(net, bt, data, y):
     st.markdown(_("Gradient size per layer, from the output back to the input (vanishing gradients show as "
                 "norms shrinking towards layer 1):"))
     overview = readable_numbers(gradient_overview(bt))  # 0.842, 1.6e-5; "—" where a layer has no such parameter
-    st.dataframe(overview, hide_index=True, width="stretch")
+    worked_table(overview)
 
 
 def layer_section(net, bt, data):
@@ -138,11 +138,8 @@ def check_section(net, bt, x, t):
                  "which matters for vanishing gradients).", rel=CHECK_OK, abs=ABS_OK))
     check = gradient_check_frame(check_gradients(net, x, t, max_per_param=2, pick="largest"))
     names = check_columns()
-    st.dataframe(check, hide_index=True, width="stretch", height=36 * (len(check) + 1) + 2,
-                 column_config={names["rel_error"]: st.column_config.NumberColumn(format="%.2e"),
-                                names["difference"]: st.column_config.NumberColumn(format="%.1e"),
-                                **{names[c]: st.column_config.NumberColumn(format="%.8f")
-                                   for c in ("analytic", "numeric")}})
+    worked_table(check, {names["rel_error"]: "%.2e", names["difference"]: "%.1e",
+                         **{names[c]: "%.8f" for c in ("analytic", "numeric")}})
     kinks = relu_kinks(bt.forward)
     if kinks and (check[names["agree"]] != "✓").any():
         counts = _(", ").join(_("{name} has {n:,} z = 0", name=name, n=count) for name, count in kinks.items())
@@ -164,4 +161,4 @@ def sgd_section(net, x, t):
                 help=_("largest |Δa|"))
     st.caption(_("The weights that moved most (the largest |gradient| in each array); done on a copy, "
                  "your model is unchanged."))
-    st.dataframe(sgd_frame(step), hide_index=True, width="stretch")
+    worked_table(sgd_frame(step))

@@ -18,6 +18,7 @@ from ..lab.worked_pool import POOLS, pool_gradient, pool_window
 from ..viz.matrices import heatmap
 from ..viz.worked import batch_chart, terms_frame
 from .widgets.charts import show_chart
+from .widgets.worked_table import worked_table
 
 PREFIX = "bp_chain"
 LAYER, UNIT, WEIGHT = f"{PREFIX}_layer", f"{PREFIX}_unit", f"{PREFIX}_k"
@@ -72,8 +73,7 @@ def chain_section(net, bt):
     st.markdown(_source_words(net, step))
     st.latex(step.latex)
     if step.terms is not None:
-        st.dataframe(terms_frame(step.terms, [_("δⱼ (next layer)"), _("Wᵢⱼ")], _("next unit j")), hide_index=True,
-                     column_config=_number_format())
+        worked_table(terms_frame(step.terms, [_("δⱼ (next layer)"), _("Wᵢⱼ")], _("next unit j")))
     m = st.columns(3)
     m[0].metric(_("δ worked out here"), f"{step.reproduced:.6g}")
     m[1].metric(_("δ in the engine's backward pass"), f"{step.delta:.6g}")
@@ -100,11 +100,6 @@ def _source_words(net, step):
                  layer=layer, unit=unit, next=nxt)
     return _("**{layer}, unit {unit}**: ∂L/∂a is what {next} passed back; the activation's slope f′(z) turns it "
              "into δ.", layer=layer, unit=unit, next=nxt)
-
-
-def _number_format():
-    return {c: st.column_config.NumberColumn(format="%.6g") for c in
-            (_("δⱼ (next layer)"), _("Wᵢⱼ"), _("product"), "δ", "x", _("δ of the position"), _("input it multiplies"))}
 
 
 def _step_buttons(net, bt, step):
@@ -166,8 +161,7 @@ def conv_section(net, bt):
     st.markdown(_("The same kernel weight meets every position, so its gradient is a sum over all of them "
                   "(weight W[{f},{c},{u},{v}], the largest |∂L/∂W| of filter {f}):", f=f, c=c, u=u, v=v))
     st.latex(kg.latex)
-    st.dataframe(terms_frame(kg.terms, [_("δ of the position"), _("input it multiplies")], _("position (y, x)")),
-                 hide_index=True, column_config=_number_format())
+    worked_table(terms_frame(kg.terms, [_("δ of the position"), _("input it multiplies")], _("position (y, x)")))
     st.caption(_("The engine's ∂L/∂W[{f},{c},{u},{v}] = {grad:.6g}.", f=f, c=c, u=u, v=v, grad=kg.grad))
     pools = [i for i in range(conv + 1, len(net.layers)) if net.layers[i].kind in POOLS]
     if pools:

@@ -11,6 +11,7 @@ from ..viz.worked import terms_frame
 from .widgets.chart_cache import chart as cached_chart
 from .widgets.charts import show_chart
 from .widgets.explain_panel import index_inputs, set_index, show_clickable, source
+from .widgets.worked_table import worked_table
 
 PREFIX = "fm_w"
 
@@ -38,7 +39,7 @@ def worked_position(net, trace, convs):
     m[2].metric(_("a = {act}(z)", act=pos.activation), f"{pos.a:.6g}")
     m[3].metric(_("the map's value you clicked"), f"{float(tr.a[0, f, row, col]):.6g}")
     with st.expander(_("The largest products, and the engine's code")):
-        st.dataframe(terms_frame(pos.terms, ["W", "x"], _("(input channel, u, v)")), hide_index=True)
+        worked_table(terms_frame(pos.terms, ["W", "x"], _("(input channel, u, v)")))
         source(("conv z", "conv a"), st)
 
 

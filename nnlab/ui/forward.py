@@ -18,6 +18,7 @@ from .widgets.matrix_view import show_array
 from .widgets.neuron_editor import edit_neuron
 from .widgets.tensor_views import is_structured, shape_text, show_maps
 from .widgets.charts import show_chart
+from .widgets.worked_table import worked_table
 from .widgets.explain_panel import index_inputs, panel, set_index, show_clickable
 
 PREFIX = "fw"
@@ -37,8 +38,7 @@ def neuron_section():
         st.latex(neuron_latex(result))
         st.markdown(_("**z = {z}** and **y = f(z) ≈ {y:.4f}**", z=fmt(result.z), y=result.y))
     with right:
-        st.dataframe(neuron_table(result), hide_index=True, width="stretch",
-                     column_config={_("value"): st.column_config.NumberColumn(format="%.6f")})
+        worked_table(neuron_table(result), {_("value"): "%.6f"})
     note = article_forward_note(result)
     if note:
         st.warning(note, icon="✏️")
@@ -221,9 +221,7 @@ def output_section(out, data, y, t):
                       r"overflow), $\exp$, $\div$ sum."))
         left, right = st.columns([1, 1])
         with left:
-            st.dataframe(frame, hide_index=True, width="stretch",
-                         column_config={c: st.column_config.NumberColumn(format="%.5f" if c.startswith("z") else "%.4g")
-                                        for c in frame.columns[1:]})
+            worked_table(frame, {c: "%.5f" if c.startswith("z") else "%.4g" for c in frame.columns[1:]})
         with right:
             show_chart(st, probability_chart(p_engine, data.class_names, true_class), width="stretch")
         st.latex(softmax_latex(frame, total, k))  # the whole width: the fractions of a long class name are wide

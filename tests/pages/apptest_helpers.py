@@ -81,9 +81,14 @@ def texts(elements):
     return [e.value for e in elements]
 
 
+def tables(at):
+    """The data of every table on the page: interactive grids, then the static tables of worked examples."""
+    return [el.value for el in at.dataframe] + [el.value for el in at.table]
+
+
 def table_with(at, column):
-    """The first data frame on the page that has ``column``."""
-    return next(el.value for el in at.dataframe if column in el.value.columns)
+    """The first table on the page that has ``column``."""
+    return next(frame for frame in tables(at) if column in frame.columns)
 
 
 def page_dataset(at):

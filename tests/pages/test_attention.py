@@ -159,3 +159,24 @@ def test_upload_png_and_corrupt_file():
     shown, _ = matrix(at, "Head 1: 49 queries")  # the page carries on with the test digit
     np.testing.assert_allclose(shown, engine_attention(at.session_state["model"], dataset(at).x_test[:1])[1],
                                rtol=1e-5, atol=1e-7)
+
+
+def test_the_worked_row_shows_the_engines_softmax_weights_and_output():
+    """Head 0, the middle query by default: the listed keys are those with the largest weights, in order,
+    the weights add up to 1, and the output worked out by hand is the engine's, feature by feature."""
+    at = open_page()
+    net, data = at.session_state["model"], dataset(at)
+    x = data.x_test[:1]
+    query = at.session_state["at_query"]
+    A = engine_attention(net, x)[0, query]
+    softmax = helpers.table_with(at, "weight A")
+    top = softmax.iloc[:8]
+    assert top["key patch"].tolist() == [str(j) for j in np.argsort(-A, kind="stable")[:8]]
+    np.testing.assert_allclose(top["weight A"], np.sort(A)[::-1][:8], rtol=1e-5)
+    assert softmax.iloc[-2]["key patch"] == "… 41 more" and softmax.iloc[-1]["key patch"] == "total"
+    assert abs(softmax.iloc[-1]["weight A"] - 1) < 1e-6
+    assert abs(softmax["weight A"].iloc[:-1].sum() - 1) < 1e-6  # the listed keys and the rest
+    outputs = helpers.table_with(at, "the engine's output")
+    engine = copy_network(net).forward_trace(x)[2].z[0, query, :8]
+    np.testing.assert_allclose(outputs["the engine's output"], engine, rtol=1e-6)
+    np.testing.assert_allclose(outputs["worked out here"], engine, rtol=1e-4, atol=1e-5)

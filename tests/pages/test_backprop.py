@@ -6,7 +6,7 @@ import pytest
 from nnlab.engine import encode_targets, train
 from tests.pages import apptest_helpers as helpers
 from tests.pages.apptest_helpers import page_dataset as data_of
-from tests.pages.apptest_helpers import table_with
+from tests.pages.apptest_helpers import table_with, tables
 
 PAGE = "app_pages/backprop.py"
 
@@ -75,7 +75,7 @@ def test_every_layer_and_view_opens():
         assert not at.exception
     at.segmented_control(key="bp_layer").set_value("L1 dense").run()
     assert at.radio(key="bp_W_0_view").value == "histogram"  # 100,352 gradients: the distribution first
-    assert any("entries" in el.value.columns for el in at.dataframe)  # the summary beside it
+    assert any("entries" in frame.columns for frame in tables(at))  # the summary beside it
     at.radio(key="bp_W_0_view").set_value("image tiles").run()
     assert not at.exception
 

@@ -25,7 +25,7 @@ def test_sidebar_lists_the_fixed_layers_and_the_architecture_page_draws_blocks(p
     assert "This architecture is fixed" in caption and "softmax cross-entropy" in caption
     assert ("conv 3×3 ×16 relu" if preset == "MNIST CNN" else "self-attention, 4 heads") in caption
     net = at.session_state["model"]
-    table = next(el.value for el in at.dataframe if "parameters" in el.value.columns)
+    table = helpers.table_with(at, "parameters")
     assert table["parameters"].iloc[-1] == net.n_params
     (title, spec, frames), = [c for c in charts(at) if "layer" in c[1] and any("sheets" in f.columns for f in c[2])]
     blocks = next(f for f in frames if "head" in f.columns and len(f) == len(net.layers) + 1)
@@ -49,7 +49,7 @@ def test_a_fixed_architecture_gives_way_to_data_it_cannot_take():
 
 def test_forward_page_shows_the_conv_layers_maps_and_kernels():
     at = open_page("forward", "MNIST CNN")
-    overview = next(el.value for el in at.dataframe if "output shape" in el.value.columns)
+    overview = helpers.table_with(at, "output shape")
     assert overview["output shape"].tolist() == SHAPES["MNIST CNN"][1:]
     net = at.session_state["model"]
     from nnlab.ui.state import _cached_dataset
@@ -85,13 +85,13 @@ def test_forward_page_shows_one_heads_attention():
 @pytest.mark.parametrize("preset", list(SHAPES))
 def test_backprop_page_gradient_norms_and_maps_for_every_layer(preset):
     at = open_page("backprop", preset)
-    overview = next(el.value for el in at.dataframe if "‖δ‖" in el.value.columns)
+    overview = helpers.table_with(at, "‖δ‖")
     net = at.session_state["model"]
     assert overview["layer"].tolist() == [layer.name for layer in net.layers]
     assert overview["δ shape"].tolist() == SHAPES[preset][1:]
     shown = overview["‖δ‖"].str.replace("−", "-").str.replace(",", "").astype(float)  # readable digits, e.g. 1.2e−5
     assert (shown > 0).all()
-    check = next(el.value for el in at.dataframe if "relative error" in el.value.columns)
+    check = helpers.table_with(at, "relative error")
     assert set(check["layer"]) == {layer.name for layer in net.param_layers()}
     check = check.rename(columns={"parameter": "param"})
     disagree = check[check["agree"] != "✓"]

@@ -118,3 +118,24 @@ def test_a_corrupt_image_gives_a_message_and_the_test_digit_is_shown():
     assert [e.value for e in at.error] and "“broken.png” cannot be used" in at.error[0].value
     assert "not an image nnlab can read" in at.error[0].value or "damaged" in at.error[0].value
     assert_maps_match(at, at.session_state["model"], dataset(at).x_test[:1])  # nothing else lost
+
+
+def test_the_worked_position_lists_the_products_that_add_up_to_the_engines_z():
+    """The table of the worked position (the strongest activation of L1, by default): each listed product is
+    that kernel weight times that input, and the total row is the engine's z minus the bias."""
+    at = open_page()
+    net, data = at.session_state["model"], dataset(at)
+    x = data.x_test[:1]
+    tr = copy_network(net).forward_trace(x)[0]
+    f, r, c = np.unravel_index(np.argmax(tr.a[0]), tr.a.shape[1:])
+    W, b = net.layers[0].params["W"].astype(np.float64), net.layers[0].params["b"].astype(np.float64)
+    terms = helpers.table_with(at, "(input channel, u, v)")
+    listed, total = terms.iloc[:-1], terms.iloc[-1]
+    assert total["(input channel, u, v)"] == f"total (all {W[f].size} terms)"
+    window = x[0].reshape(1, 28, 28)[:, r:r + 3, c:c + 3].astype(np.float64)
+    for _, row in listed[listed["W"].notna()].iterrows():
+        ch, u, v = (int(i) for i in row["(input channel, u, v)"].strip("()").split(","))
+        assert np.isclose(row["W"], W[f, ch, u, v], rtol=1e-6)
+        assert np.isclose(row["x"], window[ch, u, v], rtol=1e-6, atol=1e-9)
+        assert np.isclose(row["product"], W[f, ch, u, v] * window[ch, u, v], rtol=1e-5, atol=1e-9)
+    assert np.isclose(total["product"], tr.z[0, f, r, c] - b[f], rtol=1e-4, atol=1e-6)

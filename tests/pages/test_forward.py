@@ -15,7 +15,7 @@ def open_page(preset=None, **widgets):
 
 
 def frames(at):
-    return [el.value for el in at.dataframe]
+    return helpers.tables(at)
 
 
 def overview(at):
