@@ -42,7 +42,8 @@ attention.worked_query(net, net.forward_trace(x), index, query)
 
 st.header(_("4 · Each head on average"))
 start_net = with_params(net, initial) if initial is not None else None
-attention.head_averages(net, start_net, data, index, grid)
+trained = bool(len(hist))
+attention.head_averages(net, start_net if trained else None, data, index, grid)  # untrained: the start is now
 
 st.header(_("5 · How training changed the attention"))
-attention.change_since_start(start_net, x, caption, index, A, grid, query, bool(len(hist)))
+attention.change_since_start(start_net, x, caption, index, A, grid, query, trained)

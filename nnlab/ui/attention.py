@@ -97,7 +97,8 @@ def query_over_digit(x, A, grid, query):
 
 
 def head_averages(net, initial_net, dataset, index, grid):
-    """Mean attention distance per head (initial and now) and where each head looks on average."""
+    """Mean attention distance per head (now, and with the initial weights when ``initial_net`` is given) and
+    where each head looks on average."""
     x, split = probe_digits(dataset)
     with st.spinner(_("Running test digits through the network…")):
         now = _summary(weights_fingerprint(net), index, grid, x, net)
@@ -125,10 +126,15 @@ def head_averages(net, initial_net, dataset, index, grid):
 
 def change_since_start(start_net, x, caption, index, A_now, grid, query, trained):
     """For one head and this digit: the attention with the initial weights (``start_net``), the current one,
-    and their difference."""
+    and their difference. Untrained, all three would repeat section 1's matrix and a blank difference, so the
+    page says so instead (and draws three heatmaps fewer)."""
     if start_net is None:
         st.info(_("The initial weights of this model are not known (it was uploaded), so there is no start to "
                 "compare with. Build or reset a model in the sidebar to compare."))
+        return
+    if not trained:
+        st.info(_("The model is untrained, so now = the start: train it on the Training page and come back to see "
+                  "how training changed each head's attention."))
         return
     st.caption(_("The same digit ({caption}) through the model as it was built and as it is now.", caption=caption))
     A_start = attention_weights(start_net, x, index)[0]
@@ -143,8 +149,6 @@ def change_since_start(start_net, x, caption, index, A_now, grid, query, trained
     m[1].metric(_("Mean distance (px), now"), f"{d1:.2f}", _("{change:+.2f} since the start", change=d1 - d0),
                 delta_color="off")
     m[2].metric(_("Largest change of a weight"), f"{np.abs(A_now[h] - A_start[h]).max():.3f}")
-    if not trained:
-        st.info(_("The model is untrained, so now = the start: train it on the Training page and come back."))
     cols = st.columns(2)
     titles = (_("Head {h} at the start", h=h), _("Head {h} now", h=h))
     for col, matrix, title in zip(cols, (A_start[h], A_now[h]), titles):

@@ -59,14 +59,15 @@ def conv_block(net, trace, index, show_z):
     else:
         title = _("Kernels: {f} filters, each its {c} kernels of {k}×{k}, one per input channel, tiled row by row "
                   "between grey lines (blue −, red +; one scale)", f=f, c=c, k=k)
-    show_chart(st, chart("kernel_grid", W, title),
-                    width="content")
+    show_chart(st, chart("kernel_grid", W, title), width="content")
     if c > 1:
-        with st.expander(_("One filter's kernels, one per input channel")):
-            channel = st.number_input(_("Filter"), 0, f - 1, 0, key=f"{PREFIX}_filter_{index}")
-            show_chart(st, chart("channel_kernels_grid", W, int(channel),
-                                  _("Filter {f}: the kernel it slides over each incoming map", f=int(channel))),
-                            width="content")
+        box = st.expander(_("One filter's kernels, one per input channel"), key=f"{PREFIX}_kernels_open_{index}",
+                          on_change="rerun")
+        if box.open:  # drawn only when opened: a closed expander's chart costs the browser as much as a shown one
+            with box:
+                channel = st.number_input(_("Filter"), 0, f - 1, 0, key=f"{PREFIX}_filter_{index}")
+                show_chart(st, chart("channel_kernels_grid", W, int(channel), _(
+                    "Filter {f}: the kernel it slides over each incoming map", f=int(channel))), width="content")
     maps = (tr.z if show_z else tr.a)[0]
     if show_z:
         title = _("Feature maps of this digit: {f} channels of {shape}, z = W ⋆ x + b (before the activation; blue −, "

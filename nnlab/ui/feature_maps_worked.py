@@ -38,9 +38,12 @@ def worked_position(net, trace, convs):
     m[1].metric(_("+ bias b = z"), f"{pos.reproduced_z:.6g}", help=_("the engine's z: {z:.6g}", z=pos.z))
     m[2].metric(_("a = {act}(z)", act=pos.activation), f"{pos.a:.6g}")
     m[3].metric(_("the map's value you clicked"), f"{float(tr.a[0, f, row, col]):.6g}")
-    with st.expander(_("The largest products, and the engine's code")):
-        worked_table(terms_frame(pos.terms, ["W", "x"], _("(input channel, u, v)")))
-        source(("conv z", "conv a"), st)
+    box = st.expander(_("The largest products, and the engine's code"), key=f"{PREFIX}_products_open",
+                      on_change="rerun")
+    if box.open:  # drawn only when opened
+        with box:
+            worked_table(terms_frame(pos.terms, ["W", "x"], _("(input channel, u, v)")))
+            source(("conv z", "conv a"), st)
 
 
 def _window(pos):

@@ -120,16 +120,26 @@ def test_a_corrupt_image_gives_a_message_and_the_test_digit_is_shown():
     assert_maps_match(at, at.session_state["model"], dataset(at).x_test[:1])  # nothing else lost
 
 
+def engine_code(at):
+    """The captions naming the engine's convolution code (each above its code block)."""
+    return [c.value for c in at.caption if "nnlab/engine/conv.py" in c.value]
+
+
 def test_the_worked_position_lists_the_products_that_add_up_to_the_engines_z():
-    """The table of the worked position (the strongest activation of L1, by default): each listed product is
-    that kernel weight times that input, and the total row is the engine's z minus the bias."""
+    """The table of the worked position (the strongest activation of L1, by default), drawn once its expander is
+    opened: each listed product is that kernel weight times that input, and the total row is the engine's z minus
+    the bias."""
     at = open_page()
     net, data = at.session_state["model"], dataset(at)
     x = data.x_test[:1]
     tr = copy_network(net).forward_trace(x)[0]
     f, r, c = np.unravel_index(np.argmax(tr.a[0]), tr.a.shape[1:])
     W, b = net.layers[0].params["W"].astype(np.float64), net.layers[0].params["b"].astype(np.float64)
+    assert not helpers.tables(at) and not engine_code(at)  # the products' expander is closed: nothing drawn in it
+    at.session_state["fm_w_products_open"] = True
+    at.run()
     terms = helpers.table_with(at, "(input channel, u, v)")
+    assert engine_code(at)  # the engine's code beside it
     listed, total = terms.iloc[:-1], terms.iloc[-1]
     assert total["(input channel, u, v)"] == f"total (all {W[f].size} terms)"
     window = x[0].reshape(1, 28, 28)[:, r:r + 3, c:c + 3].astype(np.float64)
@@ -139,3 +149,16 @@ def test_the_worked_position_lists_the_products_that_add_up_to_the_engines_z():
         assert np.isclose(row["x"], window[ch, u, v], rtol=1e-6, atol=1e-9)
         assert np.isclose(row["product"], W[f, ch, u, v] * window[ch, u, v], rtol=1e-5, atol=1e-9)
     assert np.isclose(total["product"], tr.z[0, f, r, c] - b[f], rtol=1e-4, atol=1e-6)
+
+
+def test_one_filters_kernels_are_drawn_once_their_expander_is_opened():
+    at = open_page()
+    W3 = at.session_state["model"].layers[2].params["W"]
+    titles = [title for title, _, _ in helpers.vega_charts(at)]
+    assert not [t for t in titles if t.startswith("Filter ")], titles  # closed: not drawn
+    at.session_state["fm_kernels_open_2"] = True
+    at.run()
+    at.number_input(key="fm_filter_2").set_value(7).run()
+    kernels = chart(at, "Filter 7: the kernel it slides over each incoming map")
+    assert kernels["caption"].tolist() == [f"from ch {c}" for c in range(16)]
+    np.testing.assert_allclose(kernels["largest |w|"], np.abs(W3[7]).reshape(16, -1).max(axis=1), rtol=1e-6)
