@@ -14,6 +14,7 @@ from ..viz import data_views as dv
 from . import state
 from .widgets import sidebar
 from .widgets.charts import show_chart
+from .widgets.worked_table import worked_table
 
 TASK_NAMES = {"classification": N_("classification"), "regression": N_("regression")}
 N_SAMPLE = 200  # samples kept per dataset for the sample views
@@ -33,10 +34,11 @@ def tab_labels():
 
 
 def about_section(data):
-    """The current dataset's sizes and the notes on how it was prepared."""
-    with st.expander(_("About “{name}”", name=data.name), expanded=False):
-        c1, c2 = st.columns([1, 2])
-        c1.dataframe(dv.summary_frame(data), hide_index=True)
+    """The current dataset's sizes and the notes on how it was prepared, drawn once the expander is opened."""
+    box = st.expander(_("About “{name}”", name=data.name), key="dt_about_open", on_change="rerun")
+    if box.open:
+        c1, c2 = box.columns([1, 2])
+        worked_table(dv.summary_frame(data), where=c1)
         c2.markdown("\n".join(f"- {note}" for note in data.notes) or _("No preprocessing notes."))
 
 

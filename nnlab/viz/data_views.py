@@ -98,19 +98,19 @@ def scatter_chart(x, y, class_names=None, feature_names=("x1", "x2"), title=None
 
 
 def summary_frame(dataset):
-    """The numbers that describe a dataset, as one small table (what × value)."""
-    rows = [("task", dataset.task),
-            ("training samples", len(dataset.x_train)),
-            ("validation samples", 0 if dataset.x_val is None else len(dataset.x_val)),
-            ("test samples", len(dataset.x_test)),
-            ("features (network inputs)", dataset.n_features),
-            ("network outputs", dataset.n_outputs)]
+    """The numbers that describe a dataset, as one small table (what × value), in the session's language."""
+    rows = [(_("task"), _(dataset.task)),  # "classification" / "regression": msgids of ui/data.py's TASK_NAMES
+            (_("training samples"), len(dataset.x_train)),
+            (_("validation samples"), 0 if dataset.x_val is None else len(dataset.x_val)),
+            (_("test samples"), len(dataset.x_test)),
+            (_("features (network inputs)"), dataset.n_features),
+            (_("network outputs"), dataset.n_outputs)]
     if dataset.image_shape is not None:
-        rows.append(("image size", shape_text(dataset.image_shape)))
+        rows.append((_("image size"), shape_text(dataset.image_shape)))
     if dataset.class_names is not None:
-        rows.append(("classes", ", ".join(str(c) for c in dataset.class_names[:20])
+        rows.append((_("classes"), ", ".join(str(c) for c in dataset.class_names[:20])
                      + (" …" if len(dataset.class_names) > 20 else "")))
-    return pd.DataFrame(rows, columns=["what", "value"]).astype({"value": str})
+    return pd.DataFrame(rows, columns=[_("what"), _("value")]).astype({_("value"): str})
 
 
 def target_histogram(y, title=None):

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from nnlab.lab.config import LabConfig, build_spec
 from nnlab.data.augment import FLIP_NOTE, AugmentConfig
 from nnlab.data.builtin import DATASETS
+from tests.pages.apptest_helpers import page_dataset
 
 IRIS = LabConfig(dataset="Iris", hidden=(8,), activations=("relu",), epochs=2)
 
@@ -248,3 +249,17 @@ def test_padded_copy_becomes_the_current_dataset():
 def test_non_image_dataset_explains_augmentation():
     at = _page(tab="Image augmentation")
     assert any("not an image dataset" in i for i in _texts(at.info))
+
+
+def test_about_the_dataset_is_drawn_once_opened_with_its_sizes():
+    at = _page()
+    about = [e for e in at.expander if e.label == "About “Iris”"]
+    assert about and not [t for t in at.table if "what" in t.value.columns]  # closed: nothing drawn inside
+    at.session_state["dt_about_open"] = True
+    at.run()
+    frame = next(t.value for t in at.table if "what" in t.value.columns).set_index("what")["value"]
+    ds = page_dataset(at)
+    assert frame["task"] == "classification"
+    assert frame["training samples"] == str(len(ds.x_train)) and frame["test samples"] == str(len(ds.x_test))
+    assert frame["features (network inputs)"] == "4" and frame["network outputs"] == "3"
+    assert frame["classes"] == ", ".join(ds.class_names)

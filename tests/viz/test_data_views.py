@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from nnlab.data.builtin import load_dataset
+from nnlab.i18n import using_language
 from nnlab.viz import data_views as dv
 
 
@@ -67,3 +68,11 @@ def test_summary_frame():
     assert frame["features (network inputs)"] == "4" and frame["network outputs"] == "3"
     assert int(frame["training samples"]) + int(frame["validation samples"]) + int(frame["test samples"]) == 150
     assert frame["classes"] == "setosa, versicolor, virginica"
+    assert frame["task"] == "classification"
+
+
+def test_summary_frame_in_chinese():
+    with using_language("zh"):
+        frame = dv.summary_frame(load_dataset("Iris")).set_index("项目")["值"]
+    assert frame["任务"] == "分类" and frame["特征（网络输入）"] == "4" and frame["网络输出数"] == "3"
+    assert int(frame["训练样本"]) + int(frame["验证样本"]) + int(frame["测试样本"]) == 150

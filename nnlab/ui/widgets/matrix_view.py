@@ -12,6 +12,7 @@ from ...viz.matrices import (ANNOTATE_MAX, MAX_CELLS, default_window, heatmap, h
                             weight_tiles)
 from .charts import show_chart, show_model_chart
 from .explain_panel import show_clickable
+from .worked_table import worked_table
 
 MAX_BARS = 256
 MAX_ANNOTATED_VECTOR = 20  # a vector this short is a row of numbered cells
@@ -103,7 +104,7 @@ def show_array(arr, title, key, kind="weights", image_shape=None, value_title=No
     elif view == "histogram":
         show_chart(st, histogram(a, _("{what}: all {n:,} values", what=title, n=a.size), value_title=value_title),
                    width="stretch")
-        st.dataframe(summary_frame(a, title), hide_index=True)
+        worked_table(summary_frame(a, title))
     elif view == "bars":
         highlight = None if picked is None else _display_cell(np.shape(arr), picked)[1]
         _draw(lambda: vector_bars(a, title, value_title, unit_title=label_title, diverging=diverging, labels=labels,
