@@ -201,7 +201,9 @@ def mean_distance_chart(frame, uniform, title=None):
         x=alt.X("head:N", title=_("head"), axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("model:N", sort=models),
         y=alt.Y("distance:Q", title=_("mean distance to attended patches (px)")),
-        color=alt.Color("model:N", title=_("weights"), sort=models, scale=alt.Scale(range=["#bbbbbb", "#6a51a3"])),
+        # grey is the initial weights' colour, so a model shown alone (now) keeps the purple
+        color=alt.Color("model:N", title=_("weights"), sort=models,
+                        scale=alt.Scale(range=["#bbbbbb", "#6a51a3"][-len(models):])),
         tooltip=[alt.Tooltip("head:N", title=_("head")), alt.Tooltip("model:N", title=_("weights")),
                  alt.Tooltip("distance:Q", title=_("mean distance (px)"), format=".2f")])
     rule = alt.Chart(pd.DataFrame({"uniform": [float(uniform)], "what": [_("uniform attention")]})).mark_rule(

@@ -97,11 +97,25 @@ def test_received_and_entropy_for_uniform_and_self_attention():
     np.testing.assert_allclose(row_entropy(A), [np.log(T), 0.0], atol=1e-12)
 
 
-def test_distance_and_received_charts_carry_the_values():
+def test_the_distance_chart_carries_the_values():
     frame = distance_frame({"initial weights": [10.0, 12.0], "now": [5.0, 14.0]})
     assert frame.to_dict("records")[2] == {"head": "head 0", "model": "now", "distance": 5.0}
     bars, rule = datasets(mean_distance_chart(frame, 14.4))
     assert len(bars) == 4 and rule[0]["uniform"] == 14.4
+
+
+def _bar_colours(chart):
+    return chart.to_dict()["layer"][0]["encoding"]["color"]["scale"]["range"]
+
+
+def test_the_initial_weights_are_grey_and_the_model_now_purple_also_when_shown_alone():
+    both = distance_frame({"initial weights": [10.0, 12.0], "now": [5.0, 14.0]})
+    assert _bar_colours(mean_distance_chart(both, 14.4)) == ["#bbbbbb", "#6a51a3"]
+    alone = distance_frame({"now": [5.0, 14.0]})  # untrained, or an uploaded model
+    assert _bar_colours(mean_distance_chart(alone, 14.4)) == ["#6a51a3"]
+
+
+def test_the_received_chart_carries_the_values():
     maps = np.random.default_rng(3).dirichlet(np.ones(T), size=3)
     (cells,) = datasets(received_chart(maps, GRID))
     assert len(cells) == 3 * T
