@@ -44,7 +44,8 @@ DRAWN = """c => {
     colours.add(d[i] << 24 | d[i + 1] << 16 | d[i + 2] << 8 | d[i + 3]);
   return colours.size >= 3;
 }"""
-TABLE = '[data-testid="stDataFrame"], [data-testid="stTable"]'
+# grids, static tables, and the Markdown tables of worked examples (ui/widgets/worked_table)
+TABLE = '[data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stMarkdownContainer"] table'
 
 MISSING = None
 if not CHROMIUM.exists():

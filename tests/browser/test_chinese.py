@@ -30,7 +30,7 @@ FORMULA = re.compile(r"^\S*[∂σ∑√]\S*$")  # one token of mathematics, such
 # The visible text pieces of the sidebar and the main area: each text node that is rendered, outside formulas,
 # code and tables, plus the text of the charts Vega drew (titles, axes, legends).
 READ_TEXT = """() => {
-  const skip = '.katex, pre, code, [data-testid=stCode], [data-testid=stDataFrame], [data-testid=stTable],'
+  const skip = '.katex, pre, code, [data-testid=stCode], [data-testid=stDataFrame], [data-testid=stTable], table,'
              + '[data-testid=stSidebarNav], [data-testid=stToolbar], [data-testid=stSidebarCollapseButton], svg,'
              + '[data-testid=stIconMaterial], [data-testid=stFileUploaderDropzone]';
   const pieces = [];

@@ -4,8 +4,11 @@ One copy, so every page test reads Vega-Lite specs and Arrow data from the eleme
 """
 import io
 import json
+import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 from PIL import Image, ImageDraw
 from streamlit.testing.v1 import AppTest
@@ -82,8 +85,29 @@ def texts(elements):
 
 
 def tables(at):
-    """The data of every table on the page: interactive grids, then the static tables of worked examples."""
-    return [el.value for el in at.dataframe] + [el.value for el in at.table]
+    """The data of every table on the page: interactive grids, then the Markdown tables of worked examples
+    (``ui/widgets/worked_table``) read back into frames."""
+    return [el.value for el in at.dataframe] + [frame for el in at.markdown
+                                                 if (frame := markdown_frame(el.value)) is not None]
+
+
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def markdown_frame(text):
+    """A Markdown table (header, alignment rule, rows, as ``worked_table`` writes it) as a DataFrame of its cells'
+    texts unescaped, each column of numbers as numbers and an empty cell as NaN; None for any other Markdown."""
+    lines = text.split("\n")
+    if len(lines) < 2 or not re.fullmatch(r"\|(:?-+:?\|)+", lines[1]):
+        return None
+    rows = [[_ESCAPE.sub(r"\1", cell.strip()) for cell in re.split(r"(?<!\\)\|", line)[1:-1]] for line in lines]
+    frame = pd.DataFrame(rows[2:], columns=rows[0])
+    frame = frame.where(frame != "", np.nan)
+    for column in frame.columns:
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        if numbers.notna().sum() == frame[column].notna().sum():
+            frame[column] = numbers
+    return frame
 
 
 def table_with(at, column):

@@ -178,5 +178,5 @@ def test_the_worked_row_shows_the_engines_softmax_weights_and_output():
     assert abs(softmax["weight A"].iloc[:-1].sum() - 1) < 1e-6  # the listed keys and the rest
     outputs = helpers.table_with(at, "the engine's output")
     engine = copy_network(net).forward_trace(x)[2].z[0, query, :8]
-    np.testing.assert_allclose(outputs["the engine's output"], engine, rtol=1e-6)
+    np.testing.assert_allclose(outputs["the engine's output"], engine, rtol=5e-6)  # as shown: 6 digits
     np.testing.assert_allclose(outputs["worked out here"], engine, rtol=1e-4, atol=1e-5)

@@ -65,7 +65,8 @@ def test_sgd_step_lowers_the_loss_and_leaves_the_model_alone():
     before, after = float(m["loss before"]), float(m["loss after W ← W − η·∂L/∂W"])
     assert after < before
     moved = table_with(at, "gradient")
-    np.testing.assert_allclose(moved["after"], moved["before"] - 0.01 * moved["gradient"], rtol=1e-9, atol=1e-12)
+    # each number shown to 6 significant digits, so after = before − η·gradient holds to that precision
+    np.testing.assert_allclose(moved["after"], moved["before"] - 0.01 * moved["gradient"], rtol=2e-5, atol=1e-9)
 
 
 def test_every_layer_and_view_opens():

@@ -89,7 +89,8 @@ def test_backprop_page_gradient_norms_and_maps_for_every_layer(preset):
     net = at.session_state["model"]
     assert overview["layer"].tolist() == [layer.name for layer in net.layers]
     assert overview["δ shape"].tolist() == SHAPES[preset][1:]
-    shown = overview["‖δ‖"].str.replace("−", "-").str.replace(",", "").astype(float)  # readable digits, e.g. 1.2e−5
+    # readable digits, e.g. 1.2e−5 (read back as numbers where every one parses)
+    shown = overview["‖δ‖"].astype(str).str.replace("−", "-").str.replace(",", "").astype(float)
     assert (shown > 0).all()
     check = helpers.table_with(at, "relative error")
     assert set(check["layer"]) == {layer.name for layer in net.param_layers()}

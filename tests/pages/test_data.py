@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from nnlab.lab.config import LabConfig, build_spec
 from nnlab.data.augment import FLIP_NOTE, AugmentConfig
 from nnlab.data.builtin import DATASETS
-from tests.pages.apptest_helpers import page_dataset
+from tests.pages.apptest_helpers import page_dataset, table_with, tables
 
 IRIS = LabConfig(dataset="Iris", hidden=(8,), activations=("relu",), epochs=2)
 
@@ -254,10 +254,10 @@ def test_non_image_dataset_explains_augmentation():
 def test_about_the_dataset_is_drawn_once_opened_with_its_sizes():
     at = _page()
     about = [e for e in at.expander if e.label == "About “Iris”"]
-    assert about and not [t for t in at.table if "what" in t.value.columns]  # closed: nothing drawn inside
+    assert about and not [t for t in tables(at) if "what" in t.columns]  # closed: nothing drawn inside
     at.session_state["dt_about_open"] = True
     at.run()
-    frame = next(t.value for t in at.table if "what" in t.value.columns).set_index("what")["value"]
+    frame = table_with(at, "what").set_index("what")["value"]
     ds = page_dataset(at)
     assert frame["task"] == "classification"
     assert frame["training samples"] == str(len(ds.x_train)) and frame["test samples"] == str(len(ds.x_test))
