@@ -18,6 +18,7 @@ from . import explain
 from .widgets.chart_cache import chart
 from .widgets.charts import show_chart
 from .widgets.sample_picker import pick_sample
+from .widgets.worked_table import worked_table
 
 PREFIX = "xa"
 IG_STEPS = (2, 4, 8, 16, 32, 64, 128, 256)
@@ -70,9 +71,9 @@ def saliency_section(net, data, x, cls, key):
     left, right = st.columns([1, 1.2])
     show_chart(left, chart("value_view", result.gradient, data.image_shape, names,
                                    _("∂(class score)/∂input (blue −, red +)"), "∂score/∂x"))
-    right.dataframe(va.check_frame(result.check_index, result.check_analytic, result.check_numeric,
-                                   result.check_rel_error, result.check_at_kink, names), hide_index=True,
-                    column_config={_("relative error"): st.column_config.NumberColumn(format="%.1e")})
+    check = va.check_frame(result.check_index, result.check_analytic, result.check_numeric, result.check_rel_error,
+                           result.check_at_kink, names)
+    worked_table(check, {_("relative error"): "%.1e", **dict.fromkeys(check.columns[1:3], "%.8g")}, where=right)
     kinks = int(result.check_at_kink.sum())
     if np.isnan(result.check_max_rel_error):
         right.caption(_("Every checked entry sits on a kink of a ReLU or max-pool, where the slope has two "
