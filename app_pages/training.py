@@ -20,10 +20,8 @@ if train_clicked:
 else:
     training_live.show_outcome(hist, view.outcome)
     view.draw(hist, net)
-io_box = st.expander(_("Save this model, or load one you saved"), key="tr_io_open", on_change="rerun")
-if io_box.open:  # drawn only when opened: its buttons and uploader cost the browser on every visit otherwise
-    with io_box:
-        model_io_section()
+with st.expander(_("Save this model, or load one you saved")):
+    model_io_section()
 
 section = training.choose_section(hist, loaded=state.initial_params() is None)
 if section is not None:

@@ -34,10 +34,9 @@ def tab_labels():
 
 
 def about_section(data):
-    """The current dataset's sizes and the notes on how it was prepared, drawn once the expander is opened."""
-    box = st.expander(_("About “{name}”", name=data.name), key="dt_about_open", on_change="rerun")
-    if box.open:
-        c1, c2 = box.columns([1, 2])
+    """The current dataset's sizes and the notes on how it was prepared."""
+    with st.expander(_("About “{name}”", name=data.name), expanded=False):
+        c1, c2 = st.columns([1, 2])
         worked_table(dv.summary_frame(data), where=c1)
         c2.markdown("\n".join(f"- {note}" for note in data.notes) or _("No preprocessing notes."))
 

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from nnlab.lab.config import LabConfig, build_spec
 from nnlab.data.augment import FLIP_NOTE, AugmentConfig
 from nnlab.data.builtin import DATASETS
-from tests.pages.apptest_helpers import page_dataset, table_with, tables
+from tests.pages.apptest_helpers import page_dataset, table_with
 
 IRIS = LabConfig(dataset="Iris", hidden=(8,), activations=("relu",), epochs=2)
 
@@ -251,12 +251,9 @@ def test_non_image_dataset_explains_augmentation():
     assert any("not an image dataset" in i for i in _texts(at.info))
 
 
-def test_about_the_dataset_is_drawn_once_opened_with_its_sizes():
+def test_about_the_dataset_gives_its_sizes():
     at = _page()
-    about = [e for e in at.expander if e.label == "About “Iris”"]
-    assert about and not [t for t in tables(at) if "what" in t.columns]  # closed: nothing drawn inside
-    at.session_state["dt_about_open"] = True
-    at.run()
+    assert [e for e in at.expander if e.label == "About “Iris”"]
     frame = table_with(at, "what").set_index("what")["value"]
     ds = page_dataset(at)
     assert frame["task"] == "classification"

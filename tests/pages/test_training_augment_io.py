@@ -71,14 +71,3 @@ def test_an_augmenting_worker_that_dies_is_a_message_and_the_steps_so_far_are_ke
     # Killed after the third batch: at most the AHEAD batches it had made already come after it (of 20 in the epoch).
     assert 3 <= len(steps) <= 3 + AHEAD
 
-
-def test_the_save_and_load_section_is_drawn_once_opened():
-    at = digits_page()
-    assert not at.get("download_button") and not at.get("file_uploader")  # closed: nothing drawn inside
-    at.session_state["tr_io_open"] = True
-    at.run()
-    assert not at.exception
-    labels = [b.proto.label for b in at.get("download_button")]
-    assert "Download the model (.npz)" in labels and "Download the training history (.csv)" in labels
-    assert [u.proto.label for u in at.get("file_uploader")] == [
-        "Upload a saved nnlab model (.npz) to inspect it or continue training"]
