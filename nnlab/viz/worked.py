@@ -70,11 +70,16 @@ def attention_row_frame(row, top=8):
 
 
 def vectors_frame(vectors, shown=8):
-    """Named vectors side by side, one row per feature (the first ``shown``): q, the head output, the
-    reproduced and the engine's outputs."""
-    n = min(shown, min(len(v) for v in vectors.values()))
-    return pd.DataFrame({_("feature"): np.arange(n), **{k: np.asarray(v, dtype=np.float64)[:n]
-                                                        for k, v in vectors.items()}})
+    """Named vectors side by side, one row per feature (the first ``shown``, then a row that says how many more
+    there are): q, the head output, the reproduced and the engine's outputs."""
+    size = min(len(v) for v in vectors.values())
+    n = min(shown, size)
+    frame = pd.DataFrame({_("feature"): [str(i) for i in range(n)],
+                          **{k: np.asarray(v, dtype=np.float64)[:n] for k, v in vectors.items()}})
+    if size > n:
+        more = {_("feature"): _("… {n} more", n=size - n), **dict.fromkeys(vectors, np.nan)}
+        frame = pd.concat([frame, pd.DataFrame([more])], ignore_index=True)
+    return frame
 
 
 def batch_frame(per_sample, labels=None):

@@ -169,6 +169,8 @@ def test_the_worked_row_shows_the_engines_softmax_weights_and_output():
     x = data.x_test[:1]
     query = at.session_state["at_query"]
     A = engine_attention(net, x)[0, query]
+    query_table = helpers.table_with(at, "q")
+    assert len(query_table) == 9 and query_table["feature"].iloc[-1] == "… 8 more"  # d = 16 per head
     softmax = helpers.table_with(at, "weight A")
     top = softmax.iloc[:8]
     assert top["key patch"].tolist() == [str(j) for j in np.argsort(-A, kind="stable")[:8]]
@@ -177,6 +179,8 @@ def test_the_worked_row_shows_the_engines_softmax_weights_and_output():
     assert abs(softmax.iloc[-1]["weight A"] - 1) < 1e-6
     assert abs(softmax["weight A"].iloc[:-1].sum() - 1) < 1e-6  # the listed keys and the rest
     outputs = helpers.table_with(at, "the engine's output")
+    assert outputs["feature"].iloc[-1] == "… 56 more"  # 8 of the 64 features shown, and the table says so
+    outputs = outputs.iloc[:8]
     engine = copy_network(net).forward_trace(x)[2].z[0, query, :8]
     np.testing.assert_allclose(outputs["the engine's output"], engine, rtol=5e-6)  # as shown: 6 digits
     np.testing.assert_allclose(outputs["worked out here"], engine, rtol=1e-4, atol=1e-5)

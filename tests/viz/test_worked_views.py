@@ -8,7 +8,7 @@ from nnlab.lab.worked_attention import attention_row
 from nnlab.viz.forward import unit_values_chart
 from nnlab.viz.matrices import heatmap, vector_bars
 from nnlab.viz.worked import (attention_row_frame, batch_chart, batch_frame, outputs_chart, position_map, terms_frame,
-                              window_charts)
+                              vectors_frame, window_charts)
 from tests.lab.tiny_nets import ATTENTION
 
 
@@ -75,3 +75,13 @@ def test_outputs_chart_puts_before_and_after_side_by_side():
     (rows,) = [d for d in spec["datasets"].values()]
     assert [(r["output"], r["when"], r["value"]) for r in rows] == [
         ("cat", "before", 0.1), ("dog", "before", 0.9), ("cat", "after", 0.6), ("dog", "after", 0.4)]
+
+
+def test_vectors_frame_shows_the_first_features_and_says_how_many_more():
+    a, b = np.arange(12.0), -np.arange(12.0)
+    frame = vectors_frame({"a": a, "b": b}, shown=8)
+    assert frame["feature"].tolist() == [str(i) for i in range(8)] + ["… 4 more"]
+    np.testing.assert_array_equal(frame["a"][:8], a[:8])
+    assert frame.iloc[-1][["a", "b"]].isna().all()
+    short = vectors_frame({"q": [0.5, -1.0]})
+    assert short["feature"].tolist() == ["0", "1"] and short["q"].tolist() == [0.5, -1.0]
