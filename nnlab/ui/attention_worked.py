@@ -42,10 +42,9 @@ def worked_query(net, trace, layer, query):
     st.markdown(_("**2 · Scores and softmax.** Each patch j's key kⱼ (from W_k) is compared with the query: "
                   "sⱼ = q·kⱼ/√d. Softmax turns the {n} scores into weights that add up to 1; the keys with the "
                   "largest weights:", n=len(row.weights)))
-    left, right = st.columns([3, 2])
-    worked_table(attention_row_frame(row), where=left)
-    right.latex(row.latex[0])
-    right.latex(row.latex[1])
+    worked_table(attention_row_frame(row))
+    st.latex(row.latex[0])
+    st.latex(row.latex[1])  # the whole width: beside the table, its "Σ A = 1" was cut off
     st.markdown(_("**3 · The weighted sum of the values.** Each patch's value vⱼ (from W_v), times its weight, "
                   "added up: head {h}'s output for patch {q}.", h=head, q=query))
     st.latex(row.latex[2])
