@@ -63,7 +63,7 @@ def conv_block(net, trace, index, show_z):
     if c > 1:
         box = st.expander(_("One filter's kernels, one per input channel"), key=f"{PREFIX}_kernels_open_{index}",
                           on_change="rerun")
-        if box.open:  # drawn only when opened: a closed expander's chart costs the browser as much as a shown one
+        if box.open:  # drawn only when opened: a closed expander's content is still sent and rendered
             with box:
                 channel = st.number_input(_("Filter"), 0, f - 1, 0, key=f"{PREFIX}_filter_{index}")
                 show_chart(st, chart("channel_kernels_grid", W, int(channel), _(
