@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from nnlab.lab.config import LabConfig, build_spec
 from nnlab.data.augment import FLIP_NOTE, AugmentConfig
 from nnlab.data.builtin import DATASETS
+from nnlab.i18n import using_language
 from tests.pages.apptest_helpers import page_dataset, table_with
 
 IRIS = LabConfig(dataset="Iris", hidden=(8,), activations=("relu",), epochs=2)
@@ -260,3 +261,20 @@ def test_about_the_dataset_gives_its_sizes():
     assert frame["training samples"] == str(len(ds.x_train)) and frame["test samples"] == str(len(ds.x_test))
     assert frame["features (network inputs)"] == "4" and frame["network outputs"] == "3"
     assert frame["classes"] == ", ".join(ds.class_names)
+
+
+def test_an_upload_in_chinese_shows_its_column_summary():
+    """Two headers of the summary once translated alike (type, kind → 类型), and pandas refused the frame with a
+    traceback on the page: every header must have its own translation."""
+    at = AppTest.from_file("../../app.py", default_timeout=120)
+    at.session_state["config"] = IRIS
+    at.session_state["language"] = "zh"
+    with using_language("zh"):  # AppTest formats the widgets' values in this thread, with its language
+        at.run()
+        at.switch_page("app_pages/data.py")
+        at.session_state["dt_tab"] = "上传 CSV"
+        at.run()
+        _upload(at, "people.csv", _csv())
+    summary = next(d.value for d in at.dataframe if "不同值" in d.value.columns)
+    assert list(summary.columns) == ["列", "数据类型", "类型", "缺失", "可能缺失", "不同值", "示例", "说明"]
+    assert len(summary) == 4
