@@ -67,7 +67,7 @@ def head_matrices(A, grid, query):
                  "row of the patch grid. Hover a cell for its weight; click it to see it worked out below."))
     heads = list(range(A.shape[0]))
     chosen = st.multiselect(_("Heads"), heads, default=heads, key=f"{PREFIX}_heads",
-                            format_func=lambda h: _("head {h}", h=h))
+                            format_func=lambda h: _("head {h}", h=h), placeholder=_("Choose heads"))
     for start in range(0, len(chosen), HEADS_PER_ROW):
         for col, h in zip(st.columns(HEADS_PER_ROW), chosen[start:start + HEADS_PER_ROW]):
             title = _("Head {h}: {queries} queries × {keys} keys", h=h, queries=A.shape[1], keys=A.shape[2])

@@ -37,6 +37,10 @@ TASK_LABELS = {"classification": N_("classification"), "regression": N_("regress
 COLUMN_HEADERS = {"column": N_("column"), "type": N_("type"), "kind": N_("kind"), "missing": N_("missing"),
                   "possibly missing": N_("possibly missing"), "distinct": N_("distinct"), "example": N_("example"),
                   "note": N_("note")}
+# the summary's values, as data.columns names them (column_kind, KINDS), in the session's language
+COLUMN_TYPES = {"bool": N_("true/false"), "numeric": N_("numeric"), "text": N_("text")}
+COLUMN_KINDS = {"number": N_("number"), "true/false": N_("true/false"), "category": N_("category"),
+                "identifier": N_("identifier"), "free text": N_("free text"), "numbers as text": N_("numbers as text")}
 
 
 def max_upload_mb():
@@ -120,7 +124,9 @@ def _read_section(file, cap):
     c1, c2 = st.columns([3, 2])
     c1.dataframe(frame.head(10), hide_index=True, height=250)
     described = _once(state.UPLOAD_COLUMNS, st.session_state[state.UPLOAD_READ][0], lambda: describe_columns(frame))
-    c2.dataframe(described.rename(columns=lambda c: _(COLUMN_HEADERS[c])), hide_index=True, height=250)
+    shown = described.assign(type=described["type"].map(lambda v: _(COLUMN_TYPES.get(v, v))),
+                             kind=described["kind"].map(lambda v: _(COLUMN_KINDS.get(v, v))))
+    c2.dataframe(shown.rename(columns=lambda c: _(COLUMN_HEADERS[c])), hide_index=True, height=250)
     return read
 
 
@@ -139,8 +145,8 @@ def _missing_section(frame, token, read_key):
         "{n} cells may mean a missing value, or may be real answers ({listing}). They stay values unless you "
         "confirm below that they mean missing in their column.", cells, listing=listing))
     return _kept(st.multiselect, f"dt_confirm_{token}", [], _("Columns in which these cells mean missing"),
-                 list(by_column), format_func=lambda col: _("{column} ({counts})", column=col,
-                                                            counts=describe_counts(by_column[col])))
+                 list(by_column), placeholder=_("Choose columns"),
+                 format_func=lambda col: _("{column} ({counts})", column=col, counts=describe_counts(by_column[col])))
 
 
 def _features_section(frame, token, target, confirmed, column, read_key):
@@ -149,7 +155,7 @@ def _features_section(frame, token, target, confirmed, column, read_key):
         confirm_missing(frame, confirmed)[0] if confirmed else frame, target))
     key = f"dt_features_{token}_{target}_{'|'.join(map(str, confirmed))}"  # defaults follow the confirmation
     features = _kept(column.multiselect, key, defaults, _("Features (what to predict it from)"),
-                     [c for c in frame.columns if c != target])
+                     [c for c in frame.columns if c != target], placeholder=_("Choose columns"))
     for col, reason in left_out.items():
         if col not in features:
             column.caption(_("Left out by default: {reason}. Add it above to use it anyway.", reason=reason))

@@ -52,7 +52,8 @@ def switch_off_section(net, data, x):
     cols = st.columns(min(3, len(options)))
     for col, (layer, (what, count)) in zip(cols * len(options), options.items()):
         off[layer] = col.multiselect(_("{layer}: {what} to switch off", layer=net.layers[layer].name,
-                                       what=_(WHAT[what])), list(range(count)), key=f"{PREFIX}_off_{layer}")
+                                       what=_(WHAT[what])), list(range(count)), key=f"{PREFIX}_off_{layer}",
+                                     placeholder=_("Choose {what}", what=_(WHAT[what])))
     off = {k: v for k, v in off.items() if v}
     if not off:
         st.caption(_("Choose some to switch off: the model's output for this sample and its test accuracy then "

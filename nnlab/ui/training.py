@@ -82,7 +82,8 @@ def _histogram_epochs(epochs):
     if chosen is None or chosen == ss.get(state.HIST_DEFAULT) or not set(chosen) <= set(epochs):
         ss.tr_hist_epochs = default
     ss[state.HIST_DEFAULT] = default
-    return st.multiselect(_("Epochs to compare (0 = initialisation)"), epochs, key="tr_hist_epochs")
+    return st.multiselect(_("Epochs to compare (0 = initialisation)"), epochs, key="tr_hist_epochs",
+                          placeholder=_("Choose epochs"))
 
 
 def weights_section(hist, net, data):

@@ -278,3 +278,9 @@ def test_an_upload_in_chinese_shows_its_column_summary():
     summary = next(d.value for d in at.dataframe if "不同值" in d.value.columns)
     assert list(summary.columns) == ["列", "数据类型", "类型", "缺失", "可能缺失", "不同值", "示例", "说明"]
     assert len(summary) == 4
+    # its values too: the column kinds data.columns gives, in the session's language
+    assert summary.set_index("列")["数据类型"].to_dict() == {"height": "数值型", "weight": "数值型", "colour": "文本型",
+                                                          "label": "文本型"}
+    assert set(summary["类型"]) <= {"数值", "类别", "标识符", "自由文本", "真/假", "以文本存储的数字"}
+    features = next(m for m in at.multiselect if m.key.startswith("dt_features_"))
+    assert features.proto.placeholder == "选择列"  # not Streamlit's own English "Choose options"
