@@ -4,7 +4,7 @@ line per network or configuration with its training settings, and how far a mode
 Shared by the sidebar, the Training and Compare pages, the block diagram and the diagnosis; plain Python.
 """
 from ..engine.shapes import shape_text
-from ..i18n import _, ngettext
+from ..i18n import N_, _, ngettext
 from .config import output_units
 
 
@@ -52,6 +52,14 @@ def layer_in_words(name):
     return name
 
 
+# The learning-rate schedules (engine.schedules.SCHEDULES) by the words the pages use for them.
+SCHEDULE_NAMES = {"constant": N_("constant"), "step": N_("step decay"), "cosine": N_("cosine")}
+
+
+def schedule_name(key):
+    return _(SCHEDULE_NAMES.get(key, key))
+
+
 def network_line(net, config):
     """One line naming the network and the training settings, e.g. "784 → 128 relu → 10 softmax · …"."""
     parts = [str(net.n_inputs)]
@@ -63,7 +71,7 @@ def network_line(net, config):
         parts.append(f"{size} {row['activation']}".strip() if row["kind"] == "dense" else f"{row['kind']} {size}")
     return _("{units} · {n:,} parameters · {opt} lr {lr:g} · {schedule} schedule · batch {batch} · L2 {l2:g}",
              units=" → ".join(parts), n=net.n_params, opt=config.optimizer, lr=config.lr,
-             schedule=config.schedule, batch=config.batch_size, l2=config.l2)
+             schedule=schedule_name(config.schedule), batch=config.batch_size, l2=config.l2)
 
 
 def config_line(config, dataset):

@@ -6,7 +6,8 @@ from nnlab.engine import Network, mlp_spec, train
 from nnlab.engine.zoo import mnist_attention_spec, mnist_cnn_spec
 from nnlab.lab.config import spec_mismatch
 from nnlab.i18n import using_language
-from nnlab.lab.describe import layer_label, training_status
+from nnlab.engine.schedules import SCHEDULES
+from nnlab.lab.describe import layer_label, schedule_name, training_status
 from nnlab.lab.history import History
 
 
@@ -57,3 +58,9 @@ def test_training_status_in_words():
     with using_language("zh"):
         assert training_status(hist) == f"已训练 2 轮（{hist.n_steps} 步）"
         assert training_status(History()) == "未训练：全新的初始权重"
+
+
+def test_every_schedule_has_a_name_in_both_languages():
+    assert [schedule_name(k) for k in SCHEDULES] == ["constant", "step decay", "cosine"]
+    with using_language("zh"):
+        assert [schedule_name(k) for k in SCHEDULES] == ["恒定", "按步衰减", "余弦"]

@@ -11,7 +11,7 @@ import streamlit as st
 from ...engine import ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS, SCHEDULES
 from ...lab.config import (BATCH_CHOICES, FLOAT_RANGES, INT_RANGES, LR_CHOICES, MAX_HIDDEN_LAYERS, MAX_UNITS,
                            NEW_LAYER, LabConfig, loss_for_task, spec_mismatch)
-from ...lab.describe import layer_label
+from ...lab.describe import layer_label, schedule_name
 from ...i18n import _
 from ...lab.presets import CUSTOM, PRESETS, preset_of
 from .. import state
@@ -183,7 +183,7 @@ def draw() -> LabConfig:
     with sb.expander(_("Training"), expanded=False):
         # One per row: in two columns the narrow boxes cut their values short ("constan").
         st.selectbox(_("Optimiser"), list(OPTIMIZERS), key="sb_optimizer")
-        st.selectbox(_("Learning-rate schedule"), list(SCHEDULES), key="sb_schedule")
+        st.selectbox(_("Learning-rate schedule"), list(SCHEDULES), key="sb_schedule", format_func=schedule_name)
         st.select_slider(_("Learning rate"), LR_CHOICES, key="sb_lr")
         c1, c2 = st.columns(2)
         c1.selectbox(_("Batch size"), BATCH_CHOICES, key="sb_batch")
