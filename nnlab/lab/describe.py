@@ -57,7 +57,8 @@ SCHEDULE_NAMES = {"constant": N_("constant"), "step": N_("step decay"), "cosine"
 
 
 def schedule_name(key):
-    return _(SCHEDULE_NAMES.get(key, key))
+    name = SCHEDULE_NAMES.get(key)
+    return key if name is None else _(name)
 
 
 def network_line(net, config):

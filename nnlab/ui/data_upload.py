@@ -43,6 +43,12 @@ COLUMN_KINDS = {"number": N_("number"), "true/false": N_("true/false"), "categor
                 "identifier": N_("identifier"), "free text": N_("free text"), "numbers as text": N_("numbers as text")}
 
 
+def _label(labels, value):
+    """``value`` in the session's language, if ``labels`` names it; else as it is."""
+    label = labels.get(value)
+    return value if label is None else _(label)
+
+
 def max_upload_mb():
     """The server's upload cap in MB (``server.maxUploadSize`` in .streamlit/config.toml)."""
     return int(st.get_option("server.maxUploadSize"))
@@ -124,8 +130,8 @@ def _read_section(file, cap):
     c1, c2 = st.columns([3, 2])
     c1.dataframe(frame.head(10), hide_index=True, height=250)
     described = _once(state.UPLOAD_COLUMNS, st.session_state[state.UPLOAD_READ][0], lambda: describe_columns(frame))
-    shown = described.assign(type=described["type"].map(lambda v: _(COLUMN_TYPES.get(v, v))),
-                             kind=described["kind"].map(lambda v: _(COLUMN_KINDS.get(v, v))))
+    shown = described.assign(type=described["type"].map(lambda v: _label(COLUMN_TYPES, v)),
+                             kind=described["kind"].map(lambda v: _label(COLUMN_KINDS, v)))
     c2.dataframe(shown.rename(columns=lambda c: _(COLUMN_HEADERS[c])), hide_index=True, height=250)
     return read
 
