@@ -2,8 +2,9 @@
 
 1. nnlab's trainer with its per-step records on (the generator is consumed to the end);
 2. a bare NumPy float32 loop written inline below — the floor: same Adam, same batch order policy
-   (a fresh ``default_rng(seed).permutation`` each epoch), a validation pass each epoch, nothing else;
-3. PyTorch CPU with 2 threads, if ``torch`` is importable;
+   (a fresh ``default_rng(seed).permutation`` each epoch), a validation pass each epoch, subnormals flushed to
+   zero as the trainer flushes them (``nnlab.engine.denormals``), nothing else;
+3. PyTorch CPU with 2 threads, if ``torch`` is importable (with its default arithmetic: subnormals kept);
 4. scikit-learn's ``MLPClassifier`` (adam, lr 1e-3, batch 64, ``max_iter`` = epochs).
 
 Machines are noisy, so the four run in turn, ``--rounds`` times (default 3), and the median of each is
@@ -43,6 +44,7 @@ import numpy as np
 
 import machine  # bench/machine.py, beside this script
 from nnlab.engine import Network, evaluate, make_optimizer, mlp_spec, train
+from nnlab.engine.denormals import Flushed
 from nnlab.ui.threads import SERVER_BLAS_THREADS  # the app's policy, for the augmentation epochs
 
 SIZES = [784, 128, 64, 10]
@@ -104,36 +106,37 @@ def run_numpy_loop(x, y, x_test, y_test, epochs):
     onehot = np.eye(SIZES[-1], dtype=np.float32)[y]
     order_rng = np.random.default_rng(SEED)
     n, t, epoch_seconds, last = len(x), 0, [], t0
-    for _ in range(epochs):
-        order = order_rng.permutation(n)
-        for start in range(0, n, BATCH):
-            idx = order[start:start + BATCH]
-            xb = x[idx]
-            z1 = xb @ w1 + b1
-            a1 = np.maximum(z1, 0)
-            z2 = a1 @ w2 + b2
-            a2 = np.maximum(z2, 0)
-            z3 = a2 @ w3 + b3
-            e = np.exp(z3 - z3.max(axis=1, keepdims=True))
-            p = e / e.sum(axis=1, keepdims=True)
-            d3 = (p - onehot[idx]) / len(idx)
-            d2 = (d3 @ w3.T) * (z2 > 0)
-            d1 = (d2 @ w2.T) * (z1 > 0)
-            grads = [xb.T @ d1, d1.sum(axis=0), a1.T @ d2, d2.sum(axis=0), a2.T @ d3, d3.sum(axis=0)]
-            t += 1
-            step = LR * math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)  # a Python float: stays float32
-            for prm, g, mi, vi in zip(params, grads, m, v):
-                mi *= beta1
-                mi += (1 - beta1) * g
-                vi *= beta2
-                vi += (1 - beta2) * (g * g)
-                prm -= step * (mi / (np.sqrt(vi) + eps))
-        # per-epoch validation, as the trainer does
-        out = np.maximum(np.maximum(x_test @ w1 + b1, 0) @ w2 + b2, 0) @ w3 + b3
-        acc = float(np.mean(out.argmax(axis=1) == y_test))
-        now = time.perf_counter()
-        epoch_seconds.append(now - last)
-        last = now
+    with Flushed():
+        for _ in range(epochs):
+            order = order_rng.permutation(n)
+            for start in range(0, n, BATCH):
+                idx = order[start:start + BATCH]
+                xb = x[idx]
+                z1 = xb @ w1 + b1
+                a1 = np.maximum(z1, 0)
+                z2 = a1 @ w2 + b2
+                a2 = np.maximum(z2, 0)
+                z3 = a2 @ w3 + b3
+                e = np.exp(z3 - z3.max(axis=1, keepdims=True))
+                p = e / e.sum(axis=1, keepdims=True)
+                d3 = (p - onehot[idx]) / len(idx)
+                d2 = (d3 @ w3.T) * (z2 > 0)
+                d1 = (d2 @ w2.T) * (z1 > 0)
+                grads = [xb.T @ d1, d1.sum(axis=0), a1.T @ d2, d2.sum(axis=0), a2.T @ d3, d3.sum(axis=0)]
+                t += 1
+                step = LR * math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)  # a Python float: stays float32
+                for prm, g, mi, vi in zip(params, grads, m, v):
+                    mi *= beta1
+                    mi += (1 - beta1) * g
+                    vi *= beta2
+                    vi += (1 - beta2) * (g * g)
+                    prm -= step * (mi / (np.sqrt(vi) + eps))
+            # per-epoch validation, as the trainer does
+            out = np.maximum(np.maximum(x_test @ w1 + b1, 0) @ w2 + b2, 0) @ w3 + b3
+            acc = float(np.mean(out.argmax(axis=1) == y_test))
+            now = time.perf_counter()
+            epoch_seconds.append(now - last)
+            last = now
     return time.perf_counter() - t0, acc, epoch_seconds, params
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..i18n import _
 from . import batch_process
+from .denormals import Flushed
 from .optimizers import Adam, Optimizer
 from .outputs import predict_classes
 from .schedules import get_schedule
@@ -210,33 +211,39 @@ def _steps(net, x, targets, labels, epochs, batch_size, optimizer, lr_at, x_val,
     rng = np.random.default_rng(seed)
     flat = net.flat
     n, step, t0 = len(x), 0, time.perf_counter()
+    flushed = Flushed()  # subnormals are zero while a step computes, and only then (see engine.denormals)
     with contextlib.ExitStack() as stack:
         batches = _batch_source(stack, x, epochs, batch_size, rng, augment, net.dtype)
         for epoch in range(1, epochs + 1):
             start_of_epoch = flat.values.copy()
             loss_sum = correct = 0.0
             for start, idx, xb in itertools.islice(batches, math.ceil(n / batch_size)):
-                lr = lr_at(optimizer.lr, epoch - 1 + start / n, epochs)
-                out, loss = _forward_backward(net, xb, targets[idx])
-                delta = optimizer.delta(flat.values, flat.grads, flat.decay_slices, lr)
-                stats, finite = _layer_stats(flat, delta)
+                with flushed:
+                    lr = lr_at(optimizer.lr, epoch - 1 + start / n, epochs)
+                    out, loss = _forward_backward(net, xb, targets[idx])
+                    delta = optimizer.delta(flat.values, flat.grads, flat.decay_slices, lr)
+                    stats, finite = _layer_stats(flat, delta)
+                    finite = finite and math.isfinite(loss)
+                    if finite:
+                        flat.values += delta
+                        hits = None if labels is None else _hits(out, labels[idx])
+                        hist = None
+                        if hist_every and step % hist_every == 0:
+                            hist = {layer.name: _histograms(flat, block) for layer, block in flat.layer_blocks}
                 step += 1
-                if not (finite and math.isfinite(loss)):
+                if not finite:
                     yield _diverged(flat, start_of_epoch, step, epoch, loss, lr)
                     return
-                flat.values += delta
                 loss_sum += loss * len(idx)
                 acc = None
-                if labels is not None:
-                    hits = _hits(out, labels[idx])
+                if hits is not None:
                     correct += hits
                     acc = hits / len(idx)
-                hist = None
-                if hist_every and (step - 1) % hist_every == 0:
-                    hist = {layer.name: _histograms(flat, block) for layer, block in flat.layer_blocks}
                 yield StepRecord(step, epoch, lr, float(loss), acc, stats, hist)
-            yield _epoch_record(net, epoch, step, loss_sum / n, correct / n if labels is not None else None,
-                                x_val, y_val, t0)
+            with flushed:
+                record = _epoch_record(net, epoch, step, loss_sum / n, correct / n if labels is not None else None,
+                                       x_val, y_val, t0)
+            yield record
 
 
 def _batches(x, epochs, batch_size, rng, augment, dtype):
