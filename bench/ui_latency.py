@@ -8,7 +8,8 @@ drives Debian's Chromium with Playwright through these journeys, each in a fresh
   training time the page reports, and how long after that the whole page (every tab and chart) is
   complete (``…_after_training_s``: click to complete less the training time; ``…_after_loop_s`` also less the
   time from the click to its first change of the page, which the page's training time does not count);
-  then a 10-epoch run for the live update rate (progress texts and chart redraws a second) and
+  then a 30-epoch run (about 3 s: the page gives its seconds to 2 digits, so a 1-s run would read ± 5 %) for the
+  live update rate (progress texts and chart redraws a second) and
   the price of the live view: the page's training time against the same training without a page
   (``TrainingSession`` in this process, same settings, one BLAS thread as the server has); and the BLAS
   policy's effect: that headless training with the BLAS library's default thread count against one thread.
@@ -295,7 +296,7 @@ def compare_journey(context, url, out):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=2, help="rounds of each page and preset switch (median)")
-    ap.add_argument("--live-epochs", type=int, default=10, help="epochs of the run that measures live updates")
+    ap.add_argument("--live-epochs", type=int, default=30, help="epochs of the run that measures live updates")
     ap.add_argument("--skip", nargs="*", default=[], choices=["switches", "augment", "compare"],
                     help="journeys to leave out")
     a = ap.parse_args()
