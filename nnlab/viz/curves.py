@@ -14,6 +14,7 @@ import pandas as pd
 from ..i18n import N_, _
 from .axes import epoch_axis, percent_axis
 from .rows import MAX_ROWS, thin_indices
+from .wrap import wrapped
 
 RAW, SMOOTH = N_("batch loss"), N_("smoothed (EMA)")  # the two series, named in the language shown
 # The parts of a dataset as the epoch frames name them (``split``), and as a legend shows them.
@@ -87,7 +88,8 @@ def batch_loss_chart(frame, title=None, height=300, note=None):
     color = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=["#9ecae1", "#08519c"]),
                       legend=alt.Legend(orient="top", direction="horizontal"))
     title = title or _("Loss of each training batch")
-    return alt.Chart(frame, title=alt.TitleParams(title, subtitle=note) if note else title).mark_line().encode(
+    title = alt.TitleParams(title, subtitle=wrapped(note)) if note else title  # in lines: Vega would cut it
+    return alt.Chart(frame, title=title).mark_line().encode(
         x=alt.X("step:Q", title=_("training step (batch)"), axis=epoch_axis(frame["step"])),
         y=alt.Y("loss:Q", title=_("loss"), scale=alt.Scale(zero=False)),
         color=color,
