@@ -4,9 +4,10 @@ Why: a float32 smaller than 1.2e-38 is *subnormal*, and an x86 CPU takes a slow 
 or makes one (multiplying an array of them took 3.7 × as long as an array of normal numbers, measured on a 2-core
 Xeon). Training makes them steadily: Adam's running mean of a weight whose input is almost always 0 (an MNIST
 border pixel) shrinks by β₁ every step, down through that range. On the sidebar's MNIST MLP a second 10-epoch run
-took 1.16–1.22 s against 0.96–0.98 s for the first; flushed, 0.92–0.93 s both times. Over 5 epochs of Fashion-
-MNIST's 60k images an epoch took 1.47 s, flushed 0.74 s (``bench/train_mlp.py``). The weights those runs train are
-bit for bit the same: a subnormal's share of an update is some 30 orders of magnitude below a weight's last bit.
+took 1.16–1.22 s against 0.96–0.98 s for the first; flushed, 0.92–0.93 s both times. Over 5 epochs of
+Fashion-MNIST's 60k images an epoch took 1.47 s, flushed 0.74 s (``bench/train_mlp.py``). The weights those runs
+train are bit for bit the same: a subnormal's share of an update is some 30 orders of magnitude below a weight's
+last bit.
 
 How: the flush-to-zero and denormals-are-zero bits of the SSE control register (MXCSR), set through glibc's
 ``fegetmode`` / ``fesetmode`` for the calling thread only and restored on leaving, so everything else (a
