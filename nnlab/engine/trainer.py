@@ -8,8 +8,8 @@ Cheap by design: the per-layer statistics reuse arrays the step already has (gra
 changes, the cached activations) with one dot product per norm, the optimiser updates the network's flat
 parameter buffer in one pass (``FlatParameters``), histograms are taken only every ``hist_every`` steps,
 augmentation (as costly as a step) is done for the next batches in a worker process while the step runs, and
-a step computes with subnormal floats flushed to zero (``denormals``: they made later epochs a quarter to a
-third slower).
+a step computes with subnormal floats flushed to zero (``denormals``: with them, later epochs took up to twice
+as long).
 ``bench/train_mlp.py`` measures the whole against a bare NumPy loop that records nothing.
 """
 import collections
