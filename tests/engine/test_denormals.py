@@ -63,7 +63,8 @@ def test_another_thread_keeps_ieee_arithmetic_meanwhile():
 
 def rare_inputs_run(monkeypatch, flush):
     """A run in which Adam's first moments go subnormal: 10 of 20 inputs are non-zero in one sample each, so
-    their weights' moments decay by β₁ a step for hundreds of steps. Returns (the optimiser, the weights)."""
+    their weights' moments decay by β₁ a step for hundreds of steps. Returns the optimiser, the weights, and
+    whether the code reading the records kept IEEE arithmetic at every 500th step."""
     if not flush:
         monkeypatch.setattr(trainer, "Flushed", contextlib.nullcontext)
     rng = np.random.default_rng(0)
