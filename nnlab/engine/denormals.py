@@ -54,8 +54,7 @@ class Flushed:
         if _LIBM is not None:
             get, put = _LIBM
             get(self._saved)
-            ctypes.memmove(ctypes.byref(self._flush), ctypes.byref(self._saved), ctypes.sizeof(_Mode))
-            self._flush.mxcsr |= FLUSH_BITS
+            self._flush.control_word, self._flush.mxcsr = self._saved.control_word, self._saved.mxcsr | FLUSH_BITS
             put(self._flush)
         return self
 
