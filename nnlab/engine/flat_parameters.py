@@ -8,6 +8,8 @@ place and writes its gradients with ``out=``, so nothing is copied together on e
 """
 import numpy as np
 
+from . import aligned
+
 
 class FlatParameters:
     """``values`` and ``grads``: 1-D arrays holding every parameter (gradient) of ``layers`` back to back,
@@ -19,8 +21,8 @@ class FlatParameters:
 
     def __init__(self, layers, dtype):
         entries = [(layer, name, p) for layer in layers for name, p in layer.params.items()]
-        self.values = np.empty(sum(p.size for _, _, p in entries), dtype=dtype)
-        self.grads = np.zeros_like(self.values)
+        n = sum(p.size for _, _, p in entries)
+        self.values, self.grads = aligned.empty(n, dtype), aligned.zeros(n, dtype)  # see engine.aligned
         self.decay_slices = []  # L2 weight decay applies to weight matrices and kernels, not to biases
         weights, every = {layer: [] for layer in layers}, {layer: [] for layer in layers}
         start = 0

@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from . import aligned
+
 
 class Optimizer:
     def __init__(self, lr=0.01, weight_decay=0.0):
@@ -31,7 +33,7 @@ class Optimizer:
         if self.weight_decay:
             work = getattr(self, "_decayed", None)
             if work is None or work.shape != grads.shape or work.dtype != grads.dtype:
-                work = self._decayed = np.empty_like(grads)
+                work = self._decayed = aligned.empty(grads.size, grads.dtype)
             np.copyto(work, grads)
             for part in decay_slices:
                 work[part] += self.weight_decay * values[part]  # ∂/∂W of (λ/2)·‖W‖²
@@ -80,7 +82,7 @@ class Momentum(Optimizer):
 
     def _delta(self, grad, lr):
         if self.velocity is None:
-            self.velocity = np.zeros_like(grad)
+            self.velocity = aligned.zeros(grad.size, grad.dtype)
         v = self.velocity
         v *= self.momentum
         v -= lr * grad
@@ -96,7 +98,8 @@ class Adam(Optimizer):
 
     def _delta(self, grad, lr):
         if self.m is None:
-            self.m, self.v, self.work = np.zeros_like(grad), np.zeros_like(grad), np.empty_like(grad)
+            n, dtype = grad.size, grad.dtype  # aligned like the flat buffers: every pass below reads or writes them
+            self.m, self.v, self.work = aligned.zeros(n, dtype), aligned.zeros(n, dtype), aligned.empty(n, dtype)
         m, v, work = self.m, self.v, self.work  # work: scratch space, reused every step
         m *= self.beta1
         m += np.multiply(grad, 1 - self.beta1, out=work)
