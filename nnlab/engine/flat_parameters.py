@@ -6,7 +6,6 @@ ten numbers costs as much per call as a weight matrix). Layers keep their ``para
 dicts, but the arrays in them are views into these two buffers: a layer changes a parameter only in
 place and writes its gradients with ``out=``, so nothing is copied together on each step.
 """
-import numpy as np
 
 from . import aligned
 
