@@ -3,9 +3,10 @@
 Why: NumPy takes its memory from ``malloc``, which aligns a large block to 16 bytes only, so a buffer of
 the training's hot path (the flat parameters, their gradients, Adam's moments) usually starts 16 or 48
 bytes into a cache line, and every vector load of every pass over it straddles two lines. Aligned, the
-sidebar's MNIST MLP trained its 10 epochs in 0.90–0.97 s against 1.06–1.10 s (a 16-byte offset), the same
-code in the same process (``bench/train_mlp.py``'s run). NumPy has no Python-level way to ask for this, so
-an array is cut out of a slightly larger byte buffer at the first boundary.
+sidebar's MNIST MLP trained its 10 epochs in 0.90–0.97 s against 1.06–1.10 s with the same buffers 16 bytes
+off (``bench/train_mlp.py``'s nnlab run, three fresh processes each), with bit-identical numbers. NumPy has
+no Python-level way to ask for an alignment, so an array is cut out of a slightly larger byte buffer at its
+first boundary.
 """
 import numpy as np
 
@@ -28,4 +29,5 @@ def zeros(n, dtype):
 
 
 def is_aligned(a):
+    """Whether ``a``'s first byte is on a 64-byte boundary."""
     return a.ctypes.data % ALIGNMENT == 0
